@@ -1,0 +1,38 @@
+# The two commands of the README: `make demo` and `make test`. Each installs what is missing
+# (PostgreSQL + PostGIS from apt, a virtual environment with Coastwatch) and then does its job.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test setup system-deps lint bench clean
+
+demo: setup
+	$(BIN)/coastwatch demo $(ARGS)
+
+test: setup
+	$(BIN)/python -m pytest $(ARGS)
+
+setup: system-deps $(STAMP)
+
+system-deps:
+	@sh scripts/system-deps.sh
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Coastwatch needs Python 3.11 or newer (PYTHON=$(PYTHON))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+lint: setup  # ruff's T20 rule fails on stray print( in the library
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+bench: setup
+	$(BIN)/python bench/geography_load.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

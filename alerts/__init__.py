@@ -1,0 +1,1 @@
+"""Alert rules: pure functions of frames and a context; the engine; scoring; lifecycle."""

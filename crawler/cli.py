@@ -1,0 +1,14 @@
+"""``coastwatch crawl``."""
+
+import click
+
+from surveillance.pending import pending
+
+__all__ = ["crawl"]
+
+crawl = pending(
+    "crawl",
+    "the crawler issue (not filed yet)",
+    "Crawl the named sources for leads.",
+    [click.Argument(["sources"], nargs=-1)],
+)

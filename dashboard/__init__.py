@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: reads and writes only through surveillance's store API."""

@@ -1,0 +1,1 @@
+"""Drone operations: MAVLink telemetry (pymavlink), mission planning, export and upload."""

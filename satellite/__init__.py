@@ -1,0 +1,1 @@
+"""Satellite imagery: GeoTIFF/COG scenes via rasterio, SAR vessel detection, AIS matching."""

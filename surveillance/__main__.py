@@ -1,0 +1,5 @@
+"""``python -m surveillance`` runs the ``coastwatch`` command line."""
+
+from surveillance.cli import main
+
+main()

@@ -1,0 +1,349 @@
+"""The embedded PostGIS cluster: a private PostgreSQL server under ``COASTWATCH_HOME``.
+
+It listens on a Unix socket only (no TCP port is opened), in a directory that only the
+server's user can enter, so nobody else on the machine can reach the data. PostgreSQL
+refuses to run as root; under root the server runs as an unprivileged system user
+(``server_os_user``) and its files live in ``/var/lib/coastwatch/<hash of home>``, since a
+home under ``/root`` or a ``mktemp -d`` directory is closed to that user.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pwd
+import re
+import shutil
+import subprocess
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from surveillance.errors import ClusterError
+from surveillance.settings import Settings
+
+__all__ = ["Cluster", "ClusterState", "find_bindir"]
+
+log = logging.getLogger(__name__)
+
+DATABASE = "coastwatch"
+ROLE = "coastwatch"
+ROOT_STATE_DIR = Path("/var/lib/coastwatch")
+_SOCKET_PATH_MAX = 100  # sun_path is 108 bytes; leave room for ".s.PGSQL.NNNNN"
+_START_ATTEMPTS = 5
+_CONNECT_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True)
+class ClusterState:
+    """What ``db status`` reports about the embedded cluster."""
+
+    location: Path
+    initialised: bool
+    running: bool
+    pg_version: str | None
+    server_user: str
+
+
+def _major(version_text: str) -> int:
+    return int(re.match(r"(\d+)", version_text).group(1))  # type: ignore[union-attr]
+
+
+def _bindir_version(bindir: Path) -> int:
+    out = subprocess.run(
+        [str(bindir / "postgres"), "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    return _major(out.rsplit(" ", 1)[-1])
+
+
+def _has_postgis(major: int) -> bool:
+    return Path(f"/usr/share/postgresql/{major}/extension/postgis.control").is_file()
+
+
+def find_bindir(configured: Path | None, want_major: int | None = None) -> Path:
+    """The PostgreSQL server binaries to use: configured, else the newest with PostGIS.
+
+    ``want_major`` (the version of an existing data directory) wins when it is installed.
+    """
+    if configured is not None:
+        if not (configured / "initdb").is_file():
+            raise ClusterError(
+                f"no initdb in pg_bindir {configured}",
+                hint="point COASTWATCH_PG_BINDIR at PostgreSQL's bin directory",
+            )
+        return configured
+    candidates = sorted(
+        (p for p in Path("/usr/lib/postgresql").glob("*/bin") if (p / "initdb").is_file()),
+        key=lambda p: int(p.parent.name),
+        reverse=True,
+    )
+    with_postgis = [p for p in candidates if _has_postgis(int(p.parent.name))]
+    if want_major is not None:
+        for p in with_postgis:
+            if int(p.parent.name) == want_major:
+                return p
+    if with_postgis:
+        return with_postgis[0]
+    hint = (
+        "install PostgreSQL with PostGIS: `make setup` does it on Debian, or run "
+        "`apt-get install postgresql postgresql-15-postgis-3`; elsewhere install PostgreSQL "
+        ">= 14 with PostGIS 3 and set COASTWATCH_PG_BINDIR, or set COASTWATCH_DATABASE_URL"
+    )
+    if candidates:
+        raise ClusterError("PostgreSQL is installed but PostGIS is not", hint=hint)
+    raise ClusterError("PostgreSQL server binaries not found", hint=hint)
+
+
+class Cluster:
+    """One private PostgreSQL cluster; every method is safe to call in any state."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        home = settings.home.expanduser().resolve()
+        self._as_root = os.geteuid() == 0
+        if self._as_root:
+            digest = hashlib.sha256(str(home).encode()).hexdigest()[:12]
+            self.location = ROOT_STATE_DIR / digest
+            self.server_user = settings.server_os_user
+        else:
+            self.location = home / "postgres"
+            self.server_user = pwd.getpwuid(os.geteuid()).pw_name
+        self.home = home
+        self.data_dir = self.location / "data"
+        self.socket_dir = self.location / "run"
+        self.log_file = self.location / "server.log"
+        self.port = settings.embedded_port
+
+    # -- state -------------------------------------------------------------------------
+
+    @property
+    def initialised(self) -> bool:
+        return (self.data_dir / "PG_VERSION").is_file()
+
+    def data_version(self) -> int | None:
+        """Major version of the data directory, or None when there is none."""
+        if not self.initialised:
+            return None
+        return _major((self.data_dir / "PG_VERSION").read_text().strip())
+
+    def _bindir(self) -> Path:
+        return find_bindir(self.settings.pg_bindir, self.data_version())
+
+    def is_running(self) -> bool:
+        if not self.initialised:
+            return False
+        result = self._run_pg(["pg_ctl", "status", "-D", str(self.data_dir)], check=False)
+        return result.returncode == 0
+
+    def state(self) -> ClusterState:
+        version = self.data_version()
+        return ClusterState(
+            location=self.location,
+            initialised=self.initialised,
+            running=self.is_running(),
+            pg_version=None if version is None else str(version),
+            server_user=self.server_user,
+        )
+
+    def url(self) -> str:
+        """A libpq URI that psql, psycopg and SQLAlchemy accept."""
+        return f"postgresql://{ROLE}@/{DATABASE}?host={self.socket_dir}&port={self.port}"
+
+    # -- actions -----------------------------------------------------------------------
+
+    def up(self) -> str:
+        """Initialise (first time), start (when stopped) and prepare the database; the URL."""
+        if not self.initialised:
+            self._init()
+        self._check_version()
+        if not self.is_running():
+            self._start()
+        self._ensure_database()
+        return self.url()
+
+    def _admin_connect(self) -> psycopg.Connection[tuple[object, ...]]:
+        """Connect to the maintenance database, restarting a server that just died.
+
+        Right after a ``kill -9`` the pid file can still name a process on its way out, so
+        the server looks up but refuses connections: wait for it to go, then start anew.
+        """
+        admin = f"postgresql://{ROLE}@/postgres?host={self.socket_dir}&port={self.port}"
+        deadline = time.monotonic() + _CONNECT_TIMEOUT_S
+        while True:
+            try:
+                return psycopg.connect(admin, autocommit=True, connect_timeout=10)
+            except psycopg.OperationalError as exc:
+                if time.monotonic() > deadline:
+                    raise ClusterError(
+                        f"the embedded server does not accept connections: {exc}",
+                        hint=f"read {self.log_file}; `coastwatch db down` then `db up` "
+                        "restarts it",
+                    ) from None
+                time.sleep(0.5)
+                if not self.is_running():
+                    self._start()
+
+    def down(self) -> bool:
+        """Stop the server cleanly; False when it was not running."""
+        if not self.is_running():
+            return False
+        self._run_pg(["pg_ctl", "stop", "-D", str(self.data_dir), "-m", "fast", "-w", "-t", "60"])
+        return True
+
+    def destroy(self) -> None:
+        """Stop the server and remove the whole cluster (all data)."""
+        if self.initialised:
+            try:
+                self.down()
+            except ClusterError as exc:
+                log.warning("could not stop the server before removing it: %s", exc)
+        shutil.rmtree(self.location, ignore_errors=True)
+
+    # -- internals ---------------------------------------------------------------------
+
+    def _check_version(self) -> None:
+        version = self.data_version()
+        bin_version = _bindir_version(self._bindir())
+        if version != bin_version:
+            raise ClusterError(
+                f"the data directory {self.data_dir} was made by PostgreSQL {version}, "
+                f"but this machine runs PostgreSQL {bin_version}",
+                hint="`coastwatch db reset --yes` drops it and starts afresh (its data is lost); "
+                "to keep the data, install PostgreSQL "
+                f"{version} or upgrade the directory with pg_upgrade",
+            )
+
+    def _prepare_location(self) -> None:
+        sock = str(self.socket_dir / f".s.PGSQL.{self.port}")
+        if len(sock) > _SOCKET_PATH_MAX:
+            raise ClusterError(
+                f"the socket path {sock} is too long for a Unix socket",
+                hint="set COASTWATCH_HOME to a shorter path",
+            )
+        if self._as_root:
+            ROOT_STATE_DIR.mkdir(mode=0o755, parents=True, exist_ok=True)
+            try:
+                entry = pwd.getpwnam(self.server_user)
+            except KeyError:
+                raise ClusterError(
+                    f"running as root, but the server user {self.server_user!r} does not exist",
+                    hint="create it (`useradd --system postgres`) or set "
+                    "COASTWATCH_SERVER_OS_USER to an unprivileged user",
+                ) from None
+            for path in (self.location, self.socket_dir):
+                path.mkdir(mode=0o700, exist_ok=True)
+                os.chown(path, entry.pw_uid, entry.pw_gid)
+        else:
+            self.socket_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self.location.chmod(0o700)
+        self.home.mkdir(parents=True, exist_ok=True)
+
+    def _init(self) -> None:
+        self._prepare_location()
+        if self.data_dir.exists():
+            shutil.rmtree(self.data_dir)  # a half-made directory from an interrupted init
+        bindir = self._bindir()
+        log.info("initialising a PostgreSQL %s cluster in %s", bindir.parent.name, self.data_dir)
+        self._run_pg(
+            [
+                "initdb",
+                "-D",
+                str(self.data_dir),
+                "-U",
+                ROLE,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--no-locale",
+                "--no-instructions",
+            ]
+        )
+        conf = {
+            "listen_addresses": "''",
+            "unix_socket_directories": f"'{self.socket_dir}'",
+            "port": str(self.port),
+            "shared_buffers": "'256MB'",
+            "maintenance_work_mem": "'512MB'",
+            "max_wal_size": "'4GB'",
+            "fsync": "on" if self.settings.embedded_fsync else "off",
+            "synchronous_commit": "on" if self.settings.embedded_fsync else "off",
+            "full_page_writes": "on" if self.settings.embedded_fsync else "off",
+        }
+        lines = "".join(f"{key} = {value}\n" for key, value in conf.items())
+        conf_file = self.data_dir / "postgresql.conf"
+        self._run_pg(["sh", "-c", f"cat >> '{conf_file}'"], stdin="# coastwatch\n" + lines)
+
+    def _start(self) -> None:
+        # After a kill -9 the old backends hold the shared memory for a moment, and a pid
+        # file may point at a dead process; PostgreSQL sorts both out, given a few tries.
+        for attempt in range(1, _START_ATTEMPTS + 1):
+            result = self._run_pg(
+                [
+                    "pg_ctl",
+                    "start",
+                    "-D",
+                    str(self.data_dir),
+                    "-l",
+                    str(self.log_file),
+                    "-w",
+                    "-t",
+                    "60",
+                ],
+                check=False,
+            )
+            if result.returncode == 0:
+                return
+            if attempt < _START_ATTEMPTS:
+                log.info("server did not start (attempt %d), retrying", attempt)
+                time.sleep(attempt)
+        raise ClusterError(
+            f"the PostgreSQL server in {self.data_dir} does not start:\n{self._log_tail()}",
+            hint=f"read {self.log_file}; a stale postmaster.pid left by a crash can be removed "
+            "once no postgres process uses the directory",
+        )
+
+    def _log_tail(self, lines: int = 8) -> str:
+        try:
+            return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no server log)"
+
+    def _ensure_database(self) -> None:
+        with self._admin_connect() as conn:
+            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,))
+            if found.fetchone() is None:
+                conn.execute(f'CREATE DATABASE "{DATABASE}"')
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+
+    def _run_pg(
+        self, argv: Sequence[str], *, check: bool = True, stdin: str | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run a server program as the server's user, with the bin directory first on PATH."""
+        bindir = self._bindir()
+        env = {
+            "PATH": f"{bindir}:/usr/bin:/bin",
+            "LC_ALL": "C.UTF-8",
+            "HOME": str(self.location),
+        }
+        kwargs: dict[str, object] = {}
+        if self._as_root:
+            entry = pwd.getpwnam(self.server_user)
+            kwargs = {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
+        result = subprocess.run(
+            list(argv),
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=self.location if self.location.is_dir() else "/",
+            **kwargs,  # type: ignore[arg-type]
+        )
+        if check and result.returncode != 0:
+            raise ClusterError(
+                f"{argv[0]} failed ({result.returncode}): {result.stderr.strip() or result.stdout}"
+            )
+        return result

@@ -1,0 +1,52 @@
+"""The one error tree of Coastwatch.
+
+Every error a user can meet derives from :class:`CoastwatchError`; the CLI turns it into a
+clear message and the exit code the class names, never a traceback.
+"""
+
+__all__ = [
+    "CoastwatchError",
+    "ConfigError",
+    "StoreError",
+    "ClusterError",
+    "NotAvailableYet",
+    "InputError",
+]
+
+
+class CoastwatchError(Exception):
+    """Root of every Coastwatch error; ``exit_code`` is what the CLI exits with."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+class ConfigError(CoastwatchError):
+    """A setting, config file or flag is invalid."""
+
+    exit_code = 2
+
+
+class InputError(CoastwatchError):
+    """A file or argument given by the user cannot be used."""
+
+    exit_code = 2
+
+
+class StoreError(CoastwatchError):
+    """The store cannot be reached or refused an operation."""
+
+    exit_code = 4
+
+
+class ClusterError(StoreError):
+    """The embedded PostgreSQL cluster cannot be initialised, started or stopped."""
+
+
+class NotAvailableYet(CoastwatchError):
+    """A command of the CLI contract whose implementation has not landed yet."""
+
+    exit_code = 3

@@ -1,0 +1,400 @@
+"""The store's tables as typed SQLAlchemy 2 / GeoAlchemy2 models (EPSG:4326 at rest).
+
+The Alembic migrations in ``surveillance/migrations`` own the schema; a test checks that
+these models and the migrated database agree. ``ais_positions`` is range-partitioned by
+day on ``ts``; partitions are created on demand by the store.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from geoalchemy2 import Geometry, WKBElement
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+__all__ = [
+    "Base",
+    "Vessel",
+    "VesselIdentity",
+    "AisPosition",
+    "Scene",
+    "Detection",
+    "DroneTelemetry",
+    "Mission",
+    "Lead",
+    "Port",
+    "Zone",
+    "Alert",
+    "AlertEvent",
+    "User",
+    "Quarantine",
+    "ReferenceDataset",
+    "ALERT_TYPES",
+    "ALERT_STATUSES",
+    "USER_ROLES",
+]
+
+SRID = 4326
+ALERT_TYPES = (
+    "sts_transfer",
+    "loitering",
+    "ais_gap",
+    "dark_rendezvous",
+    "suspicious_landing",
+    "dark_vessel",
+    "zone_entry",
+    "identity_anomaly",
+    "lead_match",
+    "watchlist",
+)
+ALERT_STATUSES = ("new", "acknowledged", "escalated", "dismissed", "closed")
+USER_ROLES = ("admin", "monitor", "officer", "operator", "analyst")
+
+
+def _tz() -> DateTime:
+    return DateTime(timezone=True)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Vessel(Base):
+    """A vessel's latest static identity, keyed by MMSI; ``updated_at`` is when it was sent."""
+
+    __tablename__ = "vessels"
+
+    mmsi: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    imo: Mapped[int | None] = mapped_column(Integer)
+    name: Mapped[str | None] = mapped_column(String(64))
+    callsign: Mapped[str | None] = mapped_column(String(16))
+    ship_type: Mapped[int | None] = mapped_column(SmallInteger)
+    flag: Mapped[str | None] = mapped_column(String(2))
+    length_m: Mapped[float | None] = mapped_column(Float)
+    beam_m: Mapped[float | None] = mapped_column(Float)
+    draught_m: Mapped[float | None] = mapped_column(Float)
+    destination: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(_tz(), nullable=False)
+
+    __table_args__ = (
+        CheckConstraint("mmsi BETWEEN 0 AND 999999999", name="ck_vessels_mmsi"),
+        Index("ix_vessels_imo", "imo"),
+        Index("ix_vessels_name", "name"),
+    )
+
+
+class VesselIdentity(Base):
+    """Every identity a vessel has broadcast, from when it was first seen: the history."""
+
+    __tablename__ = "vessel_identities"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    mmsi: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    valid_from: Mapped[datetime] = mapped_column(_tz(), nullable=False)
+    imo: Mapped[int | None] = mapped_column(Integer)
+    name: Mapped[str | None] = mapped_column(String(64))
+    callsign: Mapped[str | None] = mapped_column(String(16))
+    ship_type: Mapped[int | None] = mapped_column(SmallInteger)
+    length_m: Mapped[float | None] = mapped_column(Float)
+    beam_m: Mapped[float | None] = mapped_column(Float)
+    draught_m: Mapped[float | None] = mapped_column(Float)
+    destination: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        UniqueConstraint("mmsi", "valid_from", name="uq_vessel_identities_mmsi_valid_from"),
+    )
+
+
+class AisPosition(Base):
+    """One position report; partitioned by day on ``ts``; (mmsi, ts) makes ingest idempotent."""
+
+    __tablename__ = "ais_positions"
+
+    mmsi: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    ts: Mapped[datetime] = mapped_column(_tz(), primary_key=True)
+    geom: Mapped[WKBElement] = mapped_column(
+        Geometry("POINT", srid=SRID, spatial_index=False), nullable=False
+    )
+    sog_knots: Mapped[float | None] = mapped_column(Float(precision=24))
+    cog_deg: Mapped[float | None] = mapped_column(Float(precision=24))
+    heading_deg: Mapped[int | None] = mapped_column(SmallInteger)
+    nav_status: Mapped[int | None] = mapped_column(SmallInteger)
+    msg_type: Mapped[int | None] = mapped_column(SmallInteger)
+    source: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        Index("ix_ais_positions_geom", "geom", postgresql_using="gist"),
+        Index("ix_ais_positions_ts", "ts", postgresql_using="brin"),
+        {"postgresql_partition_by": "RANGE (ts)"},
+    )
+
+
+class Scene(Base):
+    """A satellite scene: where and when it looked, and which file it came from."""
+
+    __tablename__ = "scenes"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    uri: Mapped[str] = mapped_column(Text, nullable=False)
+    sensor: Mapped[str | None] = mapped_column(String(32))
+    acquired_at: Mapped[datetime] = mapped_column(_tz(), nullable=False)
+    footprint: Mapped[WKBElement] = mapped_column(
+        Geometry("POLYGON", srid=SRID, spatial_index=False), nullable=False
+    )
+    ingested_at: Mapped[datetime] = mapped_column(_tz(), server_default=func.now())
+
+    __table_args__ = (
+        Index("ix_scenes_footprint", "footprint", postgresql_using="gist"),
+        Index("ix_scenes_acquired_at", "acquired_at"),
+    )
+
+
+class Detection(Base):
+    """A vessel seen by a sensor other than AIS (SAR, optical, drone)."""
+
+    __tablename__ = "detections"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(16), nullable=False)
+    scene_id: Mapped[int | None] = mapped_column(ForeignKey("scenes.id", ondelete="CASCADE"))
+    ts: Mapped[datetime] = mapped_column(_tz(), nullable=False)
+    geom: Mapped[WKBElement] = mapped_column(
+        Geometry("POINT", srid=SRID, spatial_index=False), nullable=False
+    )
+    length_m: Mapped[float | None] = mapped_column(Float)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    matched_mmsi: Mapped[int | None] = mapped_column(BigInteger)
+    key: Mapped[str] = mapped_column(String(128), nullable=False, unique=True)
+
+    __table_args__ = (
+        CheckConstraint(_in("source", ("sar", "optical", "drone")), name="ck_detections_source"),
+        Index("ix_detections_geom", "geom", postgresql_using="gist"),
+        Index("ix_detections_ts", "ts"),
+    )
+
+
+class DroneTelemetry(Base):
+    """One telemetry sample of a drone."""
+
+    __tablename__ = "drone_telemetry"
+
+    drone_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    ts: Mapped[datetime] = mapped_column(_tz(), primary_key=True)
+    geom: Mapped[WKBElement] = mapped_column(
+        Geometry("POINT", srid=SRID, spatial_index=False), nullable=False
+    )
+    altitude_m: Mapped[float | None] = mapped_column(Float)
+    groundspeed_mps: Mapped[float | None] = mapped_column(Float)
+    heading_deg: Mapped[float | None] = mapped_column(Float)
+    battery_pct: Mapped[float | None] = mapped_column(Float)
+    mission_id: Mapped[int | None] = mapped_column(ForeignKey("missions.id", ondelete="SET NULL"))
+
+    __table_args__ = (
+        Index("ix_drone_telemetry_geom", "geom", postgresql_using="gist"),
+        Index("ix_drone_telemetry_ts", "ts"),
+    )
+
+
+class Mission(Base):
+    """A planned drone mission: a survey of an area or an intercept of an alert."""
+
+    __tablename__ = "missions"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(128), nullable=False)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, server_default="planned")
+    drone_id: Mapped[str | None] = mapped_column(String(64))
+    alert_id: Mapped[str | None] = mapped_column(ForeignKey("alerts.id", ondelete="SET NULL"))
+    area: Mapped[WKBElement | None] = mapped_column(
+        Geometry("POLYGON", srid=SRID, spatial_index=False)
+    )
+    route: Mapped[WKBElement | None] = mapped_column(
+        Geometry("LINESTRINGZ", srid=SRID, spatial_index=False)
+    )
+    waypoints: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, nullable=False, server_default="[]"
+    )
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(_tz(), server_default=func.now())
+
+    __table_args__ = (
+        CheckConstraint(_in("kind", ("survey", "intercept")), name="ck_missions_kind"),
+        Index("ix_missions_area", "area", postgresql_using="gist"),
+    )
+
+
+class Lead(Base):
+    """A web-crawled lead (forum post, market listing): sensitive; its URL makes it unique."""
+
+    __tablename__ = "leads"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(64), nullable=False)
+    url: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
+    fetched_at: Mapped[datetime] = mapped_column(_tz(), nullable=False)
+    published_at: Mapped[datetime | None] = mapped_column(_tz())
+    title: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str | None] = mapped_column(Text)
+    mentions: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, server_default="{}")
+    geom: Mapped[WKBElement | None] = mapped_column(
+        Geometry("POINT", srid=SRID, spatial_index=False)
+    )
+
+    __table_args__ = (
+        Index("ix_leads_geom", "geom", postgresql_using="gist"),
+        Index("ix_leads_published_at", "published_at"),
+    )
+
+
+class Port(Base):
+    """A seaport, keyed by its UN/LOCODE."""
+
+    __tablename__ = "ports"
+
+    locode: Mapped[str] = mapped_column(String(5), primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), nullable=False)
+    country: Mapped[str | None] = mapped_column(String(64))
+    geom: Mapped[WKBElement] = mapped_column(
+        Geometry("POINT", srid=SRID, spatial_index=False), nullable=False
+    )
+
+    __table_args__ = (Index("ix_ports_geom", "geom", postgresql_using="gist"),)
+
+
+class Zone(Base):
+    """An area: land, territorial sea, contiguous zone, port area, restricted area..."""
+
+    __tablename__ = "zones"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    name: Mapped[str] = mapped_column(String(128), nullable=False)
+    aoi: Mapped[str] = mapped_column(String(64), nullable=False)
+    geom: Mapped[WKBElement] = mapped_column(
+        Geometry("MULTIPOLYGON", srid=SRID, spatial_index=False), nullable=False
+    )
+    properties: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, server_default="{}")
+
+    __table_args__ = (
+        UniqueConstraint("aoi", "kind", "name", name="uq_zones_aoi_kind_name"),
+        Index("ix_zones_geom", "geom", postgresql_using="gist"),
+    )
+
+
+class Alert(Base):
+    """An alert; its id is deterministic from rule, vessels and start."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    type: Mapped[str] = mapped_column(String(32), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, server_default="new")
+    score: Mapped[int] = mapped_column(SmallInteger, nullable=False)
+    start: Mapped[datetime] = mapped_column(_tz(), nullable=False)
+    end: Mapped[datetime | None] = mapped_column(_tz())
+    geom: Mapped[WKBElement] = mapped_column(
+        Geometry("GEOMETRY", srid=SRID, spatial_index=False), nullable=False
+    )
+    mmsi: Mapped[list[int]] = mapped_column(ARRAY(BigInteger), nullable=False, server_default="{}")
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, server_default="{}")
+    score_reasons: Mapped[list[Any]] = mapped_column(JSONB, nullable=False, server_default="[]")
+    rule_version: Mapped[str] = mapped_column(String(32), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(_tz(), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(_tz(), server_default=func.now())
+
+    __table_args__ = (
+        CheckConstraint(_in("type", ALERT_TYPES), name="ck_alerts_type"),
+        CheckConstraint(_in("status", ALERT_STATUSES), name="ck_alerts_status"),
+        CheckConstraint("score BETWEEN 0 AND 100", name="ck_alerts_score"),
+        Index("ix_alerts_geom", "geom", postgresql_using="gist"),
+        Index("ix_alerts_start", "start"),
+        Index("ix_alerts_status_score", "status", "score"),
+        Index("ix_alerts_mmsi", "mmsi", postgresql_using="gin"),
+    )
+
+
+class AlertEvent(Base):
+    """The audit trail: every analyst action on an alert, with who, when and a note."""
+
+    __tablename__ = "alert_events"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    alert_id: Mapped[str] = mapped_column(
+        ForeignKey("alerts.id", ondelete="CASCADE"), nullable=False
+    )
+    ts: Mapped[datetime] = mapped_column(_tz(), nullable=False, server_default=func.now())
+    actor: Mapped[str] = mapped_column(String(64), nullable=False)
+    action: Mapped[str] = mapped_column(String(32), nullable=False)
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_alert_events_alert_id_ts", "alert_id", "ts"),)
+
+
+class User(Base):
+    """Someone who uses Coastwatch, with one role."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(16), nullable=False)
+    disabled: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
+    created_at: Mapped[datetime] = mapped_column(_tz(), server_default=func.now())
+
+    __table_args__ = (CheckConstraint(_in("role", USER_ROLES), name="ck_users_role"),)
+
+
+class Quarantine(Base):
+    """A rejected input record, kept with the reason it was rejected: never silently lost."""
+
+    __tablename__ = "quarantine"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(128), nullable=False)
+    reason: Mapped[str] = mapped_column(String(64), nullable=False)
+    raw: Mapped[str] = mapped_column(Text, nullable=False)
+    raw_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    received_at: Mapped[datetime] = mapped_column(_tz(), nullable=False)
+    detail: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("source", "reason", "raw_sha256", name="uq_quarantine_source_reason_raw"),
+        Index("ix_quarantine_reason", "reason"),
+    )
+
+
+class ReferenceDataset(Base):
+    """Which reference data (geography of an area of operations) is loaded, and its hash."""
+
+    __tablename__ = "reference_datasets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), nullable=False)
+    loaded_at: Mapped[datetime] = mapped_column(_tz(), nullable=False, server_default=func.now())
+    summary: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, server_default="{}")

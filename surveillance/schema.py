@@ -1,0 +1,87 @@
+"""Schema management: Alembic migrations run from code, and on-demand time partitions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, text
+
+__all__ = [
+    "upgrade",
+    "downgrade_base",
+    "current_revision",
+    "head_revision",
+    "ensure_position_partitions",
+    "position_partition_name",
+]
+
+
+def _config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", "surveillance:migrations")
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate the store up to ``revision`` (no-op when it is there already)."""
+    if revision == "head" and current_revision(engine) == head_revision():
+        return
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), revision)
+
+
+def downgrade_base(engine: Engine) -> None:
+    """Undo every migration: all Coastwatch tables and their data are dropped."""
+    with engine.begin() as conn:
+        command.downgrade(_config(conn), "base")
+
+
+def position_partition_name(day: date) -> str:
+    return f"ais_positions_{day:%Y%m%d}"
+
+
+def ensure_position_partitions(conn: Connection, timestamps: Iterable[datetime]) -> list[str]:
+    """Create the daily partitions of ``ais_positions`` these timestamps fall in; new names."""
+    days = sorted({ts.astimezone(UTC).date() for ts in timestamps})
+    if not days:
+        return []
+    existing = set(
+        conn.execute(
+            text(
+                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                "WHERE i.inhparent = 'ais_positions'::regclass"
+            )
+        ).scalars()
+    )
+    created = []
+    for day in days:
+        name = position_partition_name(day)
+        if name in existing:
+            continue
+        conn.execute(
+            text(
+                f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF ais_positions "
+                f"FOR VALUES FROM ('{day.isoformat()} 00:00+00') "
+                f"TO ('{(day + timedelta(days=1)).isoformat()} 00:00+00')"
+            )
+        )
+        created.append(name)
+    return created

@@ -1,0 +1,148 @@
+"""One typed settings object, built once at the edge and passed down.
+
+Precedence, lowest first: defaults, the TOML file (``--config``, ``COASTWATCH_CONFIG`` or
+``~/.config/coastwatch/coastwatch.toml``), environment variables ``COASTWATCH_*``, CLI flags.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from surveillance.errors import ConfigError
+
+__all__ = ["Settings", "load_settings", "default_config_file", "mask_url"]
+
+#: West, south, east, north in degrees (EPSG:4326): the seas around Japan.
+DEFAULT_AOI_BBOX = (122.0, 24.0, 150.0, 46.0)
+
+
+def default_config_file() -> Path:
+    """Where the TOML file is looked for when neither flag nor environment names one."""
+    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "coastwatch" / "coastwatch.toml"
+
+
+def _default_home() -> Path:
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "coastwatch"
+
+
+class Settings(BaseSettings):
+    """Everything Coastwatch can be told; units are in the names."""
+
+    model_config = SettingsConfigDict(env_prefix="COASTWATCH_", extra="forbid")
+
+    home: Path = Field(default_factory=_default_home, description="state: cluster, caches")
+    database_url: SecretStr | None = Field(
+        default=None, description="an external PostGIS; unset means the embedded cluster"
+    )
+    pg_bindir: Path | None = Field(default=None, description="PostgreSQL server binaries")
+    server_os_user: str = Field(
+        default="postgres", description="unprivileged user the embedded server runs as under root"
+    )
+    embedded_port: int = Field(default=54329, ge=1024, le=65535)
+    embedded_fsync: bool = Field(
+        default=True, description="off only for throwaway clusters (the test session)"
+    )
+    aoi_name: str = "japan"
+    aoi_bbox_deg: tuple[float, float, float, float] = DEFAULT_AOI_BBOX
+    coastline_resolution: Literal["h", "f"] = "h"
+    territorial_sea_nm: float = Field(default=12.0, gt=0)
+    contiguous_zone_nm: float = Field(default=24.0, gt=0)
+    port_area_radius_km: float = Field(default=3.0, gt=0)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("aoi_bbox_deg")
+    @classmethod
+    def _check_bbox(
+        cls, bbox: tuple[float, float, float, float]
+    ) -> tuple[float, float, float, float]:
+        west, south, east, north = bbox
+        if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+            raise ValueError("expected west,south,east,north with west<east and south<north")
+        return bbox
+
+    @field_validator("aoi_name")
+    @classmethod
+    def _check_aoi_name(cls, name: str) -> str:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,62}", name):
+            raise ValueError("use lower-case letters, digits, '-' and '_'")
+        return name
+
+    @model_validator(mode="after")
+    def _check_zones(self) -> Settings:
+        if self.contiguous_zone_nm <= self.territorial_sea_nm:
+            raise ValueError("contiguous_zone_nm must be larger than territorial_sea_nm")
+        return self
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    @property
+    def embedded(self) -> bool:
+        """True when Coastwatch runs its own PostGIS cluster."""
+        return self.database_url is None
+
+    def describe(self) -> dict[str, str]:
+        """What is in force, as text, with secrets masked."""
+        shown: dict[str, str] = {}
+        for name in type(self).model_fields:
+            value: Any = getattr(self, name)
+            if isinstance(value, SecretStr):
+                value = mask_url(value.get_secret_value())
+            shown[name] = "" if value is None else str(value)
+        return shown
+
+
+def mask_url(url: str) -> str:
+    """Hide the password of a URL: ``postgresql://u:***@host/db``."""
+    return re.sub(r"(//[^:/@]+:)[^@]*@", r"\1***@", url)
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build the settings from file, environment and the given overrides (CLI flags).
+
+    ``None`` overrides are ignored, so CLI options can be passed straight through.
+    """
+    explicit = config_file or (
+        Path(os.environ["COASTWATCH_CONFIG"]) if os.environ.get("COASTWATCH_CONFIG") else None
+    )
+    if explicit is not None and not explicit.is_file():
+        raise ConfigError(f"config file not found: {explicit}")
+    path = explicit or default_config_file()
+
+    class _FromFile(Settings):
+        model_config = SettingsConfigDict(**{**Settings.model_config, "toml_file": path})
+
+    try:
+        loaded = _FromFile(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ConfigError(
+            f"invalid settings ({path if path.is_file() else 'no file'}): {problems}"
+        ) from None
+    except ValueError as exc:  # a TOML syntax error
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+    return loaded

@@ -1,0 +1,424 @@
+"""The store API: the one way into PostGIS for ingesters, rules and the dashboard.
+
+Writes stage a batch with COPY into a temporary table and merge it with one
+``INSERT .. ON CONFLICT``, so loading the same data twice stores it once. Reads take a
+time window and a bounding box and return GeoDataFrames in EPSG:4326.
+
+>>> store = Store.open(load_settings())              # doctest: +SKIP
+>>> store.positions(window=(since, until), bbox=(129, 33, 131, 35))  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from psycopg.types.json import Jsonb
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.exc import OperationalError
+
+from surveillance import schema
+from surveillance.embedded import Cluster
+from surveillance.errors import InputError, StoreError
+from surveillance.models import Base
+from surveillance.settings import Settings
+
+__all__ = ["Store", "database_url", "Window", "BBox", "TABLES"]
+
+log = logging.getLogger(__name__)
+
+Window = tuple[datetime, datetime]
+BBox = tuple[float, float, float, float]
+
+#: The tables of DESIGN.md "Store", in the order ``db status`` lists them.
+TABLES = tuple(sorted(Base.metadata.tables))
+
+_POSITION_COLUMNS = (
+    "mmsi", "ts", "geom", "sog_knots", "cog_deg", "heading_deg", "nav_status", "msg_type", "source",
+)  # fmt: skip
+_IDENTITY_COLUMNS = (
+    "imo", "name", "callsign", "ship_type", "length_m", "beam_m", "draught_m", "destination",
+)  # fmt: skip
+
+
+def database_url(settings: Settings) -> str:
+    """The SQLAlchemy URL of the store; brings the embedded cluster up when it is the store."""
+    if settings.database_url is not None:
+        url = settings.database_url.get_secret_value()
+    else:
+        url = Cluster(settings).up()
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _hex_ewkb(geometries: Any) -> np.ndarray:
+    geoms = shapely.set_srid(np.asarray(geometries, dtype=object), 4326)
+    return shapely.to_wkb(geoms, hex=True, include_srid=True)
+
+
+def _as_rows(frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Rows for COPY: NaN/NaT become NULL, dicts become JSONB, numpy scalars Python values."""
+    subset = frame.loc[:, list(columns)].astype(object)
+    subset = subset.where(subset.map(_is_value), None)
+    for column in subset.columns:
+        if subset[column].map(lambda v: isinstance(v, dict)).any():
+            subset[column] = subset[column].map(lambda v: None if v is None else Jsonb(v))
+    return list(subset.itertuples(index=False, name=None))
+
+
+def _is_value(value: Any) -> bool:
+    return isinstance(value, dict | list | tuple) or bool(pd.notna(value))
+
+
+class Store:
+    """Typed reads and batched, idempotent writes over the Coastwatch schema."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, settings: Settings) -> Store:
+        """Connect (bringing the embedded cluster up if needed) and migrate to the head."""
+        engine = create_engine(database_url(settings), pool_pre_ping=True)
+        try:
+            schema.upgrade(engine)
+        except OperationalError as exc:
+            engine.dispose()
+            raise StoreError(
+                f"cannot reach the store: {exc.orig}",
+                hint="check COASTWATCH_DATABASE_URL, or unset it to use the embedded store",
+            ) from None
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- writing -----------------------------------------------------------------------
+
+    @staticmethod
+    def _merge(
+        conn: Connection,
+        table: str,
+        frame: pd.DataFrame,
+        columns: Sequence[str],
+        key: Sequence[str],
+        update: Sequence[str] = (),
+        when: str = "",
+    ) -> int:
+        """COPY ``frame`` into a staging table, then merge it into ``table`` on ``key``.
+
+        New rows are inserted; on a key already stored, ``update`` columns are set (when the
+        ``when`` condition holds) or nothing happens. Returns the rows inserted or updated.
+        """
+        if frame.empty:
+            return 0
+        stage = f"_stage_{table}"
+        conn.execute(text(f"CREATE TEMP TABLE {stage} (LIKE {table} INCLUDING DEFAULTS)"))
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        with (
+            raw.cursor() as cur,
+            cur.copy(f"COPY {stage} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
+            for row in _as_rows(frame, columns):
+                copy.write_row(row)
+        cols, keys = ", ".join(columns), ", ".join(key)
+        if update:
+            action = "DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in update)
+            action += f" WHERE {when}" if when else ""
+        else:
+            action = "DO NOTHING"
+        result = conn.execute(
+            text(
+                f"INSERT INTO {table} ({cols}) SELECT DISTINCT ON ({keys}) {cols} FROM {stage} "
+                f"ORDER BY {keys} ON CONFLICT ({keys}) {action}"
+            )
+        )
+        conn.execute(text(f"DROP TABLE {stage}"))
+        return result.rowcount
+
+    @staticmethod
+    def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise InputError(f"{what} frame lacks columns: {', '.join(missing)}")
+
+    def write_positions(self, frame: pd.DataFrame) -> int:
+        """Store position reports (``mmsi, ts, lon, lat`` and optional report fields).
+
+        Returns the number of new rows; reports already stored are skipped.
+        """
+        self._require(frame, ("mmsi", "ts", "lon", "lat"), "positions")
+        if frame.empty:
+            return 0
+        data = frame.copy()
+        data["ts"] = pd.to_datetime(data["ts"], utc=True)
+        data["geom"] = _hex_ewkb(shapely.points(data["lon"].to_numpy(), data["lat"].to_numpy()))
+        for column in _POSITION_COLUMNS:
+            if column not in data.columns:
+                data[column] = None
+        with self.engine.begin() as conn:
+            created = schema.ensure_position_partitions(conn, data["ts"].dt.to_pydatetime())
+            if created:
+                log.info("created partitions %s", ", ".join(created))
+            return self._merge(conn, "ais_positions", data, _POSITION_COLUMNS, ("mmsi", "ts"))
+
+    def write_identities(self, frame: pd.DataFrame) -> int:
+        """Store broadcast identities (``mmsi, ts`` and identity fields, ``flag`` optional).
+
+        Each one is kept in ``vessel_identities``; ``vessels`` holds the latest per MMSI.
+        """
+        self._require(frame, ("mmsi", "ts"), "identities")
+        if frame.empty:
+            return 0
+        data = frame.rename(columns={"ts": "valid_from"}).copy()
+        data["valid_from"] = pd.to_datetime(data["valid_from"], utc=True)
+        for column in (*_IDENTITY_COLUMNS, "flag"):
+            if column not in data.columns:
+                data[column] = None
+        history_cols = ("mmsi", "valid_from", *_IDENTITY_COLUMNS)
+        latest = data.sort_values("valid_from").groupby("mmsi", as_index=False).last()
+        latest = latest.rename(columns={"valid_from": "updated_at"})
+        vessel_cols = ("mmsi", *_IDENTITY_COLUMNS, "flag", "updated_at")
+        with self.engine.begin() as conn:
+            added = self._merge(
+                conn, "vessel_identities", data, history_cols, ("mmsi", "valid_from")
+            )
+            self._merge(
+                conn,
+                "vessels",
+                latest,
+                vessel_cols,
+                ("mmsi",),
+                update=vessel_cols[1:],
+                when="vessels.updated_at <= EXCLUDED.updated_at",
+            )
+        return added
+
+    def write_geometries(
+        self,
+        table: str,
+        frame: gpd.GeoDataFrame,
+        key: Sequence[str],
+        update: Sequence[str] = (),
+    ) -> int:
+        """Store a GeoDataFrame in a table with one ``geom`` column, merging on ``key``.
+
+        For ports, zones, scenes, detections, telemetry, leads and alerts.
+        """
+        with self.engine.begin() as conn:
+            return self._merge_geometries(conn, table, frame, key, update)
+
+    def _merge_geometries(
+        self,
+        conn: Connection,
+        table: str,
+        frame: gpd.GeoDataFrame,
+        key: Sequence[str],
+        update: Sequence[str] = (),
+    ) -> int:
+        if table not in Base.metadata.tables or table == "ais_positions":
+            raise InputError(f"not a geometry table of the store: {table}")
+        data = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+        data["geom"] = _hex_ewkb(frame.geometry.to_numpy())
+        known = Base.metadata.tables[table].columns.keys()
+        columns = [c for c in data.columns if c in known]
+        return self._merge(conn, table, data, columns, key, update)
+
+    def replace_reference(
+        self,
+        dataset: str,
+        fingerprint: str,
+        aoi: str,
+        zones: gpd.GeoDataFrame,
+        ports: gpd.GeoDataFrame,
+        summary: dict[str, Any],
+    ) -> None:
+        """Swap in reference geography in one transaction: the ``zones`` of ``aoi`` whose
+        kinds appear in ``zones``, the ``ports``, and the dataset's fingerprint."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                text("DELETE FROM zones WHERE aoi = :aoi AND kind = ANY(:kinds)"),
+                {"aoi": aoi, "kinds": sorted(set(zones["kind"]))},
+            )
+            self._merge_geometries(conn, "zones", zones.assign(aoi=aoi), ("aoi", "kind", "name"))
+            self._merge_geometries(
+                conn, "ports", ports, ("locode",), update=("name", "country", "geom")
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO reference_datasets (name, fingerprint, loaded_at, summary) "
+                    "VALUES (:name, :fp, now(), :summary) ON CONFLICT (name) DO UPDATE SET "
+                    "fingerprint = EXCLUDED.fingerprint, loaded_at = now(), "
+                    "summary = EXCLUDED.summary"
+                ),
+                {"name": dataset, "fp": fingerprint, "summary": json.dumps(summary)},
+            )
+
+    def reference_fingerprint(self, dataset: str) -> str | None:
+        """The fingerprint of the reference data loaded as ``dataset``, if any."""
+        with self.engine.connect() as conn:
+            return conn.execute(
+                text("SELECT fingerprint FROM reference_datasets WHERE name = :n"), {"n": dataset}
+            ).scalar_one_or_none()
+
+    def quarantine(self, frame: pd.DataFrame) -> int:
+        """Keep rejected records (``source, reason, raw, received_at``, ``detail``) with why."""
+        self._require(frame, ("source", "reason", "raw", "received_at"), "quarantine")
+        data = frame.copy()
+        data["raw_sha256"] = [hashlib.sha256(r.encode()).hexdigest() for r in data["raw"]]
+        if "detail" not in data.columns:
+            data["detail"] = None
+        columns = ("source", "reason", "raw", "raw_sha256", "received_at", "detail")
+        with self.engine.begin() as conn:
+            return self._merge(
+                conn, "quarantine", data, columns, ("source", "reason", "raw_sha256")
+            )
+
+    # -- reading -----------------------------------------------------------------------
+
+    def _read(
+        self,
+        table: str,
+        *,
+        time_column: str | None = None,
+        window: Window | None = None,
+        bbox: BBox | None = None,
+        where: str = "",
+        params: dict[str, Any] | None = None,
+        columns: str = "*",
+        order: str = "",
+    ) -> gpd.GeoDataFrame:
+        clauses, bind = ([where] if where else []), dict(params or {})
+        if window is not None:
+            if time_column is None:
+                raise InputError(f"{table} has no time to filter on")
+            since, until = window
+            if since.tzinfo is None or until.tzinfo is None:
+                raise InputError("time windows must be timezone-aware (UTC)")
+            clauses.append(f"{time_column} >= :since AND {time_column} < :until")
+            bind.update(since=since, until=until)
+        if bbox is not None:
+            clauses.append("geom && ST_MakeEnvelope(:west, :south, :east, :north, 4326)")
+            bind.update(zip(("west", "south", "east", "north"), bbox, strict=True))
+        sql = f"SELECT {columns} FROM {table}"
+        if clauses:
+            sql += " WHERE " + " AND ".join(f"({c})" for c in clauses)
+        if order:
+            sql += f" ORDER BY {order}"
+        with self.engine.connect() as conn:
+            frame = gpd.read_postgis(text(sql), conn, geom_col="geom", params=bind)
+        return frame.set_crs(4326, allow_override=True)
+
+    def positions(
+        self, window: Window | None = None, bbox: BBox | None = None, mmsi: Sequence[int] = ()
+    ) -> gpd.GeoDataFrame:
+        """Position reports in the window and box, ordered by vessel and time."""
+        where = "mmsi = ANY(:mmsi)" if mmsi else ""
+        return self._read(
+            "ais_positions",
+            time_column="ts",
+            window=window,
+            bbox=bbox,
+            where=where,
+            params={"mmsi": list(mmsi)},
+            order="mmsi, ts",
+        )
+
+    def vessels(self, mmsi: Sequence[int] = ()) -> pd.DataFrame:
+        """Latest identity per vessel (all vessels when ``mmsi`` is empty)."""
+        sql = "SELECT * FROM vessels" + (" WHERE mmsi = ANY(:mmsi)" if mmsi else "")
+        with self.engine.connect() as conn:
+            return pd.read_sql(text(sql + " ORDER BY mmsi"), conn, params={"mmsi": list(mmsi)})
+
+    def identity_history(self, mmsi: int) -> pd.DataFrame:
+        """Every identity a vessel has sent, oldest first."""
+        with self.engine.connect() as conn:
+            return pd.read_sql(
+                text("SELECT * FROM vessel_identities WHERE mmsi = :m ORDER BY valid_from"),
+                conn,
+                params={"m": mmsi},
+            )
+
+    def detections(
+        self, window: Window | None = None, bbox: BBox | None = None
+    ) -> gpd.GeoDataFrame:
+        return self._read("detections", time_column="ts", window=window, bbox=bbox, order="ts")
+
+    def leads(self, window: Window | None = None, bbox: BBox | None = None) -> gpd.GeoDataFrame:
+        """Leads published in the window (those placed on the map when a box is given)."""
+        return self._read(
+            "leads", time_column="published_at", window=window, bbox=bbox, order="published_at"
+        )
+
+    def telemetry(self, window: Window | None = None, bbox: BBox | None = None) -> gpd.GeoDataFrame:
+        return self._read("drone_telemetry", time_column="ts", window=window, bbox=bbox, order="ts")
+
+    def zones(
+        self, kinds: Sequence[str] = (), bbox: BBox | None = None, aoi: str | None = None
+    ) -> gpd.GeoDataFrame:
+        clauses = []
+        if kinds:
+            clauses.append("kind = ANY(:kinds)")
+        if aoi is not None:
+            clauses.append("aoi = :aoi")
+        return self._read(
+            "zones",
+            bbox=bbox,
+            where=" AND ".join(clauses),
+            params={"kinds": list(kinds), "aoi": aoi},
+            order="kind, name",
+        )
+
+    def ports(self, bbox: BBox | None = None) -> gpd.GeoDataFrame:
+        return self._read("ports", bbox=bbox, order="locode")
+
+    def alerts(
+        self,
+        window: Window | None = None,
+        bbox: BBox | None = None,
+        types: Sequence[str] = (),
+        statuses: Sequence[str] = (),
+    ) -> gpd.GeoDataFrame:
+        """Alerts starting in the window, highest score first."""
+        clauses = []
+        if types:
+            clauses.append("type = ANY(:types)")
+        if statuses:
+            clauses.append("status = ANY(:statuses)")
+        return self._read(
+            "alerts",
+            time_column="start",
+            window=window,
+            bbox=bbox,
+            where=" AND ".join(clauses),
+            params={"types": list(types), "statuses": list(statuses)},
+            order="score DESC, start",
+        )
+
+    # -- housekeeping ------------------------------------------------------------------
+
+    def table_counts(self) -> dict[str, int]:
+        """Exact row count of every Coastwatch table."""
+        with self.engine.connect() as conn:
+            return {
+                table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+                for table in TABLES
+            }
+
+    def server_versions(self) -> dict[str, str]:
+        with self.engine.connect() as conn:
+            return {
+                "postgresql": conn.execute(text("SHOW server_version")).scalar_one(),
+                "postgis": conn.execute(text("SELECT postgis_lib_version()")).scalar_one(),
+            }

@@ -1,0 +1,88 @@
+"""The command line without a store: help, settings, placeholders and exit codes."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+
+from surveillance.cli import cli, main
+
+PENDING = [
+    ["simulate", "--out", "x"],
+    ["ingest", "ais", "a.nmea"],
+    ["ingest", "scene", "s.tif"],
+    ["ingest", "drone", "--connect", "udp:127.0.0.1:14550"],
+    ["crawl", "forum"],
+    ["detect"],
+    ["alerts", "list", "--format", "json"],
+    ["mission", "plan"],
+    ["report", "--since", "a", "--until", "b", "--format", "pdf", "-o", "x.pdf"],
+    ["dashboard"],
+]
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "surveillance", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+
+
+def every_command_path(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    paths = []
+    for name, command in group.commands.items():
+        paths.append((*prefix, name))
+        if isinstance(command, click.Group):
+            paths.extend(every_command_path(command, (*prefix, name)))
+    return paths
+
+
+def test_every_command_has_useful_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    paths = every_command_path(cli)
+    assert ("db", "status") in paths and ("ingest", "ais") in paths
+    for path in paths:
+        with pytest.raises(SystemExit) as done:
+            main([*path, "--help"])
+        assert done.value.code == 0, path
+        assert "Usage: coastwatch " + " ".join(path) in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", PENDING, ids=lambda a: " ".join(a[:2]))
+def test_pending_commands_say_so_with_exit_3(argv: list[str]) -> None:
+    result = run(*argv)
+    assert result.returncode == 3
+    assert "is not available yet" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_config_shows_settings_and_masks_secrets(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+           "COASTWATCH_DATABASE_URL": "postgresql://cw:hunter2@db/cw"}
+    result = run("config", env=env)
+    assert result.returncode == 0
+    assert "territorial_sea_nm" in result.stdout and "12.0" in result.stdout
+    assert "hunter2" not in result.stdout and "cw:***@db" in result.stdout
+
+
+def test_bad_settings_exit_2_without_traceback(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "COASTWATCH_TERRITORIAL_SEA_NM": "wide"}
+    result = run("config", env=env)
+    assert result.returncode == 2
+    assert "territorial_sea_nm" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_missing_config_file_exits_2(tmp_path: Path) -> None:
+    result = run("--config", str(tmp_path / "nope.toml"), "config")
+    assert result.returncode == 2 and "config file not found" in result.stderr
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    result = run("launch-missiles")
+    assert result.returncode == 2 and "No such command" in result.stderr
