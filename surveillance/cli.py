@@ -27,7 +27,7 @@ from surveillance.settings import Settings, load_settings
 __all__ = ["main", "cli", "AppContext", "pass_app"]
 
 log = logging.getLogger(__name__)
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 

@@ -133,11 +133,24 @@ class Cluster:
     def _bindir(self) -> Path:
         return find_bindir(self.settings.pg_bindir, self.data_version())
 
-    def is_running(self) -> bool:
-        if not self.initialised:
+    def _server_pid(self) -> int | None:
+        """The pid in ``postmaster.pid``, if the file is there."""
+        try:
+            return int((self.data_dir / "postmaster.pid").read_text().split("\n", 1)[0])
+        except (OSError, ValueError):
+            return None
+
+    def _is_our_server(self, pid: int) -> bool:
+        """Whether ``pid`` is a live PostgreSQL server of this data directory."""
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
             return False
-        result = self._run_pg(["pg_ctl", "status", "-D", str(self.data_dir)], check=False)
-        return result.returncode == 0
+        return b"postgres" in cmdline and str(self.data_dir).encode() in cmdline
+
+    def is_running(self) -> bool:
+        pid = self._server_pid()
+        return pid is not None and self._is_our_server(pid)
 
     def state(self) -> ClusterState:
         version = self.data_version()
@@ -277,8 +290,14 @@ class Cluster:
         self._run_pg(["sh", "-c", f"cat >> '{conf_file}'"], stdin="# coastwatch\n" + lines)
 
     def _start(self) -> None:
-        # After a kill -9 the old backends hold the shared memory for a moment, and a pid
-        # file may point at a dead process; PostgreSQL sorts both out, given a few tries.
+        pid = self._server_pid()
+        if pid is not None and not self._is_our_server(pid):
+            # Left by a crash; the pid may even belong to another process by now, which
+            # PostgreSQL would take for a running server and refuse to start.
+            log.warning("removing a stale postmaster.pid (pid %d is not this server)", pid)
+            (self.data_dir / "postmaster.pid").unlink()
+        # After a kill -9 the old backends hold the shared memory for a moment;
+        # PostgreSQL sorts that out, given a few tries.
         for attempt in range(1, _START_ATTEMPTS + 1):
             result = self._run_pg(
                 [
@@ -301,8 +320,7 @@ class Cluster:
                 time.sleep(attempt)
         raise ClusterError(
             f"the PostgreSQL server in {self.data_dir} does not start:\n{self._log_tail()}",
-            hint=f"read {self.log_file}; a stale postmaster.pid left by a crash can be removed "
-            "once no postgres process uses the directory",
+            hint=f"read {self.log_file}",
         )
 
     def _log_tail(self, lines: int = 8) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from geoalchemy2 import Geometry, WKBElement
 from sqlalchemy import (
+    REAL,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -136,8 +137,8 @@ class AisPosition(Base):
     geom: Mapped[WKBElement] = mapped_column(
         Geometry("POINT", srid=SRID, spatial_index=False), nullable=False
     )
-    sog_knots: Mapped[float | None] = mapped_column(Float(precision=24))
-    cog_deg: Mapped[float | None] = mapped_column(Float(precision=24))
+    sog_knots: Mapped[float | None] = mapped_column(REAL)
+    cog_deg: Mapped[float | None] = mapped_column(REAL)
     heading_deg: Mapped[int | None] = mapped_column(SmallInteger)
     nav_status: Mapped[int | None] = mapped_column(SmallInteger)
     msg_type: Mapped[int | None] = mapped_column(SmallInteger)

@@ -20,10 +20,11 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import psycopg
 import shapely
 from psycopg.types.json import Jsonb
-from sqlalchemy import Connection, Engine, create_engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Connection, Engine, Integer, create_engine, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from surveillance import schema
 from surveillance.embedded import Cluster
@@ -66,9 +67,13 @@ def _hex_ewkb(geometries: Any) -> np.ndarray:
     return shapely.to_wkb(geoms, hex=True, include_srid=True)
 
 
-def _as_rows(frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple[Any, ...]]:
-    """Rows for COPY: NaN/NaT become NULL, dicts become JSONB, numpy scalars Python values."""
-    subset = frame.loc[:, list(columns)].astype(object)
+def _as_rows(table: str, frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Rows for COPY into ``table``: NaN/NaT become NULL, dicts JSONB, whole floats integers."""
+    subset = frame.loc[:, list(columns)]
+    types = Base.metadata.tables[table].columns
+    integers = [c for c in columns if isinstance(types[c].type, Integer)]
+    subset = subset.astype({c: "Int64" for c in integers if subset[c].dtype.kind == "f"})
+    subset = subset.astype(object)
     subset = subset.where(subset.map(_is_value), None)
     for column in subset.columns:
         if subset[column].map(lambda v: isinstance(v, dict)).any():
@@ -122,6 +127,22 @@ class Store:
         """
         if frame.empty:
             return 0
+        try:
+            return Store._copy_merge(conn, table, frame, columns, key, update, when)
+        except (psycopg.DataError, psycopg.IntegrityError, DBAPIError) as exc:
+            detail = getattr(exc, "orig", None) or exc
+            raise InputError(f"the store refused a batch for {table}: {detail}") from None
+
+    @staticmethod
+    def _copy_merge(
+        conn: Connection,
+        table: str,
+        frame: pd.DataFrame,
+        columns: Sequence[str],
+        key: Sequence[str],
+        update: Sequence[str],
+        when: str,
+    ) -> int:
         stage = f"_stage_{table}"
         conn.execute(text(f"CREATE TEMP TABLE {stage} (LIKE {table} INCLUDING DEFAULTS)"))
         raw = conn.connection.driver_connection
@@ -130,7 +151,7 @@ class Store:
             raw.cursor() as cur,
             cur.copy(f"COPY {stage} ({', '.join(columns)}) FROM STDIN") as copy,
         ):
-            for row in _as_rows(frame, columns):
+            for row in _as_rows(table, frame, columns):
                 copy.write_row(row)
         cols, keys = ", ".join(columns), ", ".join(key)
         if update:
@@ -163,6 +184,12 @@ class Store:
             return 0
         data = frame.copy()
         data["ts"] = pd.to_datetime(data["ts"], utc=True)
+        bad = ~(data["lon"].between(-180, 180) & data["lat"].between(-90, 90))
+        if bad.any():
+            raise InputError(
+                f"{int(bad.sum())} positions have no valid coordinates (NaN or out of range); "
+                "validate and quarantine them before writing"
+            )
         data["geom"] = _hex_ewkb(shapely.points(data["lon"].to_numpy(), data["lat"].to_numpy()))
         for column in _POSITION_COLUMNS:
             if column not in data.columns:

@@ -1,0 +1,165 @@
+"""`coastwatch db ...` and `demo` as a user runs them: a real process, a real cluster."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from surveillance.embedded import Cluster
+from surveillance.settings import Settings, load_settings
+
+SMALL_AOI = {"COASTWATCH_AOI_NAME": "tsushima", "COASTWATCH_AOI_BBOX_DEG": "[129.0,33.5,130.5,34.8]"}
+
+
+class User:
+    """Runs the coastwatch CLI in its own home, the way a person at a shell would."""
+
+    def __init__(self, home: Path, extra: dict[str, str]) -> None:
+        self.home = home
+        self.env = {
+            "PATH": os.environ["PATH"],
+            "HOME": str(home),
+            "COASTWATCH_HOME": str(home / "state"),
+            "COASTWATCH_EMBEDDED_PORT": "55433",
+            "COASTWATCH_EMBEDDED_FSYNC": "false",
+            **SMALL_AOI,
+            **extra,
+        }
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(
+            [sys.executable, "-m", "surveillance", *args],
+            capture_output=True, text=True, env=self.env, stdin=subprocess.DEVNULL, timeout=300,
+        )
+        assert "Traceback" not in result.stderr, result.stderr
+        return result
+
+    def ok(self, *args: str) -> str:
+        result = self.run(*args)
+        assert result.returncode == 0, result.stderr
+        return result.stdout + result.stderr
+
+    def url(self) -> str:
+        result = self.run("db", "url")
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    @property
+    def settings(self) -> Settings:
+        return load_settings(home=Path(self.env["COASTWATCH_HOME"]), embedded_port=55433)
+
+
+@pytest.fixture
+def user(cluster_settings: Settings) -> Iterator[User]:
+    home = Path(tempfile.mkdtemp(prefix="coastwatch-user-"))  # mode 0700, as mktemp -d
+    person = User(home, {})
+    yield person
+    Cluster(person.settings).destroy()
+    shutil.rmtree(home, ignore_errors=True)
+
+
+def count(url: str, table: str) -> int:
+    with psycopg.connect(url) as conn:
+        return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
+
+
+def test_up_status_url_down_twice_in_a_row(user: User) -> None:
+    for _ in range(2):
+        assert "store is up" in user.ok("db", "up")
+        status = user.ok("db", "status")
+        assert "state        up" in status and "postgis" in status and "zones" in status
+        url = user.url()
+        assert url.startswith("postgresql://")
+        if shutil.which("psql"):
+            psql = subprocess.run(["psql", url, "-Atc", "SELECT count(*) FROM ports"],
+                                  capture_output=True, text=True)
+            assert psql.returncode == 0 and int(psql.stdout) > 0, psql.stderr
+        assert count(url, "zones") > 0
+        assert "store stopped" in user.ok("db", "down")
+        assert "state        down" in user.ok("db", "status")
+    assert "was not running" in user.ok("db", "down")
+
+
+def test_the_store_comes_back_after_kill_9(user: User) -> None:
+    user.ok("db", "up")
+    cluster = Cluster(user.settings)
+    pid = cluster._server_pid()
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    time.sleep(1)
+    assert "state        down" in user.ok("db", "status")
+    assert "is current" in user.ok("geo", "load")  # any command brings the store back up
+    assert cluster.is_running() and cluster._server_pid() != pid
+    os.kill(cluster._server_pid() or 0, signal.SIGKILL)  # and right away, while it dies
+    assert "store is up" in user.ok("db", "up")
+    assert "zones" in user.ok("db", "status")
+
+
+def test_a_stale_pid_file_naming_another_process_is_cleared(user: User) -> None:
+    user.ok("db", "up")
+    user.ok("db", "down")
+    cluster = Cluster(user.settings)
+    impostor = subprocess.Popen(["sleep", "60"], user=cluster.server_user)
+    try:
+        (cluster.data_dir / "postmaster.pid").write_text(f"{impostor.pid}\n{cluster.data_dir}\n")
+        assert "store is up" in user.ok("db", "up")
+        assert cluster.is_running()
+    finally:
+        impostor.kill()
+
+
+def test_reset_asks_first_and_then_empties_the_store(user: User) -> None:
+    url = user.url()
+    user.ok("db", "up")
+    with psycopg.connect(url) as conn:
+        conn.execute("INSERT INTO vessels (mmsi, name, updated_at) VALUES (431000001, 'X', now())")
+    refused = user.run("db", "reset")
+    assert refused.returncode == 2 and "--yes" in refused.stderr
+    assert count(url, "vessels") == 1
+    assert "store reset" in user.ok("db", "reset", "--yes")
+    assert count(url, "vessels") == 0 and count(url, "zones") > 0
+
+
+def test_a_data_directory_from_another_version_is_explained(user: User) -> None:
+    user.ok("db", "up")
+    user.ok("db", "down")
+    cluster = Cluster(user.settings)
+    (cluster.data_dir / "PG_VERSION").write_text("11\n")
+    result = user.run("db", "up")
+    assert result.returncode == 4
+    assert "made by PostgreSQL 11" in result.stderr and "db reset --yes" in result.stderr
+    user.ok("db", "reset", "--yes")
+    assert "store is up" in user.ok("db", "up")
+
+
+def test_an_external_server_is_used_when_a_url_is_given(user: User, database_url: str) -> None:
+    libpq_url = database_url.replace("postgresql+psycopg://", "postgresql://")
+    user.env["COASTWATCH_DATABASE_URL"] = libpq_url
+    assert "external server" in user.ok("db", "up")
+    assert "external server" in user.ok("db", "status")
+    assert "nothing to stop" in user.ok("db", "down")
+    assert user.url() == libpq_url
+    assert count(libpq_url, "zones") > 0
+    assert not Cluster(user.settings).initialised  # no embedded cluster was made
+
+
+def test_an_unreachable_server_is_a_clear_error(user: User) -> None:
+    user.env["COASTWATCH_DATABASE_URL"] = "postgresql://nobody@/nowhere?host=/nonexistent"
+    result = user.run("db", "status")
+    assert result.returncode == 4 and "cannot reach the store" in result.stderr
+
+
+def test_demo_brings_the_store_up_and_says_what_it_holds(user: User) -> None:
+    out = user.ok("demo", "--no-dashboard")
+    assert "zones" in out and "ports" in out and "state        up" in out
+    assert "not available yet, skipped: simulate, ingest ais, detect" in out
