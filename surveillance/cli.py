@@ -75,10 +75,12 @@ def _configure_logging(verbose: int) -> None:
     "--config",
     "config_file",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="TOML settings file (default: $COASTWATCH_CONFIG or ~/.config/coastwatch/coastwatch.toml).",
+    help="TOML settings file (default: $COASTWATCH_CONFIG, ~/.config/coastwatch/coastwatch.toml).",
 )
 @click.option(
-    "--home", type=click.Path(path_type=Path, file_okay=False), help="State directory (cluster, caches)."
+    "--home",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="State directory (cluster, caches).",
 )
 @click.option("--database-url", help="Use this PostGIS instead of the embedded cluster.")
 @click.option("-v", "--verbose", count=True, help="More log output.")
@@ -162,4 +164,3 @@ def main(argv: Sequence[str] | None = None) -> None:
         console.print("interrupted")
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)
-

@@ -73,7 +73,9 @@ def print_status(app: AppContext, store: Store | None) -> None:
         info.add_row("store", "embedded PostgreSQL cluster")
         info.add_row("location", str(state.location))
         info.add_row("server user", state.server_user)
-        info.add_row("state", "up" if state.running else ("down" if state.initialised else "not created"))
+        info.add_row(
+            "state", "up" if state.running else ("down" if state.initialised else "not created")
+        )
     else:
         assert settings.database_url is not None
         info.add_row("store", "external server")

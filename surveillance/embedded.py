@@ -193,8 +193,7 @@ class Cluster:
                 if time.monotonic() > deadline:
                     raise ClusterError(
                         f"the embedded server does not accept connections: {exc}",
-                        hint=f"read {self.log_file}; `coastwatch db down` then `db up` "
-                        "restarts it",
+                        hint=f"read {self.log_file}; `coastwatch db down` then `db up` restarts it",
                     ) from None
                 time.sleep(0.5)
                 if not self.is_running():
@@ -347,10 +346,10 @@ class Cluster:
             "LC_ALL": "C.UTF-8",
             "HOME": str(self.location),
         }
-        kwargs: dict[str, object] = {}
+        uid = gid = None
         if self._as_root:
             entry = pwd.getpwnam(self.server_user)
-            kwargs = {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
+            uid, gid = entry.pw_uid, entry.pw_gid
         result = subprocess.run(
             list(argv),
             input=stdin,
@@ -358,7 +357,9 @@ class Cluster:
             text=True,
             env=env,
             cwd=self.location if self.location.is_dir() else "/",
-            **kwargs,  # type: ignore[arg-type]
+            user=uid,
+            group=gid,
+            extra_groups=[] if self._as_root else None,
         )
         if check and result.returncode != 0:
             raise ClusterError(

@@ -43,5 +43,3 @@ def pending_group(name: str, help_text: str, commands: list[click.Command]) -> c
     for command in commands:
         group.add_command(command)
     return group
-
-

@@ -18,7 +18,10 @@ import pytest
 from surveillance.embedded import Cluster
 from surveillance.settings import Settings, load_settings
 
-SMALL_AOI = {"COASTWATCH_AOI_NAME": "tsushima", "COASTWATCH_AOI_BBOX_DEG": "[129.0,33.5,130.5,34.8]"}
+SMALL_AOI = {
+    "COASTWATCH_AOI_NAME": "tsushima",
+    "COASTWATCH_AOI_BBOX_DEG": "[129.0,33.5,130.5,34.8]",
+}
 
 
 class User:
@@ -39,7 +42,11 @@ class User:
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
             [sys.executable, "-m", "surveillance", *args],
-            capture_output=True, text=True, env=self.env, stdin=subprocess.DEVNULL, timeout=300,
+            capture_output=True,
+            text=True,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            timeout=300,
         )
         assert "Traceback" not in result.stderr, result.stderr
         return result
@@ -81,8 +88,9 @@ def test_up_status_url_down_twice_in_a_row(user: User) -> None:
         url = user.url()
         assert url.startswith("postgresql://")
         if shutil.which("psql"):
-            psql = subprocess.run(["psql", url, "-Atc", "SELECT count(*) FROM ports"],
-                                  capture_output=True, text=True)
+            psql = subprocess.run(
+                ["psql", url, "-Atc", "SELECT count(*) FROM ports"], capture_output=True, text=True
+            )
             assert psql.returncode == 0 and int(psql.stdout) > 0, psql.stderr
         assert count(url, "zones") > 0
         assert "store stopped" in user.ok("db", "down")

@@ -46,12 +46,16 @@ def test_positions_are_partitioned_by_time(database_url: str) -> None:
     schema.upgrade(engine)
     with engine.connect() as conn:
         strategy = conn.execute(
-            text("SELECT partstrat FROM pg_partitioned_table "
-                 "WHERE partrelid = 'ais_positions'::regclass")
+            text(
+                "SELECT partstrat FROM pg_partitioned_table "
+                "WHERE partrelid = 'ais_positions'::regclass"
+            )
         ).scalar_one()
-        indexes = set(conn.execute(
-            text("SELECT indexname FROM pg_indexes WHERE tablename = 'ais_positions'")
-        ).scalars())
+        indexes = set(
+            conn.execute(
+                text("SELECT indexname FROM pg_indexes WHERE tablename = 'ais_positions'")
+            ).scalars()
+        )
     assert strategy == "r"
     assert {"ix_ais_positions_geom", "ix_ais_positions_ts", "ais_positions_pkey"} <= indexes
     engine.dispose()

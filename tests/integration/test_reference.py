@@ -23,7 +23,9 @@ def test_geography_is_built_then_current_then_read_from_cache(store: Store, tmp_
     again = load_geography(settings, store)
     assert again.how == "cache"
     assert (again.land_polygons, again.zones, again.ports) == (
-        first.land_polygons, first.zones, first.ports
+        first.land_polygons,
+        first.zones,
+        first.ports,
     )
     assert store.table_counts()["zones"] == first.land_polygons + first.zones
 

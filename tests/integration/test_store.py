@@ -30,18 +30,25 @@ def test_duplicates_within_one_batch_are_stored_once(store: Store) -> None:
 def test_positions_land_in_daily_partitions_made_on_demand(store: Store) -> None:
     store.write_positions(positions(report(minute=0), report(minute=180)))  # 22:00 and 01:00
     with store.engine.connect() as conn:
-        partitions = set(conn.execute(text(
-            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-            "WHERE i.inhparent = 'ais_positions'::regclass")).scalars())
+        partitions = set(
+            conn.execute(
+                text(
+                    "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                    "WHERE i.inhparent = 'ais_positions'::regclass"
+                )
+            ).scalars()
+        )
     assert partitions == {"ais_positions_20261126", "ais_positions_20261127"}
 
 
 def test_positions_read_by_window_box_and_vessel(store: Store) -> None:
-    store.write_positions(positions(
-        report(mmsi=431000001, minute=0, lon=130.0, lat=34.0),
-        report(mmsi=431000001, minute=90, lon=131.5, lat=34.0),
-        report(mmsi=431000002, minute=10, lon=130.2, lat=34.1, sog_knots=12.5, heading_deg=90),
-    ))
+    store.write_positions(
+        positions(
+            report(mmsi=431000001, minute=0, lon=130.0, lat=34.0),
+            report(mmsi=431000001, minute=90, lon=131.5, lat=34.0),
+            report(mmsi=431000002, minute=10, lon=130.2, lat=34.1, sog_knots=12.5, heading_deg=90),
+        )
+    )
     first_hour = (T0, T0 + timedelta(hours=1))
     read = store.positions(first_hour, bbox=(129.5, 33.5, 130.5, 34.5))
     assert list(read["mmsi"]) == [431000001, 431000002]
@@ -62,13 +69,15 @@ def test_a_frame_without_the_key_columns_is_refused(store: Store) -> None:
 
 
 def test_identity_history_is_kept_and_the_latest_wins(store: Store) -> None:
-    sent = pd.DataFrame({
-        "mmsi": [445123456, 445123456, 445123456],
-        "ts": [T0, T0 + timedelta(hours=2), T0 + timedelta(hours=1)],
-        "name": ["SEA STAR", "OCEAN PEARL", "SEA STAR"],
-        "callsign": ["HMAB1", "HMAB2", "HMAB1"],
-        "flag": ["KP", "KP", "KP"],
-    })
+    sent = pd.DataFrame(
+        {
+            "mmsi": [445123456, 445123456, 445123456],
+            "ts": [T0, T0 + timedelta(hours=2), T0 + timedelta(hours=1)],
+            "name": ["SEA STAR", "OCEAN PEARL", "SEA STAR"],
+            "callsign": ["HMAB1", "HMAB2", "HMAB1"],
+            "flag": ["KP", "KP", "KP"],
+        }
+    )
     assert store.write_identities(sent) == 3
     assert store.write_identities(sent) == 0
     vessel = store.vessels([445123456]).iloc[0]
@@ -77,17 +86,22 @@ def test_identity_history_is_kept_and_the_latest_wins(store: Store) -> None:
     store.write_identities(sent.iloc[[0]].assign(ts=T0 - timedelta(days=1), name="OLD NAME"))
     assert store.vessels([445123456]).iloc[0]["name"] == "OCEAN PEARL"
     assert list(store.identity_history(445123456)["name"]) == [
-        "OLD NAME", "SEA STAR", "SEA STAR", "OCEAN PEARL"
+        "OLD NAME",
+        "SEA STAR",
+        "SEA STAR",
+        "OCEAN PEARL",
     ]
 
 
 def test_quarantine_keeps_the_record_and_its_reason_once(store: Store) -> None:
-    rejected = pd.DataFrame({
-        "source": ["feed.nmea"] * 2,
-        "reason": ["bad_checksum", "invalid_mmsi"],
-        "raw": ["!AIVDM,1,1,,A,13aEOK?P00PD2wVMdLDRhgvL289?,0*27", "!AIVDM,..."],
-        "received_at": [T0, T0],
-    })
+    rejected = pd.DataFrame(
+        {
+            "source": ["feed.nmea"] * 2,
+            "reason": ["bad_checksum", "invalid_mmsi"],
+            "raw": ["!AIVDM,1,1,,A,13aEOK?P00PD2wVMdLDRhgvL289?,0*27", "!AIVDM,..."],
+            "received_at": [T0, T0],
+        }
+    )
     assert store.quarantine(rejected) == 2
     assert store.quarantine(rejected) == 0
     assert store.table_counts()["quarantine"] == 2
@@ -95,8 +109,12 @@ def test_quarantine_keeps_the_record_and_its_reason_once(store: Store) -> None:
 
 def test_geometries_of_other_sources_round_trip(store: Store) -> None:
     detections = gpd.GeoDataFrame(
-        {"source": ["sar", "drone"], "ts": [T0, T0 + timedelta(hours=3)],
-         "length_m": [45.0, None], "key": ["s1:a", "d1:b"]},
+        {
+            "source": ["sar", "drone"],
+            "ts": [T0, T0 + timedelta(hours=3)],
+            "length_m": [45.0, None],
+            "key": ["s1:a", "d1:b"],
+        },
         geometry=[shapely.Point(130.1, 34.2), shapely.Point(140.0, 40.0)],
         crs=4326,
     )
@@ -108,10 +126,15 @@ def test_geometries_of_other_sources_round_trip(store: Store) -> None:
 
 def test_alerts_read_highest_score_first_with_filters(store: Store) -> None:
     alerts = gpd.GeoDataFrame(
-        {"id": ["a1", "a2", "a3"], "type": ["sts_transfer", "ais_gap", "sts_transfer"],
-         "score": [40, 90, 70], "start": [T0, T0, T0 + timedelta(days=5)],
-         "mmsi": [[431000001, 431000002], [431000003], [431000004]],
-         "evidence": [{"positions": 42}, {}, {}], "rule_version": ["1"] * 3},
+        {
+            "id": ["a1", "a2", "a3"],
+            "type": ["sts_transfer", "ais_gap", "sts_transfer"],
+            "score": [40, 90, 70],
+            "start": [T0, T0, T0 + timedelta(days=5)],
+            "mmsi": [[431000001, 431000002], [431000003], [431000004]],
+            "evidence": [{"positions": 42}, {}, {}],
+            "rule_version": ["1"] * 3,
+        },
         geometry=[shapely.Point(130, 34)] * 3,
         crs=4326,
     )

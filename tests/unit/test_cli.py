@@ -63,8 +63,11 @@ def test_pending_commands_say_so_with_exit_3(argv: list[str]) -> None:
 
 
 def test_config_shows_settings_and_masks_secrets(tmp_path: Path) -> None:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
-           "COASTWATCH_DATABASE_URL": "postgresql://cw:hunter2@db/cw"}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "COASTWATCH_DATABASE_URL": "postgresql://cw:hunter2@db/cw",
+    }
     result = run("config", env=env)
     assert result.returncode == 0
     assert "territorial_sea_nm" in result.stdout and "12.0" in result.stdout

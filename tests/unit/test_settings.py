@@ -8,8 +8,12 @@ from surveillance.settings import load_settings, mask_url
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("COASTWATCH_CONFIG", "COASTWATCH_DATABASE_URL", "COASTWATCH_HOME",
-                 "COASTWATCH_TERRITORIAL_SEA_NM"):
+    for name in (
+        "COASTWATCH_CONFIG",
+        "COASTWATCH_DATABASE_URL",
+        "COASTWATCH_HOME",
+        "COASTWATCH_TERRITORIAL_SEA_NM",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
 
