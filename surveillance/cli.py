@@ -17,7 +17,6 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.logging import RichHandler
 from rich.markup import escape
 from rich.table import Table
 
@@ -65,8 +64,9 @@ def step(message: str) -> Iterator[Callable[[str], None]]:
 
 def _configure_logging(verbose: int) -> None:
     level = logging.DEBUG if verbose > 0 else logging.WARNING
-    handler = RichHandler(console=console, show_path=False, show_time=False, show_level=False)
-    logging.basicConfig(level=level, format="%(message)s", handlers=[handler])
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
     logging.getLogger("surveillance").setLevel(logging.DEBUG if verbose else logging.INFO)
 
 

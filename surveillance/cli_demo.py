@@ -43,3 +43,7 @@ def demo(app: AppContext, ctx: click.Context, no_dashboard: bool) -> None:
     store.close()
     if missing:
         console.print("not available yet, skipped: " + ", ".join(missing))
+    console.print(
+        "the store stays up: `coastwatch db status`, `psql \"$(coastwatch db url)\"`; "
+        "`coastwatch db down` stops it"
+    )

@@ -7,6 +7,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from surveillance import schema
 from surveillance.models import Base
+from surveillance.store import Store
 
 EXPECTED = {
     "vessels", "vessel_identities", "ais_positions", "scenes", "detections", "drone_telemetry",
@@ -30,21 +31,16 @@ def test_upgrade_from_empty_then_downgrade_to_base(database_url: str) -> None:
     engine.dispose()
 
 
-def test_models_match_the_migrated_schema(database_url: str) -> None:
-    engine = create_engine(database_url)
-    schema.upgrade(engine)
-    with engine.connect() as conn:
+def test_models_match_the_migrated_schema(store: Store) -> None:
+    with store.engine.connect() as conn:
         context = MigrationContext.configure(
             conn, opts={"include_object": alembic_helpers.include_object}
         )
         assert compare_metadata(context, Base.metadata) == []
-    engine.dispose()
 
 
-def test_positions_are_partitioned_by_time(database_url: str) -> None:
-    engine = create_engine(database_url)
-    schema.upgrade(engine)
-    with engine.connect() as conn:
+def test_positions_are_partitioned_by_time(store: Store) -> None:
+    with store.engine.connect() as conn:
         strategy = conn.execute(
             text(
                 "SELECT partstrat FROM pg_partitioned_table "
@@ -58,4 +54,3 @@ def test_positions_are_partitioned_by_time(database_url: str) -> None:
         )
     assert strategy == "r"
     assert {"ix_ais_positions_geom", "ix_ais_positions_ts", "ais_positions_pkey"} <= indexes
-    engine.dispose()
