@@ -48,7 +48,7 @@ def fresh_store(admin_url: str, name: str) -> Store:
 
 def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="coastwatch-bench-"))
-    settings = load_settings(home=home, embedded_port=55499)
+    settings = load_settings(home=home, embedded_port=55499)  # COASTWATCH_* apply, e.g. the AOI
     cluster = Cluster(settings)
     try:
         admin_url = cluster.up()

@@ -14,6 +14,7 @@ have_postgis() {
 }
 
 [ -n "${COASTWATCH_DATABASE_URL:-}" ] && exit 0
+[ -n "${COASTWATCH_PG_BINDIR:-}" ] && [ -x "$COASTWATCH_PG_BINDIR/initdb" ] && exit 0
 have_postgis && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
@@ -35,7 +36,8 @@ elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
 else
     cat >&2 <<'MSG'
 Coastwatch needs PostgreSQL with PostGIS 3 for its embedded store. Install them as root:
-    apt-get install postgresql postgresql-15-postgis-3
+    apt-get install postgresql postgresql-<version>-postgis-3
+(<version> is PostgreSQL's major version: `apt-cache depends postgresql` names it)
 (or point COASTWATCH_DATABASE_URL at an existing PostGIS server), then run make again.
 MSG
     exit 1
@@ -45,6 +47,6 @@ echo "installing PostgreSQL and PostGIS from apt (once)..."
 $as_root apt-get update -qq
 version=$(apt-cache depends postgresql 2>/dev/null | sed -n 's/.*Depends: postgresql-\([0-9][0-9]*\)$/\1/p' | head -n 1)
 version=${version:-15}
-DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq \
+$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
     "postgresql-$version" "postgresql-$version-postgis-3" >/dev/null
 have_postgis || { echo "PostGIS is still missing after apt-get install" >&2; exit 1; }

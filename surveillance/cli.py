@@ -22,6 +22,7 @@ from rich.table import Table
 
 from surveillance.errors import CoastwatchError
 from surveillance.settings import Settings, load_settings
+from surveillance.store import Store
 
 __all__ = ["main", "cli", "AppContext", "pass_app"]
 
@@ -44,12 +45,10 @@ class AppContext:
             self._settings = load_settings(self._config_file, **self._overrides)
         return self._settings
 
-    def open_store(self) -> Any:
+    def open_store(self, *, migrate: bool = True) -> Store:
         """The store, with the embedded cluster started and the schema migrated if needed."""
-        from surveillance.store import Store
-
         with step("opening the store"):
-            return Store.open(self.settings)
+            return Store.open(self.settings, migrate=migrate)
 
 
 pass_app = click.make_pass_decorator(AppContext)
@@ -149,9 +148,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     _attach_plugins(cli)
     try:
         code = cli.main(args=argv, prog_name="coastwatch", standalone_mode=False)
-    except click.exceptions.Abort:
-        console.print("aborted")
-        sys.exit(1)
+    except click.exceptions.Abort as exc:
+        interrupted = isinstance(exc.__context__, KeyboardInterrupt)
+        console.print("interrupted" if interrupted else "aborted")
+        sys.exit(130 if interrupted else 1)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

@@ -11,7 +11,7 @@ from surveillance.cli import AppContext, console, out, pass_app, step
 from surveillance.embedded import Cluster
 from surveillance.reference import GeographyLoad, load_geography
 from surveillance.settings import mask_url
-from surveillance.store import Store
+from surveillance.store import Store, libpq_url
 
 __all__ = ["db", "geo"]
 
@@ -46,8 +46,7 @@ def bring_up(app: AppContext) -> Store:
 @pass_app
 def up(app: AppContext) -> None:
     """Start the store (initialising it on first use), migrate it and load the geography."""
-    store = bring_up(app)
-    store.close()
+    bring_up(app).close()
     where = "embedded cluster" if app.settings.embedded else "external server"
     console.print(f"store is up ({where}); `coastwatch db url` gives its address")
 
@@ -83,6 +82,9 @@ def print_status(app: AppContext, store: Store | None) -> None:
     if store is not None:
         for name, version in store.server_versions().items():
             info.add_row(name, version)
+        current, head = store.revision()
+        behind = "" if current == head else f" (this code expects {head}: `db up` migrates)"
+        info.add_row("schema", f"{current or 'none'}{behind}")
     out.print(info)
     if store is None:
         return
@@ -98,24 +100,19 @@ def print_status(app: AppContext, store: Store | None) -> None:
 def status(app: AppContext) -> None:
     """Say where the store is, which versions, whether it is up and its row counts."""
     settings = app.settings
-    store = None
-    if not settings.embedded or Cluster(settings).is_running():
-        store = app.open_store()
-    print_status(app, store)
-    if store is not None:
-        store.close()
+    if settings.embedded and not Cluster(settings).is_running():
+        print_status(app, None)
+        return
+    with app.open_store(migrate=False) as store:
+        print_status(app, store)
 
 
 @db.command()
 @pass_app
 def url(app: AppContext) -> None:
     """Print a libpq URI (postgresql://...) for psql and other tools; starts the store."""
-    if app.settings.embedded:
-        with step("starting the embedded cluster"):
-            address = Cluster(app.settings).up()
-    else:
-        assert app.settings.database_url is not None
-        address = app.settings.database_url.get_secret_value()
+    with step("starting the store"):
+        address = libpq_url(app.settings)
     out.print(address)
 
 
@@ -135,10 +132,8 @@ def reset(app: AppContext, yes: bool) -> None:
     else:
         from surveillance import schema
 
-        store = app.open_store()
-        with step("dropping all tables"):
+        with app.open_store(migrate=False) as store, step("dropping all tables"):
             schema.downgrade_base(store.engine)
-        store.close()
     bring_up(app).close()
     console.print("store reset: empty, with the geography loaded")
 
@@ -153,6 +148,5 @@ def geo() -> None:
 @pass_app
 def geo_load(app: AppContext, force: bool) -> None:
     """Load the geography of the area of operations into the store."""
-    store = app.open_store()
-    _load_geography(app, store, force=force)
-    store.close()
+    with app.open_store() as store:
+        _load_geography(app, store, force=force)

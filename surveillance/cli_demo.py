@@ -32,18 +32,17 @@ def demo(app: AppContext, ctx: click.Context, no_dashboard: bool) -> None:
 
     Steps whose code has not landed yet are named and skipped.
     """
-    store = bring_up(app)
+    with bring_up(app) as store:
+        print_status(app, store)
     missing = [
         " ".join(path)
         for path in _STEPS
         if isinstance(_command(ctx, path), PendingCommand | None)
         and not (no_dashboard and path == ("dashboard",))
     ]
-    print_status(app, store)
-    store.close()
     if missing:
         console.print("not available yet, skipped: " + ", ".join(missing))
     console.print(
-        "the store stays up: `coastwatch db status`, `psql \"$(coastwatch db url)\"`; "
+        'the store stays up: `coastwatch db status`, `psql "$(coastwatch db url)"`; '
         "`coastwatch db down` stops it"
     )

@@ -1,14 +1,16 @@
 """The embedded PostGIS cluster: a private PostgreSQL server under ``COASTWATCH_HOME``.
 
-It listens on a Unix socket only (no TCP port is opened), in a directory that only the
-server's user can enter, so nobody else on the machine can reach the data. PostgreSQL
-refuses to run as root; under root the server runs as an unprivileged system user
-(``server_os_user``) and its files live in ``/var/lib/coastwatch/<hash of home>``, since a
-home under ``/root`` or a ``mktemp -d`` directory is closed to that user.
+It listens on a Unix socket only (TCP is switched off and refused), in a directory that
+only the server's user can enter, so nobody else on the machine can reach the data.
+PostgreSQL refuses to run as root; under root the server runs as a dedicated unprivileged
+system user (``server_os_user``, created when missing) and its files live in
+``/var/lib/coastwatch/<hash of home>``, since a home under ``/root`` or a ``mktemp -d``
+directory is closed to that user.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import os
@@ -17,9 +19,11 @@ import re
 import shutil
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg
 
@@ -33,9 +37,15 @@ log = logging.getLogger(__name__)
 DATABASE = "coastwatch"
 ROLE = "coastwatch"
 ROOT_STATE_DIR = Path("/var/lib/coastwatch")
+_CONF_FILE = "coastwatch.conf"  # rewritten from the settings before every start
 _SOCKET_PATH_MAX = 100  # sun_path is 108 bytes; leave room for ".s.PGSQL.NNNNN"
 _START_ATTEMPTS = 5
 _CONNECT_TIMEOUT_S = 30.0
+_INSTALL_HINT = (
+    "install PostgreSQL with PostGIS 3: on Debian `make setup` does it "
+    "(apt-get install postgresql postgresql-<version>-postgis-3); elsewhere install them with "
+    "your package manager and set COASTWATCH_PG_BINDIR, or set COASTWATCH_DATABASE_URL"
+)
 
 
 @dataclass(frozen=True)
@@ -49,19 +59,27 @@ class ClusterState:
     server_user: str
 
 
-def _major(version_text: str) -> int:
-    return int(re.match(r"(\d+)", version_text).group(1))  # type: ignore[union-attr]
-
-
 def _bindir_version(bindir: Path) -> int:
     out = subprocess.run(
         [str(bindir / "postgres"), "--version"], capture_output=True, text=True, check=True
     ).stdout
-    return _major(out.rsplit(" ", 1)[-1])
+    found = re.search(r"\(PostgreSQL\)\s+(\d+)", out)
+    if found is None:
+        raise ClusterError(f"cannot tell the version of {bindir / 'postgres'}: {out.strip()!r}")
+    return int(found.group(1))
 
 
-def _has_postgis(major: int) -> bool:
-    return Path(f"/usr/share/postgresql/{major}/extension/postgis.control").is_file()
+def _has_postgis(bindir: Path) -> bool:
+    sharedir = (
+        subprocess.run(
+            [str(bindir / "pg_config"), "--sharedir"], capture_output=True, text=True
+        ).stdout.strip()
+        if (bindir / "pg_config").is_file()
+        else ""
+    )
+    candidates = [Path(sharedir)] if sharedir else []
+    candidates.append(Path("/usr/share/postgresql") / bindir.parent.name)
+    return any((c / "extension" / "postgis.control").is_file() for c in candidates)
 
 
 def find_bindir(configured: Path | None, want_major: int | None = None) -> Path:
@@ -78,24 +96,18 @@ def find_bindir(configured: Path | None, want_major: int | None = None) -> Path:
         return configured
     candidates = sorted(
         (p for p in Path("/usr/lib/postgresql").glob("*/bin") if (p / "initdb").is_file()),
-        key=lambda p: int(p.parent.name),
+        key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
         reverse=True,
     )
-    with_postgis = [p for p in candidates if _has_postgis(int(p.parent.name))]
-    if want_major is not None:
-        for p in with_postgis:
-            if int(p.parent.name) == want_major:
-                return p
+    with_postgis = [p for p in candidates if _has_postgis(p)]
+    for p in with_postgis:
+        if want_major is None or p.parent.name == str(want_major):
+            return p
     if with_postgis:
         return with_postgis[0]
-    hint = (
-        "install PostgreSQL with PostGIS: `make setup` does it on Debian, or run "
-        "`apt-get install postgresql postgresql-15-postgis-3`; elsewhere install PostgreSQL "
-        ">= 14 with PostGIS 3 and set COASTWATCH_PG_BINDIR, or set COASTWATCH_DATABASE_URL"
-    )
     if candidates:
-        raise ClusterError("PostgreSQL is installed but PostGIS is not", hint=hint)
-    raise ClusterError("PostgreSQL server binaries not found", hint=hint)
+        raise ClusterError("PostgreSQL is installed but PostGIS is not", hint=_INSTALL_HINT)
+    raise ClusterError("PostgreSQL server binaries not found", hint=_INSTALL_HINT)
 
 
 class Cluster:
@@ -103,16 +115,15 @@ class Cluster:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        home = settings.home.expanduser().resolve()
+        self.home = settings.home
         self._as_root = os.geteuid() == 0
         if self._as_root:
-            digest = hashlib.sha256(str(home).encode()).hexdigest()[:12]
+            digest = hashlib.sha256(str(self.home).encode()).hexdigest()[:12]
             self.location = ROOT_STATE_DIR / digest
             self.server_user = settings.server_os_user
         else:
-            self.location = home / "postgres"
+            self.location = self.home / "postgres"
             self.server_user = pwd.getpwuid(os.geteuid()).pw_name
-        self.home = home
         self.data_dir = self.location / "data"
         self.socket_dir = self.location / "run"
         self.log_file = self.location / "server.log"
@@ -128,7 +139,8 @@ class Cluster:
         """Major version of the data directory, or None when there is none."""
         if not self.initialised:
             return None
-        return _major((self.data_dir / "PG_VERSION").read_text().strip())
+        text = (self.data_dir / "PG_VERSION").read_text().strip()
+        return int(text) if text.isdigit() else None
 
     def _bindir(self) -> Path:
         return find_bindir(self.settings.pg_bindir, self.data_version())
@@ -162,60 +174,52 @@ class Cluster:
             server_user=self.server_user,
         )
 
-    def url(self) -> str:
+    def url(self, database: str = DATABASE) -> str:
         """A libpq URI that psql, psycopg and SQLAlchemy accept."""
-        return f"postgresql://{ROLE}@/{DATABASE}?host={self.socket_dir}&port={self.port}"
+        host = quote(str(self.socket_dir), safe="/")
+        return f"postgresql://{ROLE}@/{database}?host={host}&port={self.port}"
 
     # -- actions -----------------------------------------------------------------------
 
     def up(self) -> str:
         """Initialise (first time), start (when stopped) and prepare the database; the URL."""
-        if not self.initialised:
-            self._init()
-        self._check_version()
-        if not self.is_running():
-            self._start()
-        self._ensure_database()
+        with self._lock():
+            if not self.initialised:
+                self._init()
+            self._check_version()
+            if not self.is_running():
+                self._start()
+            self._ensure_database()
         return self.url()
-
-    def _admin_connect(self) -> psycopg.Connection[tuple[object, ...]]:
-        """Connect to the maintenance database, restarting a server that just died.
-
-        Right after a ``kill -9`` the pid file can still name a process on its way out, so
-        the server looks up but refuses connections: wait for it to go, then start anew.
-        """
-        admin = f"postgresql://{ROLE}@/postgres?host={self.socket_dir}&port={self.port}"
-        deadline = time.monotonic() + _CONNECT_TIMEOUT_S
-        while True:
-            try:
-                return psycopg.connect(admin, autocommit=True, connect_timeout=10)
-            except psycopg.OperationalError as exc:
-                if time.monotonic() > deadline:
-                    raise ClusterError(
-                        f"the embedded server does not accept connections: {exc}",
-                        hint=f"read {self.log_file}; `coastwatch db down` then `db up` restarts it",
-                    ) from None
-                time.sleep(0.5)
-                if not self.is_running():
-                    self._start()
 
     def down(self) -> bool:
         """Stop the server cleanly; False when it was not running."""
-        if not self.is_running():
-            return False
-        self._run_pg(["pg_ctl", "stop", "-D", str(self.data_dir), "-m", "fast", "-w", "-t", "60"])
-        return True
+        with self._lock():
+            if not self.is_running():
+                return False
+            self._run_pg(
+                ["pg_ctl", "stop", "-D", str(self.data_dir), "-m", "fast", "-w", "-t", "60"]
+            )
+            return True
 
     def destroy(self) -> None:
         """Stop the server and remove the whole cluster (all data)."""
-        if self.initialised:
-            try:
-                self.down()
-            except ClusterError as exc:
-                log.warning("could not stop the server before removing it: %s", exc)
-        shutil.rmtree(self.location, ignore_errors=True)
+        with self._lock():
+            if self.is_running():
+                self._run_pg(["pg_ctl", "stop", "-D", str(self.data_dir), "-m", "immediate", "-w"])
+            shutil.rmtree(self.location, ignore_errors=True)
+            if self.location.exists():
+                raise ClusterError(f"could not remove {self.location}")
 
     # -- internals ---------------------------------------------------------------------
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        """One Coastwatch process at a time starts, stops or creates this cluster."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        with open(self.home / ".cluster.lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
 
     def _check_version(self) -> None:
         version = self.data_version()
@@ -229,6 +233,36 @@ class Cluster:
                 f"{version} or upgrade the directory with pg_upgrade",
             )
 
+    def _server_ids(self) -> tuple[int, int] | None:
+        """uid and gid to run the server as, when running as root (creating the user)."""
+        if not self._as_root:
+            return None
+        try:
+            entry = pwd.getpwnam(self.server_user)
+        except KeyError:
+            self._create_server_user()
+            entry = pwd.getpwnam(self.server_user)
+        if entry.pw_uid == 0:
+            raise ClusterError(
+                f"the server user {self.server_user!r} is root",
+                hint="set COASTWATCH_SERVER_OS_USER to an unprivileged user",
+            )
+        return entry.pw_uid, entry.pw_gid
+
+    def _create_server_user(self) -> None:
+        log.info("creating the system user %r for the embedded server", self.server_user)
+        result = subprocess.run(
+            ["useradd", "--system", "--user-group", "--no-create-home",
+             "--home-dir", str(ROOT_STATE_DIR), "--shell", "/usr/sbin/nologin",
+             self.server_user],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        if result.returncode != 0:
+            raise ClusterError(
+                f"cannot create the server user {self.server_user!r}: {result.stderr.strip()}",
+                hint="create an unprivileged system user and set COASTWATCH_SERVER_OS_USER",
+            )
+
     def _prepare_location(self) -> None:
         sock = str(self.socket_dir / f".s.PGSQL.{self.port}")
         if len(sock) > _SOCKET_PATH_MAX:
@@ -236,59 +270,59 @@ class Cluster:
                 f"the socket path {sock} is too long for a Unix socket",
                 hint="set COASTWATCH_HOME to a shorter path",
             )
-        if self._as_root:
+        ids = self._server_ids()
+        if ids is not None:
             ROOT_STATE_DIR.mkdir(mode=0o755, parents=True, exist_ok=True)
-            try:
-                entry = pwd.getpwnam(self.server_user)
-            except KeyError:
-                raise ClusterError(
-                    f"running as root, but the server user {self.server_user!r} does not exist",
-                    hint="create it (`useradd --system postgres`) or set "
-                    "COASTWATCH_SERVER_OS_USER to an unprivileged user",
-                ) from None
-            for path in (self.location, self.socket_dir):
-                path.mkdir(mode=0o700, exist_ok=True)
-                os.chown(path, entry.pw_uid, entry.pw_gid)
-        else:
-            self.socket_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            self.location.chmod(0o700)
-        self.home.mkdir(parents=True, exist_ok=True)
+        for path in (self.location, self.socket_dir):
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)
+            path.chmod(0o700)
+            if ids is not None:
+                os.chown(path, *ids)
 
     def _init(self) -> None:
         self._prepare_location()
-        if self.data_dir.exists():
-            shutil.rmtree(self.data_dir)  # a half-made directory from an interrupted init
+        staging = self.location / "data.initdb"
+        if staging.exists():
+            shutil.rmtree(staging)  # left by an interrupted init
         bindir = self._bindir()
         log.info("initialising a PostgreSQL %s cluster in %s", bindir.parent.name, self.data_dir)
         self._run_pg(
             [
-                "initdb",
-                "-D",
-                str(self.data_dir),
-                "-U",
-                ROLE,
-                "--auth=trust",
-                "--encoding=UTF8",
-                "--no-locale",
-                "--no-instructions",
+                "initdb", "-D", str(staging), "-U", ROLE,
+                "--auth-local=trust", "--auth-host=reject",
+                "--encoding=UTF8", "--no-locale", "--no-instructions",
             ]
-        )
-        conf = {
+        )  # fmt: skip
+        with open(staging / "postgresql.conf", "a") as conf:
+            conf.write(f"\n# Coastwatch: the settings in force are in {_CONF_FILE}\n")
+            conf.write(f"include_if_exists = '{_CONF_FILE}'\n")
+        if self.data_dir.exists():
+            shutil.rmtree(self.data_dir)
+        staging.rename(self.data_dir)  # only a fully made cluster is ever started
+
+    def _write_conf(self) -> None:
+        fsync = "on" if self.settings.embedded_fsync else "off"
+        socket_dir = str(self.socket_dir).replace("'", "''")
+        lines = {
             "listen_addresses": "''",
-            "unix_socket_directories": f"'{self.socket_dir}'",
+            "unix_socket_directories": f"'{socket_dir}'",
             "port": str(self.port),
             "shared_buffers": "'256MB'",
             "maintenance_work_mem": "'512MB'",
             "max_wal_size": "'4GB'",
-            "fsync": "on" if self.settings.embedded_fsync else "off",
-            "synchronous_commit": "on" if self.settings.embedded_fsync else "off",
-            "full_page_writes": "on" if self.settings.embedded_fsync else "off",
+            "fsync": fsync,
+            "synchronous_commit": fsync,
+            "full_page_writes": fsync,
         }
-        lines = "".join(f"{key} = {value}\n" for key, value in conf.items())
-        conf_file = self.data_dir / "postgresql.conf"
-        self._run_pg(["sh", "-c", f"cat >> '{conf_file}'"], stdin="# coastwatch\n" + lines)
+        path = self.data_dir / _CONF_FILE
+        path.write_text("".join(f"{key} = {value}\n" for key, value in lines.items()))
+        ids = self._server_ids()
+        if ids is not None:
+            os.chown(path, *ids)
 
     def _start(self) -> None:
+        self._prepare_location()
+        self._write_conf()
         pid = self._server_pid()
         if pid is not None and not self._is_our_server(pid):
             # Left by a crash; the pid may even belong to another process by now, which
@@ -299,19 +333,10 @@ class Cluster:
         # PostgreSQL sorts that out, given a few tries.
         for attempt in range(1, _START_ATTEMPTS + 1):
             result = self._run_pg(
-                [
-                    "pg_ctl",
-                    "start",
-                    "-D",
-                    str(self.data_dir),
-                    "-l",
-                    str(self.log_file),
-                    "-w",
-                    "-t",
-                    "60",
-                ],
+                ["pg_ctl", "start", "-D", str(self.data_dir), "-l", str(self.log_file),
+                 "-w", "-t", "60"],
                 check=False,
-            )
+            )  # fmt: skip
             if result.returncode == 0:
                 return
             if attempt < _START_ATTEMPTS:
@@ -328,6 +353,26 @@ class Cluster:
         except OSError:
             return "(no server log)"
 
+    def _admin_connect(self) -> psycopg.Connection[tuple[object, ...]]:
+        """Connect to the maintenance database, restarting a server that just died.
+
+        Right after a ``kill -9`` the pid file can still name a process on its way out, so
+        the server looks up but refuses connections: wait for it to go, then start anew.
+        """
+        deadline = time.monotonic() + _CONNECT_TIMEOUT_S
+        while True:
+            try:
+                return psycopg.connect(self.url("postgres"), autocommit=True, connect_timeout=10)
+            except psycopg.OperationalError as exc:
+                if time.monotonic() > deadline:
+                    raise ClusterError(
+                        f"the embedded server does not accept connections: {exc}",
+                        hint=f"read {self.log_file}; `coastwatch db down` then `db up` restarts it",
+                    ) from None
+                time.sleep(0.5)
+                if not self.is_running():
+                    self._start()
+
     def _ensure_database(self) -> None:
         with self._admin_connect() as conn:
             found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,))
@@ -337,29 +382,21 @@ class Cluster:
             conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
 
     def _run_pg(
-        self, argv: Sequence[str], *, check: bool = True, stdin: str | None = None
+        self, argv: Sequence[str], *, check: bool = True
     ) -> subprocess.CompletedProcess[str]:
         """Run a server program as the server's user, with the bin directory first on PATH."""
         bindir = self._bindir()
-        env = {
-            "PATH": f"{bindir}:/usr/bin:/bin",
-            "LC_ALL": "C.UTF-8",
-            "HOME": str(self.location),
-        }
-        uid = gid = None
-        if self._as_root:
-            entry = pwd.getpwnam(self.server_user)
-            uid, gid = entry.pw_uid, entry.pw_gid
+        env = {"PATH": f"{bindir}:/usr/bin:/bin", "LC_ALL": "C.UTF-8", "HOME": str(self.location)}
+        ids = self._server_ids()
         result = subprocess.run(
             list(argv),
-            input=stdin,
             capture_output=True,
             text=True,
             env=env,
             cwd=self.location if self.location.is_dir() else "/",
-            user=uid,
-            group=gid,
-            extra_groups=[] if self._as_root else None,
+            user=None if ids is None else ids[0],
+            group=None if ids is None else ids[1],
+            extra_groups=None if ids is None else [],
         )
         if check and result.returncode != 0:
             raise ClusterError(

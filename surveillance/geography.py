@@ -50,9 +50,9 @@ class AreaOfOperations:
 
     name: str
     bbox_deg: tuple[float, float, float, float]
-    territorial_sea_nm: float = 12.0
-    contiguous_zone_nm: float = 24.0
-    port_area_radius_km: float = 3.0
+    territorial_sea_nm: float
+    contiguous_zone_nm: float
+    port_area_radius_km: float
 
     def metric_crs(self) -> CRS:
         """An azimuthal equidistant CRS centred on the area: metres, little distortion."""
@@ -212,10 +212,10 @@ def derive_zones(
     return zones[~zones.geometry.is_empty].reset_index(drop=True)
 
 
-def is_land(lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArray[np.bool_]:
+def is_land(lon: npt.ArrayLike, lat: npt.ArrayLike) -> npt.NDArray[np.bool_]:
     """Whether each point is on land, from a 1 km global grid (scalars or arrays).
 
-    >>> bool(is_land(35.68, 139.76))   # Tokyo
+    >>> bool(is_land(139.76, 35.68))   # Tokyo
     True
     """
     from global_land_mask import globe  # loads its 1 km grid (~2 s) on first import

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import time
 import warnings
 from collections.abc import Callable
@@ -98,15 +99,20 @@ def _cache_path(settings: Settings, fingerprint: str) -> Path:
     return settings.home / "cache" / f"geography-{settings.aoi_name}-{fingerprint[:16]}.gpkg"
 
 
-def _read_cache(path: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    zones = gpd.read_file(path, layer="zones")
-    zones["properties"] = zones["properties"].map(json.loads)
-    return zones, gpd.read_file(path, layer="ports")
+def _read_cache(path: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame] | None:
+    """The cached layers, or None when the cache is unreadable (it is then rebuilt)."""
+    try:
+        zones = gpd.read_file(path, layer="zones")
+        zones["properties"] = zones["properties"].map(json.loads)
+        return zones, gpd.read_file(path, layer="ports")
+    except Exception as exc:  # a truncated or foreign file: rebuild rather than fail
+        log.warning("ignoring unreadable geography cache %s: %s", path, exc)
+        return None
 
 
 def _write_cache(path: Path, zones: gpd.GeoDataFrame, ports: gpd.GeoDataFrame) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
+    partial = path.with_suffix(f".{os.getpid()}.partial")
     partial.unlink(missing_ok=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's note on the unusual suffix
@@ -127,9 +133,10 @@ def load_geography(
     if not force and store.reference_fingerprint(dataset) == fingerprint:
         return GeographyLoad("current", 0, 0, 0, time.perf_counter() - started)
     cache = _cache_path(settings, fingerprint)
-    if cache.is_file() and not force:
-        progress(f"reading cached geography {cache}")
-        zones, ports = _read_cache(cache)
+    cached = _read_cache(cache) if cache.is_file() and not force else None
+    if cached is not None:
+        progress(f"read cached geography {cache}")
+        zones, ports = cached
         how = "cache"
     else:
         zones, ports = _build(settings, progress)

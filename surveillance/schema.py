@@ -40,17 +40,24 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+#: Advisory lock keys: one process at a time migrates, or creates partitions.
+_MIGRATION_LOCK = 0x43570001
+_PARTITION_LOCK = 0x43570002
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate the store up to ``revision`` (no-op when it is there already)."""
     if revision == "head" and current_revision(engine) == head_revision():
         return
     with engine.begin() as conn:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
         command.upgrade(_config(conn), revision)
 
 
 def downgrade_base(engine: Engine) -> None:
     """Undo every migration: all Coastwatch tables and their data are dropped."""
     with engine.begin() as conn:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
         command.downgrade(_config(conn), "base")
 
 
@@ -63,6 +70,7 @@ def ensure_position_partitions(conn: Connection, timestamps: Iterable[datetime])
     days = sorted({ts.astimezone(UTC).date() for ts in timestamps})
     if not days:
         return []
+    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PARTITION_LOCK})
     existing = set(
         conn.execute(
             text(
@@ -78,7 +86,7 @@ def ensure_position_partitions(conn: Connection, timestamps: Iterable[datetime])
             continue
         conn.execute(
             text(
-                f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF ais_positions "
+                f"CREATE TABLE {name} PARTITION OF ais_positions "
                 f"FOR VALUES FROM ('{day.isoformat()} 00:00+00') "
                 f"TO ('{(day + timedelta(days=1)).isoformat()} 00:00+00')"
             )

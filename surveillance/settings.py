@@ -49,7 +49,8 @@ class Settings(BaseSettings):
     )
     pg_bindir: Path | None = Field(default=None, description="PostgreSQL server binaries")
     server_os_user: str = Field(
-        default="postgres", description="unprivileged user the embedded server runs as under root"
+        default="coastwatch",
+        description="unprivileged system user the embedded server runs as under root",
     )
     embedded_port: int = Field(default=54329, ge=1024, le=65535)
     embedded_fsync: bool = Field(
@@ -61,7 +62,16 @@ class Settings(BaseSettings):
     territorial_sea_nm: float = Field(default=12.0, gt=0)
     contiguous_zone_nm: float = Field(default=24.0, gt=0)
     port_area_radius_km: float = Field(default=3.0, gt=0)
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("home")
+    @classmethod
+    def _absolute_home(cls, home: Path) -> Path:
+        return home.expanduser().resolve()
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _empty_url_is_none(cls, url: object) -> object:
+        return None if isinstance(url, str) and not url.strip() else url
 
     @field_validator("aoi_bbox_deg")
     @classmethod
@@ -143,6 +153,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         raise ConfigError(
             f"invalid settings ({path if path.is_file() else 'no file'}): {problems}"
         ) from None
-    except ValueError as exc:  # a TOML syntax error
-        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+    except ValueError as exc:  # a TOML syntax error, or a value the environment cannot parse
+        where = f"config file {path}" if path.is_file() else "COASTWATCH_* environment"
+        raise ConfigError(f"cannot read the {where}: {exc}") from None
     return loaded

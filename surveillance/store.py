@@ -1,11 +1,11 @@
 """The store API: the one way into PostGIS for ingesters, rules and the dashboard.
 
-Writes stage a batch with COPY into a temporary table and merge it with one
-``INSERT .. ON CONFLICT``, so loading the same data twice stores it once. Reads take a
-time window and a bounding box and return GeoDataFrames in EPSG:4326.
+Writes stage a batch with COPY and merge it with one ``INSERT .. ON CONFLICT`` (see
+:mod:`surveillance.bulk`), so loading the same data twice stores it once. Reads take a time
+window and a bounding box and return GeoDataFrames in EPSG:4326.
 
->>> store = Store.open(load_settings())              # doctest: +SKIP
->>> store.positions(window=(since, until), bbox=(129, 33, 131, 35))  # doctest: +SKIP
+>>> with Store.open(load_settings()) as store:                                # doctest: +SKIP
+...     store.positions(window=(since, until), bbox=(129, 33, 131, 35))
 """
 
 from __future__ import annotations
@@ -15,32 +15,34 @@ import json
 import logging
 from collections.abc import Sequence
 from datetime import datetime
+from types import TracebackType
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import psycopg
 import shapely
-from psycopg.types.json import Jsonb
-from sqlalchemy import Connection, Engine, Integer, create_engine, text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy import Connection, Engine, create_engine, make_url, text
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from surveillance import schema
+from surveillance.bulk import check_columns, merge_frame, store_errors
 from surveillance.embedded import Cluster
 from surveillance.errors import InputError, StoreError
 from surveillance.models import Base
 from surveillance.settings import Settings
 
-__all__ = ["Store", "database_url", "Window", "BBox", "TABLES"]
+__all__ = ["Store", "database_url", "libpq_url", "Window", "BBox", "TABLES", "REFERENCE_KINDS"]
 
 log = logging.getLogger(__name__)
 
 Window = tuple[datetime, datetime]
 BBox = tuple[float, float, float, float]
 
-#: The tables of DESIGN.md "Store", in the order ``db status`` lists them.
+#: The tables of DESIGN.md "Store" (and the few the core adds), as ``db status`` lists them.
 TABLES = tuple(sorted(Base.metadata.tables))
+#: Zone kinds that reference geography loads (and replaces on reload).
+REFERENCE_KINDS = ("land", "territorial_sea", "contiguous_zone", "port_area")
 
 _POSITION_COLUMNS = (
     "mmsi", "ts", "geom", "sog_knots", "cog_deg", "heading_deg", "nav_status", "msg_type", "source",
@@ -50,39 +52,35 @@ _IDENTITY_COLUMNS = (
 )  # fmt: skip
 
 
+def libpq_url(settings: Settings) -> str:
+    """The store's address as a libpq URI (``postgresql://``); starts the embedded cluster."""
+    if settings.database_url is None:
+        return Cluster(settings).up()
+    raw = settings.database_url.get_secret_value()
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise StoreError(f"COASTWATCH_DATABASE_URL is not a database URL: {raw!r}") from None
+    if url.get_backend_name() != "postgresql":
+        raise StoreError(f"the store must be PostgreSQL with PostGIS, not {url.drivername}")
+    return "postgresql://" + raw.split("://", 1)[1]  # as given, less a +driver suffix
+
+
 def database_url(settings: Settings) -> str:
-    """The SQLAlchemy URL of the store; brings the embedded cluster up when it is the store."""
-    if settings.database_url is not None:
-        url = settings.database_url.get_secret_value()
-    else:
-        url = Cluster(settings).up()
-    for prefix in ("postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
+    """The SQLAlchemy URL of the store (psycopg 3 driver)."""
+    return "postgresql+psycopg://" + libpq_url(settings).split("://", 1)[1]
+
+
+def _utc_times(values: pd.Series, what: str) -> pd.Series:
+    times = pd.to_datetime(values, utc=True, errors="coerce")
+    if times.isna().any():
+        raise InputError(f"{int(times.isna().sum())} {what} have no valid time")
+    return times
 
 
 def _hex_ewkb(geometries: Any) -> np.ndarray:
     geoms = shapely.set_srid(np.asarray(geometries, dtype=object), 4326)
     return shapely.to_wkb(geoms, hex=True, include_srid=True)
-
-
-def _as_rows(table: str, frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple[Any, ...]]:
-    """Rows for COPY into ``table``: NaN/NaT become NULL, dicts JSONB, whole floats integers."""
-    subset = frame.loc[:, list(columns)]
-    types = Base.metadata.tables[table].columns
-    integers = [c for c in columns if isinstance(types[c].type, Integer)]
-    subset = subset.astype({c: "Int64" for c in integers if subset[c].dtype.kind == "f"})
-    subset = subset.astype(object)
-    subset = subset.where(subset.map(_is_value), None)
-    for column in subset.columns:
-        if subset[column].map(lambda v: isinstance(v, dict)).any():
-            subset[column] = subset[column].map(lambda v: None if v is None else Jsonb(v))
-    return list(subset.itertuples(index=False, name=None))
-
-
-def _is_value(value: Any) -> bool:
-    return isinstance(value, dict | list | tuple) or bool(pd.notna(value))
 
 
 class Store:
@@ -92,81 +90,38 @@ class Store:
         self.engine = engine
 
     @classmethod
-    def open(cls, settings: Settings) -> Store:
-        """Connect (bringing the embedded cluster up if needed) and migrate to the head."""
+    def open(cls, settings: Settings, *, migrate: bool = True) -> Store:
+        """Connect (bringing the embedded cluster up if needed), migrating to the head."""
         engine = create_engine(database_url(settings), pool_pre_ping=True)
         try:
-            schema.upgrade(engine)
-        except OperationalError as exc:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            if migrate:
+                schema.upgrade(engine)
+        except DBAPIError as exc:
             engine.dispose()
             raise StoreError(
-                f"cannot reach the store: {exc.orig}",
-                hint="check COASTWATCH_DATABASE_URL, or unset it to use the embedded store",
+                f"cannot reach the store: {str(exc.orig).strip()}",
+                hint="check COASTWATCH_DATABASE_URL (server, credentials, PostGIS installed), "
+                "or unset it to use the embedded store",
             ) from None
         return cls(engine)
 
     def close(self) -> None:
         self.engine.dispose()
 
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
     # -- writing -----------------------------------------------------------------------
-
-    @staticmethod
-    def _merge(
-        conn: Connection,
-        table: str,
-        frame: pd.DataFrame,
-        columns: Sequence[str],
-        key: Sequence[str],
-        update: Sequence[str] = (),
-        when: str = "",
-    ) -> int:
-        """COPY ``frame`` into a staging table, then merge it into ``table`` on ``key``.
-
-        New rows are inserted; on a key already stored, ``update`` columns are set (when the
-        ``when`` condition holds) or nothing happens. Returns the rows inserted or updated.
-        """
-        if frame.empty:
-            return 0
-        try:
-            return Store._copy_merge(conn, table, frame, columns, key, update, when)
-        except (psycopg.DataError, psycopg.IntegrityError, DBAPIError) as exc:
-            detail = getattr(exc, "orig", None) or exc
-            raise InputError(f"the store refused a batch for {table}: {detail}") from None
-
-    @staticmethod
-    def _copy_merge(
-        conn: Connection,
-        table: str,
-        frame: pd.DataFrame,
-        columns: Sequence[str],
-        key: Sequence[str],
-        update: Sequence[str],
-        when: str,
-    ) -> int:
-        stage = f"_stage_{table}"
-        conn.execute(text(f"CREATE TEMP TABLE {stage} (LIKE {table} INCLUDING DEFAULTS)"))
-        raw = conn.connection.driver_connection
-        assert raw is not None
-        with (
-            raw.cursor() as cur,
-            cur.copy(f"COPY {stage} ({', '.join(columns)}) FROM STDIN") as copy,
-        ):
-            for row in _as_rows(table, frame, columns):
-                copy.write_row(row)
-        cols, keys = ", ".join(columns), ", ".join(key)
-        if update:
-            action = "DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in update)
-            action += f" WHERE {when}" if when else ""
-        else:
-            action = "DO NOTHING"
-        result = conn.execute(
-            text(
-                f"INSERT INTO {table} ({cols}) SELECT DISTINCT ON ({keys}) {cols} FROM {stage} "
-                f"ORDER BY {keys} ON CONFLICT ({keys}) {action}"
-            )
-        )
-        conn.execute(text(f"DROP TABLE {stage}"))
-        return result.rowcount
 
     @staticmethod
     def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
@@ -183,7 +138,7 @@ class Store:
         if frame.empty:
             return 0
         data = frame.copy()
-        data["ts"] = pd.to_datetime(data["ts"], utc=True)
+        data["ts"] = _utc_times(data["ts"], "positions")
         bad = ~(data["lon"].between(-180, 180) & data["lat"].between(-90, 90))
         if bad.any():
             raise InputError(
@@ -194,11 +149,11 @@ class Store:
         for column in _POSITION_COLUMNS:
             if column not in data.columns:
                 data[column] = None
-        with self.engine.begin() as conn:
+        with self.engine.begin() as conn, store_errors("ais_positions"):
             created = schema.ensure_position_partitions(conn, data["ts"].dt.to_pydatetime())
             if created:
                 log.info("created partitions %s", ", ".join(created))
-            return self._merge(conn, "ais_positions", data, _POSITION_COLUMNS, ("mmsi", "ts"))
+            return merge_frame(conn, "ais_positions", data, _POSITION_COLUMNS, ("mmsi", "ts"))
 
     def write_identities(self, frame: pd.DataFrame) -> int:
         """Store broadcast identities (``mmsi, ts`` and identity fields, ``flag`` optional).
@@ -209,19 +164,19 @@ class Store:
         if frame.empty:
             return 0
         data = frame.rename(columns={"ts": "valid_from"}).copy()
-        data["valid_from"] = pd.to_datetime(data["valid_from"], utc=True)
+        data["valid_from"] = _utc_times(data["valid_from"], "identities")
         for column in (*_IDENTITY_COLUMNS, "flag"):
             if column not in data.columns:
                 data[column] = None
         history_cols = ("mmsi", "valid_from", *_IDENTITY_COLUMNS)
-        latest = data.sort_values("valid_from").groupby("mmsi", as_index=False).last()
+        latest = data.sort_values("valid_from", kind="stable").drop_duplicates("mmsi", keep="last")
         latest = latest.rename(columns={"valid_from": "updated_at"})
         vessel_cols = ("mmsi", *_IDENTITY_COLUMNS, "flag", "updated_at")
         with self.engine.begin() as conn:
-            added = self._merge(
+            added = merge_frame(
                 conn, "vessel_identities", data, history_cols, ("mmsi", "valid_from")
             )
-            self._merge(
+            merge_frame(
                 conn,
                 "vessels",
                 latest,
@@ -238,13 +193,16 @@ class Store:
         frame: gpd.GeoDataFrame,
         key: Sequence[str],
         update: Sequence[str] = (),
+        geometry_column: str = "geom",
     ) -> int:
-        """Store a GeoDataFrame in a table with one ``geom`` column, merging on ``key``.
+        """Store a GeoDataFrame in one of the store's tables, merging on ``key``.
 
-        For ports, zones, scenes, detections, telemetry, leads and alerts.
+        The frame's active geometry fills ``geometry_column`` (``footprint`` for scenes,
+        ``area`` or ``route`` for missions); geometries in another CRS are reprojected to
+        EPSG:4326. Columns the table does not have are ignored.
         """
         with self.engine.begin() as conn:
-            return self._merge_geometries(conn, table, frame, key, update)
+            return self._merge_geometries(conn, table, frame, key, update, geometry_column)
 
     def _merge_geometries(
         self,
@@ -253,14 +211,20 @@ class Store:
         frame: gpd.GeoDataFrame,
         key: Sequence[str],
         update: Sequence[str] = (),
+        geometry_column: str = "geom",
     ) -> int:
         if table not in Base.metadata.tables or table == "ais_positions":
             raise InputError(f"not a geometry table of the store: {table}")
+        check_columns(table, [geometry_column])
+        if frame.crs is None:
+            raise InputError(f"{table}: the frame has no CRS; set EPSG:4326 or its own")
+        if frame.crs.to_epsg() != 4326:
+            frame = frame.to_crs(4326)
         data = pd.DataFrame(frame.drop(columns=frame.geometry.name))
-        data["geom"] = _hex_ewkb(frame.geometry.to_numpy())
+        data[geometry_column] = _hex_ewkb(frame.geometry.to_numpy())
         known = Base.metadata.tables[table].columns.keys()
         columns = [c for c in data.columns if c in known]
-        return self._merge(conn, table, data, columns, key, update)
+        return merge_frame(conn, table, data, columns, key, update)
 
     def replace_reference(
         self,
@@ -271,12 +235,12 @@ class Store:
         ports: gpd.GeoDataFrame,
         summary: dict[str, Any],
     ) -> None:
-        """Swap in reference geography in one transaction: the ``zones`` of ``aoi`` whose
-        kinds appear in ``zones``, the ``ports``, and the dataset's fingerprint."""
+        """Swap in the reference geography of ``aoi`` in one transaction: its zones of the
+        reference kinds, the ports (added or updated), and the dataset's fingerprint."""
         with self.engine.begin() as conn:
             conn.execute(
                 text("DELETE FROM zones WHERE aoi = :aoi AND kind = ANY(:kinds)"),
-                {"aoi": aoi, "kinds": sorted(set(zones["kind"]))},
+                {"aoi": aoi, "kinds": list(REFERENCE_KINDS)},
             )
             self._merge_geometries(conn, "zones", zones.assign(aoi=aoi), ("aoi", "kind", "name"))
             self._merge_geometries(
@@ -303,12 +267,13 @@ class Store:
         """Keep rejected records (``source, reason, raw, received_at``, ``detail``) with why."""
         self._require(frame, ("source", "reason", "raw", "received_at"), "quarantine")
         data = frame.copy()
+        data["raw"] = data["raw"].map(str)
         data["raw_sha256"] = [hashlib.sha256(r.encode()).hexdigest() for r in data["raw"]]
         if "detail" not in data.columns:
             data["detail"] = None
         columns = ("source", "reason", "raw", "raw_sha256", "received_at", "detail")
         with self.engine.begin() as conn:
-            return self._merge(
+            return merge_frame(
                 conn, "quarantine", data, columns, ("source", "reason", "raw_sha256")
             )
 
@@ -435,12 +400,22 @@ class Store:
 
     # -- housekeeping ------------------------------------------------------------------
 
+    def revision(self) -> tuple[str | None, str]:
+        """The schema revision of the store, and the one this code expects."""
+        return schema.current_revision(self.engine), schema.head_revision()
+
     def table_counts(self) -> dict[str, int]:
         """Exact row count of every Coastwatch table."""
         with self.engine.connect() as conn:
+            present = set(
+                conn.execute(
+                    text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+                ).scalars()
+            )
             return {
                 table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
                 for table in TABLES
+                if table in present
             }
 
     def server_versions(self) -> dict[str, str]:

@@ -39,6 +39,10 @@ def _with_database(url: str, name: str) -> str:
 
 @pytest.fixture(scope="session")
 def cluster_settings() -> Iterator[Settings]:
+    # The developer's own store and config must not leak into the tests.
+    for name in [n for n in os.environ if n.startswith("COASTWATCH_")]:
+        del os.environ[name]
+    os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="coastwatch-test-config-")
     try:
         find_bindir(None)
     except ClusterError as exc:

@@ -57,7 +57,7 @@ def test_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:
         ("contiguous_zone_nm = 6", "contiguous_zone_nm must be larger"),
         ("no_such_setting = 1", "no_such_setting"),
         ("aoi_name = 'Bad Name!'", "aoi_name"),
-        ("territorial_sea_nm = ", "cannot read config file"),
+        ("territorial_sea_nm = ", "cannot read the config file"),
     ],
 )
 def test_bad_settings_name_the_problem(tmp_path: Path, text: str, complaint: str) -> None:

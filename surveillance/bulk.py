@@ -1,0 +1,125 @@
+"""Batched, idempotent writes: COPY a frame into a staging table, then merge it.
+
+The store's writers all come through :func:`merge_frame`; it turns the database's refusals
+into :class:`InputError` (the data is wrong) or :class:`StoreError` (the store is).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import psycopg
+from psycopg.types.json import Jsonb
+from sqlalchemy import Connection, Integer, text
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import DBAPIError
+
+from surveillance.errors import InputError, StoreError
+from surveillance.models import Base
+
+__all__ = ["merge_frame", "store_errors", "check_columns"]
+
+
+def check_columns(table: str, columns: Sequence[str]) -> None:
+    """Refuse column names that are not the table's (they end up in SQL text)."""
+    known = Base.metadata.tables[table].columns
+    unknown = [c for c in columns if c not in known]
+    if unknown:
+        raise InputError(f"{table} has no column {', '.join(unknown)}")
+
+
+def _as_rows(table: str, frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Rows for COPY: NaN/NaT become NULL, JSONB columns Jsonb, integer columns ints."""
+    types = Base.metadata.tables[table].columns
+    subset = frame.loc[:, list(columns)].copy()
+    for column in columns:
+        kind = types[column].type
+        if isinstance(kind, Integer) and subset[column].dtype.kind == "f":
+            values = subset[column].to_numpy()
+            finite = values[~np.isnan(values)]
+            if (finite != np.round(finite)).any():
+                raise InputError(f"{table}.{column} must hold whole numbers")
+            subset[column] = subset[column].astype("Int64")
+    subset = subset.astype(object)
+    subset = subset.where(subset.map(_is_value), None)
+    for column in columns:
+        if isinstance(types[column].type, JSONB):
+            subset[column] = subset[column].map(lambda v: None if v is None else Jsonb(v))
+    return list(subset.itertuples(index=False, name=None))
+
+
+def _is_value(value: Any) -> bool:
+    return isinstance(value, dict | list) or bool(pd.notna(value))
+
+
+@contextmanager
+def store_errors(table: str) -> Iterator[None]:
+    """Translate database errors: bad data is an InputError, anything else a StoreError."""
+    try:
+        yield
+    except (psycopg.Error, DBAPIError) as exc:
+        orig = getattr(exc, "orig", None) or exc
+        sqlstate = getattr(orig, "sqlstate", None) or ""
+        first_line = str(orig).strip().splitlines()[0] if str(orig).strip() else repr(orig)
+        if sqlstate[:2] in {"22", "23"}:  # data exception, integrity constraint violation
+            raise InputError(f"the store refused a batch for {table}: {first_line}") from None
+        raise StoreError(f"writing {table} failed: {first_line}") from None
+
+
+def merge_frame(
+    conn: Connection,
+    table: str,
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    key: Sequence[str],
+    update: Sequence[str] = (),
+    when: str = "",
+) -> int:
+    """COPY ``frame`` into a staging table, then merge it into ``table`` on ``key``.
+
+    New rows are inserted; on a key already stored, ``update`` columns are set (when the
+    ``when`` condition holds) or nothing happens. Duplicate keys within the frame count
+    once. Returns the number of rows inserted or updated.
+    """
+    if frame.empty:
+        return 0
+    check_columns(table, [*columns, *key, *update])
+    rows = _as_rows(table, frame, columns)
+    with store_errors(table):
+        return _copy_merge(conn, table, rows, columns, key, update, when)
+
+
+def _copy_merge(
+    conn: Connection,
+    table: str,
+    rows: list[tuple[Any, ...]],
+    columns: Sequence[str],
+    key: Sequence[str],
+    update: Sequence[str],
+    when: str,
+) -> int:
+    stage = f"_stage_{table}"
+    conn.execute(text(f"CREATE TEMP TABLE {stage} (LIKE {table} INCLUDING DEFAULTS)"))
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cur, cur.copy(f"COPY {stage} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    cols, keys = ", ".join(columns), ", ".join(key)
+    if update:
+        action = "DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in update)
+        action += f" WHERE {when}" if when else ""
+    else:
+        action = "DO NOTHING"
+    result = conn.execute(
+        text(
+            f"INSERT INTO {table} ({cols}) SELECT DISTINCT ON ({keys}) {cols} FROM {stage} "
+            f"ORDER BY {keys} ON CONFLICT ({keys}) {action}"
+        )
+    )
+    conn.execute(text(f"DROP TABLE {stage}"))
+    return result.rowcount
