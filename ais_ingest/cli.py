@@ -1,20 +1,99 @@
-"""``coastwatch ingest ais``."""
+"""``coastwatch ingest ais``: NMEA files (plain or gzipped), a TCP feed or a UDP port."""
 
+from __future__ import annotations
+
+from datetime import datetime
 from pathlib import Path
 
 import click
+from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+from rich.table import Table
 
-from surveillance.pending import pending
+from ais_ingest.pipeline import IngestStats, ingest_files
+from surveillance.cli import AppContext, console, out, pass_app
+from surveillance.errors import InputError
 
-__all__ = ["ingest_ais"]
+__all__ = ["ingest_ais", "print_summary"]
 
-ingest_ais = pending(
-    "ingest ais",
-    "the AIS ingest issue (#3)",
-    "Load NMEA or CSV AIS from files, a TCP feed or a UDP port.",
-    [
-        click.Argument(["paths"], nargs=-1, type=click.Path(path_type=Path)),
-        click.Option(["--tcp"], metavar="HOST:PORT", help="Follow a TCP feed."),
-        click.Option(["--udp"], metavar="PORT", type=int, help="Listen for UDP datagrams."),
-    ],
+
+def _when(text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(
+            f"--assume-time wants ISO 8601, e.g. 2026-11-26T12:00Z: {text!r}"
+        ) from None
+    if moment.tzinfo is None:
+        raise InputError("--assume-time needs a time zone (Z for UTC)")
+    return moment.timestamp()
+
+
+def print_summary(stats: IngestStats) -> None:
+    """The end-of-run summary: messages, positions, vessels, rejects by reason, rate."""
+    table = Table(box=None, show_header=False)
+    table.add_row("messages", f"{stats.messages:,}")
+    table.add_row("positions stored (new)", f"{stats.positions:,}")
+    table.add_row("vessels seen", f"{stats.vessels:,}")
+    table.add_row("duplicates (several receivers)", f"{stats.counts['duplicates']:,}")
+    table.add_row("other NMEA passed over", f"{stats.counts['other_nmea']:,}")
+    for reason, count in sorted(stats.rejected.items()):
+        table.add_row(f"rejected: {reason}", f"{count:,}")
+    table.add_row("rate", f"{stats.rate:,.0f} messages/s in {stats.seconds:.1f} s")
+    out.print(table)
+    if stats.rejected["no_timestamp"]:
+        console.print(
+            "some lines carry no time: give one with --assume-time (rejected lines are kept "
+            "in the quarantine table with their reason)"
+        )
+
+
+@click.command("ais")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--tcp", metavar="HOST:PORT", help="Follow a TCP feed (reconnects on its own).")
+@click.option(
+    "--udp", metavar="[HOST:]PORT", help="Listen for UDP datagrams (default host 127.0.0.1)."
 )
+@click.option(
+    "--assume-time",
+    metavar="ISO8601",
+    help="Time for lines that carry none (files without tag blocks or timestamp column).",
+)
+@click.option("--workers", type=click.IntRange(1, 64), help="Decoding processes (default: cores).")
+@pass_app
+def ingest_ais(
+    app: AppContext,
+    paths: tuple[Path, ...],
+    tcp: str | None,
+    udp: str | None,
+    assume_time: str | None,
+    workers: int | None,
+) -> None:
+    """Load AIS from NMEA files (plain or .gz), a TCP feed or a UDP port.
+
+    Bad lines are counted by reason and kept in the quarantine table; loading the same
+    file twice stores it once.
+    """
+    chosen = sum(bool(x) for x in (paths, tcp, udp))
+    if chosen != 1:
+        raise click.UsageError("give files, or --tcp HOST:PORT, or --udp PORT (one of them)")
+    if tcp or udp:
+        from ais_ingest.live import follow
+
+        with app.open_store() as store:
+            print_summary(follow(store, tcp=tcp, udp=udp))
+        return
+    assume_ts = _when(assume_time)
+    with app.open_store() as store:
+        columns = (*Progress.get_default_columns()[:-1], DownloadColumn(), TimeRemainingColumn())
+        with Progress(*columns, BarColumn(), console=console, transient=True) as bar:
+            task = bar.add_task("ingesting AIS", total=None)
+            stats = ingest_files(
+                list(paths),
+                store,
+                assume_ts=assume_ts,
+                workers=workers,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+    print_summary(stats)

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from surveillance.errors import InputError, StoreError
 from surveillance.models import Base
 
-__all__ = ["merge_frame", "store_errors", "check_columns"]
+__all__ = ["merge_frame", "stage_frame", "store_errors", "check_columns"]
 
 
 def check_columns(table: str, columns: Sequence[str]) -> None:
@@ -70,6 +70,20 @@ def store_errors(table: str) -> Iterator[None]:
         raise StoreError(f"writing {table} failed: {first_line}") from None
 
 
+def stage_frame(conn: Connection, table: str, frame: pd.DataFrame, columns: Sequence[str]) -> str:
+    """COPY ``frame`` into a new temporary table shaped like ``table``; its name."""
+    check_columns(table, columns)
+    rows = _as_rows(table, frame, columns)
+    stage = f"_stage_{table}"
+    conn.execute(text(f"CREATE TEMP TABLE {stage} (LIKE {table} INCLUDING DEFAULTS)"))
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cur, cur.copy(f"COPY {stage} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    return stage
+
+
 def merge_frame(
     conn: Connection,
     table: str,
@@ -87,39 +101,20 @@ def merge_frame(
     """
     if frame.empty:
         return 0
-    check_columns(table, [*columns, *key, *update])
-    rows = _as_rows(table, frame, columns)
+    check_columns(table, [*key, *update])
     with store_errors(table):
-        return _copy_merge(conn, table, rows, columns, key, update, when)
-
-
-def _copy_merge(
-    conn: Connection,
-    table: str,
-    rows: list[tuple[Any, ...]],
-    columns: Sequence[str],
-    key: Sequence[str],
-    update: Sequence[str],
-    when: str,
-) -> int:
-    stage = f"_stage_{table}"
-    conn.execute(text(f"CREATE TEMP TABLE {stage} (LIKE {table} INCLUDING DEFAULTS)"))
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    with raw.cursor() as cur, cur.copy(f"COPY {stage} ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-    cols, keys = ", ".join(columns), ", ".join(key)
-    if update:
-        action = "DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in update)
-        action += f" WHERE {when}" if when else ""
-    else:
-        action = "DO NOTHING"
-    result = conn.execute(
-        text(
-            f"INSERT INTO {table} ({cols}) SELECT DISTINCT ON ({keys}) {cols} FROM {stage} "
-            f"ORDER BY {keys} ON CONFLICT ({keys}) {action}"
+        stage = stage_frame(conn, table, frame, columns)
+        cols, keys = ", ".join(columns), ", ".join(key)
+        if update:
+            action = "DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in update)
+            action += f" WHERE {when}" if when else ""
+        else:
+            action = "DO NOTHING"
+        result = conn.execute(
+            text(
+                f"INSERT INTO {table} ({cols}) SELECT DISTINCT ON ({keys}) {cols} FROM {stage} "
+                f"ORDER BY {keys} ON CONFLICT ({keys}) {action}"
+            )
         )
-    )
-    conn.execute(text(f"DROP TABLE {stage}"))
-    return result.rowcount
+        conn.execute(text(f"DROP TABLE {stage}"))
+        return result.rowcount

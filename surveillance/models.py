@@ -35,6 +35,7 @@ __all__ = [
     "Vessel",
     "VesselIdentity",
     "AisPosition",
+    "AisStation",
     "Scene",
     "Detection",
     "DroneTelemetry",
@@ -148,6 +149,30 @@ class AisPosition(Base):
         Index("ix_ais_positions_geom", "geom", postgresql_using="gist"),
         Index("ix_ais_positions_ts", "ts", postgresql_using="brin"),
         {"postgresql_partition_by": "RANGE (ts)"},
+    )
+
+
+class AisStation(Base):
+    """A fixed AIS station heard on the feed: a base station (type 4) or an aid to
+    navigation (type 21); reference points for coverage and for spoofing checks."""
+
+    __tablename__ = "ais_stations"
+
+    mmsi: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), nullable=False)
+    name: Mapped[str | None] = mapped_column(String(64))
+    aid_type: Mapped[int | None] = mapped_column(SmallInteger)
+    flag: Mapped[str | None] = mapped_column(String(2))
+    geom: Mapped[WKBElement] = mapped_column(
+        Geometry("POINT", srid=SRID, spatial_index=False), nullable=False
+    )
+    last_seen: Mapped[datetime] = mapped_column(_tz(), nullable=False)
+
+    __table_args__ = (
+        CheckConstraint(
+            _in("kind", ("base_station", "aid_to_navigation")), name="ck_ais_stations_kind"
+        ),
+        Index("ix_ais_stations_geom", "geom", postgresql_using="gist"),
     )
 
 

@@ -18,6 +18,9 @@ __all__ = [
     "head_revision",
     "ensure_position_partitions",
     "position_partition_name",
+    "position_partition_days",
+    "lock_partitions",
+    "create_position_partition",
 ]
 
 
@@ -65,31 +68,44 @@ def position_partition_name(day: date) -> str:
     return f"ais_positions_{day:%Y%m%d}"
 
 
+def lock_partitions(conn: Connection) -> None:
+    """Serialise partition creation for the rest of the transaction."""
+    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PARTITION_LOCK})
+
+
+def position_partition_days(conn: Connection) -> set[date]:
+    """The days ``ais_positions`` has a partition for."""
+    names = conn.execute(
+        text(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+            "WHERE i.inhparent = 'ais_positions'::regclass"
+        )
+    ).scalars()
+    return {datetime.strptime(n[-8:], "%Y%m%d").date() for n in names}
+
+
 def ensure_position_partitions(conn: Connection, timestamps: Iterable[datetime]) -> list[str]:
     """Create the daily partitions of ``ais_positions`` these timestamps fall in; new names."""
     days = sorted({ts.astimezone(UTC).date() for ts in timestamps})
     if not days:
         return []
-    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PARTITION_LOCK})
-    existing = set(
-        conn.execute(
-            text(
-                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-                "WHERE i.inhparent = 'ais_positions'::regclass"
-            )
-        ).scalars()
-    )
+    lock_partitions(conn)
+    existing = position_partition_days(conn)
     created = []
     for day in days:
-        name = position_partition_name(day)
-        if name in existing:
-            continue
-        conn.execute(
-            text(
-                f"CREATE TABLE {name} PARTITION OF ais_positions "
-                f"FOR VALUES FROM ('{day.isoformat()} 00:00+00') "
-                f"TO ('{(day + timedelta(days=1)).isoformat()} 00:00+00')"
-            )
-        )
-        created.append(name)
+        if day not in existing:
+            created.append(create_position_partition(conn, day))
     return created
+
+
+def create_position_partition(conn: Connection, day: date) -> str:
+    """Create one day's partition (the caller holds :func:`lock_partitions`)."""
+    name = position_partition_name(day)
+    conn.execute(
+        text(
+            f"CREATE TABLE {name} PARTITION OF ais_positions "
+            f"FOR VALUES FROM ('{day.isoformat()} 00:00+00') "
+            f"TO ('{(day + timedelta(days=1)).isoformat()} 00:00+00')"
+        )
+    )
+    return name

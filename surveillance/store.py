@@ -26,10 +26,11 @@ from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from surveillance import schema
-from surveillance.bulk import check_columns, merge_frame, store_errors
+from surveillance.bulk import check_columns, merge_frame, stage_frame, store_errors
 from surveillance.embedded import Cluster
 from surveillance.errors import InputError, StoreError
 from surveillance.models import Base
+from surveillance.position_load import PositionLoader
 from surveillance.settings import Settings
 
 __all__ = ["Store", "database_url", "libpq_url", "Window", "BBox", "TABLES", "REFERENCE_KINDS"]
@@ -76,6 +77,20 @@ def _utc_times(values: pd.Series, what: str) -> pd.Series:
     if times.isna().any():
         raise InputError(f"{int(times.isna().sum())} {what} have no valid time")
     return times
+
+
+def _identity_changes(data: pd.DataFrame) -> pd.DataFrame:
+    """Per vessel, in time order: fill fields a message lacks from the one before, and
+    keep only the rows where something changed."""
+    ordered = data.sort_values(["mmsi", "valid_from"], kind="stable").reset_index(drop=True)
+    fields = list(_IDENTITY_COLUMNS)
+    ordered[fields] = ordered.groupby("mmsi")[fields].ffill()
+    previous = ordered.groupby("mmsi")[fields].shift()
+    same_vessel = ordered["mmsi"].eq(ordered["mmsi"].shift())
+    unchanged = same_vessel & (
+        ordered[fields].eq(previous) | (ordered[fields].isna() & previous.isna())
+    ).all(axis=1)
+    return ordered[~unchanged]
 
 
 def _hex_ewkb(geometries: Any) -> np.ndarray:
@@ -158,7 +173,10 @@ class Store:
     def write_identities(self, frame: pd.DataFrame) -> int:
         """Store broadcast identities (``mmsi, ts`` and identity fields, ``flag`` optional).
 
-        Each one is kept in ``vessel_identities``; ``vessels`` holds the latest per MMSI.
+        Only changes are kept in ``vessel_identities`` (a vessel repeating its static data
+        every few minutes adds nothing); fields a message does not carry (type 24 sends
+        name and dimensions apart) are taken from the vessel's identity before it.
+        ``vessels`` holds the latest identity per MMSI. Returns the history rows added.
         """
         self._require(frame, ("mmsi", "ts"), "identities")
         if frame.empty:
@@ -168,24 +186,58 @@ class Store:
         for column in (*_IDENTITY_COLUMNS, "flag"):
             if column not in data.columns:
                 data[column] = None
-        history_cols = ("mmsi", "valid_from", *_IDENTITY_COLUMNS)
-        latest = data.sort_values("valid_from", kind="stable").drop_duplicates("mmsi", keep="last")
-        latest = latest.rename(columns={"valid_from": "updated_at"})
-        vessel_cols = ("mmsi", *_IDENTITY_COLUMNS, "flag", "updated_at")
-        with self.engine.begin() as conn:
-            added = merge_frame(
-                conn, "vessel_identities", data, history_cols, ("mmsi", "valid_from")
+        data = _identity_changes(data)
+        cols = ("mmsi", "valid_from", *_IDENTITY_COLUMNS)
+        fill = ", ".join(f"{c} = COALESCE(s.{c}, v.{c})" for c in _IDENTITY_COLUMNS)
+        same = " AND ".join(f"v.{c} IS NOT DISTINCT FROM s.{c}" for c in _IDENTITY_COLUMNS)
+        latest_cols = ", ".join((*cols[:1], *cols[2:], "flag"))
+        with self.engine.begin() as conn, store_errors("vessel_identities"):
+            history = stage_frame(conn, "vessel_identities", data, cols)
+            conn.execute(text(f"ALTER TABLE {history} ADD COLUMN first boolean"))
+            conn.execute(text(f"ALTER TABLE {history} ADD COLUMN flag varchar(2)"))
+            conn.execute(
+                text(
+                    f"UPDATE {history} h SET first = (h.valid_from = m.first_at) FROM "
+                    f"(SELECT mmsi, min(valid_from) AS first_at FROM {history} GROUP BY mmsi) m "
+                    "WHERE m.mmsi = h.mmsi"
+                )
             )
-            merge_frame(
-                conn,
-                "vessels",
-                latest,
-                vessel_cols,
-                ("mmsi",),
-                update=vessel_cols[1:],
-                when="vessels.updated_at <= EXCLUDED.updated_at",
+            conn.execute(
+                text(f"UPDATE {history} s SET {fill} FROM vessels v WHERE v.mmsi = s.mmsi")
             )
+            flags = data.dropna(subset=["flag"]).drop_duplicates("mmsi", keep="last")
+            conn.execute(
+                text(
+                    f"UPDATE {history} h SET flag = f.flag FROM "
+                    "unnest(CAST(:m AS bigint[]), CAST(:f AS text[])) AS f(mmsi, flag) "
+                    "WHERE h.mmsi = f.mmsi"
+                ),
+                {"m": [int(m) for m in flags["mmsi"]], "f": list(flags["flag"])},
+            )
+            added = conn.execute(
+                text(
+                    f"INSERT INTO vessel_identities ({', '.join(cols)}) "
+                    f"SELECT {', '.join(cols)} FROM {history} s WHERE NOT (s.first AND EXISTS "
+                    f"(SELECT 1 FROM vessels v WHERE v.mmsi = s.mmsi AND {same})) "
+                    "ON CONFLICT (mmsi, valid_from) DO NOTHING"
+                )
+            ).rowcount
+            sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*_IDENTITY_COLUMNS, "flag"))
+            conn.execute(
+                text(
+                    f"INSERT INTO vessels ({latest_cols}, updated_at) "
+                    f"SELECT DISTINCT ON (mmsi) {latest_cols}, valid_from FROM {history} "
+                    f"ORDER BY mmsi, valid_from DESC ON CONFLICT (mmsi) DO UPDATE SET {sets}, "
+                    "updated_at = EXCLUDED.updated_at "
+                    "WHERE vessels.updated_at <= EXCLUDED.updated_at"
+                )
+            )
+            conn.execute(text(f"DROP TABLE {history}"))
         return added
+
+    def position_loader(self, source: str, *, bulk: bool = True) -> PositionLoader:
+        """A loader for the positions of one ingest run (see :mod:`position_load`)."""
+        return PositionLoader(self.engine, source, bulk=bulk)
 
     def write_geometries(
         self,

@@ -11,7 +11,6 @@ from surveillance.cli import cli, main
 
 PENDING = [
     ["simulate", "--out", "x"],
-    ["ingest", "ais", "a.nmea"],
     ["ingest", "scene", "s.tif"],
     ["ingest", "drone", "--connect", "udp:127.0.0.1:14550"],
     ["crawl", "forum"],

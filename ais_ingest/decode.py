@@ -1,0 +1,336 @@
+"""From a chunk of NMEA lines to domain records: positions, identities, stations, rejects.
+
+Position reports of types 1, 2, 3 and 18 take the vectorized path (:mod:`fastdecode`);
+everything else is reassembled (:mod:`assemble`) and decoded by pyais. Validation
+(:mod:`validate`) then splits good records from rejects, each with its reason.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyais
+from pyais.exceptions import AISBaseException
+
+from ais_ingest import fastdecode, validate
+from ais_ingest.assemble import Fragment, Reassembler
+from ais_ingest.framing import Frames, LineKind, frame_lines
+
+__all__ = ["Decoded", "decode_chunk", "decode_groups", "POSITION_COLUMNS", "DEDUP_WINDOW_S"]
+
+POSITION_COLUMNS = (
+    "mmsi", "ts", "lon", "lat", "sog_knots", "cog_deg", "heading_deg", "nav_status", "msg_type",
+)  # fmt: skip
+IDENTITY_COLUMNS = (
+    "mmsi", "ts", "imo", "name", "callsign", "ship_type", "length_m", "beam_m", "draught_m",
+    "destination",
+)  # fmt: skip
+STATION_COLUMNS = ("mmsi", "ts", "kind", "name", "aid_type", "lon", "lat")
+DEDUP_WINDOW_S = 60.0  # the same payload within a minute is one report heard twice
+
+
+@dataclass
+class Decoded:
+    """What one chunk (or one batch of groups) yielded."""
+
+    positions: pd.DataFrame
+    identities: pd.DataFrame
+    stations: pd.DataFrame
+    rejects: pd.DataFrame  # reason, raw, ts, detail
+    counts: Counter[str] = field(default_factory=Counter)
+    loose: list[Fragment] = field(default_factory=list)
+
+    @staticmethod
+    def empty() -> Decoded:
+        return Decoded(
+            pd.DataFrame(columns=[*POSITION_COLUMNS, "key"]),
+            pd.DataFrame(columns=IDENTITY_COLUMNS),
+            pd.DataFrame(columns=STATION_COLUMNS),
+            pd.DataFrame(columns=["reason", "raw", "ts", "detail"]),
+        )
+
+
+@dataclass
+class _Collector:
+    """Rows gathered from the slow path, one list per output."""
+
+    positions: list[dict[str, Any]] = field(default_factory=list)
+    identities: list[dict[str, Any]] = field(default_factory=list)
+    stations: list[dict[str, Any]] = field(default_factory=list)
+    rejects: list[dict[str, Any]] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def reject(self, reason: str, raw: bytes, ts: float, detail: str = "") -> None:
+        self.rejects.append({"reason": reason, "raw": raw, "ts": ts, "detail": detail})
+
+
+def _nan_if(values: np.ndarray, bad: np.ndarray) -> np.ndarray:
+    return np.where(bad, np.nan, values.astype(np.float64))
+
+
+def _fast_positions(frames: Frames, rows: np.ndarray) -> pd.DataFrame:
+    arr = np.frombuffer(frames.buf, dtype=np.uint8)
+    cols = frames.payload_start[rows][:, None] + np.arange(fastdecode.PAYLOAD_CHARS)
+    payloads = arr[cols]
+    raw = fastdecode.decode_positions(payloads)
+    return pd.DataFrame(
+        {
+            "mmsi": raw["mmsi"],
+            "ts": frames.ts[rows],
+            "lon": raw["lon"] / 600_000.0,
+            "lat": raw["lat"] / 600_000.0,
+            "sog_knots": _nan_if(raw["sog"], raw["sog"] == 1023) / 10.0,
+            "cog_deg": _nan_if(raw["cog"], raw["cog"] >= 3600) / 10.0,
+            "heading_deg": _nan_if(raw["heading"], raw["heading"] > 359),
+            "nav_status": _nan_if(raw["status"], raw["status"] < 0),
+            "msg_type": raw["msg_type"],
+            "key": np.ascontiguousarray(payloads).view(f"S{fastdecode.PAYLOAD_CHARS}").ravel(),
+            "row": rows,
+            "valid": raw["valid"],
+        }
+    )
+
+
+def _text(value: Any) -> str | None:
+    text = str(value).strip(" @") if value is not None else ""
+    return text or None
+
+
+def _size(a: Any, b: Any) -> float:
+    total = (a or 0) + (b or 0)
+    return float(total) if total > 0 else np.nan
+
+
+def _decode_message(group: list[Fragment], out: _Collector) -> None:
+    ts = next((f.ts for f in group if not np.isnan(f.ts)), np.nan)
+    raw = b"\n".join(f.raw for f in group)
+    try:
+        message = pyais.decode(*[f.sentence for f in group])
+        data = message.asdict()
+    except (AISBaseException, ValueError, IndexError, KeyError, TypeError) as exc:
+        out.reject("undecodable", raw, ts, f"{type(exc).__name__}: {exc}")
+        return
+    msg_type = data["msg_type"]
+    out.counts[f"type_{msg_type}"] += 1
+    mmsi = int(data["mmsi"])
+    key = b"".join(f.sentence.split(b",")[5] for f in group)
+    if msg_type in (1, 2, 3, 18, 19, 27):
+        sog, cog, heading = data.get("speed"), data.get("course"), data.get("heading")
+        out.positions.append(
+            {
+                "mmsi": mmsi,
+                "ts": ts,
+                "lon": float(data["lon"]),
+                "lat": float(data["lat"]),
+                "sog_knots": np.nan
+                if sog is None or sog >= 102.3 or sog == 63 and msg_type == 27
+                else float(sog),
+                "cog_deg": np.nan if cog is None or cog >= 360 or cog == 511 else float(cog),
+                "heading_deg": np.nan if heading is None or heading > 359 else float(heading),
+                "nav_status": float(data["status"]) if "status" in data else np.nan,
+                "msg_type": msg_type,
+                "key": key,
+                "raw": raw,
+            }
+        )
+    if msg_type in (5, 19, 24):
+        out.identities.append(
+            {
+                "mmsi": mmsi,
+                "ts": ts,
+                "imo": data.get("imo") or None,
+                "name": _text(data.get("shipname")),
+                "callsign": _text(data.get("callsign")),
+                "ship_type": int(data["ship_type"]) if data.get("ship_type") else None,
+                "length_m": _size(data.get("to_bow"), data.get("to_stern")),
+                "beam_m": _size(data.get("to_port"), data.get("to_starboard")),
+                "draught_m": float(data["draught"]) if data.get("draught") else np.nan,
+                "destination": _text(data.get("destination")),
+                "raw": raw,
+            }
+        )
+    if msg_type in (4, 21):
+        out.stations.append(
+            {
+                "mmsi": mmsi,
+                "ts": ts,
+                "kind": "base_station" if msg_type == 4 else "aid_to_navigation",
+                "name": _text(data.get("name")),
+                "aid_type": int(data["aid_type"]) if msg_type == 21 else None,
+                "lon": float(data["lon"]),
+                "lat": float(data["lat"]),
+                "raw": raw,
+            }
+        )
+
+
+def _reject_rows(frame: pd.DataFrame, reasons: np.ndarray, raw_of: Any) -> pd.DataFrame:
+    bad = frame[pd.notna(reasons)]
+    raws = [r if isinstance(r, bytes) else raw_of(int(row))
+            for r, row in zip(bad["raw"], bad.get("row", pd.Series(-1, index=bad.index)),
+                              strict=True)]  # fmt: skip
+    return pd.DataFrame(
+        {"reason": reasons[pd.notna(reasons)], "raw": raws, "ts": bad["ts"], "detail": ""}
+    )
+
+
+def _validate(
+    frame: pd.DataFrame,
+    now_s: float,
+    raw_of: Any,
+    base_station: np.ndarray | None = None,
+    coordinates: bool = True,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split ``frame`` into valid records (with a ``flag`` column) and rejects."""
+    if frame.empty:
+        return frame.assign(flag=pd.Series(dtype=str)), pd.DataFrame()
+    ts = frame["ts"].to_numpy(dtype=np.float64)
+    flags, reasons = validate.mmsi_flags(frame["mmsi"].to_numpy(dtype=np.int64), base_station)
+    if coordinates:
+        where = validate.position_reasons(
+            frame["lon"].to_numpy(dtype=np.float64), frame["lat"].to_numpy(dtype=np.float64)
+        )
+        reasons = np.where(pd.notna(where), where, reasons)
+    when = validate.time_reasons(ts, now_s)
+    reasons = np.where(pd.notna(when), when, reasons)
+    rejects = _reject_rows(frame, reasons, raw_of)
+    good = frame[pd.isna(reasons)].assign(flag=flags[pd.isna(reasons)])
+    return good, rejects
+
+
+def _dedup(positions: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Drop the same report heard by several receivers (same payload within a minute)."""
+    if positions.empty:
+        return positions, 0
+    ordered = positions.sort_values(["key", "ts"], kind="stable")
+    same_key = ordered["key"].to_numpy()[1:] == ordered["key"].to_numpy()[:-1]
+    close = np.diff(ordered["ts"].to_numpy(dtype=np.float64)) < DEDUP_WINDOW_S
+    repeat = np.concatenate(([False], same_key & close))
+    return ordered[~repeat], int(repeat.sum())
+
+
+def finish(collected: _Collector | Decoded, now_s: float, raw_of: Any = None) -> Decoded:
+    """Validate and de-duplicate what was decoded; rejects keep their raw lines."""
+    if isinstance(collected, _Collector):
+        positions = pd.DataFrame(collected.positions, columns=[*POSITION_COLUMNS, "key", "raw"])
+        identities = pd.DataFrame(collected.identities, columns=[*IDENTITY_COLUMNS, "raw"])
+        stations = pd.DataFrame(collected.stations, columns=[*STATION_COLUMNS, "raw"])
+        rejects = [pd.DataFrame(collected.rejects, columns=["reason", "raw", "ts", "detail"])]
+        counts = collected.counts
+    else:
+        positions, identities, stations = (
+            collected.positions,
+            collected.identities,
+            collected.stations,
+        )
+        rejects, counts = [collected.rejects], collected.counts
+    positions, bad = _validate(positions, now_s, raw_of)
+    rejects.append(bad)
+    positions, duplicates = _dedup(positions)
+    counts["duplicates"] += duplicates
+    identities, bad = _validate(identities, now_s, raw_of, coordinates=False)
+    rejects.append(bad)
+    stations, bad = _validate(
+        stations, now_s, raw_of, base_station=(stations["kind"] == "base_station").to_numpy()
+    )
+    rejects.append(bad)
+    rejects_frame = pd.concat([r for r in rejects if not r.empty] or [rejects[0]],
+                              ignore_index=True)  # fmt: skip
+    return Decoded(
+        positions=positions.drop(columns=["raw", "row", "key"], errors="ignore"),
+        identities=identities.drop(columns=["raw"], errors="ignore"),
+        stations=stations.drop(columns=["raw"], errors="ignore"),
+        rejects=rejects_frame,
+        counts=counts,
+        loose=collected.loose if isinstance(collected, Decoded) else [],
+    )
+
+
+def decode_groups(groups: list[list[Fragment]], now_s: float) -> Decoded:
+    """Decode complete messages with pyais, then validate them."""
+    out = _Collector()
+    for group in groups:
+        _decode_message(group, out)
+    return finish(out, now_s)
+
+
+def _fragments(frames: Frames, rows: np.ndarray, order_base: int) -> list[Fragment]:
+    return [
+        Fragment(
+            order=order_base + int(i),
+            count=int(frames.count[i]),
+            number=int(frames.number[i]),
+            seq=int(frames.seq[i]),
+            channel=int(frames.channel[i]),
+            ts=float(frames.ts[i]),
+            sentence=frames.sentence(i),
+            raw=frames.line(i),
+        )
+        for i in rows
+    ]
+
+
+def decode_chunk(
+    buf: bytes, now_s: float, order_base: int = 0, assume_ts: float | None = None
+) -> Decoded:
+    """Frame, decode, validate and de-duplicate one chunk of complete lines.
+
+    Lines that carry no time get ``assume_ts`` (a live feed's receive time, or a time the
+    user gives a file without timestamps). Fragments that do not complete a message
+    within the chunk come back as ``loose``.
+    """
+    frames = frame_lines(buf)
+    if assume_ts is not None:
+        frames.ts[np.isnan(frames.ts)] = assume_ts
+    counts: Counter[str] = Counter()
+    counts["lines"] = len(frames)
+    counts["bytes"] = len(buf)
+    counts["other_nmea"] = int((frames.kind == LineKind.OTHER_NMEA).sum())
+    counts["blank"] = int((frames.kind == LineKind.BLANK).sum())
+    slow = _Collector()
+    for i in np.flatnonzero(frames.kind == LineKind.MALFORMED):
+        slow.reject("malformed_sentence", frames.line(i), float(frames.ts[i]))
+    ais = frames.kind == LineKind.AIS
+    for i in np.flatnonzero(ais & ~frames.checksum_ok):
+        slow.reject("bad_checksum", frames.line(i), float(frames.ts[i]))
+    good = ais & frames.checksum_ok
+    counts["sentences"] = int(good.sum())
+    arr = np.frombuffer(frames.buf, dtype=np.uint8)
+    single = good & (frames.count == 1)
+    first_char = arr[np.minimum(frames.payload_start, len(arr) - 1)]
+    fast = (
+        single
+        & (frames.payload_end - frames.payload_start == fastdecode.PAYLOAD_CHARS)
+        & (frames.fill == 0)
+        & fastdecode.fast_eligible(first_char)
+    )
+    positions = _fast_positions(frames, np.flatnonzero(fast))
+    undecodable = ~positions["valid"].to_numpy()
+    for i in positions["row"].to_numpy()[undecodable]:
+        slow.reject("undecodable", frames.line(i), float(frames.ts[i]), "not 6-bit ASCII")
+    positions = positions[~undecodable].drop(columns=["valid"])
+    counts.update({f"type_{t}": int(n) for t, n in positions["msg_type"].value_counts().items()})
+    groups = [[f] for f in _fragments(frames, np.flatnonzero(single & ~fast), order_base)]
+    reassembler = Reassembler()
+    multi = np.flatnonzero(good & (frames.count > 1))
+    groups += list(reassembler.feed(_fragments(frames, multi, order_base)))
+    for group in groups:
+        _decode_message(group, slow)
+    counts.update(slow.counts)
+    positions["raw"] = None
+    if slow.positions:
+        extra = pd.DataFrame(slow.positions).assign(row=-1)
+        positions = pd.concat([positions, extra], ignore_index=True)
+    collected = Decoded(
+        positions=positions,
+        identities=pd.DataFrame(slow.identities, columns=[*IDENTITY_COLUMNS, "raw"]),
+        stations=pd.DataFrame(slow.stations, columns=[*STATION_COLUMNS, "raw"]),
+        rejects=pd.DataFrame(slow.rejects, columns=["reason", "raw", "ts", "detail"]),
+        counts=counts,
+        loose=reassembler.drain(),
+    )
+    return finish(collected, now_s, raw_of=frames.line)

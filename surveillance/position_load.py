@@ -1,0 +1,199 @@
+"""Bulk loading of AIS positions for one ingest run, as fast as PostgreSQL allows.
+
+A day the store has no partition for yet is loaded into a plain table with no index
+(binary COPY at full speed); when the run finishes, its duplicates are removed, its
+indexes built in one pass each, and it is attached as that day's partition: the data
+appears all at once. A day that already has a partition takes the careful path: COPY to a
+staging table and ``INSERT .. ON CONFLICT DO NOTHING``, so loading a file twice stores it
+once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import IntegrityError
+
+from surveillance import schema
+from surveillance.bulk import store_errors
+from surveillance.pgbinary import COPY_COLUMNS, encode_positions
+
+__all__ = ["PositionLoader", "LoadStats"]
+
+log = logging.getLogger(__name__)
+
+_LOAD_PREFIX = "ais_load_"
+
+
+@dataclass
+class LoadStats:
+    """What a run stored: new rows, and the partitions it built from scratch."""
+
+    new_rows: int = 0
+    partitions_built: list[str] = field(default_factory=list)
+
+
+def _copy_binary(conn: Connection, table: str, frame: pd.DataFrame, source: str) -> None:
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with (
+        raw.cursor() as cur,
+        cur.copy(f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy,
+    ):
+        copy.write(encode_positions(frame, source))
+
+
+def _day_bounds(day: date) -> tuple[str, str]:
+    return f"{day.isoformat()} 00:00+00", f"{(day + timedelta(days=1)).isoformat()} 00:00+00"
+
+
+class PositionLoader:
+    """Collects positions over a run (``add``) and makes them visible (``finish``)."""
+
+    def __init__(self, engine: Engine, source: str, *, bulk: bool = True) -> None:
+        """``bulk=False`` (live feeds) makes every batch queryable at once instead."""
+        self.engine = engine
+        self.bulk = bulk
+        self.source = source
+        self.stats = LoadStats()
+        self._loading: dict[date, str] = {}  # day -> its load table
+        self._copied: dict[str, int] = {}  # load table -> rows copied into it
+        self._drop_abandoned_loads()
+
+    def _drop_abandoned_loads(self) -> None:
+        """Remove load tables left by runs that died before finishing."""
+        with self.engine.begin() as conn:
+            names = conn.execute(
+                text("SELECT tablename FROM pg_tables WHERE tablename LIKE :p"),
+                {"p": f"{_LOAD_PREFIX}%"},
+            ).scalars()
+            for name in list(names):
+                pid = int(name.rsplit("_", 1)[-1])
+                if pid != os.getpid() and not os.path.exists(f"/proc/{pid}"):
+                    log.warning("dropping %s, left by an ingest run that did not finish", name)
+                    conn.execute(text(f"DROP TABLE {name}"))
+
+    def add(self, frame: pd.DataFrame) -> None:
+        """Load a batch (``mmsi, ts`` in unix seconds, ``lon, lat``, report fields)."""
+        if frame.empty:
+            return
+        days = (frame["ts"].to_numpy(dtype=np.float64) // 86_400).astype(np.int64)
+        with self.engine.begin() as conn, store_errors("ais_positions"):
+            existing = schema.position_partition_days(conn)
+            for day_number in np.unique(days):
+                day = date(1970, 1, 1) + timedelta(days=int(day_number))
+                part = frame[days == day_number]
+                if day in self._loading:
+                    _copy_binary(conn, self._loading[day], part, self.source)
+                    self._copied[self._loading[day]] += len(part)
+                elif day in existing or not self.bulk:
+                    if day not in existing:
+                        schema.lock_partitions(conn)
+                        schema.create_position_partition(conn, day)
+                        existing.add(day)
+                    self.stats.new_rows += self._merge(conn, part)
+                else:
+                    table = f"{_LOAD_PREFIX}{day:%Y%m%d}_{os.getpid()}"
+                    conn.execute(
+                        text(f"CREATE TABLE {table} (LIKE ais_positions INCLUDING DEFAULTS)")
+                    )
+                    self._loading[day] = table
+                    _copy_binary(conn, table, part, self.source)
+                    self._copied[table] = len(part)
+
+    def _merge(self, conn: Connection, frame: pd.DataFrame) -> int:
+        conn.execute(text("CREATE TEMP TABLE _stage_positions (LIKE ais_positions) ON COMMIT DROP"))
+        _copy_binary(conn, "_stage_positions", frame, self.source)
+        cols = ", ".join(COPY_COLUMNS)
+        result = conn.execute(
+            text(
+                f"INSERT INTO ais_positions ({cols}) SELECT DISTINCT ON (mmsi, ts) {cols} "
+                "FROM _stage_positions ORDER BY mmsi, ts ON CONFLICT (mmsi, ts) DO NOTHING"
+            )
+        )
+        conn.execute(text("DROP TABLE _stage_positions"))
+        return result.rowcount
+
+    def finish(self) -> LoadStats:
+        """Index and attach the partitions this run built; returns what was stored."""
+        for day, table in sorted(self._loading.items()):
+            with self.engine.begin() as conn, store_errors("ais_positions"):
+                schema.lock_partitions(conn)
+                name = schema.position_partition_name(day)
+                if day in schema.position_partition_days(conn):
+                    # another run made the partition meanwhile: merge into it
+                    cols = ", ".join(COPY_COLUMNS)
+                    result = conn.execute(
+                        text(
+                            f"INSERT INTO ais_positions ({cols}) SELECT DISTINCT ON (mmsi, ts) "
+                            f"{cols} FROM {table} ORDER BY mmsi, ts ON CONFLICT DO NOTHING"
+                        )
+                    )
+                    self.stats.new_rows += result.rowcount
+                    conn.execute(text(f"DROP TABLE {table}"))
+                    continue
+                self.stats.new_rows += self._index_and_attach(conn, table, name, day)
+                self.stats.partitions_built.append(name)
+        self._loading.clear()
+        return self.stats
+
+    def _index_and_attach(self, conn: Connection, table: str, name: str, day: date) -> int:
+        """Index a loaded table (its two big indexes built side by side) and attach it."""
+        deleted = self._unique_index(table)
+        rows = self._copied[table] - deleted
+        low, high = _day_bounds(day)
+        conn.execute(text(f"ALTER TABLE {table} ADD PRIMARY KEY USING INDEX {table}_pkey"))
+        conn.execute(text(f"CREATE INDEX ON {table} USING brin (ts)"))
+        conn.execute(
+            text(
+                f"ALTER TABLE {table} ADD CONSTRAINT {table}_bounds "
+                f"CHECK (ts >= '{low}' AND ts < '{high}')"
+            )
+        )
+        conn.execute(text(f"ALTER TABLE {table} RENAME TO {name}"))
+        conn.execute(
+            text(
+                f"ALTER TABLE ais_positions ATTACH PARTITION {name} "
+                f"FOR VALUES FROM ('{low}') TO ('{high}')"
+            )
+        )
+        conn.execute(text(f"ANALYZE {name}"))
+        log.info("built partition %s: %d rows, indexed after the load", name, rows)
+        return rows
+
+    def _unique_index(self, table: str) -> int:
+        """Build the (mmsi, ts) unique index and the GiST index at once; rows deleted."""
+
+        def gist() -> None:
+            with self.engine.begin() as conn:
+                conn.execute(text(f"CREATE INDEX {table}_geom ON {table} USING gist (geom)"))
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            spatial = pool.submit(gist)
+            deleted = 0
+            with self.engine.begin() as conn:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(
+                            text(f"CREATE UNIQUE INDEX {table}_pkey ON {table} (mmsi, ts)")
+                        )
+                except IntegrityError:
+                    # The same report with the same time in two batches: rare; remove the
+                    # copies in one pass, then build the index.
+                    deleted = conn.execute(
+                        text(
+                            f"DELETE FROM {table} t USING (SELECT ctid, row_number() OVER "
+                            f"(PARTITION BY mmsi, ts ORDER BY ctid) AS n FROM {table}) d "
+                            "WHERE t.ctid = d.ctid AND d.n > 1"
+                        )
+                    ).rowcount
+                    conn.execute(text(f"CREATE UNIQUE INDEX {table}_pkey ON {table} (mmsi, ts)"))
+            spatial.result()
+        return deleted
