@@ -27,7 +27,7 @@ POSITION_COLUMNS = (
 )  # fmt: skip
 IDENTITY_COLUMNS = (
     "mmsi", "ts", "imo", "name", "callsign", "ship_type", "length_m", "beam_m", "draught_m",
-    "destination",
+    "destination", "msg_type",
 )  # fmt: skip
 STATION_COLUMNS = ("mmsi", "ts", "kind", "name", "aid_type", "lon", "lat")
 DEDUP_WINDOW_S = 60.0  # the same payload within a minute is one report heard twice
@@ -150,6 +150,7 @@ def _decode_message(group: list[Fragment], out: _Collector) -> None:
                 "beam_m": _size(data.get("to_port"), data.get("to_starboard")),
                 "draught_m": float(data["draught"]) if data.get("draught") else np.nan,
                 "destination": _text(data.get("destination")),
+                "msg_type": msg_type,
                 "raw": raw,
             }
         )

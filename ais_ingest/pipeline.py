@@ -117,7 +117,7 @@ def ingest_files(
             writer = BatchWriter(store, source=path.name, bulk=True)
             jobs = (
                 (chunk, now_s, index << 32, assume_ts)
-                for index, (_, chunk) in enumerate(read_chunks(path))
+                for index, (_, chunk) in enumerate(read_chunks(path, CHUNK_BYTES))
             )
             results = pool.imap(_work, jobs) if pool else map(_work, jobs)
             loose = []

@@ -172,4 +172,4 @@ def test_an_unreachable_server_is_a_clear_error(user: User) -> None:
 def test_demo_brings_the_store_up_and_says_what_it_holds(user: User) -> None:
     out = user.ok("demo", "--no-dashboard")
     assert "zones" in out and "ports" in out and "state        up" in out
-    assert "not available yet, skipped: simulate, ingest ais, detect" in out
+    assert "not available yet, skipped: simulate, detect" in out
