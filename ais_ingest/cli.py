@@ -11,7 +11,7 @@ from rich.table import Table
 
 from ais_ingest.pipeline import IngestStats, ingest_files
 from surveillance.cli import AppContext, console, out, pass_app
-from surveillance.errors import InputError
+from surveillance.errors import InputError, NotAvailableYet
 
 __all__ = ["ingest_ais", "print_summary"]
 
@@ -79,11 +79,10 @@ def ingest_ais(
     if chosen != 1:
         raise click.UsageError("give files, or --tcp HOST:PORT, or --udp PORT (one of them)")
     if tcp or udp:
-        from ais_ingest.live import follow
-
-        with app.open_store() as store:
-            print_summary(follow(store, tcp=tcp, udp=udp))
-        return
+        raise NotAvailableYet(
+            "live feeds (--tcp, --udp) are not available yet",
+            hint="they arrive with the rest of the AIS ingest issue (#3); files work today",
+        )
     assume_ts = _when(assume_time)
     with app.open_store() as store:
         columns = (*Progress.get_default_columns()[:-1], DownloadColumn(), TimeRemainingColumn())

@@ -105,19 +105,34 @@ def _size(a: Any, b: Any) -> float:
     return float(total) if total > 0 else np.nan
 
 
+_decoded_payloads: dict[bytes, dict[str, Any]] = {}
+_PAYLOAD_CACHE_SIZE = 50_000
+
+
+def _decode_payload(sentences: tuple[bytes, ...], payload: bytes) -> dict[str, Any]:
+    """pyais's reading of a message; vessels repeat their static data every few minutes
+    word for word, so a payload seen before is not decoded again."""
+    data = _decoded_payloads.get(payload)
+    if data is None:
+        data = pyais.decode(*sentences).asdict()
+        if len(_decoded_payloads) >= _PAYLOAD_CACHE_SIZE:
+            _decoded_payloads.clear()
+        _decoded_payloads[payload] = data
+    return data
+
+
 def _decode_message(group: list[Fragment], out: _Collector) -> None:
     ts = next((f.ts for f in group if not np.isnan(f.ts)), np.nan)
     raw = b"\n".join(f.raw for f in group)
+    key = b"".join(f.sentence.split(b",")[5] for f in group)
     try:
-        message = pyais.decode(*[f.sentence for f in group])
-        data = message.asdict()
+        data = _decode_payload(tuple(f.sentence for f in group), key)
     except (AISBaseException, ValueError, IndexError, KeyError, TypeError) as exc:
         out.reject("undecodable", raw, ts, f"{type(exc).__name__}: {exc}")
         return
     msg_type = data["msg_type"]
     out.counts[f"type_{msg_type}"] += 1
     mmsi = int(data["mmsi"])
-    key = b"".join(f.sentence.split(b",")[5] for f in group)
     if msg_type in (1, 2, 3, 18, 19, 27):
         sog, cog, heading = data.get("speed"), data.get("course"), data.get("heading")
         out.positions.append(
@@ -203,15 +218,23 @@ def _validate(
     return good, rejects
 
 
+def _payload_hashes(keys: pd.Series) -> np.ndarray:
+    """A 64-bit hash of each payload (collisions are harmless: the times must match too)."""
+    return np.array([hash(k) for k in keys], dtype=np.int64)
+
+
 def _dedup(positions: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Drop the same report heard by several receivers (same payload within a minute)."""
     if positions.empty:
         return positions, 0
-    ordered = positions.sort_values(["key", "ts"], kind="stable")
-    same_key = ordered["key"].to_numpy()[1:] == ordered["key"].to_numpy()[:-1]
-    close = np.diff(ordered["ts"].to_numpy(dtype=np.float64)) < DEDUP_WINDOW_S
-    repeat = np.concatenate(([False], same_key & close))
-    return ordered[~repeat], int(repeat.sum())
+    hashes = _payload_hashes(positions["key"])
+    ts = positions["ts"].to_numpy(dtype=np.float64)
+    order = np.lexsort((ts, hashes))
+    same_key = hashes[order][1:] == hashes[order][:-1]
+    close = np.diff(ts[order]) < DEDUP_WINDOW_S
+    repeat = np.zeros(len(order), dtype=bool)
+    repeat[order[1:]] = same_key & close
+    return positions[~repeat], int(repeat.sum())
 
 
 def finish(collected: _Collector | Decoded, now_s: float, raw_of: Any = None) -> Decoded:
@@ -293,10 +316,10 @@ def decode_chunk(
     counts["other_nmea"] = int((frames.kind == LineKind.OTHER_NMEA).sum())
     counts["blank"] = int((frames.kind == LineKind.BLANK).sum())
     slow = _Collector()
-    for i in np.flatnonzero(frames.kind == LineKind.MALFORMED):
+    for i in np.flatnonzero(frames.kind == LineKind.MALFORMED).tolist():
         slow.reject("malformed_sentence", frames.line(i), float(frames.ts[i]))
     ais = frames.kind == LineKind.AIS
-    for i in np.flatnonzero(ais & ~frames.checksum_ok):
+    for i in np.flatnonzero(ais & ~frames.checksum_ok).tolist():
         slow.reject("bad_checksum", frames.line(i), float(frames.ts[i]))
     good = ais & frames.checksum_ok
     counts["sentences"] = int(good.sum())

@@ -42,7 +42,7 @@ class BatchWriter:
 
     def add(self, decoded: Decoded) -> None:
         self.counts.update(decoded.counts)
-        self.rejected.update(decoded.rejects["reason"].value_counts().to_dict())
+        self.rejected.update(Counter(str(reason) for reason in decoded.rejects["reason"]))
         self.loader.add(decoded.positions)
         self._mmsi.update(np.unique(decoded.positions["mmsi"].to_numpy(dtype=np.int64)).tolist())
         self._mmsi.update(int(m) for m in decoded.identities["mmsi"])
@@ -101,7 +101,7 @@ class BatchWriter:
         stats.partitions_built += loaded.partitions_built
         stats.counts.update(self.counts)
         stats.rejected.update(self.rejected)
-        stats.messages += self.counts["sentences"] + sum(
-            self.rejected[r] for r in ("bad_checksum", "malformed_sentence")
-        )
+        decoded = sum(n for key, n in self.counts.items() if key.startswith("type_"))
+        unread = ("bad_checksum", "malformed_sentence", "undecodable", "lost_fragment")
+        stats.messages += decoded + sum(self.rejected[r] for r in unread)
         stats.vessels += len(self._mmsi)

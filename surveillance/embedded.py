@@ -310,6 +310,9 @@ class Cluster:
             "shared_buffers": "'256MB'",
             "maintenance_work_mem": "'512MB'",
             "max_wal_size": "'4GB'",
+            # no replicas of a private cluster: bulk loads into new tables skip the WAL
+            "wal_level": "minimal",
+            "max_wal_senders": "0",
             "fsync": fsync,
             "synchronous_commit": fsync,
             "full_page_writes": fsync,

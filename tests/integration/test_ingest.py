@@ -38,7 +38,11 @@ def test_a_file_loads_once_however_often_it_is_ingested(store: Store, tmp_path: 
     again = ingest_files([feed], store, workers=1, now_s=T0_S + 3600)
     assert again.positions == 0
     counts = store.table_counts()
-    assert (counts["ais_positions"], counts["vessels"], counts["vessel_identities"]) == (600, 20, 20)
+    assert (counts["ais_positions"], counts["vessels"], counts["vessel_identities"]) == (
+        600,
+        20,
+        20,
+    )
     assert store.vessels([431000007]).iloc[0]["name"] == "MARU 7"
     assert store.vessels([431000007]).iloc[0]["flag"] == "JP"
 

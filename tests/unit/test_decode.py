@@ -62,7 +62,11 @@ def test_a_two_sentence_static_message_gives_an_identity() -> None:
     first, second = static(name="SEA STAR")
     decoded = decode(tagged(first, T0_S), second)
     identity = decoded.identities.iloc[0]
-    assert (identity["name"], identity["callsign"], identity["imo"]) == ("SEA STAR", "JABC", 9123456)
+    assert (identity["name"], identity["callsign"], identity["imo"]) == (
+        "SEA STAR",
+        "JABC",
+        9123456,
+    )
     assert (identity["length_m"], identity["beam_m"], identity["flag"]) == (120, 20, "JP")
     assert identity["ts"] == T0_S
 

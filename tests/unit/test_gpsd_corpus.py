@@ -87,7 +87,8 @@ def test_identities_agree_with_gpsd(capture: str, answers: str) -> None:
     expected = {
         (r["mmsi"], r["shipname"].strip("@ ").strip())
         for r in gpsd_records(SAMPLES / answers)
-        if r["type"] in (5, 19) and r.get("shipname", "").strip("@ ")
+        if r["type"] in (5, 19)
+        and r.get("shipname", "").strip("@ ")
         and mmsi_flags(np.array([r["mmsi"]]))[1][0] is None
     }
     assert ours == expected
