@@ -9,9 +9,11 @@ import click
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
+from ais_ingest.live import Follower
 from ais_ingest.pipeline import IngestStats, ingest_files
+from ais_ingest.sources import FeedSource, TcpSource, UdpSource, parse_endpoint
 from surveillance.cli import AppContext, console, out, pass_app
-from surveillance.errors import InputError, NotAvailableYet
+from surveillance.errors import InputError
 
 __all__ = ["ingest_ais", "print_summary"]
 
@@ -79,10 +81,16 @@ def ingest_ais(
     if chosen != 1:
         raise click.UsageError("give files, or --tcp HOST:PORT, or --udp PORT (one of them)")
     if tcp or udp:
-        raise NotAvailableYet(
-            "live feeds (--tcp, --udp) are not available yet",
-            hint="they arrive with the rest of the AIS ingest issue (#3); files work today",
+        source: FeedSource = (
+            TcpSource(*parse_endpoint(tcp))
+            if tcp
+            else UdpSource(*parse_endpoint(udp or "", "127.0.0.1"))
         )
+        with app.open_store() as store:
+            console.print(f"following {source.name}; Ctrl-C stores what has arrived and stops")
+            stats = Follower(store, source, spool_dir=app.settings.home / "spool").run()
+        print_summary(stats)
+        return
     assume_ts = _when(assume_time)
     with app.open_store() as store:
         columns = (*Progress.get_default_columns()[:-1], DownloadColumn(), TimeRemainingColumn())
