@@ -136,9 +136,15 @@ def _attach_plugins(root: click.Group) -> None:
 
 
 def _register_core() -> None:
-    from surveillance import cli_db, cli_demo, cli_pending
+    from surveillance import cli_db, cli_demo, cli_pending, cli_simulate
 
-    for command in (cli_db.db, cli_db.geo, cli_demo.demo, cli_pending.simulate, cli_pending.report):
+    for command in (
+        cli_db.db,
+        cli_db.geo,
+        cli_demo.demo,
+        cli_simulate.simulate,
+        cli_pending.report,
+    ):
         cli.add_command(command)
 
 

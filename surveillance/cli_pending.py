@@ -1,4 +1,4 @@
-"""The core's own commands that later issues fill in: ``simulate`` and ``report``."""
+"""The core's own commands that later issues fill in: ``report``."""
 
 from __future__ import annotations
 
@@ -8,17 +8,7 @@ import click
 
 from surveillance.pending import pending
 
-__all__ = ["simulate", "report"]
-
-simulate = pending(
-    "simulate",
-    "the AIS ingest and simulator issue (#3)",
-    "Write a scenario (NMEA files and truth.json) on the real coastline.",
-    [
-        click.Option(["--out", "out_dir"], type=click.Path(path_type=Path), required=True),
-        click.Option(["--seed"], type=int, default=0, show_default=True),
-    ],
-)
+__all__ = ["report"]
 
 report = pending(
     "report",

@@ -1,0 +1,78 @@
+"""``coastwatch simulate``: a scenario on the real coast, as NMEA with ground truth."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+import numpy as np
+
+from surveillance.cli import AppContext, console, pass_app, step
+from surveillance.errors import InputError
+
+__all__ = ["simulate"]
+
+DEFAULT_START = "2026-11-01T00:00:00Z"  # fixed, so that a seed always gives one scenario
+
+
+@click.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Directory for feed.nmea and truth.json.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same scenario.")
+@click.option(
+    "--vessels",
+    type=click.IntRange(1, 20_000),
+    default=60,
+    show_default=True,
+    help="Background traffic (the events and confounders come on top).",
+)
+@click.option("--hours", type=click.FloatRange(0.1, 72), default=24.0, show_default=True)
+@click.option("--start", default=DEFAULT_START, show_default=True, help="ISO 8601 UTC.")
+@click.option(
+    "--serve-tcp",
+    "serve_port",
+    type=click.IntRange(1, 65535),
+    help="Then replay the feed to TCP clients on this port.",
+)
+@click.option(
+    "--speed",
+    type=click.FloatRange(0),
+    default=1.0,
+    show_default=True,
+    help="Replay speed-up for --serve-tcp (0: as fast as possible).",
+)
+@pass_app
+def simulate(app: AppContext, out_dir: Path, seed: int, vessels: int, hours: float, start: str,
+             serve_port: int | None, speed: float) -> None:  # fmt: skip
+    """Simulate AIS traffic on the real coast of the area of operations, with injected
+    events (STS transfers, a landing at night, AIS gaps, loitering, a zone entry, identity
+    tampering) and confounders; writes feed.nmea and the ground truth, truth.json."""
+    from surveillance.reference import area_of_operations
+    from surveillance.sim.emit import write_scenario
+    from surveillance.sim.replay import serve_tcp
+    from surveillance.sim.scenario import build_scenario
+    from surveillance.sim.world import World
+
+    try:
+        start_s = datetime.fromisoformat(start.replace("Z", "+00:00")).astimezone(UTC).timestamp()
+    except ValueError:
+        raise InputError(f"--start wants ISO 8601, e.g. {DEFAULT_START}: {start!r}") from None
+    rng = np.random.default_rng(seed)
+    with step("building the scenario on the coast"):
+        world = World(area_of_operations(app.settings), rng)
+        scenario = build_scenario(world, start_s, hours, vessels)
+    with step("writing what the receivers heard"):
+        stats = write_scenario(scenario, world, out_dir, rng)
+    console.print(
+        f"{stats.vessels} vessels, {stats.lines:,} NMEA lines from {len(scenario.receiver_names)} "
+        f"receivers, {stats.events} events -> {out_dir}/feed.nmea, {out_dir}/truth.json"
+    )
+    if serve_port:
+        console.print(f"replaying on 127.0.0.1:{serve_port} at {speed or 'full'}x; Ctrl-C stops")
+        serve_tcp(out_dir / "feed.nmea", serve_port, speed)

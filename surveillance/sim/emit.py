@@ -1,0 +1,154 @@
+"""From simulated tracks to what receivers hear: NMEA lines with tag blocks, and truth.
+
+Class A ships report every 10 s underway (6 s above 14 kn, 2 s above 23 kn) and every
+3 min when still; Class B every 30 s; static data every 6 min. A coastal receiver hears
+a report within 40 nm; a report heard by several receivers appears once per receiver
+(duplicates), each after its own small delay (so slightly out of order); some reports are
+lost; positions carry ~10 m of noise.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from pyais.encode import encode_dict
+
+from surveillance.aisencode import encode_positions, tag_blocks
+from surveillance.sim.motion import positions
+from surveillance.sim.scenario import Scenario, Vessel
+from surveillance.sim.world import NM_M, World
+
+__all__ = ["EmitStats", "write_scenario"]
+
+RANGE_M = 40 * NM_M
+LOSS = 0.03
+STATIC_EVERY_S = 360.0
+
+
+@dataclass
+class EmitStats:
+    vessels: int
+    reports: int
+    lines: int
+    events: int
+
+
+def _report_times(vessel: Vessel, scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
+    if vessel.class_b:
+        t = np.arange(scenario.start_s, scenario.end_s, 30.0)
+        return t + rng.uniform(0, 30.0)
+    coarse = np.arange(scenario.start_s, scenario.end_s, 60.0)
+    _, sog, _ = positions(vessel.legs, coarse, rng)
+    step = np.where(np.nan_to_num(sog) < 0.5, 180.0,
+                    np.where(sog > 23, 2.0, np.where(sog > 14, 6.0, 10.0)))  # fmt: skip
+    times = [np.arange(t0, t0 + 60.0, s) for t0, s in zip(coarse, step, strict=True) if s < 60]
+    still = coarse[step >= 60]
+    still = still[((still - scenario.start_s) % 180.0) < 60.0]
+    out = np.concatenate([*times, still]) if times else still
+    return np.sort(out + rng.uniform(0, 1.0, len(out)))
+
+
+def _hear(xy: np.ndarray, scenario: Scenario, rng: np.random.Generator) -> np.ndarray:
+    """(report index, receiver index) pairs of what the receivers hear."""
+    distance = np.linalg.norm(xy[:, None, :] - scenario.receivers_m[None, :, :], axis=2)
+    heard = (distance <= RANGE_M) & (rng.random(distance.shape) > LOSS)
+    return np.argwhere(heard)
+
+
+Fields = dict[str, str | int | float | bytes | bool]
+
+
+def _static_lines(vessel: Vessel) -> list[bytes]:
+    """The vessel's static message(s): type 24 A and B for Class B, type 5 otherwise."""
+    if vessel.class_b:
+        fields: list[Fields] = [{"type": 24, "mmsi": vessel.mmsi, "partno": 0, "shipname": vessel.name},
+                  {"type": 24, "mmsi": vessel.mmsi, "partno": 1, "ship_type": vessel.ship_type,
+                   "callsign": f"JD{vessel.mmsi % 10000}", "to_bow": vessel.length_m - 2,
+                   "to_stern": 2, "to_port": vessel.beam_m // 2,
+                   "to_starboard": vessel.beam_m - vessel.beam_m // 2}]  # fmt: skip
+        return [encode_dict(f, talker_id="AI", sentence_type="VDM")[0].encode() for f in fields]
+    data: Fields = {"type": 5, "mmsi": vessel.mmsi, "shipname": vessel.name, "ship_type": vessel.ship_type,
+            "callsign": f"J{vessel.mmsi % 100000}", "imo": 9_000_000 + vessel.mmsi % 999_999,
+            "to_bow": vessel.length_m - 20, "to_stern": 20, "to_port": vessel.beam_m // 2,
+            "to_starboard": vessel.beam_m - vessel.beam_m // 2, "draught": 8.0,
+            "destination": "SEA"}  # fmt: skip
+    parts = encode_dict(data, talker_id="AI", sentence_type="VDM", seq_id=vessel.mmsi % 10)
+    return [b"\n".join(p.encode() for p in parts)]  # two fragments stay together
+
+
+def write_scenario(scenario: Scenario, world: World, out_dir: Path,
+                   rng: np.random.Generator) -> EmitStats:  # fmt: skip
+    """Write ``feed.nmea`` (every receiver, in order of reception) and ``truth.json``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    records: list[tuple[np.ndarray, ...]] = []
+    statics: list[tuple[float, int, bytes]] = []
+    reports = 0
+    for vessel in scenario.vessels:
+        t = _report_times(vessel, scenario, rng)
+        xy, sog, cog = positions(vessel.legs, t, rng)
+        on = ~np.isnan(xy[:, 0])
+        for off_from, off_to in vessel.dark:
+            on &= ~((t >= off_from) & (t < off_to))
+        for j_from, j_to, shift in vessel.jumps:
+            xy[(t >= j_from) & (t < j_to)] += shift
+        t, xy, sog, cog = t[on], xy[on], sog[on], cog[on]
+        if not len(t):
+            continue
+        xy = xy + rng.normal(0, 10, xy.shape)
+        lon, lat = world.lonlat(xy)
+        inside = (lon >= world.aoi.bbox_deg[0]) & (lon <= world.aoi.bbox_deg[2])
+        inside &= (lat >= world.aoi.bbox_deg[1]) & (lat <= world.aoi.bbox_deg[3])
+        pairs = _hear(xy, scenario, rng)
+        pairs = pairs[inside[pairs[:, 0]]]
+        reports += int(inside.sum())
+        k, rx = pairs[:, 0], pairs[:, 1]
+        delay = rng.uniform(0.05, 1.5, len(k))
+        still = np.nan_to_num(sog[k]) < 0.5
+        records.append((t[k] + delay, rx, np.full(len(k), vessel.mmsi),
+                        np.full(len(k), 18 if vessel.class_b else 1), lon[k], lat[k],
+                        np.round(sog[k], 1), np.round(cog[k], 1),
+                        np.where(vessel.class_b, np.nan, np.round(cog[k])),
+                        np.floor(t[k] % 60).astype(int), np.where(still, 1, 0)))  # fmt: skip
+        lines = _static_lines(vessel)
+        for when in np.arange(t[0], t[-1], STATIC_EVERY_S):
+            heard = _hear(xy[[np.searchsorted(t, when).clip(0, len(t) - 1)]], scenario, rng)
+            for _, receiver in heard:
+                for line in lines:
+                    statics.append(
+                        (float(when) + float(rng.uniform(0.05, 1.5)), int(receiver), line)
+                    )
+    columns = [np.concatenate(c) for c in zip(*records, strict=True)]
+    recv, rx, mmsi, msg_type, lon, lat, sog, cog, heading, second, status = columns
+    sentences = encode_positions(msg_type, mmsi, lon, lat, sog, cog, heading, second, status)
+    tags = np.empty(len(recv), dtype=object)
+    for r, name in enumerate(scenario.receiver_names):
+        mine = np.flatnonzero(rx == r)
+        tags[mine] = tag_blocks(recv[mine], name.encode())
+    timed = list(
+        zip(recv.tolist(), (t + s for t, s in zip(tags, sentences, strict=True)), strict=True)
+    )
+    for when, receiver, line in statics:
+        (tag,) = tag_blocks(np.array([when]), scenario.receiver_names[receiver].encode())
+        timed.append((when, tag + line))
+    timed.sort(key=lambda pair: pair[0])
+    with open(out_dir / "feed.nmea", "wb") as feed:
+        for _, line in timed:
+            feed.write(line + b"\n")
+    (out_dir / "truth.json").write_text(json.dumps(_truth(scenario), indent=1))
+    return EmitStats(
+        len({v.mmsi for v in scenario.vessels}), reports, len(timed), len(scenario.truth)
+    )
+
+
+def _iso(unix_s: float) -> str:
+    return datetime.fromtimestamp(unix_s, UTC).isoformat().replace("+00:00", "Z")
+
+
+def _truth(scenario: Scenario) -> dict[str, object]:
+    events = [{**e, "start": _iso(e["start"]), "end": _iso(e["end"])} for e in scenario.truth]
+    return {"start": _iso(scenario.start_s), "end": _iso(scenario.end_s), "events": events,
+            "receivers": scenario.receiver_names}  # fmt: skip
