@@ -64,18 +64,18 @@ Fields = dict[str, str | int | float | bytes | bool]
 
 def _static_lines(vessel: Vessel) -> list[bytes]:
     """The vessel's static message(s): type 24 A and B for Class B, type 5 otherwise."""
+    beam = {"to_port": vessel.beam_m // 2, "to_starboard": vessel.beam_m - vessel.beam_m // 2}
     if vessel.class_b:
-        fields: list[Fields] = [{"type": 24, "mmsi": vessel.mmsi, "partno": 0, "shipname": vessel.name},
-                  {"type": 24, "mmsi": vessel.mmsi, "partno": 1, "ship_type": vessel.ship_type,
-                   "callsign": f"JD{vessel.mmsi % 10000}", "to_bow": vessel.length_m - 2,
-                   "to_stern": 2, "to_port": vessel.beam_m // 2,
-                   "to_starboard": vessel.beam_m - vessel.beam_m // 2}]  # fmt: skip
-        return [encode_dict(f, talker_id="AI", sentence_type="VDM")[0].encode() for f in fields]
-    data: Fields = {"type": 5, "mmsi": vessel.mmsi, "shipname": vessel.name, "ship_type": vessel.ship_type,
-            "callsign": f"J{vessel.mmsi % 100000}", "imo": 9_000_000 + vessel.mmsi % 999_999,
-            "to_bow": vessel.length_m - 20, "to_stern": 20, "to_port": vessel.beam_m // 2,
-            "to_starboard": vessel.beam_m - vessel.beam_m // 2, "draught": 8.0,
-            "destination": "SEA"}  # fmt: skip
+        part_a: Fields = {"type": 24, "mmsi": vessel.mmsi, "partno": 0, "shipname": vessel.name}
+        part_b: Fields = {"type": 24, "mmsi": vessel.mmsi, "partno": 1,
+                          "ship_type": vessel.ship_type, "callsign": f"JD{vessel.mmsi % 10000}",
+                          "to_bow": vessel.length_m - 2, "to_stern": 2, **beam}  # fmt: skip
+        return [encode_dict(f, talker_id="AI", sentence_type="VDM")[0].encode()
+                for f in (part_a, part_b)]  # fmt: skip
+    data: Fields = {"type": 5, "mmsi": vessel.mmsi, "shipname": vessel.name,
+                    "ship_type": vessel.ship_type, "callsign": f"J{vessel.mmsi % 100000}",
+                    "imo": 9_000_000 + vessel.mmsi % 999_999, "to_bow": vessel.length_m - 20,
+                    "to_stern": 20, "draught": 8.0, "destination": "SEA", **beam}  # fmt: skip
     parts = encode_dict(data, talker_id="AI", sentence_type="VDM", seq_id=vessel.mmsi % 10)
     return [b"\n".join(p.encode() for p in parts)]  # two fragments stay together
 
