@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from surveillance.cli import AppContext, console, pass_app
@@ -9,9 +11,6 @@ from surveillance.cli_db import bring_up, print_status
 from surveillance.pending import PendingCommand
 
 __all__ = ["demo"]
-
-#: The demo's steps after the store is up, as command paths.
-_STEPS = (("simulate",), ("ingest", "ais"), ("detect",), ("dashboard",))
 
 
 def _command(ctx: click.Context, path: tuple[str, ...]) -> click.Command | None:
@@ -25,21 +24,36 @@ def _command(ctx: click.Context, path: tuple[str, ...]) -> click.Command | None:
 
 @click.command()
 @click.option("--no-dashboard", is_flag=True, help="Stop after the summary.")
+@click.option("--vessels", type=click.IntRange(1, 20_000), default=60, show_default=True,
+              help="Background traffic of the simulated day.")  # fmt: skip
 @click.pass_context
 @pass_app
-def demo(app: AppContext, ctx: click.Context, no_dashboard: bool) -> None:
+def demo(app: AppContext, ctx: click.Context, no_dashboard: bool, vessels: int) -> None:
     """Bring the store up, simulate a scenario, ingest it, run the rules, open the dashboard.
 
-    Steps whose code has not landed yet are named and skipped.
+    Each step is the command of the same name; steps whose code has not landed yet are
+    named and skipped.
     """
-    with bring_up(app) as store:
-        print_status(app, store)
-    missing = [
-        " ".join(path)
-        for path in _STEPS
-        if isinstance(_command(ctx, path), PendingCommand | None)
-        and not (no_dashboard and path == ("dashboard",))
+    bring_up(app).close()
+    scenario = app.settings.home / "demo"
+    steps: list[tuple[tuple[str, ...], dict[str, Any]]] = [
+        (("simulate",), {"out_dir": scenario, "seed": 0, "vessels": vessels}),
+        (("ingest", "ais"), {"paths": (scenario / "feed.nmea",)}),
+        (("detect",), {}),
     ]
+    if not no_dashboard:
+        steps.append((("dashboard",), {}))
+    missing = []
+    for path, params in steps:
+        command = _command(ctx, path)
+        if command is None or isinstance(command, PendingCommand):
+            missing.append(" ".join(path))
+            continue
+        console.rule(f"coastwatch {' '.join(path)}")
+        ctx.invoke(command, **params)
+    console.rule("the store")
+    with app.open_store() as store:
+        print_status(app, store)
     if missing:
         console.print("not available yet, skipped: " + ", ".join(missing))
     console.print(

@@ -151,4 +151,5 @@ def _iso(unix_s: float) -> str:
 def _truth(scenario: Scenario) -> dict[str, object]:
     events = [{**e, "start": _iso(e["start"]), "end": _iso(e["end"])} for e in scenario.truth]
     return {"start": _iso(scenario.start_s), "end": _iso(scenario.end_s), "events": events,
+            "skipped_events": scenario.skipped_events,
             "receivers": scenario.receiver_names}  # fmt: skip

@@ -13,6 +13,8 @@ alongside ships near ports, fishing vessels slow offshore but apart, ships passi
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +26,8 @@ from surveillance.sim.motion import KN_MS, Drift, Leg, Still, Transit
 from surveillance.sim.world import NM_M, World
 
 __all__ = ["Vessel", "Scenario", "build_scenario"]
+
+log = logging.getLogger(__name__)
 
 HOUR = 3600.0
 # ship types (ITU): 30 fishing, 31 towing, 36 sailing, 37 pleasure, 50 pilot, 52 tug,
@@ -52,6 +56,7 @@ class Scenario:
     truth: list[dict[str, Any]]
     receivers_m: np.ndarray
     receiver_names: list[str]
+    skipped_events: list[str] = field(default_factory=list)
 
 
 class _Builder:
@@ -71,6 +76,11 @@ class _Builder:
         for _ in range(min(count, len(xy)) - 1):
             gap = np.min(np.linalg.norm(xy[:, None] - xy[chosen][None], axis=2), axis=1)
             chosen.append(int(np.argmax(gap)))
+        for first in chosen[:6]:  # neighbours whose ranges overlap: duplicates on the feed
+            apart = np.linalg.norm(xy - xy[first], axis=1)
+            near = np.flatnonzero((apart > 15_000) & (apart < 60_000))
+            if len(near):
+                chosen.append(int(near[0]))
         return xy[chosen]
 
     def mmsi(self, mid: int = 431) -> int:
@@ -282,19 +292,31 @@ class _Builder:
 
 def build_scenario(world: World, start_s: float, hours: float, vessels: int) -> Scenario:
     """Background traffic of ``vessels`` ships plus every event that fits in ``hours``."""
+    if len(world.ports) < 2:
+        raise InputError(
+            f"the area of operations has {len(world.ports)} coastal port(s); the simulator "
+            "needs two or more",
+            hint="widen aoi_bbox_deg",
+        )
     b = _Builder(world, start_s, hours)
     b.transits(int(vessels * 0.55))
     b.anchorage(max(3, int(vessels * 0.15)))
     b.small_craft(int(vessels * 0.15))
     b.confounders()
+    events: list[tuple[str, Callable[[], None]]] = []
     if hours >= 10:
-        b.sts(dark_partner=False)
-        b.sts(dark_partner=True)
-        b.loiter()
-        b.zone_entry()
-        b.identity()
+        events += [("sts_transfer", lambda: b.sts(dark_partner=False)),
+                   ("dark_rendezvous", lambda: b.sts(dark_partner=True)),
+                   ("loitering", b.loiter), ("zone_entry", b.zone_entry),
+                   ("identity_anomaly", b.identity)]  # fmt: skip
     if hours >= 20:
-        b.landing()
-        b.gap()
+        events += [("suspicious_landing", b.landing), ("ais_gap", b.gap)]
+    skipped = []
+    for name, inject in events:
+        try:
+            inject()
+        except InputError as exc:  # a small area may have no room for an event
+            log.warning("no %s in this scenario: %s", name, exc)
+            skipped.append(name)
     names = [f"rx{k:02d}" for k in range(len(b.receivers_m))]
-    return Scenario(start_s, b.end_s, b.vessels, b.truth, b.receivers_m, names)
+    return Scenario(start_s, b.end_s, b.vessels, b.truth, b.receivers_m, names, skipped)

@@ -18,9 +18,10 @@ import pytest
 from surveillance.embedded import Cluster
 from surveillance.settings import Settings, load_settings
 
+# the Tsushima Strait: Busan, Hakata, Kanmon and a few more ports; quick to load
 SMALL_AOI = {
     "COASTWATCH_AOI_NAME": "tsushima",
-    "COASTWATCH_AOI_BBOX_DEG": "[129.0,33.5,130.5,34.8]",
+    "COASTWATCH_AOI_BBOX_DEG": "[128.5,33.0,131.5,35.5]",
 }
 
 
@@ -169,7 +170,9 @@ def test_an_unreachable_server_is_a_clear_error(user: User) -> None:
     assert result.returncode == 4 and "cannot reach the store" in result.stderr
 
 
-def test_demo_brings_the_store_up_and_says_what_it_holds(user: User) -> None:
-    out = user.ok("demo", "--no-dashboard")
-    assert "zones" in out and "ports" in out and "state        up" in out
-    assert "not available yet, skipped: simulate, detect" in out
+def test_demo_simulates_ingests_and_says_what_it_holds(user: User) -> None:
+    out = user.ok("demo", "--no-dashboard", "--vessels", "10")
+    assert "coastwatch simulate" in out and "positions stored (new)" in out
+    assert "zones" in out and "ais_positions" in out and "state        up" in out
+    assert "not available yet, skipped: detect" in out
+    assert (user.home / "state" / "demo" / "truth.json").is_file()

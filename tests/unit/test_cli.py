@@ -10,7 +10,6 @@ import pytest
 from surveillance.cli import cli, main
 
 PENDING = [
-    ["simulate", "--out", "x"],
     ["ingest", "scene", "s.tif"],
     ["ingest", "drone", "--connect", "udp:127.0.0.1:14550"],
     ["crawl", "forum"],
