@@ -19,6 +19,7 @@ from pyais.exceptions import AISBaseException
 from ais_ingest import fastdecode, validate
 from ais_ingest.assemble import Fragment, Reassembler
 from ais_ingest.framing import Frames, LineKind, frame_lines
+from surveillance.position_load import Encoded
 
 __all__ = ["Decoded", "decode_chunk", "decode_groups", "POSITION_COLUMNS", "DEDUP_WINDOW_S"]
 
@@ -43,6 +44,11 @@ class Decoded:
     rejects: pd.DataFrame  # reason, raw, ts, detail
     counts: Counter[str] = field(default_factory=Counter)
     loose: list[Fragment] = field(default_factory=list)
+    encoded: Encoded | None = None  # positions already in COPY form (decoding workers)
+    edges: np.ndarray | None = None  # (mmsi, ts in µs) of reports near the chunk's ends
+
+    def edge_keys(self) -> set[tuple[int, int]]:
+        return set() if self.edges is None else set(map(tuple, self.edges.tolist()))
 
     @staticmethod
     def empty() -> Decoded:
@@ -105,83 +111,107 @@ def _size(a: Any, b: Any) -> float:
     return float(total) if total > 0 else np.nan
 
 
-_decoded_payloads: dict[bytes, dict[str, Any]] = {}
-_PAYLOAD_CACHE_SIZE = 50_000
+Template = tuple[str, dict[str, Any]]  # (output, record without time and raw line)
+_templates: dict[bytes, tuple[int, list[Template]]] = {}
+_TEMPLATE_CACHE_SIZE = 50_000
+_ERRORS = (AISBaseException, ValueError, IndexError, KeyError, TypeError)
 
 
-def _decode_payload(sentences: tuple[bytes, ...], payload: bytes) -> dict[str, Any]:
-    """pyais's reading of a message; vessels repeat their static data every few minutes
-    word for word, so a payload seen before is not decoded again."""
-    data = _decoded_payloads.get(payload)
-    if data is None:
-        data = pyais.decode(*sentences).asdict()
-        if len(_decoded_payloads) >= _PAYLOAD_CACHE_SIZE:
-            _decoded_payloads.clear()
-        _decoded_payloads[payload] = data
-    return data
+def _message_records(sentences: tuple[bytes, ...], payload: bytes) -> tuple[int, list[Template]]:
+    """What a message says, as records to emit; vessels repeat their static data every few
+    minutes word for word, so a payload seen before is not decoded again."""
+    cached = _templates.get(payload)
+    if cached is None:
+        data: dict[str, Any] = pyais.decode(*sentences).asdict()
+        cached = (int(data["msg_type"]), _templates_of(data, payload))
+        if len(_templates) >= _TEMPLATE_CACHE_SIZE:
+            _templates.clear()
+        _templates[payload] = cached
+    return cached
+
+
+def _templates_of(data: dict[str, Any], payload: bytes) -> list[Template]:
+    msg_type = data["msg_type"]
+    mmsi = int(data["mmsi"])
+    out: list[Template] = []
+    if msg_type in (1, 2, 3, 18, 19, 27):
+        sog, cog, heading = data.get("speed"), data.get("course"), data.get("heading")
+        no_sog = sog is None or sog >= 102.3 or (msg_type == 27 and sog == 63)
+        out.append(("positions", {
+            "mmsi": mmsi,
+            "lon": float(data["lon"]),
+            "lat": float(data["lat"]),
+            "sog_knots": np.nan if no_sog else float(sog),  # type: ignore[arg-type]
+            "cog_deg": np.nan if cog is None or cog >= 360 or cog == 511 else float(cog),
+            "heading_deg": np.nan if heading is None or heading > 359 else float(heading),
+            "nav_status": float(data["status"]) if "status" in data else np.nan,
+            "msg_type": msg_type,
+            "key": payload,
+        }))  # fmt: skip
+    if msg_type in (5, 19, 24):
+        out.append(("identities", {
+            "mmsi": mmsi,
+            "imo": data.get("imo") or None,
+            "name": _text(data.get("shipname")),
+            "callsign": _text(data.get("callsign")),
+            "ship_type": int(data["ship_type"]) if data.get("ship_type") else None,
+            "length_m": _size(data.get("to_bow"), data.get("to_stern")),
+            "beam_m": _size(data.get("to_port"), data.get("to_starboard")),
+            "draught_m": float(data["draught"]) if data.get("draught") else np.nan,
+            "destination": _text(data.get("destination")),
+            "msg_type": msg_type,
+        }))  # fmt: skip
+    if msg_type in (4, 21):
+        out.append(("stations", {
+            "mmsi": mmsi,
+            "kind": "base_station" if msg_type == 4 else "aid_to_navigation",
+            "name": _text(data.get("name")),
+            "aid_type": int(data["aid_type"]) if msg_type == 21 else None,
+            "lon": float(data["lon"]),
+            "lat": float(data["lat"]),
+        }))  # fmt: skip
+    return out
+
+
+def _emit(out: _Collector, sentences: tuple[bytes, ...], payload: bytes, ts: float,
+          raw: bytes) -> None:  # fmt: skip
+    try:
+        msg_type, records = _message_records(sentences, payload)
+    except _ERRORS as exc:
+        out.reject("undecodable", raw, ts, f"{type(exc).__name__}: {exc}")
+        return
+    out.counts[f"type_{msg_type}"] += 1
+    for bucket, template in records:
+        getattr(out, bucket).append({**template, "ts": ts, "raw": raw})
 
 
 def _decode_message(group: list[Fragment], out: _Collector) -> None:
     ts = next((f.ts for f in group if not np.isnan(f.ts)), np.nan)
-    raw = b"\n".join(f.raw for f in group)
-    key = b"".join(f.sentence.split(b",")[5] for f in group)
-    try:
-        data = _decode_payload(tuple(f.sentence for f in group), key)
-    except (AISBaseException, ValueError, IndexError, KeyError, TypeError) as exc:
-        out.reject("undecodable", raw, ts, f"{type(exc).__name__}: {exc}")
-        return
-    msg_type = data["msg_type"]
-    out.counts[f"type_{msg_type}"] += 1
-    mmsi = int(data["mmsi"])
-    if msg_type in (1, 2, 3, 18, 19, 27):
-        sog, cog, heading = data.get("speed"), data.get("course"), data.get("heading")
-        out.positions.append(
-            {
-                "mmsi": mmsi,
-                "ts": ts,
-                "lon": float(data["lon"]),
-                "lat": float(data["lat"]),
-                "sog_knots": np.nan
-                if sog is None or sog >= 102.3 or sog == 63 and msg_type == 27
-                else float(sog),
-                "cog_deg": np.nan if cog is None or cog >= 360 or cog == 511 else float(cog),
-                "heading_deg": np.nan if heading is None or heading > 359 else float(heading),
-                "nav_status": float(data["status"]) if "status" in data else np.nan,
-                "msg_type": msg_type,
-                "key": key,
-                "raw": raw,
-            }
-        )
-    if msg_type in (5, 19, 24):
-        out.identities.append(
-            {
-                "mmsi": mmsi,
-                "ts": ts,
-                "imo": data.get("imo") or None,
-                "name": _text(data.get("shipname")),
-                "callsign": _text(data.get("callsign")),
-                "ship_type": int(data["ship_type"]) if data.get("ship_type") else None,
-                "length_m": _size(data.get("to_bow"), data.get("to_stern")),
-                "beam_m": _size(data.get("to_port"), data.get("to_starboard")),
-                "draught_m": float(data["draught"]) if data.get("draught") else np.nan,
-                "destination": _text(data.get("destination")),
-                "msg_type": msg_type,
-                "raw": raw,
-            }
-        )
-    if msg_type in (4, 21):
-        out.stations.append(
-            {
-                "mmsi": mmsi,
-                "ts": ts,
-                "kind": "base_station" if msg_type == 4 else "aid_to_navigation",
-                "name": _text(data.get("name")),
-                "aid_type": int(data["aid_type"]) if msg_type == 21 else None,
-                "lon": float(data["lon"]),
-                "lat": float(data["lat"]),
-                "raw": raw,
-            }
-        )
+    payload = b"".join(f.sentence.split(b",")[5] for f in group)
+    _emit(out, tuple(f.sentence for f in group), payload, ts, b"\n".join(f.raw for f in group))
+
+
+def _decode_pairs(frames: Frames, multi: np.ndarray, out: _Collector) -> np.ndarray:
+    """Two-sentence messages whose halves are on consecutive lines (nearly all of them),
+    decoded without the reassembler; returns the rows left for it."""
+    first = multi[(frames.count[multi] == 2) & (frames.number[multi] == 1)]
+    second = first + 1
+    in_chunk = second < len(frames)
+    first, second = first[in_chunk], second[in_chunk]
+    paired = (
+        (frames.kind[second] == LineKind.AIS)
+        & frames.checksum_ok[second]
+        & (frames.count[second] == 2)
+        & (frames.number[second] == 2)
+        & (frames.seq[second] == frames.seq[first])
+        & (frames.channel[second] == frames.channel[first])
+    )
+    first, second = first[paired], second[paired]
+    for i, j in zip(first.tolist(), second.tolist(), strict=True):
+        ts = frames.ts[i] if not np.isnan(frames.ts[i]) else frames.ts[j]
+        _emit(out, (frames.sentence(i), frames.sentence(j)), frames.payload(i) + frames.payload(j),
+              float(ts), frames.line(i) + b"\n" + frames.line(j))  # fmt: skip
+    return np.setdiff1d(multi, np.concatenate([first, second]))
 
 
 def _reject_rows(frame: pd.DataFrame, reasons: np.ndarray, raw_of: Any) -> pd.DataFrame:
@@ -340,8 +370,8 @@ def decode_chunk(
     counts.update({f"type_{t}": int(n) for t, n in positions["msg_type"].value_counts().items()})
     groups = [[f] for f in _fragments(frames, np.flatnonzero(single & ~fast), order_base)]
     reassembler = Reassembler()
-    multi = np.flatnonzero(good & (frames.count > 1))
-    groups += list(reassembler.feed(_fragments(frames, multi, order_base)))
+    rest = _decode_pairs(frames, np.flatnonzero(good & (frames.count > 1)), slow)
+    groups += list(reassembler.feed(_fragments(frames, rest, order_base)))
     for group in groups:
         _decode_message(group, slow)
     counts.update(slow.counts)
@@ -357,4 +387,21 @@ def decode_chunk(
         counts=counts,
         loose=reassembler.drain(),
     )
-    return finish(collected, now_s, raw_of=frames.line)
+    decoded = finish(collected, now_s, raw_of=frames.line)
+    decoded.edges = _edges(decoded.positions)
+    return decoded
+
+
+def _edges(positions: pd.DataFrame) -> np.ndarray:
+    """Keys of the reports within a dedup window of either end of a chunk: the only ones
+    that can be copies of a report in the neighbouring chunk."""
+    ts = positions["ts"].to_numpy(dtype=np.float64)
+    if not len(ts):
+        return np.empty((0, 2), dtype=np.int64)
+    near = (ts <= ts.min() + DEDUP_WINDOW_S) | (ts >= ts.max() - DEDUP_WINDOW_S)
+    return np.column_stack(
+        [
+            positions["mmsi"].to_numpy(dtype=np.int64)[near],
+            np.round(ts[near] * 1e6).astype(np.int64),
+        ]
+    )

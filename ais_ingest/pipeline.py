@@ -23,6 +23,7 @@ from ais_ingest.assemble import Reassembler
 from ais_ingest.decode import Decoded, decode_chunk, decode_groups
 from ais_ingest.writer import BatchWriter
 from surveillance.errors import InputError
+from surveillance.position_load import encode_by_day
 from surveillance.store import Store
 
 __all__ = ["IngestStats", "ingest_files", "read_chunks", "CHUNK_BYTES"]
@@ -81,9 +82,13 @@ def read_chunks(path: Path, chunk_bytes: int = CHUNK_BYTES) -> Iterator[tuple[in
         yield done, carry + b"\n"
 
 
-def _work(args: tuple[bytes, float, int, float | None]) -> Decoded:
-    buf, now_s, order_base, assume_ts = args
-    return decode_chunk(buf, now_s, order_base, assume_ts)
+def _work(args: tuple[bytes, float, int, float | None, str]) -> Decoded:
+    """One chunk, in a worker: decoded, validated, and its positions put in COPY form."""
+    buf, now_s, order_base, assume_ts, source = args
+    decoded = decode_chunk(buf, now_s, order_base, assume_ts)
+    decoded.encoded = encode_by_day(decoded.positions, source)
+    decoded.positions = decoded.positions[["mmsi"]]
+    return decoded
 
 
 def _pool(workers: int) -> multiprocessing.pool.Pool | None:
@@ -116,13 +121,18 @@ def ingest_files(
         for path in paths:
             writer = BatchWriter(store, source=path.name, bulk=True)
             jobs = (
-                (chunk, now_s, index << 32, assume_ts)
+                (chunk, now_s, index << 32, assume_ts, path.name)
                 for index, (_, chunk) in enumerate(read_chunks(path, CHUNK_BYTES))
             )
             results = pool.imap(_work, jobs) if pool else map(_work, jobs)
             loose = []
             done = 0
+            previous: set[tuple[int, int]] = set()
             for decoded in results:
+                edges = decoded.edge_keys()
+                # the same report at both sides of a chunk edge: keep one
+                writer.loader.drop_extra_copies(previous & edges)
+                previous = edges
                 writer.add(decoded)
                 loose.extend(decoded.loose)
                 done += decoded.counts["bytes"]

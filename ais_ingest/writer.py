@@ -43,7 +43,10 @@ class BatchWriter:
     def add(self, decoded: Decoded) -> None:
         self.counts.update(decoded.counts)
         self.rejected.update(Counter(str(reason) for reason in decoded.rejects["reason"]))
-        self.loader.add(decoded.positions)
+        if decoded.encoded is not None:
+            self.loader.add_encoded(decoded.encoded)
+        else:
+            self.loader.add(decoded.positions)
         self._mmsi.update(np.unique(decoded.positions["mmsi"].to_numpy(dtype=np.int64)).tolist())
         self._mmsi.update(int(m) for m in decoded.identities["mmsi"])
         for bucket, frame in ((self._identities, decoded.identities),

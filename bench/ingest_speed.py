@@ -36,8 +36,15 @@ def build_feed(path: Path, messages: int, vessels: int = 5000, seed: int = 1) ->
     rng = np.random.default_rng(seed)
     statics = messages // 25
     reports = messages - statics
-    mmsi = 431_000_000 + rng.integers(0, vessels, reports)
-    ts = np.sort(rng.uniform(DAY_S, DAY_S + 86_399, reports))
+    # each vessel reports at its own steady interval, as AIS transponders do
+    per_vessel = reports // vessels
+    interval = 86_000 / per_vessel
+    mmsi = 431_000_000 + np.repeat(np.arange(vessels), per_vessel)
+    ts = DAY_S + rng.uniform(0, interval, vessels).repeat(per_vessel)
+    ts += np.tile(np.arange(per_vessel) * interval, vessels) + rng.uniform(0, 1, len(ts))
+    order = np.argsort(ts, kind="stable")
+    mmsi, ts = mmsi[order], ts[order]
+    reports = len(ts)
     msg_type = np.where(mmsi % 5 == 0, 18, rng.choice([1, 3], reports))
     lines = encode_positions(
         msg_type, mmsi, 129 + rng.uniform(0, 3, reports), 33 + rng.uniform(0, 2, reports),

@@ -95,8 +95,10 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     lat = np.array(latencies)
     p50, p99 = np.percentile(lat, [50, 99])
-    print(f"{len(lat):,} messages at {args.rate:,}/s for {args.seconds} s; "
-          f"stored {stats.positions:,} positions")
+    print(
+        f"{len(lat):,} messages at {args.rate:,}/s for {args.seconds} s; "
+        f"stored {stats.positions:,} positions"
+    )
     print(f"{'':<22}{'seconds':>10}{'x baseline':>12}")
     print(f"{'baseline: 1-row write':<22}{baseline:>10.4f}{1:>12.1f}")
     for name, value in (("p50 latency", p50), ("p99 latency", p99), ("max latency", lat.max())):

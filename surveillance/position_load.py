@@ -14,7 +14,7 @@ import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -25,11 +25,14 @@ from surveillance import schema
 from surveillance.bulk import store_errors
 from surveillance.pgbinary import COPY_COLUMNS, encode_positions
 
-__all__ = ["PositionLoader", "LoadStats"]
+__all__ = ["PositionLoader", "LoadStats", "Encoded", "encode_by_day"]
 
 log = logging.getLogger(__name__)
 
 _LOAD_PREFIX = "ais_load_"
+
+#: Positions in binary COPY form, per UTC day: (payload, rows).
+Encoded = dict[date, tuple[bytes, int]]
 
 
 @dataclass
@@ -40,14 +43,25 @@ class LoadStats:
     partitions_built: list[str] = field(default_factory=list)
 
 
-def _copy_binary(conn: Connection, table: str, frame: pd.DataFrame, source: str) -> None:
+def _copy_binary(conn: Connection, table: str, payload: bytes) -> None:
     raw = conn.connection.driver_connection
     assert raw is not None
     with (
         raw.cursor() as cur,
         cur.copy(f"COPY {table} ({', '.join(COPY_COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy,
     ):
-        copy.write(encode_positions(frame, source))
+        copy.write(payload)
+
+
+def encode_by_day(frame: pd.DataFrame, source: str) -> Encoded:
+    """Binary COPY data per UTC day; pure, so decoding workers can do it."""
+    days = (frame["ts"].to_numpy(dtype=np.float64) // 86_400).astype(np.int64)
+    out: Encoded = {}
+    for day_number in np.unique(days):
+        part = frame[days == day_number]
+        day = date(1970, 1, 1) + timedelta(days=int(day_number))
+        out[day] = (encode_positions(part, source), len(part))
+    return out
 
 
 def _day_bounds(day: date) -> tuple[str, str]:
@@ -65,6 +79,7 @@ class PositionLoader:
         self.stats = LoadStats()
         self._loading: dict[date, str] = {}  # day -> its load table
         self._copied: dict[str, int] = {}  # load table -> rows copied into it
+        self._copies: set[tuple[int, int]] = set()  # (mmsi, ts µs) stored twice
         self._drop_abandoned_loads()
 
     def _drop_abandoned_loads(self) -> None:
@@ -80,37 +95,44 @@ class PositionLoader:
                     log.warning("dropping %s, left by an ingest run that did not finish", name)
                     conn.execute(text(f"DROP TABLE {name}"))
 
+    def drop_extra_copies(self, keys: set[tuple[int, int]]) -> None:
+        """Note (mmsi, ts in µs since the unix epoch) known to be loaded twice in this
+        run; ``finish`` keeps one of each before it builds the unique index."""
+        self._copies |= keys
+
     def add(self, frame: pd.DataFrame) -> None:
         """Load a batch (``mmsi, ts`` in unix seconds, ``lon, lat``, report fields)."""
-        if frame.empty:
+        if not frame.empty:
+            self.add_encoded(encode_by_day(frame, self.source))
+
+    def add_encoded(self, batch: Encoded) -> None:
+        """Load a batch already in COPY form (see :func:`encode_by_day`)."""
+        if not batch:
             return
-        days = (frame["ts"].to_numpy(dtype=np.float64) // 86_400).astype(np.int64)
         with self.engine.begin() as conn, store_errors("ais_positions"):
             existing = schema.position_partition_days(conn)
-            for day_number in np.unique(days):
-                day = date(1970, 1, 1) + timedelta(days=int(day_number))
-                part = frame[days == day_number]
+            for day, (payload, rows) in sorted(batch.items()):
                 if day in self._loading:
-                    _copy_binary(conn, self._loading[day], part, self.source)
-                    self._copied[self._loading[day]] += len(part)
+                    _copy_binary(conn, self._loading[day], payload)
+                    self._copied[self._loading[day]] += rows
                 elif day in existing or not self.bulk:
                     if day not in existing:
                         schema.lock_partitions(conn)
                         schema.create_position_partition(conn, day)
                         existing.add(day)
-                    self.stats.new_rows += self._merge(conn, part)
+                    self.stats.new_rows += self._merge(conn, payload)
                 else:
                     table = f"{_LOAD_PREFIX}{day:%Y%m%d}_{os.getpid()}"
                     conn.execute(
                         text(f"CREATE TABLE {table} (LIKE ais_positions INCLUDING DEFAULTS)")
                     )
                     self._loading[day] = table
-                    _copy_binary(conn, table, part, self.source)
-                    self._copied[table] = len(part)
+                    _copy_binary(conn, table, payload)
+                    self._copied[table] = rows
 
-    def _merge(self, conn: Connection, frame: pd.DataFrame) -> int:
+    def _merge(self, conn: Connection, payload: bytes) -> int:
         conn.execute(text("CREATE TEMP TABLE _stage_positions (LIKE ais_positions) ON COMMIT DROP"))
-        _copy_binary(conn, "_stage_positions", frame, self.source)
+        _copy_binary(conn, "_stage_positions", payload)
         cols = ", ".join(COPY_COLUMNS)
         result = conn.execute(
             text(
@@ -144,13 +166,26 @@ class PositionLoader:
         self._loading.clear()
         return self.stats
 
+    def _delete_known_copies(self, table: str) -> int:
+        if not self._copies:
+            return 0
+        mmsi, micros = zip(*sorted(self._copies), strict=True)
+        with self.engine.begin() as conn:
+            return conn.execute(
+                text(
+                    f"DELETE FROM {table} WHERE ctid = ANY(ARRAY(SELECT unnest("
+                    f"(array_agg(ctid))[2:]) FROM {table} WHERE (mmsi, ts) IN (SELECT * FROM "
+                    "unnest(CAST(:m AS bigint[]), CAST(:t AS timestamptz[]))) GROUP BY mmsi, ts))"
+                ),
+                {"m": list(mmsi), "t": [datetime.fromtimestamp(us / 1e6, UTC) for us in micros]},
+            ).rowcount
+
     def _index_and_attach(self, conn: Connection, table: str, name: str, day: date) -> int:
         """Index a loaded table (its two big indexes built side by side) and attach it."""
         deleted = self._unique_index(table)
         rows = self._copied[table] - deleted
         low, high = _day_bounds(day)
         conn.execute(text(f"ALTER TABLE {table} ADD PRIMARY KEY USING INDEX {table}_pkey"))
-        conn.execute(text(f"CREATE INDEX ON {table} USING brin (ts)"))
         conn.execute(
             text(
                 f"ALTER TABLE {table} ADD CONSTRAINT {table}_bounds "
@@ -164,12 +199,16 @@ class PositionLoader:
                 f"FOR VALUES FROM ('{low}') TO ('{high}')"
             )
         )
-        conn.execute(text(f"ANALYZE {name}"))
         log.info("built partition %s: %d rows, indexed after the load", name, rows)
         return rows
 
     def _unique_index(self, table: str) -> int:
-        """Build the (mmsi, ts) unique index and the GiST index at once; rows deleted."""
+        """Build the GiST index beside the (mmsi, ts) unique and BRIN ones; rows deleted.
+
+        Statistics are left to autovacuum, which analyses a table that new.
+        """
+
+        deleted = self._delete_known_copies(table)
 
         def gist() -> None:
             with self.engine.begin() as conn:
@@ -177,7 +216,6 @@ class PositionLoader:
 
         with ThreadPoolExecutor(max_workers=1) as pool:
             spatial = pool.submit(gist)
-            deleted = 0
             with self.engine.begin() as conn:
                 try:
                     with conn.begin_nested():
@@ -187,13 +225,14 @@ class PositionLoader:
                 except IntegrityError:
                     # The same report with the same time in two batches: rare; remove the
                     # copies in one pass, then build the index.
-                    deleted = conn.execute(
+                    deleted += conn.execute(
                         text(
-                            f"DELETE FROM {table} t USING (SELECT ctid, row_number() OVER "
-                            f"(PARTITION BY mmsi, ts ORDER BY ctid) AS n FROM {table}) d "
-                            "WHERE t.ctid = d.ctid AND d.n > 1"
+                            f"DELETE FROM {table} WHERE ctid = ANY(ARRAY(SELECT unnest("
+                            f"(array_agg(ctid))[2:]) FROM {table} GROUP BY mmsi, ts "
+                            "HAVING count(*) > 1))"
                         )
                     ).rowcount
                     conn.execute(text(f"CREATE UNIQUE INDEX {table}_pkey ON {table} (mmsi, ts)"))
+                conn.execute(text(f"CREATE INDEX {table}_ts ON {table} USING brin (ts)"))
             spatial.result()
         return deleted

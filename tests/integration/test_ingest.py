@@ -100,3 +100,16 @@ def test_a_missing_file_is_a_clear_error(store: Store, tmp_path: Path) -> None:
 
     with pytest.raises(InputError, match="no such file"):
         ingest_files([tmp_path / "absent.nmea"], store)
+
+
+def test_a_report_heard_twice_across_a_chunk_edge_is_stored_once(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = []
+    for v in range(30):
+        report = position(mmsi=431000000 + v)
+        lines += [tagged(report, T0_S + v, "rx1"), tagged(report, T0_S + v, "rx2")]
+    feed = write_feed(tmp_path / "twice.nmea", lines)
+    monkeypatch.setattr(pipeline, "CHUNK_BYTES", 500)  # pairs fall apart at many edges
+    stats = ingest_files([feed], store, workers=2, now_s=T0_S + 3600)
+    assert stats.positions == 30 and store.table_counts()["ais_positions"] == 30
