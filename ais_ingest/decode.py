@@ -287,13 +287,15 @@ def finish(collected: _Collector | Decoded, now_s: float, raw_of: Any = None) ->
     positions, duplicates = _dedup(positions)
     counts["duplicates"] += duplicates
     identities, bad = _validate(identities, now_s, raw_of, coordinates=False)
-    rejects.append(bad)
+    # a record that gave both a position and an identity (type 19, a CSV row) is one reject
+    rejects.append(bad[~bad["raw"].isin(rejects[-1]["raw"])] if not bad.empty else bad)
     stations, bad = _validate(
         stations, now_s, raw_of, base_station=(stations["kind"] == "base_station").to_numpy()
     )
     rejects.append(bad)
     rejects_frame = pd.concat([r for r in rejects if not r.empty] or [rejects[0]],
                               ignore_index=True)  # fmt: skip
+
     return Decoded(
         positions=positions.drop(columns=["raw", "row", "key"], errors="ignore"),
         identities=identities.drop(columns=["raw"], errors="ignore"),

@@ -16,17 +16,19 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 
 from ais_ingest.assemble import Reassembler
+from ais_ingest.csvformats import detect_format, read_csv
 from ais_ingest.decode import Decoded, decode_chunk, decode_groups
 from ais_ingest.writer import BatchWriter
 from surveillance.errors import InputError
 from surveillance.position_load import encode_by_day
 from surveillance.store import Store
 
-__all__ = ["IngestStats", "ingest_files", "read_chunks", "CHUNK_BYTES"]
+__all__ = ["IngestStats", "ingest_files", "read_chunks", "open_input", "CHUNK_BYTES"]
 
 log = logging.getLogger(__name__)
 
@@ -51,21 +53,21 @@ class IngestStats:
         return self.messages / self.seconds if self.seconds else 0.0
 
 
-def _open(path: Path) -> object:
-    with open(path, "rb") as probe:
-        gzipped = probe.read(2) == b"\x1f\x8b"
-    return gzip.open(path, "rb") if gzipped else open(path, "rb")
+def open_input(path: Path) -> BinaryIO:
+    """A file for reading bytes, gunzipped on the fly when it is gzipped."""
+    try:
+        with open(path, "rb") as probe:
+            gzipped = probe.read(2) == b"\x1f\x8b"
+        return gzip.open(path, "rb") if gzipped else open(path, "rb")  # type: ignore[return-value]
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
 
 
 def read_chunks(path: Path, chunk_bytes: int = CHUNK_BYTES) -> Iterator[tuple[int, bytes]]:
     """(size read so far, chunk of whole lines) for a plain or gzipped file."""
-    try:
-        handle = _open(path)
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
     carry = b""
     done = 0
-    with handle as stream:  # type: ignore[attr-defined]
+    with open_input(path) as stream:
         while True:
             block = stream.read(chunk_bytes)
             done += len(block)
@@ -120,6 +122,16 @@ def ingest_files(
     try:
         for path in paths:
             writer = BatchWriter(store, source=path.name, bulk=True)
+            fmt = detect_format(path)
+            if fmt != "nmea":
+                log.info("%s: %s CSV export", path, fmt)
+                for decoded in read_csv(path, fmt, now_s):
+                    writer.add(decoded)
+                writer.finish(stats)
+                done_before += path.stat().st_size
+                if progress:
+                    progress(done_before, total)
+                continue
             jobs = (
                 (chunk, now_s, index << 32, assume_ts, path.name)
                 for index, (_, chunk) in enumerate(read_chunks(path, CHUNK_BYTES))

@@ -1,8 +1,7 @@
 """Validation of decoded AIS records, vectorized; each failure has a named reason.
 
-Reasons (the quarantine's ``reason`` column and the ingest summary):
-
-``bad_checksum``, ``malformed_sentence``, ``lost_fragment``, ``undecodable``,
+Reasons (the quarantine's ``reason`` column and the ingest summary): ``malformed_row``
+(CSV), ``bad_checksum``, ``malformed_sentence``, ``lost_fragment``, ``undecodable``,
 ``position_not_available`` (lon 181 / lat 91), ``position_out_of_range``, ``invalid_mmsi``
 (not a valid 9-digit identity for its kind of station), ``unknown_mid`` (no such
 Maritime Identification Digits), ``no_timestamp``, ``timestamp_in_future``,
@@ -21,6 +20,7 @@ import numpy.typing as npt
 __all__ = ["REASONS", "mmsi_flags", "position_reasons", "time_reasons", "flag_of"]
 
 REASONS = (
+    "malformed_row",
     "bad_checksum",
     "malformed_sentence",
     "lost_fragment",

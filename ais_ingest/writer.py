@@ -79,7 +79,8 @@ class BatchWriter:
             )  # fmt: skip
         if self._rejects:
             rejects = pd.concat(self._rejects, ignore_index=True)
-            received = _times(rejects["ts"]).fillna(pd.Timestamp(datetime.now(UTC)))
+            now_s = datetime.now(UTC).timestamp()
+            received = _times(rejects["ts"].astype(float).fillna(now_s))
             self.store.quarantine(
                 pd.DataFrame(
                     {
@@ -105,6 +106,7 @@ class BatchWriter:
         stats.counts.update(self.counts)
         stats.rejected.update(self.rejected)
         decoded = sum(n for key, n in self.counts.items() if key.startswith("type_"))
-        unread = ("bad_checksum", "malformed_sentence", "undecodable", "lost_fragment")
+        unread = ("bad_checksum", "malformed_sentence", "undecodable", "lost_fragment",
+                  "malformed_row")  # fmt: skip
         stats.messages += decoded + sum(self.rejected[r] for r in unread)
         stats.vessels += len(self._mmsi)

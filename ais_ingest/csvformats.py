@@ -1,0 +1,177 @@
+"""AIS exports in CSV, in the two formats analysts meet most, detected from the header.
+
+- US MarineCadastre: ``MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,
+  VesselType,Status,Length,Width,Draft,Cargo[,TransceiverClass]`` (times UTC, ISO 8601);
+- Danish Maritime Authority: ``# Timestamp,Type of mobile,MMSI,Latitude,Longitude,
+  Navigational status,ROT,SOG,COG,Heading,IMO,Callsign,Name,Ship type,...`` (times
+  ``dd/mm/yyyy HH:MM:SS`` UTC, statuses and ship types as text).
+
+Rows become the same position and identity records as NMEA, validated the same way.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ais_ingest.decode import IDENTITY_COLUMNS, POSITION_COLUMNS, STATION_COLUMNS, Decoded, finish
+
+__all__ = ["detect_format", "read_csv"]
+
+ROWS_PER_BATCH = 500_000
+
+_MARINECADASTRE = ("MMSI", "BaseDateTime", "LAT", "LON")
+_DMA = ("# Timestamp", "Type of mobile", "MMSI", "Latitude", "Longitude")
+# Navigational status and ship type as DMA writes them -> ITU codes
+_DMA_STATUS = {
+    "under way using engine": 0, "at anchor": 1, "not under command": 2,
+    "restricted maneuverability": 3, "constrained by her draught": 4, "moored": 5,
+    "aground": 6, "engaged in fishing": 7, "under way sailing": 8,
+    "ais-sart is active": 14, "unknown value": 15,
+}  # fmt: skip
+_DMA_SHIP_TYPE = {
+    "fishing": 30, "towing": 31, "towing long/wide": 32, "dredging": 33, "diving": 34,
+    "military": 35, "sailing": 36, "pleasure": 37, "hsc": 40, "pilot": 50, "sar": 51,
+    "tug": 52, "port tender": 53, "anti-pollution": 54, "law enforcement": 55,
+    "medical": 58, "passenger": 60, "cargo": 70, "tanker": 80, "other": 90,
+}  # fmt: skip
+
+
+def detect_format(path: Path) -> str:
+    """``marinecadastre``, ``dma`` or ``nmea``, from the file's first line."""
+    from ais_ingest.pipeline import open_input
+
+    with open_input(path) as stream:
+        first = stream.readline(4096).decode("utf-8", "replace").strip().lstrip("\ufeff")
+    header = tuple(part.strip() for part in first.split(","))
+    if header[: len(_MARINECADASTRE)] == _MARINECADASTRE:
+        return "marinecadastre"
+    if header[: len(_DMA)] == _DMA or ("# " + first).split(",")[: len(_DMA)] == list(_DMA):
+        return "dma"
+    return "nmea"
+
+
+def _number(series: pd.Series) -> np.ndarray:
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
+
+
+def _text(series: pd.Series) -> pd.Series:
+    cleaned = series.astype("string").str.strip()
+    return cleaned.where(~cleaned.isin(["", "Unknown", "Undefined", "nan"]), None)
+
+
+def _records(
+    frame: pd.DataFrame,
+    columns: dict[str, str],
+    times: pd.Series,
+    class_b: np.ndarray,
+    status: np.ndarray,
+    ship_type: np.ndarray,
+) -> Decoded:
+    frame, times = frame.reset_index(drop=True), times.reset_index(drop=True)
+    col = {ours: frame[theirs] for ours, theirs in columns.items() if theirs in frame.columns}
+    ts = (times - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy(dtype=np.float64)
+    text = frame.fillna("").astype(str)
+    raw = text.iloc[:, 0].str.cat([text[c] for c in text.columns[1:]], sep=",").str.encode("utf-8")
+    mmsi = _number(col["mmsi"])
+    heading = _number(col["heading"]) if "heading" in col else np.full(len(frame), np.nan)
+    cog = _number(col["cog"]) if "cog" in col else np.full(len(frame), np.nan)
+    positions = pd.DataFrame({
+        "mmsi": np.nan_to_num(mmsi, nan=-1).astype(np.int64),
+        "ts": ts,
+        "lon": _number(col["lon"]),
+        "lat": _number(col["lat"]),
+        "sog_knots": _number(col["sog"]) if "sog" in col else np.nan,
+        "cog_deg": np.where(cog >= 360, np.nan, cog),
+        "heading_deg": np.where(heading > 359, np.nan, heading),
+        "nav_status": status,
+        "msg_type": np.where(class_b, 18, 1),
+        "raw": raw.to_numpy(),
+    })  # fmt: skip
+    positions["key"] = [hash((m, t, x, y)) for m, t, x, y in zip(
+        positions["mmsi"], ts, positions["lon"], positions["lat"], strict=True)]  # fmt: skip
+    identities = pd.DataFrame({
+        "mmsi": positions["mmsi"],
+        "ts": ts,
+        "imo": pd.to_numeric(col["imo"].astype(str).str.replace("IMO", ""), errors="coerce")
+        if "imo" in col else np.nan,
+        "name": _text(col["name"]) if "name" in col else None,
+        "callsign": _text(col["callsign"]) if "callsign" in col else None,
+        "ship_type": ship_type,
+        "length_m": _number(col["length"]) if "length" in col else np.nan,
+        "beam_m": _number(col["width"]) if "width" in col else np.nan,
+        "draught_m": _number(col["draught"]) if "draught" in col else np.nan,
+        "destination": _text(col["destination"]) if "destination" in col else None,
+        "msg_type": 5,
+        "raw": positions["raw"],
+    })  # fmt: skip
+    has_identity = identities[["name", "callsign", "imo"]].notna().any(axis=1)
+    identities = identities[has_identity].drop_duplicates(
+        ["mmsi", "imo", "name", "callsign", "ship_type", "length_m", "beam_m", "draught_m",
+         "destination"])  # fmt: skip
+    counts: Counter[str] = Counter({"csv_rows": len(frame), "type_1": int((~class_b).sum()),
+                                    "type_18": int(class_b.sum())})  # fmt: skip
+    return Decoded(
+        positions=positions[[*POSITION_COLUMNS, "key", "raw"]],
+        identities=identities[[*IDENTITY_COLUMNS, "raw"]],
+        stations=pd.DataFrame(columns=[*STATION_COLUMNS, "raw"]),
+        rejects=pd.DataFrame(columns=["reason", "raw", "ts", "detail"]),
+        counts=counts,
+    )
+
+
+def _marinecadastre(frame: pd.DataFrame) -> Decoded:
+    times = pd.to_datetime(frame["BaseDateTime"], utc=True, errors="coerce", format="ISO8601")
+    if "TransceiverClass" in frame.columns:
+        class_b = (frame["TransceiverClass"].astype(str).str.strip() == "B").to_numpy()
+    else:
+        class_b = np.zeros(len(frame), dtype=bool)
+    columns = {"mmsi": "MMSI", "lat": "LAT", "lon": "LON", "sog": "SOG", "cog": "COG",
+               "heading": "Heading", "name": "VesselName", "imo": "IMO", "callsign": "CallSign",
+               "length": "Length", "width": "Width", "draught": "Draft"}  # fmt: skip
+    return _records(frame, columns, times, class_b, _number(frame["Status"]),
+                    _number(frame["VesselType"]))  # fmt: skip
+
+
+def _dma(frame: pd.DataFrame) -> Decoded:
+    frame = frame.rename(columns={"Timestamp": "# Timestamp"})
+    times = pd.to_datetime(
+        frame["# Timestamp"], utc=True, errors="coerce", format="%d/%m/%Y %H:%M:%S"
+    )
+    kind = frame["Type of mobile"].astype(str).str.strip()
+    frame = frame[kind.isin(["Class A", "Class B"])]
+    times, kind = times[frame.index], kind[frame.index]
+    status = frame["Navigational status"].astype(str).str.strip().str.lower().map(_DMA_STATUS)
+    ship = frame["Ship type"].astype(str).str.strip().str.lower().map(_DMA_SHIP_TYPE)
+    columns = {"mmsi": "MMSI", "lat": "Latitude", "lon": "Longitude", "sog": "SOG", "cog": "COG",
+               "heading": "Heading", "name": "Name", "imo": "IMO", "callsign": "Callsign",
+               "length": "Length", "width": "Width", "draught": "Draught",
+               "destination": "Destination"}  # fmt: skip
+    return _records(frame, columns, times, (kind == "Class B").to_numpy(),
+                    status.to_numpy(dtype=np.float64), ship.to_numpy(dtype=np.float64))  # fmt: skip
+
+
+def read_csv(path: Path, fmt: str, now_s: float) -> Iterator[Decoded]:
+    """Validated batches of a CSV export (``fmt`` from :func:`detect_format`)."""
+    from ais_ingest.pipeline import open_input
+
+    parse = _marinecadastre if fmt == "marinecadastre" else _dma
+    with open_input(path) as stream, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        reader = pd.read_csv(stream, dtype=str, chunksize=ROWS_PER_BATCH,
+                             skipinitialspace=True, on_bad_lines="warn")  # fmt: skip
+        for frame in reader:
+            decoded = finish(parse(frame), now_s)
+            if caught:  # rows pandas could not split into the header's columns
+                messages = [str(w.message).strip().encode() for w in caught]
+                bad = pd.DataFrame(
+                    {"reason": "malformed_row", "ts": np.nan, "detail": "", "raw": messages}
+                )
+                decoded.rejects = pd.concat([decoded.rejects, bad], ignore_index=True)
+                caught.clear()
+            yield decoded
