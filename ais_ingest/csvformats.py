@@ -77,7 +77,8 @@ def _records(
     col = {ours: frame[theirs] for ours, theirs in columns.items() if theirs in frame.columns}
     ts = (times - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy(dtype=np.float64)
     text = frame.fillna("").astype(str)
-    raw = text.iloc[:, 0].str.cat([text[c] for c in text.columns[1:]], sep=",").str.encode("utf-8")
+    others = [text[c] for c in text.columns[1:]]
+    raw = text.iloc[:, 0].str.cat(others, sep=",").str.encode("utf-8")  # type: ignore[arg-type]
     mmsi = _number(col["mmsi"])
     heading = _number(col["heading"]) if "heading" in col else np.full(len(frame), np.nan)
     cog = _number(col["cog"]) if "cog" in col else np.full(len(frame), np.nan)
