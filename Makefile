@@ -34,6 +34,7 @@ lint: setup  # ruff's T20 rule fails on stray print( in the library
 bench: setup
 	$(BIN)/python bench/geography_load.py
 	$(BIN)/python bench/ingest_speed.py
+	$(BIN)/python bench/live_latency.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
