@@ -22,9 +22,7 @@ class Leg:
     start_s: float
     end_s: float
 
-    def at(
-        self, t: np.ndarray, rng: np.random.Generator
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def at(self, t: np.ndarray, rng: np.random.Generator) -> Sample:
         raise NotImplementedError
 
 
@@ -39,9 +37,7 @@ class Transit(Leg):
         length = float(np.linalg.norm(np.diff(path_m, axis=0), axis=1).sum())
         return Transit(start_s, start_s + length / (speed_kn * KN_MS), path_m)
 
-    def at(
-        self, t: np.ndarray, rng: np.random.Generator
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def at(self, t: np.ndarray, rng: np.random.Generator) -> Sample:
         seg = np.linalg.norm(np.diff(self.path_m, axis=0), axis=1)
         cum = np.concatenate(([0.0], np.cumsum(seg)))
         frac = np.clip((t - self.start_s) / max(self.end_s - self.start_s, 1e-9), 0, 1)
@@ -63,11 +59,10 @@ class Drift(Leg):
     radius_m: float = 150.0
     max_kn: float = 1.2
     phase: float = 0.0
+    period_s: float = 3 * 3600.0
 
-    def at(
-        self, t: np.ndarray, rng: np.random.Generator
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        period = 3 * 3600.0
+    def at(self, t: np.ndarray, rng: np.random.Generator) -> Sample:
+        period = self.period_s
         angle = self.phase + 2 * np.pi * (t - self.start_s) / period
         x = self.centre_m[0] + self.radius_m * np.cos(angle)
         y = self.centre_m[1] + self.radius_m * np.sin(angle)
@@ -82,9 +77,7 @@ class Still(Leg):
 
     at_m: np.ndarray
 
-    def at(
-        self, t: np.ndarray, rng: np.random.Generator
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def at(self, t: np.ndarray, rng: np.random.Generator) -> Sample:
         xy = self.at_m + rng.normal(0, 5, size=(len(t), 2))
         return xy, rng.uniform(0, 0.2, len(t)), rng.uniform(0, 360, len(t))
 

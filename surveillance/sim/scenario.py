@@ -144,6 +144,16 @@ class _Builder:
             spot = centre + self.rng.normal(0, 400, 2)
             self.vessel([Still(self.start_s - HOUR, self.end_s + HOUR, spot)], ship_type=70)
 
+    def fishing_fleets(self, count: int) -> None:
+        """Boats trawling in groups on offshore grounds, at about 3 kn, a few km apart."""
+        for start in range(0, count, 6):
+            ground = self.offshore(12)
+            for k in range(min(6, count - start)):
+                spot = ground + np.array([2500.0 * k, 1800.0 * (k % 3)])
+                self.vessel([Drift(self.start_s - HOUR, self.end_s + HOUR, spot, 500,
+                                   max_kn=4.0, phase=float(k), period_s=1800.0)],
+                            ship_type=30, length_m=25, beam_m=7)  # fmt: skip
+
     def small_craft(self, count: int) -> None:
         for _ in range(count):
             _, port = self.world.port()
@@ -299,8 +309,9 @@ def build_scenario(world: World, start_s: float, hours: float, vessels: int) -> 
             hint="widen aoi_bbox_deg",
         )
     b = _Builder(world, start_s, hours)
-    b.transits(int(vessels * 0.55))
+    b.transits(int(vessels * 0.5))
     b.anchorage(max(3, int(vessels * 0.15)))
+    b.fishing_fleets(int(vessels * 0.1))
     b.small_craft(int(vessels * 0.15))
     b.confounders()
     events: list[tuple[str, Callable[[], None]]] = []

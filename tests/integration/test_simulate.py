@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from datetime import datetime
@@ -72,3 +73,40 @@ def test_the_feed_ingests_cleanly_and_shows_the_events(day: Path, store: Store) 
 def test_bad_arguments_are_refused_clearly(tmp_path: Path) -> None:
     result = simulate(tmp_path, "--start", "yesterday")
     assert result.returncode == 2 and "ISO 8601" in result.stderr
+
+
+def test_a_scenario_replays_as_a_live_feed(tmp_path: Path, store: Store) -> None:
+    import threading
+
+    from ais_ingest.live import Follower
+    from ais_ingest.sources import TcpSource
+    from surveillance.sim.replay import serve_tcp
+
+    assert simulate(tmp_path, "--seed", "1", "--vessels", "4", "--hours", "0.2").returncode == 0
+    feed = tmp_path / "feed.nmea"
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+    server.close()
+    threading.Thread(target=serve_tcp, args=(feed, port, 0), kwargs={"clients": 1},
+                     daemon=True).start()  # fmt: skip
+    source = TcpSource("127.0.0.1", port, tick_s=0.05)
+    follower = Follower(store, source, spool_dir=tmp_path / "spool", flush_s=0.2)
+    lines = len(feed.read_bytes().splitlines())
+
+    def stop_when_all_arrived() -> None:
+        wait_until(lambda: source.lines >= lines)
+        follower.stop.set()
+
+    threading.Thread(target=stop_when_all_arrived, daemon=True).start()
+    stats = follower.run()
+    assert source.lines == lines and stats.positions > 0 and not stats.rejected
+
+
+def wait_until(condition, timeout_s: float = 30.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.5)  # the last batch gets flushed
