@@ -244,9 +244,13 @@ class _Builder:
                     zone="territorial_sea", flag="KP")  # fmt: skip
 
     def identity(self) -> None:
-        a, b = self.offshore(10), self.offshore(10)
-        while np.linalg.norm(a - b) < 150_000:
+        a = self.offshore(10)
+        for _ in range(50):
             b = self.offshore(10)
+            if np.linalg.norm(a - b) >= 150_000:
+                break
+        else:
+            raise InputError("no two covered places 150 km apart for an MMSI in two places")
         t0 = self.start_s + HOUR
         t1 = t0 + 3 * HOUR
         first = self.vessel([Transit.along(np.array([a, a + 20_000]), t0, 12)], ship_type=70)
@@ -255,6 +259,9 @@ class _Builder:
         )
         self.vessels.append(twin)
         self.record("identity_anomaly", [first], t0, t1, a, kind="mmsi_in_two_places")
+
+    def jump(self) -> None:
+        t0 = self.start_s + HOUR
         c = self.offshore(10)
         leg = Transit.along(np.array([c, c + 60_000]), t0, 14)
         jumper = self.vessel([leg], ship_type=80)
@@ -319,7 +326,7 @@ def build_scenario(world: World, start_s: float, hours: float, vessels: int) -> 
         events += [("sts_transfer", lambda: b.sts(dark_partner=False)),
                    ("dark_rendezvous", lambda: b.sts(dark_partner=True)),
                    ("loitering", b.loiter), ("zone_entry", b.zone_entry),
-                   ("identity_anomaly", b.identity)]  # fmt: skip
+                   ("identity_anomaly", b.identity), ("identity_anomaly", b.jump)]  # fmt: skip
     if hours >= 20:
         events += [("suspicious_landing", b.landing), ("ais_gap", b.gap)]
     skipped = []
