@@ -113,7 +113,7 @@ class World:
     ) -> tuple[np.ndarray, np.ndarray]:
         """A point ~300 m off a beach far from every port (within ``reach_m`` of one of
         ``near_m``), and a point 15 km out to sea from it."""
-        for _ in range(500):
+        for _ in range(60):
             sea = self.sea_point(8_000, 20_000, min_port_m, near_m, reach_m)
             nearest = self.land_tree.query_nearest(shapely.points(sea))[0]
             shore = shapely.shortest_line(shapely.points(sea), self.land_m[nearest]).coords[1]
