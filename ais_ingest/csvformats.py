@@ -94,8 +94,12 @@ def _records(
         "msg_type": np.where(class_b, 18, 1),
         "raw": raw.to_numpy(),
     })  # fmt: skip
-    positions["key"] = [hash((m, t, x, y)) for m, t, x, y in zip(
-        positions["mmsi"], ts, positions["lon"], positions["lat"], strict=True)]  # fmt: skip
+    positions["key"] = [  # a CSV row has no payload: what it says stands in for one
+        f"{m},{t},{x},{y}".encode()
+        for m, t, x, y in zip(
+            positions["mmsi"], ts, positions["lon"], positions["lat"], strict=True
+        )
+    ]
     identities = pd.DataFrame({
         "mmsi": positions["mmsi"],
         "ts": ts,

@@ -7,6 +7,7 @@ everything else is reassembled (:mod:`assemble`) and decoded by pyais. Validatio
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,7 @@ IDENTITY_COLUMNS = (
 )  # fmt: skip
 STATION_COLUMNS = ("mmsi", "ts", "kind", "name", "aid_type", "lon", "lat")
 DEDUP_WINDOW_S = 60.0  # the same payload within a minute is one report heard twice
+REJECT_COLUMNS = ["reason", "raw", "ts", "detail"]
 
 
 @dataclass
@@ -45,19 +47,7 @@ class Decoded:
     counts: Counter[str] = field(default_factory=Counter)
     loose: list[Fragment] = field(default_factory=list)
     encoded: Encoded | None = None  # positions already in COPY form (decoding workers)
-    edges: np.ndarray | None = None  # (mmsi, ts in µs) of reports near the chunk's ends
-
-    def edge_keys(self) -> set[tuple[int, int]]:
-        return set() if self.edges is None else set(map(tuple, self.edges.tolist()))
-
-    @staticmethod
-    def empty() -> Decoded:
-        return Decoded(
-            pd.DataFrame(columns=[*POSITION_COLUMNS, "key"]),
-            pd.DataFrame(columns=IDENTITY_COLUMNS),
-            pd.DataFrame(columns=STATION_COLUMNS),
-            pd.DataFrame(columns=["reason", "raw", "ts", "detail"]),
-        )
+    edges: pd.DataFrame | None = None  # reports near the chunk's ends (see _edges)
 
 
 @dataclass
@@ -233,7 +223,7 @@ def _validate(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split ``frame`` into valid records (with a ``flag`` column) and rejects."""
     if frame.empty:
-        return frame.assign(flag=pd.Series(dtype=str)), pd.DataFrame()
+        return frame.assign(flag=pd.Series(dtype=str)), pd.DataFrame(columns=REJECT_COLUMNS)
     ts = frame["ts"].to_numpy(dtype=np.float64)
     flags, reasons = validate.mmsi_flags(frame["mmsi"].to_numpy(dtype=np.int64), base_station)
     if coordinates:
@@ -248,16 +238,17 @@ def _validate(
     return good, rejects
 
 
-def _payload_hashes(keys: pd.Series) -> np.ndarray:
-    """A 64-bit hash of each payload (collisions are harmless: the times must match too)."""
-    return np.array([hash(k) for k in keys], dtype=np.int64)
+def payload_hash(payload: bytes) -> int:
+    """A stable 64-bit hash of a payload (collisions are harmless: times must match too)."""
+    return int.from_bytes(hashlib.blake2b(payload, digest_size=8).digest(), "big", signed=True)
 
 
 def _dedup(positions: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Drop the same report heard by several receivers (same payload within a minute)."""
     if positions.empty:
-        return positions, 0
-    hashes = _payload_hashes(positions["key"])
+        return positions.assign(key_hash=pd.Series(dtype=np.int64)), 0
+    hashes = np.array([payload_hash(bytes(k)) for k in positions["key"]], dtype=np.int64)
+    positions = positions.assign(key_hash=hashes)
     ts = positions["ts"].to_numpy(dtype=np.float64)
     order = np.lexsort((ts, hashes))
     same_key = hashes[order][1:] == hashes[order][:-1]
@@ -273,7 +264,7 @@ def finish(collected: _Collector | Decoded, now_s: float, raw_of: Any = None) ->
         positions = pd.DataFrame(collected.positions, columns=[*POSITION_COLUMNS, "key", "raw"])
         identities = pd.DataFrame(collected.identities, columns=[*IDENTITY_COLUMNS, "raw"])
         stations = pd.DataFrame(collected.stations, columns=[*STATION_COLUMNS, "raw"])
-        rejects = [pd.DataFrame(collected.rejects, columns=["reason", "raw", "ts", "detail"])]
+        rejects = [pd.DataFrame(collected.rejects, columns=REJECT_COLUMNS)]
         counts = collected.counts
     else:
         positions, identities, stations = (
@@ -288,7 +279,7 @@ def finish(collected: _Collector | Decoded, now_s: float, raw_of: Any = None) ->
     counts["duplicates"] += duplicates
     identities, bad = _validate(identities, now_s, raw_of, coordinates=False)
     # a record that gave both a position and an identity (type 19, a CSV row) is one reject
-    rejects.append(bad[~bad["raw"].isin(rejects[-1]["raw"])] if not bad.empty else bad)
+    rejects.append(bad[~bad["raw"].isin(rejects[-1]["raw"])])
     stations, bad = _validate(
         stations, now_s, raw_of, base_station=(stations["kind"] == "base_station").to_numpy()
     )
@@ -304,6 +295,15 @@ def finish(collected: _Collector | Decoded, now_s: float, raw_of: Any = None) ->
         counts=counts,
         loose=collected.loose if isinstance(collected, Decoded) else [],
     )
+
+
+def lost_fragments(fragments: list[Fragment]) -> pd.DataFrame:
+    """Rejects for fragments whose message never completed."""
+    return pd.DataFrame(
+        {"reason": "lost_fragment", "raw": [f.raw for f in fragments],
+         "ts": [f.ts for f in fragments], "detail": ""},
+        columns=REJECT_COLUMNS,
+    )  # fmt: skip
 
 
 def decode_groups(groups: list[list[Fragment]], now_s: float) -> Decoded:
@@ -385,7 +385,7 @@ def decode_chunk(
         positions=positions,
         identities=pd.DataFrame(slow.identities, columns=[*IDENTITY_COLUMNS, "raw"]),
         stations=pd.DataFrame(slow.stations, columns=[*STATION_COLUMNS, "raw"]),
-        rejects=pd.DataFrame(slow.rejects, columns=["reason", "raw", "ts", "detail"]),
+        rejects=pd.DataFrame(slow.rejects, columns=REJECT_COLUMNS),
         counts=counts,
         loose=reassembler.drain(),
     )
@@ -394,16 +394,11 @@ def decode_chunk(
     return decoded
 
 
-def _edges(positions: pd.DataFrame) -> np.ndarray:
-    """Keys of the reports within a dedup window of either end of a chunk: the only ones
-    that can be copies of a report in the neighbouring chunk."""
+def _edges(positions: pd.DataFrame) -> pd.DataFrame:
+    """The reports within a dedup window of either end of a chunk, the only ones that can
+    be copies of a report in the neighbouring chunk: payload hash, time and vessel."""
     ts = positions["ts"].to_numpy(dtype=np.float64)
     if not len(ts):
-        return np.empty((0, 2), dtype=np.int64)
+        return pd.DataFrame(columns=["key_hash", "ts", "mmsi"])
     near = (ts <= ts.min() + DEDUP_WINDOW_S) | (ts >= ts.max() - DEDUP_WINDOW_S)
-    return np.column_stack(
-        [
-            positions["mmsi"].to_numpy(dtype=np.int64)[near],
-            np.round(ts[near] * 1e6).astype(np.int64),
-        ]
-    )
+    return positions.loc[near, ["key_hash", "ts", "mmsi"]].reset_index(drop=True)

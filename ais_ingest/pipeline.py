@@ -10,9 +10,11 @@ from __future__ import annotations
 import gzip
 import logging
 import multiprocessing
+import multiprocessing.pool
 import os
+import signal
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +22,15 @@ from typing import BinaryIO
 
 import pandas as pd
 
-from ais_ingest.assemble import Reassembler
+from ais_ingest.assemble import Fragment, Reassembler
 from ais_ingest.csvformats import detect_format, read_csv
-from ais_ingest.decode import Decoded, decode_chunk, decode_groups
+from ais_ingest.decode import (
+    DEDUP_WINDOW_S,
+    Decoded,
+    decode_chunk,
+    decode_groups,
+    lost_fragments,
+)
 from ais_ingest.writer import BatchWriter
 from surveillance.errors import InputError
 from surveillance.position_load import encode_by_day
@@ -42,11 +50,15 @@ class IngestStats:
 
     messages: int = 0
     positions: int = 0
-    vessels: int = 0
+    vessel_ids: set[int] = field(default_factory=set)
     rejected: Counter[str] = field(default_factory=Counter)
     counts: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
     partitions_built: list[str] = field(default_factory=list)
+
+    @property
+    def vessels(self) -> int:
+        return len(self.vessel_ids)
 
     @property
     def rate(self) -> float:
@@ -64,13 +76,13 @@ def open_input(path: Path) -> BinaryIO:
 
 
 def read_chunks(path: Path, chunk_bytes: int = CHUNK_BYTES) -> Iterator[tuple[int, bytes]]:
-    """(size read so far, chunk of whole lines) for a plain or gzipped file."""
+    """(bytes of the file read so far, chunk of whole lines), plain or gzipped."""
     carry = b""
-    done = 0
     with open_input(path) as stream:
+        raw = getattr(stream, "fileobj", stream)  # the compressed file under a gzip stream
         while True:
             block = stream.read(chunk_bytes)
-            done += len(block)
+            done = raw.tell()
             if not block:
                 break
             data = carry + block
@@ -81,7 +93,10 @@ def read_chunks(path: Path, chunk_bytes: int = CHUNK_BYTES) -> Iterator[tuple[in
             carry = data[cut:]
             yield done, data[:cut]
     if carry:
-        yield done, carry + b"\n"
+        yield raw.tell(), carry + b"\n"
+
+
+Job = tuple[int, tuple[bytes, float, int, float | None, str]]
 
 
 def _work(args: tuple[bytes, float, int, float | None, str]) -> Decoded:
@@ -93,10 +108,41 @@ def _work(args: tuple[bytes, float, int, float | None, str]) -> Decoded:
     return decoded
 
 
+def _quiet_worker() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _pool(workers: int) -> multiprocessing.pool.Pool | None:
     if workers <= 1:
         return None
-    return multiprocessing.get_context("fork").Pool(workers)
+    return multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker)
+
+
+def _in_order(
+    pool: multiprocessing.pool.Pool | None, jobs: Iterator[Job], in_flight: int
+) -> Iterator[tuple[int, Decoded]]:
+    """(file offset, result) of each job, in order, with at most ``in_flight`` pending."""
+    if pool is None:
+        for offset, job in jobs:
+            yield offset, _work(job)
+        return
+    pending: deque[tuple[int, multiprocessing.pool.AsyncResult[Decoded]]] = deque()
+    for offset, job in jobs:
+        pending.append((offset, pool.apply_async(_work, (job,))))
+        if len(pending) >= in_flight:
+            done_at, result = pending.popleft()
+            yield done_at, result.get()
+    while pending:
+        done_at, result = pending.popleft()
+        yield done_at, result.get()
+
+
+def _copies_across(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+    """Reports of ``current`` that repeat one of ``previous`` (same payload within the
+    dedup window): the same report heard by another receiver across a chunk edge."""
+    pairs = current.merge(previous, on="key_hash", suffixes=("", "_first"))
+    return pairs[(pairs["ts"] - pairs["ts_first"]).abs() < DEDUP_WINDOW_S]
 
 
 def ingest_files(
@@ -108,7 +154,7 @@ def ingest_files(
     progress: Progress | None = None,
     now_s: float | None = None,
 ) -> IngestStats:
-    """Ingest NMEA files (plain or gzipped) into the store; returns the summary."""
+    """Ingest NMEA files (plain or gzipped) and CSV exports into the store."""
     for path in paths:
         if not path.is_file():
             raise InputError(f"no such file: {path}")
@@ -123,45 +169,47 @@ def ingest_files(
         for path in paths:
             writer = BatchWriter(store, source=path.name, bulk=True)
             fmt = detect_format(path)
-            if fmt != "nmea":
+            if fmt == "nmea":
+                jobs = (
+                    (offset, (chunk, now_s, index << 32, assume_ts, path.name))
+                    for index, (offset, chunk) in enumerate(read_chunks(path, CHUNK_BYTES))
+                )
+                loose: list[Fragment] = []
+                previous = pd.DataFrame(columns=["key_hash", "ts", "mmsi"])
+                for offset, decoded in _in_order(pool, jobs, in_flight=2 * workers):
+                    edges = decoded.edges if decoded.edges is not None else previous.iloc[:0]
+                    copies = _copies_across(previous, edges)
+                    writer.loader.drop_copies(copies[["mmsi", "ts", "ts_first"]])
+                    writer.counts["duplicates"] += len(copies)
+                    previous = edges
+                    writer.add(decoded)
+                    loose.extend(decoded.loose)
+                    if progress:
+                        progress(done_before + offset, total)
+                _pair_loose(loose, writer, now_s)
+            else:
                 log.info("%s: %s CSV export", path, fmt)
                 for decoded in read_csv(path, fmt, now_s):
                     writer.add(decoded)
-                writer.finish(stats)
-                done_before += path.stat().st_size
-                if progress:
-                    progress(done_before, total)
-                continue
-            jobs = (
-                (chunk, now_s, index << 32, assume_ts, path.name)
-                for index, (_, chunk) in enumerate(read_chunks(path, CHUNK_BYTES))
-            )
-            results = pool.imap(_work, jobs) if pool else map(_work, jobs)
-            loose = []
-            done = 0
-            previous: set[tuple[int, int]] = set()
-            for decoded in results:
-                edges = decoded.edge_keys()
-                # the same report at both sides of a chunk edge: keep one
-                writer.loader.drop_extra_copies(previous & edges)
-                previous = edges
-                writer.add(decoded)
-                loose.extend(decoded.loose)
-                done += decoded.counts["bytes"]
-                if progress:
-                    progress(done_before + done, total)
-            _pair_loose(loose, writer, now_s)
             writer.finish(stats)
             done_before += path.stat().st_size
-    finally:
+            if progress:
+                progress(done_before, total)
+    except BaseException:
+        if pool:
+            pool.terminate()
+        raise
+    else:
         if pool:
             pool.close()
+    finally:
+        if pool:
             pool.join()
     stats.seconds = time.perf_counter() - started
     return stats
 
 
-def _pair_loose(loose: list, writer: BatchWriter, now_s: float) -> None:
+def _pair_loose(loose: list[Fragment], writer: BatchWriter, now_s: float) -> None:
     """Pair the fragments left at chunk edges; the rest are lost fragments."""
     if not loose:
         return
@@ -170,10 +218,5 @@ def _pair_loose(loose: list, writer: BatchWriter, now_s: float) -> None:
     decoded = decode_groups(groups, now_s)
     lost = reassembler.drain()
     if lost:
-        decoded.rejects = pd.concat(
-            [decoded.rejects,
-             pd.DataFrame({"reason": "lost_fragment", "raw": [f.raw for f in lost],
-                           "ts": [f.ts for f in lost], "detail": ""})],
-            ignore_index=True,
-        )  # fmt: skip
+        decoded.rejects = pd.concat([decoded.rejects, lost_fragments(lost)], ignore_index=True)
     writer.add(decoded)

@@ -109,4 +109,4 @@ class BatchWriter:
         unread = ("bad_checksum", "malformed_sentence", "undecodable", "lost_fragment",
                   "malformed_row")  # fmt: skip
         stats.messages += decoded + sum(self.rejected[r] for r in unread)
-        stats.vessels += len(self._mmsi)
+        stats.vessel_ids |= self._mmsi

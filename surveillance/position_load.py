@@ -79,7 +79,7 @@ class PositionLoader:
         self.stats = LoadStats()
         self._loading: dict[date, str] = {}  # day -> its load table
         self._copied: dict[str, int] = {}  # load table -> rows copied into it
-        self._copies: set[tuple[int, int]] = set()  # (mmsi, ts µs) stored twice
+        self._copies: set[tuple[int, int, int]] = set()  # (mmsi, copy µs, first µs)
         self._drop_abandoned_loads()
 
     def _drop_abandoned_loads(self) -> None:
@@ -95,10 +95,11 @@ class PositionLoader:
                     log.warning("dropping %s, left by an ingest run that did not finish", name)
                     conn.execute(text(f"DROP TABLE {name}"))
 
-    def drop_extra_copies(self, keys: set[tuple[int, int]]) -> None:
-        """Note (mmsi, ts in µs since the unix epoch) known to be loaded twice in this
-        run; ``finish`` keeps one of each before it builds the unique index."""
-        self._copies |= keys
+    def drop_copies(self, copies: pd.DataFrame) -> None:
+        """Note reports loaded twice in this run (``mmsi``, the copy's ``ts`` and the first
+        one's ``ts_first``, unix seconds); ``finish`` removes the copies."""
+        for mmsi, ts, first in copies[["mmsi", "ts", "ts_first"]].itertuples(index=False):
+            self._copies.add((int(mmsi), round(ts * 1e6), round(first * 1e6)))
 
     def add(self, frame: pd.DataFrame) -> None:
         """Load a batch (``mmsi, ts`` in unix seconds, ``lon, lat``, report fields)."""
@@ -167,17 +168,26 @@ class PositionLoader:
         return self.stats
 
     def _delete_known_copies(self, table: str) -> int:
+        """Remove the copies noted by :meth:`drop_copies` (one of each when both copies
+        have the same time)."""
         if not self._copies:
             return 0
-        mmsi, micros = zip(*sorted(self._copies), strict=True)
+        rows = sorted(self._copies)
+        params = {
+            "m": [m for m, _, _ in rows],
+            "t": [datetime.fromtimestamp(c / 1e6, UTC) for _, c, _ in rows],
+            "same": [c == f for _, c, f in rows],
+        }
         with self.engine.begin() as conn:
             return conn.execute(
                 text(
-                    f"DELETE FROM {table} WHERE ctid = ANY(ARRAY(SELECT unnest("
-                    f"(array_agg(ctid))[2:]) FROM {table} WHERE (mmsi, ts) IN (SELECT * FROM "
-                    "unnest(CAST(:m AS bigint[]), CAST(:t AS timestamptz[]))) GROUP BY mmsi, ts))"
+                    f"DELETE FROM {table} WHERE ctid = ANY(ARRAY(SELECT unnest(CASE WHEN "
+                    "bool_or(c.same) THEN (array_agg(t.ctid))[2:] ELSE array_agg(t.ctid) END) "
+                    f"FROM {table} t JOIN unnest(CAST(:m AS bigint[]), "
+                    "CAST(:t AS timestamptz[]), CAST(:same AS boolean[])) AS c(mmsi, ts, same) "
+                    "ON t.mmsi = c.mmsi AND t.ts = c.ts GROUP BY t.mmsi, t.ts))"
                 ),
-                {"m": list(mmsi), "t": [datetime.fromtimestamp(us / 1e6, UTC) for us in micros]},
+                params,
             ).rowcount
 
     def _index_and_attach(self, conn: Connection, table: str, name: str, day: date) -> int:

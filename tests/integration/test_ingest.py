@@ -102,13 +102,14 @@ def test_a_missing_file_is_a_clear_error(store: Store, tmp_path: Path) -> None:
         ingest_files([tmp_path / "absent.nmea"], store)
 
 
+@pytest.mark.parametrize("delay_s", [0, 1], ids=["same second", "next second"])
 def test_a_report_heard_twice_across_a_chunk_edge_is_stored_once(
-    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, delay_s: int
 ) -> None:
     lines = []
     for v in range(30):
         report = position(mmsi=431000000 + v)
-        lines += [tagged(report, T0_S + v, "rx1"), tagged(report, T0_S + v, "rx2")]
+        lines += [tagged(report, T0_S + v, "rx1"), tagged(report, T0_S + v + delay_s, "rx2")]
     feed = write_feed(tmp_path / "twice.nmea", lines)
     monkeypatch.setattr(pipeline, "CHUNK_BYTES", 500)  # pairs fall apart at many edges
     stats = ingest_files([feed], store, workers=2, now_s=T0_S + 3600)

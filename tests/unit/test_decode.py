@@ -131,3 +131,10 @@ def test_other_message_types_are_counted_not_lost() -> None:
     station = decoded.stations.iloc[0]
     assert (station["kind"], station["flag"]) == ("base_station", "US")
     assert decoded.counts["type_4"] == 1
+
+
+def test_a_chunk_of_nothing_but_bad_static_data_is_rejected_not_a_crash() -> None:
+    first, second = static(mmsi=12345)
+    decoded = decode(tagged(first, T0_S), second)
+    assert list(decoded.rejects["reason"]) == ["invalid_mmsi"]
+    assert decoded.positions.empty and decoded.identities.empty
