@@ -17,11 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy.exc import DBAPIError
 
-from ais_ingest.decode import Decoded, decode_chunk
-from ais_ingest.pipeline import IngestStats, read_chunks
+from ais_ingest.decode import DEDUP_WINDOW_S, Decoded, decode_chunk, lost_fragments
+from ais_ingest.pipeline import IngestStats
 from ais_ingest.sources import FeedSource
 from ais_ingest.writer import BatchWriter
 from surveillance.errors import StoreError
@@ -56,6 +57,7 @@ class Follower:
         self.writer = BatchWriter(self.store, self.source.name, bulk=False)
         self.spool = self.spool_dir / (self.source.name.replace(":", "_") + ".nmea")
         self._held: list[bytes] = []  # fragments waiting for the rest of their message
+        self._recent: dict[int, float] = {}  # payload hash -> time, for the last minute
 
     def run(self) -> IngestStats:
         started = time.perf_counter()
@@ -88,16 +90,18 @@ class Follower:
                       exc)  # fmt: skip
 
     def _flush(self, lines: list[bytes], times: list[float], final: bool = False) -> None:
-        if self.spool.exists() and not self._replay():
-            self._to_spool(lines)
-            return
         batch = self._held + lines
+        self._held = []
+        if self.spool.exists() and not self._replay():
+            self._to_spool(batch)
+            return
         if not batch:
             return
-        decoded = decode_chunk(b"\n".join(batch) + b"\n", time.time())
-        held_before = set(self._held)
+        # lines whose tag block has no time were received around now
+        received = float(np.median(times)) if times else time.time()
+        decoded = decode_chunk(b"\n".join(batch) + b"\n", time.time(), assume_ts=received)
         # a broken message's fragments wait one batch, in case the rest is on its way
-        waiting = [] if final else [f for f in decoded.loose if f.raw not in held_before]
+        waiting = [] if final else [f for f in decoded.loose if f.raw in lines]
         decoded.loose = [f for f in decoded.loose if f not in waiting]
         try:
             self._write(decoded)
@@ -105,23 +109,37 @@ class Follower:
             log.warning("store unavailable (%s): spooling %d lines to %s", exc, len(batch),
                         self.spool)  # fmt: skip
             self._to_spool(batch)
-            self._held = []
             return
         self._held = [f.raw for f in waiting]
         if self.on_batch and times:
             self.on_batch(BatchReport(times, time.time()))
 
     def _write(self, decoded: Decoded) -> None:
-        """Store a decoded batch; its loose fragments are lost ones by now."""
+        """Store a decoded batch; its loose fragments are lost ones by now, and reports
+        already stored from another receiver a moment ago are dropped."""
         if decoded.loose:
-            lost = pd.DataFrame(
-                {"reason": "lost_fragment", "raw": [f.raw for f in decoded.loose],
-                 "ts": [f.ts for f in decoded.loose], "detail": ""}
-            )  # fmt: skip
+            lost = lost_fragments(decoded.loose)
             decoded.rejects = pd.concat([decoded.rejects, lost], ignore_index=True)
             decoded.loose = []
+        decoded.positions = self._not_seen(decoded.positions)
         self.writer.add(decoded)
         self.writer.flush()
+        # remembered only once stored: a batch that went to the spool is not "seen"
+        kept = decoded.positions
+        self._recent.update(zip(kept["key_hash"], kept["ts"], strict=True))
+
+    def _not_seen(self, positions: pd.DataFrame) -> pd.DataFrame:
+        """Drop reports heard already in an earlier batch (same payload within a minute)."""
+        if positions.empty:
+            return positions
+        earlier = positions["key_hash"].map(self._recent)
+        repeat = (positions["ts"] - earlier).abs() < DEDUP_WINDOW_S
+        self.writer.counts["duplicates"] += int(repeat.sum())
+        kept = positions[~repeat]
+        horizon = float(positions["ts"].max()) - DEDUP_WINDOW_S
+        if len(self._recent) > 4 * len(positions) + 10_000:
+            self._recent = {k: t for k, t in self._recent.items() if t >= horizon}
+        return kept
 
     def _to_spool(self, lines: list[bytes]) -> None:
         if not lines:
@@ -131,10 +149,9 @@ class Follower:
             spool.write(b"\n".join(lines) + b"\n")
 
     def _replay(self) -> bool:
-        """Store what the spool holds; True when it is empty again."""
+        """Store what the spool holds, in one batch; True when it is empty again."""
         try:
-            for _, chunk in read_chunks(self.spool):
-                self._write(decode_chunk(chunk, time.time()))
+            self._write(decode_chunk(self.spool.read_bytes(), time.time()))
         except (StoreError, DBAPIError):
             return False
         log.info("store is back: replayed %s", self.spool)

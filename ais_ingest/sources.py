@@ -85,7 +85,7 @@ class TcpSource(FeedSource):
         backoff = 0.5
         while True:
             try:
-                conn = socket.create_connection((self.host, self.port), timeout=5)
+                conn = socket.create_connection((self.host, self.port), timeout=1.0)
             except OSError as exc:
                 log.warning("feed %s unreachable (%s); retrying in %.1f s", self.name,
                             exc.strerror or exc, backoff)  # fmt: skip
@@ -93,10 +93,14 @@ class TcpSource(FeedSource):
                 backoff = min(backoff * 2, self.max_backoff_s)
                 continue
             self.connections += 1
-            backoff = 0.5
             log.info("connected to %s", self.name)
+            received_before = self.lines
             yield from self._receive(conn)
-            log.warning("feed %s dropped; reconnecting", self.name)
+            if self.lines > received_before:
+                backoff = 0.5  # it worked for a while: start the back-off afresh
+            log.warning("feed %s dropped; reconnecting in %.1f s", self.name, backoff)
+            yield from self._wait(backoff)
+            backoff = min(backoff * 2, self.max_backoff_s)
 
     def _wait(self, seconds: float) -> Iterator[Event]:
         until = time.monotonic() + seconds

@@ -53,7 +53,9 @@ class FeedServer:
 def follow(store: Store, source, tmp_path: Path, **options) -> tuple[Follower, threading.Thread]:
     follower = Follower(store, source, spool_dir=tmp_path / "spool", flush_s=0.3, **options)
     results = {}
-    thread = threading.Thread(target=lambda: results.setdefault("stats", follower.run()))
+    thread = threading.Thread(
+        target=lambda: results.setdefault("stats", follower.run()), daemon=True
+    )
     thread.start()
     follower.results = results  # type: ignore[attr-defined]
     return follower, thread
