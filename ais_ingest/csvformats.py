@@ -149,7 +149,9 @@ def _dma(frame: pd.DataFrame) -> Decoded:
         frame["# Timestamp"], utc=True, errors="coerce", format="%d/%m/%Y %H:%M:%S"
     )
     kind = frame["Type of mobile"].astype(str).str.strip()
-    frame = frame[kind.isin(["Class A", "Class B"])]
+    ships = kind.isin(["Class A", "Class B"])
+    others = int((~ships).sum())  # base stations, aids to navigation, SAR aircraft...
+    frame = frame[ships]
     times, kind = times[frame.index], kind[frame.index]
     status = frame["Navigational status"].astype(str).str.strip().str.lower().map(_DMA_STATUS)
     ship = frame["Ship type"].astype(str).str.strip().str.lower().map(_DMA_SHIP_TYPE)
@@ -157,8 +159,11 @@ def _dma(frame: pd.DataFrame) -> Decoded:
                "heading": "Heading", "name": "Name", "imo": "IMO", "callsign": "Callsign",
                "length": "Length", "width": "Width", "draught": "Draught",
                "destination": "Destination"}  # fmt: skip
-    return _records(frame, columns, times, (kind == "Class B").to_numpy(),
-                    status.to_numpy(dtype=np.float64), ship.to_numpy(dtype=np.float64))  # fmt: skip
+    class_b = (kind == "Class B").to_numpy()
+    status_codes, ship_types = status.to_numpy(np.float64), ship.to_numpy(np.float64)
+    decoded = _records(frame, columns, times, class_b, status_codes, ship_types)
+    decoded.counts["other_mobiles"] += others  # counted, not stored: not ships
+    return decoded
 
 
 def read_csv(path: Path, fmt: str, now_s: float) -> Iterator[Decoded]:
@@ -173,7 +178,9 @@ def read_csv(path: Path, fmt: str, now_s: float) -> Iterator[Decoded]:
         for frame in reader:
             decoded = finish(parse(frame), now_s)
             if caught:  # rows pandas could not split into the header's columns
-                messages = [str(w.message).strip().encode() for w in caught]
+                # pandas reports all the bad rows of a chunk in one warning, a line each
+                messages = [line.strip().encode() for w in caught
+                            for line in str(w.message).splitlines() if line.strip()]  # fmt: skip
                 bad = pd.DataFrame(
                     {"reason": "malformed_row", "ts": np.nan, "detail": "", "raw": messages}
                 )

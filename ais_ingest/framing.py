@@ -98,11 +98,11 @@ def frame_lines(buf: bytes) -> Frames:
     n = len(start)
     kind = np.full(n, LineKind.MALFORMED, dtype=np.int8)
 
-    # Strip leading spaces for classification.
-    first = start.copy()
-    blank = end <= first
-    lead = arr[np.minimum(first, len(arr) - 1)]
-    kind[blank | (lead == ord("#"))] = LineKind.BLANK
+    # empty, whitespace-only and '#' comment lines
+    printable = np.flatnonzero(arr > ord(" "))
+    first = _first_at_or_after(printable, start, end)
+    lead = arr[np.maximum(first, 0)]
+    kind[(first < 0) | (lead == ord("#"))] = LineKind.BLANK
 
     bang = _first_at_or_after(np.flatnonzero(arr == ord("!")), start, end)
     dollar = _first_at_or_after(np.flatnonzero(arr == ord("$")), start, end)

@@ -17,22 +17,8 @@ from importlib import resources
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["REASONS", "mmsi_flags", "position_reasons", "time_reasons", "flag_of"]
+__all__ = ["mmsi_flags", "position_reasons", "time_reasons"]
 
-REASONS = (
-    "malformed_row",
-    "bad_checksum",
-    "malformed_sentence",
-    "lost_fragment",
-    "undecodable",
-    "position_not_available",
-    "position_out_of_range",
-    "invalid_mmsi",
-    "unknown_mid",
-    "no_timestamp",
-    "timestamp_in_future",
-    "timestamp_before_era",
-)
 ERA_START_S = 946_684_800.0  # 2000-01-01T00:00Z: nothing older is a real AIS record here
 FUTURE_TOLERANCE_S = 300.0
 ERA_SPREAD_S = 30 * 86_400.0
@@ -48,12 +34,6 @@ def _mid_table() -> npt.NDArray[np.str_]:
     for row in csv.DictReader(text.splitlines()):
         table[int(row["mid"])] = row["iso2"]
     return table
-
-
-def flag_of(mmsi: int) -> str | None:
-    """The flag state (ISO alpha-2) an MMSI's MID names, or None."""
-    flags, reasons = mmsi_flags(np.array([mmsi], dtype=np.int64))
-    return None if reasons[0] is not None else (flags[0] or None)
 
 
 def mmsi_flags(

@@ -79,7 +79,6 @@ def encode_positions(
     body[:, 12] = ord(",")
     body[:, 13:41] = payload
     body[:, 41:43] = np.frombuffer(b",0", dtype=np.uint8)
-    body[:, 10] = ord(",")
     lines = np.empty((n, 1 + body.shape[1] + 3), dtype=np.uint8)
     lines[:, 0] = ord("!")
     lines[:, 1:-3] = body

@@ -44,7 +44,7 @@ def encode_positions(frame: pd.DataFrame, source: str) -> bytes:
     ``frame`` has ``mmsi, ts`` (unix seconds), ``lon, lat`` and the report fields, NaN for
     a missing value.
     """
-    source_bytes = source.encode()[:64]
+    source_bytes = source[:64].encode()  # the column holds 64 characters
     values = {name: frame[name].to_numpy(dtype=np.float64) for name, _ in _NULLABLE}
     present = np.stack([~np.isnan(values[name]) for name, _ in _NULLABLE], axis=1)
     pattern = present @ (1 << np.arange(len(_NULLABLE)))

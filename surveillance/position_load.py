@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -53,6 +55,16 @@ def _copy_binary(conn: Connection, table: str, payload: bytes) -> None:
         copy.write(payload)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def encode_by_day(frame: pd.DataFrame, source: str) -> Encoded:
     """Binary COPY data per UTC day; pure, so decoding workers can do it."""
     days = (frame["ts"].to_numpy(dtype=np.float64) // 86_400).astype(np.int64)
@@ -85,13 +97,16 @@ class PositionLoader:
     def _drop_abandoned_loads(self) -> None:
         """Remove load tables left by runs that died before finishing."""
         with self.engine.begin() as conn:
-            names = conn.execute(
-                text("SELECT tablename FROM pg_tables WHERE tablename LIKE :p"),
-                {"p": f"{_LOAD_PREFIX}%"},
-            ).scalars()
-            for name in list(names):
-                pid = int(name.rsplit("_", 1)[-1])
-                if pid != os.getpid() and not os.path.exists(f"/proc/{pid}"):
+            tables = conn.execute(
+                text(
+                    "SELECT c.relname, obj_description(c.oid, 'pg_class') FROM pg_class c "
+                    "WHERE c.relkind = 'r' AND c.relname LIKE :p"
+                ),
+                {"p": _LOAD_PREFIX.replace("_", "\\_") + "%"},
+            ).all()
+            for name, owner in tables:
+                host, _, pid = (owner or "").rpartition(":")
+                if host == socket.gethostname() and pid.isdigit() and not _alive(int(pid)):
                     log.warning("dropping %s, left by an ingest run that did not finish", name)
                     conn.execute(text(f"DROP TABLE {name}"))
 
@@ -123,16 +138,18 @@ class PositionLoader:
                         existing.add(day)
                     self.stats.new_rows += self._merge(conn, payload)
                 else:
-                    table = f"{_LOAD_PREFIX}{day:%Y%m%d}_{os.getpid()}"
+                    table = f"{_LOAD_PREFIX}{day:%Y%m%d}_{uuid.uuid4().hex[:12]}"
                     conn.execute(
                         text(f"CREATE TABLE {table} (LIKE ais_positions INCLUDING DEFAULTS)")
                     )
+                    owner = f"{socket.gethostname()}:{os.getpid()}"
+                    conn.execute(text(f"COMMENT ON TABLE {table} IS '{owner}'"))
                     self._loading[day] = table
                     _copy_binary(conn, table, payload)
                     self._copied[table] = rows
 
     def _merge(self, conn: Connection, payload: bytes) -> int:
-        conn.execute(text("CREATE TEMP TABLE _stage_positions (LIKE ais_positions) ON COMMIT DROP"))
+        conn.execute(text("CREATE TEMP TABLE _stage_positions (LIKE ais_positions)"))
         _copy_binary(conn, "_stage_positions", payload)
         cols = ", ".join(COPY_COLUMNS)
         result = conn.execute(

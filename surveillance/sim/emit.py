@@ -18,6 +18,7 @@ import numpy as np
 from pyais.encode import encode_dict
 
 from surveillance.aisencode import encode_positions, tag_blocks
+from surveillance.errors import InputError
 from surveillance.sim.motion import positions
 from surveillance.sim.scenario import Scenario, Vessel
 from surveillance.sim.world import NM_M, World
@@ -121,6 +122,8 @@ def write_scenario(scenario: Scenario, world: World, out_dir: Path,
                     statics.append(
                         (float(when) + float(rng.uniform(0.05, 1.5)), int(receiver), line)
                     )
+    if not records:
+        raise InputError("no simulated report falls inside the area of operations")
     columns = [np.concatenate(c) for c in zip(*records, strict=True)]
     recv, rx, mmsi, msg_type, lon, lat, sog, cog, heading, second, status = columns
     sentences = encode_positions(msg_type, mmsi, lon, lat, sog, cog, heading, second, status)

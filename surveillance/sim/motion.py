@@ -67,7 +67,7 @@ class Drift(Leg):
         x = self.centre_m[0] + self.radius_m * np.cos(angle)
         y = self.centre_m[1] + self.radius_m * np.sin(angle)
         speed = np.full(len(t), min(self.max_kn, 2 * np.pi * self.radius_m / period / KN_MS))
-        course = (np.degrees(angle) + 360) % 360
+        course = (-np.degrees(angle)) % 360  # counter-clockwise: heading is angle + 90 deg
         return np.column_stack([x, y]), speed + rng.uniform(0, 0.3, len(t)), course
 
 

@@ -8,6 +8,8 @@ import socket
 import time
 from pathlib import Path
 
+from surveillance.errors import InputError
+
 __all__ = ["serve_tcp"]
 
 log = logging.getLogger(__name__)
@@ -27,7 +29,11 @@ def serve_tcp(feed: Path, port: int, speed: float, host: str = "127.0.0.1",
     """Serve ``feed`` to each client that connects, ``speed`` times faster than it
     happened (0: as fast as possible); stops after ``clients`` clients, if given."""
     lines = feed.read_bytes().splitlines()
-    with socket.create_server((host, port)) as server:
+    try:
+        server = socket.create_server((host, port))
+    except OSError as exc:
+        raise InputError(f"cannot serve on {host}:{port}: {exc.strerror}") from None
+    with server:
         log.info("serving %s on %s:%d at %sx", feed, host, port, speed or "full")
         served = 0
         while clients is None or served < clients:

@@ -252,8 +252,9 @@ class _Builder:
         else:
             raise InputError("no two covered places 150 km apart for an MMSI in two places")
         t0 = self.start_s + HOUR
-        t1 = t0 + 3 * HOUR
-        first = self.vessel([Transit.along(np.array([a, a + 20_000]), t0, 12)], ship_type=70)
+        here = Transit.along(np.array([a, a + 20_000]), t0, 12)
+        t1 = here.end_s
+        first = self.vessel([here], ship_type=70)
         twin = Vessel(
             first.mmsi, first.name, 70, [Transit.along(np.array([b, b + 20_000]), t0, 12)]
         )

@@ -45,13 +45,14 @@ def test_a_bad_checksum_is_found() -> None:
     [
         ("$GPRMC,213950.00,A,5250.53669,N,00542.34920,E,0.020,,070420,,,A*7D", LineKind.OTHER_NMEA),
         ("", LineKind.BLANK),
+        ("   \t ", LineKind.BLANK),
         ("# a comment", LineKind.BLANK),
         ("!AIVDM,1,1,,A,15RTgt0PAso", LineKind.MALFORMED),
         ("AIVDM,2,2,1,B,00000000000,2*26", LineKind.MALFORMED),
         ("!AIVDM,X,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A", LineKind.MALFORMED),
         ("garbage \x00\xff line", LineKind.MALFORMED),
     ],
-    ids=["gps sentence", "empty", "comment", "truncated", "no bang", "bad count", "garbage"],
+    ids=["gps sentence", "empty", "whitespace", "comment", "truncated", "no bang", "bad count", "garbage"],
 )
 def test_lines_that_are_not_ais_are_classified(line: str, kind: int) -> None:
     assert frame_lines(feed(line)).kind[0] == kind
