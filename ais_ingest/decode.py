@@ -85,6 +85,7 @@ def _fast_positions(frames: Frames, rows: np.ndarray) -> pd.DataFrame:
             "nav_status": _nan_if(raw["status"], raw["status"] < 0),
             "msg_type": raw["msg_type"],
             "key": np.ascontiguousarray(payloads).view(f"S{fastdecode.PAYLOAD_CHARS}").ravel(),
+            "key_hash": _payload_hashes(payloads),
             "row": rows,
             "valid": raw["valid"],
         }
@@ -238,6 +239,23 @@ def _validate(
     return good, rejects
 
 
+_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
+                 0x27D4EB2F165667C5], dtype=np.uint64)  # fmt: skip
+
+
+def _payload_hashes(payloads: np.ndarray) -> np.ndarray:
+    """64-bit hashes of fixed-width payloads (n, 28), all at once; the same in every
+    process, so copies decoded by different workers match."""
+    padded = np.zeros((len(payloads), 32), dtype=np.uint8)
+    padded[:, : payloads.shape[1]] = payloads
+    words = padded.view(np.uint64)
+    mixed = words * _MIX  # wraps modulo 2**64
+    hashed = (
+        mixed[:, 0] ^ (mixed[:, 1] >> np.uint64(7)) ^ mixed[:, 2] ^ (mixed[:, 3] << np.uint64(3))
+    )
+    return hashed.view(np.int64)
+
+
 def payload_hash(payload: bytes) -> int:
     """A stable 64-bit hash of a payload (collisions are harmless: times must match too)."""
     return int.from_bytes(hashlib.blake2b(payload, digest_size=8).digest(), "big", signed=True)
@@ -247,8 +265,10 @@ def _dedup(positions: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Drop the same report heard by several receivers (same payload within a minute)."""
     if positions.empty:
         return positions.assign(key_hash=pd.Series(dtype=np.int64)), 0
-    hashes = np.array([payload_hash(bytes(k)) for k in positions["key"]], dtype=np.int64)
-    positions = positions.assign(key_hash=hashes)
+    if "key_hash" not in positions.columns or positions["key_hash"].dtype != np.int64:
+        keys = positions["key"]
+        positions = positions.assign(key_hash=[payload_hash(bytes(k)) for k in keys])
+    hashes = positions["key_hash"].to_numpy(dtype=np.int64)
     ts = positions["ts"].to_numpy(dtype=np.float64)
     order = np.lexsort((ts, hashes))
     same_key = hashes[order][1:] == hashes[order][:-1]
@@ -380,6 +400,7 @@ def decode_chunk(
     positions["raw"] = None
     if slow.positions:
         extra = pd.DataFrame(slow.positions).assign(row=-1)
+        extra["key_hash"] = np.array([payload_hash(k) for k in extra["key"]], dtype=np.int64)
         positions = pd.concat([positions, extra], ignore_index=True)
     collected = Decoded(
         positions=positions,
