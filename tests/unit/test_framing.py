@@ -52,7 +52,16 @@ def test_a_bad_checksum_is_found() -> None:
         ("!AIVDM,X,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A", LineKind.MALFORMED),
         ("garbage \x00\xff line", LineKind.MALFORMED),
     ],
-    ids=["gps sentence", "empty", "whitespace", "comment", "truncated", "no bang", "bad count", "garbage"],
+    ids=[
+        "gps sentence",
+        "empty",
+        "whitespace",
+        "comment",
+        "truncated",
+        "no bang",
+        "bad count",
+        "garbage",
+    ],
 )
 def test_lines_that_are_not_ais_are_classified(line: str, kind: int) -> None:
     assert frame_lines(feed(line)).kind[0] == kind
