@@ -20,7 +20,7 @@ COPY_COLUMNS = (
 _PG_EPOCH_S = 946_684_800  # 2000-01-01 in unix seconds
 _EWKB_POINT_SRID = 0x20000001
 _NULLABLE = (("sog_knots", ">f4"), ("cog_deg", ">f4"), ("heading_deg", ">i2"),
-             ("nav_status", ">i2"))  # fmt: skip
+             ("nav_status", ">i2"), ("msg_type", ">i2"))  # fmt: skip
 
 
 def _dtype(present: tuple[bool, ...], source_len: int) -> np.dtype:
@@ -32,7 +32,7 @@ def _dtype(present: tuple[bool, ...], source_len: int) -> np.dtype:
         fields.append((f"l_{name}", ">i4"))
         if has:
             fields.append((name, kind))
-    fields += [("l_msg_type", ">i4"), ("msg_type", ">i2"), ("l_source", ">i4")]
+    fields.append(("l_source", ">i4"))
     if source_len:
         fields.append(("source", f"S{source_len}"))
     return np.dtype(fields)
@@ -42,7 +42,7 @@ def encode_positions(frame: pd.DataFrame, source: str) -> bytes:
     """Binary COPY data for ``COPY ais_positions (COPY_COLUMNS) FROM STDIN BINARY``.
 
     ``frame`` has ``mmsi, ts`` (unix seconds), ``lon, lat`` and the report fields, NaN for
-    a missing value.
+    a missing value; an empty ``source`` is stored as NULL.
     """
     source_bytes = source[:64].encode()  # the column holds 64 characters
     values = {name: frame[name].to_numpy(dtype=np.float64) for name, _ in _NULLABLE}
@@ -67,8 +67,7 @@ def encode_positions(frame: pd.DataFrame, source: str) -> bytes:
                 rec[name] = values[name][rows]
             else:
                 rec[f"l_{name}"] = -1
-        rec["l_msg_type"], rec["msg_type"] = 2, frame["msg_type"].to_numpy(np.int64)[rows]
-        rec["l_source"] = len(source_bytes)
+        rec["l_source"] = len(source_bytes) if source_bytes else -1  # '' is NULL
         if source_bytes:
             rec["source"] = source_bytes
         parts.append(rec.tobytes())

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from alembic import command
 from alembic.config import Config
@@ -16,7 +15,6 @@ __all__ = [
     "downgrade_base",
     "current_revision",
     "head_revision",
-    "ensure_position_partitions",
     "position_partition_name",
     "position_partition_days",
     "lock_partitions",
@@ -82,20 +80,6 @@ def position_partition_days(conn: Connection) -> set[date]:
         )
     ).scalars()
     return {datetime.strptime(n[-8:], "%Y%m%d").date() for n in names}
-
-
-def ensure_position_partitions(conn: Connection, timestamps: Iterable[datetime]) -> list[str]:
-    """Create the daily partitions of ``ais_positions`` these timestamps fall in; new names."""
-    days = sorted({ts.astimezone(UTC).date() for ts in timestamps})
-    if not days:
-        return []
-    lock_partitions(conn)
-    existing = position_partition_days(conn)
-    created = []
-    for day in days:
-        if day not in existing:
-            created.append(create_position_partition(conn, day))
-    return created
 
 
 def create_position_partition(conn: Connection, day: date) -> str:

@@ -45,9 +45,6 @@ TABLES = tuple(sorted(Base.metadata.tables))
 #: Zone kinds that reference geography loads (and replaces on reload).
 REFERENCE_KINDS = ("land", "territorial_sea", "contiguous_zone", "port_area")
 
-_POSITION_COLUMNS = (
-    "mmsi", "ts", "geom", "sog_knots", "cog_deg", "heading_deg", "nav_status", "msg_type", "source",
-)  # fmt: skip
 _IDENTITY_COLUMNS = (
     "imo", "name", "callsign", "ship_type", "length_m", "beam_m", "draught_m", "destination",
 )  # fmt: skip
@@ -145,7 +142,8 @@ class Store:
             raise InputError(f"{what} frame lacks columns: {', '.join(missing)}")
 
     def write_positions(self, frame: pd.DataFrame) -> int:
-        """Store position reports (``mmsi, ts, lon, lat`` and optional report fields).
+        """Store position reports (``mmsi, ts, lon, lat`` and optional report fields, a
+        ``source`` among them) at once; the ingesters use :meth:`position_loader`.
 
         Returns the number of new rows; reports already stored are skipped.
         """
@@ -153,22 +151,26 @@ class Store:
         if frame.empty:
             return 0
         data = frame.copy()
-        data["ts"] = _utc_times(data["ts"], "positions")
+        times = _utc_times(data["ts"], "positions")
+        data["ts"] = (times - pd.Timestamp(0, tz="UTC")).dt.total_seconds()
         bad = ~(data["lon"].between(-180, 180) & data["lat"].between(-90, 90))
         if bad.any():
             raise InputError(
                 f"{int(bad.sum())} positions have no valid coordinates (NaN or out of range); "
                 "validate and quarantine them before writing"
             )
-        data["geom"] = _hex_ewkb(shapely.points(data["lon"].to_numpy(), data["lat"].to_numpy()))
-        for column in _POSITION_COLUMNS:
-            if column not in data.columns:
-                data[column] = None
-        with self.engine.begin() as conn, store_errors("ais_positions"):
-            created = schema.ensure_position_partitions(conn, data["ts"].dt.to_pydatetime())
-            if created:
-                log.info("created partitions %s", ", ".join(created))
-            return merge_frame(conn, "ais_positions", data, _POSITION_COLUMNS, ("mmsi", "ts"))
+        for column in ("sog_knots", "cog_deg", "heading_deg", "nav_status", "msg_type"):
+            given = data[column] if column in data.columns else pd.Series(np.nan, data.index)
+            data[column] = pd.to_numeric(given, errors="coerce")
+        if "source" not in data.columns:
+            data["source"] = ""
+        sources = data["source"].fillna("")
+        stored = 0
+        for source, part in data.groupby(sources, sort=False):
+            loader = self.position_loader(str(source), bulk=False)
+            loader.add(part)
+            stored += loader.finish().new_rows
+        return stored
 
     def write_identities(self, frame: pd.DataFrame) -> int:
         """Store broadcast identities (``mmsi, ts`` and identity fields, ``flag`` optional).
