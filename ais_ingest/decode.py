@@ -63,6 +63,21 @@ class _Collector:
     def reject(self, reason: str, raw: bytes, ts: float, detail: str = "") -> None:
         self.rejects.append({"reason": reason, "raw": raw, "ts": ts, "detail": detail})
 
+    def decoded(self, fast_positions: pd.DataFrame | None = None) -> Decoded:
+        """The rows as frames (after ``fast_positions``, when given), not yet validated."""
+        positions = pd.DataFrame(self.positions, columns=[*POSITION_COLUMNS, "key", "raw"])
+        hashes = [payload_hash(k) for k in positions["key"]]
+        positions = positions.assign(key_hash=np.array(hashes, dtype=np.int64), row=-1)
+        if fast_positions is not None:
+            positions = pd.concat([fast_positions, positions], ignore_index=True)
+        return Decoded(
+            positions=positions,
+            identities=pd.DataFrame(self.identities, columns=[*IDENTITY_COLUMNS, "raw"]),
+            stations=pd.DataFrame(self.stations, columns=[*STATION_COLUMNS, "raw"]),
+            rejects=pd.DataFrame(self.rejects, columns=REJECT_COLUMNS),
+            counts=self.counts,
+        )
+
 
 def _nan_if(values: np.ndarray, bad: np.ndarray) -> np.ndarray:
     return np.where(bad, np.nan, values.astype(np.float64))
@@ -278,21 +293,14 @@ def _dedup(positions: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return positions[~repeat], int(repeat.sum())
 
 
-def finish(collected: _Collector | Decoded, now_s: float, raw_of: Any = None) -> Decoded:
+def finish(collected: Decoded, now_s: float, raw_of: Any = None) -> Decoded:
     """Validate and de-duplicate what was decoded; rejects keep their raw lines."""
-    if isinstance(collected, _Collector):
-        positions = pd.DataFrame(collected.positions, columns=[*POSITION_COLUMNS, "key", "raw"])
-        identities = pd.DataFrame(collected.identities, columns=[*IDENTITY_COLUMNS, "raw"])
-        stations = pd.DataFrame(collected.stations, columns=[*STATION_COLUMNS, "raw"])
-        rejects = [pd.DataFrame(collected.rejects, columns=REJECT_COLUMNS)]
-        counts = collected.counts
-    else:
-        positions, identities, stations = (
-            collected.positions,
-            collected.identities,
-            collected.stations,
-        )
-        rejects, counts = [collected.rejects], collected.counts
+    positions, identities, stations = (
+        collected.positions,
+        collected.identities,
+        collected.stations,
+    )
+    rejects, counts = [collected.rejects], collected.counts
     positions, bad = _validate(positions, now_s, raw_of)
     rejects.append(bad)
     positions, duplicates = _dedup(positions)
@@ -313,7 +321,7 @@ def finish(collected: _Collector | Decoded, now_s: float, raw_of: Any = None) ->
         stations=stations.drop(columns=["raw"], errors="ignore"),
         rejects=rejects_frame,
         counts=counts,
-        loose=collected.loose if isinstance(collected, Decoded) else [],
+        loose=collected.loose,
     )
 
 
@@ -331,7 +339,7 @@ def decode_groups(groups: list[list[Fragment]], now_s: float) -> Decoded:
     out = _Collector()
     for group in groups:
         _decode_message(group, out)
-    return finish(out, now_s)
+    return finish(out.decoded(), now_s)
 
 
 def _fragments(frames: Frames, rows: np.ndarray, order_base: int) -> list[Fragment]:
@@ -398,18 +406,8 @@ def decode_chunk(
         _decode_message(group, slow)
     counts.update(slow.counts)
     positions["raw"] = None
-    if slow.positions:
-        extra = pd.DataFrame(slow.positions).assign(row=-1)
-        extra["key_hash"] = np.array([payload_hash(k) for k in extra["key"]], dtype=np.int64)
-        positions = pd.concat([positions, extra], ignore_index=True)
-    collected = Decoded(
-        positions=positions,
-        identities=pd.DataFrame(slow.identities, columns=[*IDENTITY_COLUMNS, "raw"]),
-        stations=pd.DataFrame(slow.stations, columns=[*STATION_COLUMNS, "raw"]),
-        rejects=pd.DataFrame(slow.rejects, columns=REJECT_COLUMNS),
-        counts=counts,
-        loose=reassembler.drain(),
-    )
+    collected = slow.decoded(fast_positions=positions)
+    collected.counts, collected.loose = counts, reassembler.drain()
     decoded = finish(collected, now_s, raw_of=frames.line)
     decoded.edges = _edges(decoded.positions)
     return decoded
