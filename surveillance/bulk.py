@@ -52,6 +52,11 @@ def _as_rows(table: str, frame: pd.DataFrame, columns: Sequence[str]) -> list[tu
     return list(subset.itertuples(index=False, name=None))
 
 
+def _quote(column: str) -> str:
+    """A column name as SQL text (``end`` is a keyword); names are checked against the model."""
+    return f'"{column}"'
+
+
 def _is_value(value: Any) -> bool:
     return isinstance(value, dict | list) or bool(pd.notna(value))
 
@@ -78,7 +83,8 @@ def stage_frame(conn: Connection, table: str, frame: pd.DataFrame, columns: Sequ
     conn.execute(text(f"CREATE TEMP TABLE {stage} (LIKE {table} INCLUDING DEFAULTS)"))
     raw = conn.connection.driver_connection
     assert raw is not None
-    with raw.cursor() as cur, cur.copy(f"COPY {stage} ({', '.join(columns)}) FROM STDIN") as copy:
+    quoted = ", ".join(_quote(c) for c in columns)
+    with raw.cursor() as cur, cur.copy(f"COPY {stage} ({quoted}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
     return stage
@@ -104,9 +110,11 @@ def merge_frame(
     check_columns(table, [*key, *update])
     with store_errors(table):
         stage = stage_frame(conn, table, frame, columns)
-        cols, keys = ", ".join(columns), ", ".join(key)
+        cols, keys = ", ".join(map(_quote, columns)), ", ".join(map(_quote, key))
         if update:
-            action = "DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in update)
+            action = "DO UPDATE SET " + ", ".join(
+                f"{_quote(c)} = EXCLUDED.{_quote(c)}" for c in update
+            )
             action += f" WHERE {when}" if when else ""
         else:
             action = "DO NOTHING"

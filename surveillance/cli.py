@@ -107,7 +107,7 @@ def config(app: AppContext) -> None:
     """Print the settings in force (secrets masked)."""
     table = Table("setting", "value", "environment variable", box=None)
     for name, value in app.settings.describe().items():
-        table.add_row(name, value, f"COASTWATCH_{name.upper()}")
+        table.add_row(name, value, f"COASTWATCH_{name.upper().replace('.', '__')}")
     out.print(table)
 
 

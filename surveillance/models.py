@@ -48,9 +48,11 @@ __all__ = [
     "User",
     "Quarantine",
     "ReferenceDataset",
+    "WatchlistEntry",
     "ALERT_TYPES",
     "ALERT_STATUSES",
     "USER_ROLES",
+    "WATCHLIST_KINDS",
 ]
 
 SRID = 4326
@@ -68,6 +70,7 @@ ALERT_TYPES = (
 )
 ALERT_STATUSES = ("new", "acknowledged", "escalated", "dismissed", "closed")
 USER_ROLES = ("admin", "monitor", "officer", "operator", "analyst")
+WATCHLIST_KINDS = ("mmsi", "imo", "callsign", "name")
 
 
 def _tz() -> DateTime:
@@ -424,3 +427,21 @@ class ReferenceDataset(Base):
     fingerprint: Mapped[str] = mapped_column(String(64), nullable=False)
     loaded_at: Mapped[datetime] = mapped_column(_tz(), nullable=False, server_default=func.now())
     summary: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, server_default="{}")
+
+
+class WatchlistEntry(Base):
+    """A vessel of interest by MMSI, IMO, call sign or name (values stored normalised)."""
+
+    __tablename__ = "watchlist"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    value: Mapped[str] = mapped_column(String(128), nullable=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    added_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    added_at: Mapped[datetime] = mapped_column(_tz(), nullable=False, server_default=func.now())
+
+    __table_args__ = (
+        CheckConstraint(_in("kind", WATCHLIST_KINDS), name="ck_watchlist_kind"),
+        UniqueConstraint("kind", "value", name="uq_watchlist_kind_value"),
+    )

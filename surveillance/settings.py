@@ -20,6 +20,7 @@ from pydantic_settings import (
 )
 
 from surveillance.errors import ConfigError
+from surveillance.rule_settings import RuleSettings
 
 __all__ = ["Settings", "load_settings", "default_config_file", "mask_url"]
 
@@ -41,7 +42,9 @@ def _default_home() -> Path:
 class Settings(BaseSettings):
     """Everything Coastwatch can be told; units are in the names."""
 
-    model_config = SettingsConfigDict(env_prefix="COASTWATCH_", extra="forbid")
+    model_config = SettingsConfigDict(
+        env_prefix="COASTWATCH_", env_nested_delimiter="__", extra="forbid"
+    )
 
     home: Path = Field(default_factory=_default_home, description="state: cluster, caches")
     database_url: SecretStr | None = Field(
@@ -62,6 +65,7 @@ class Settings(BaseSettings):
     territorial_sea_nm: float = Field(default=12.0, gt=0)
     contiguous_zone_nm: float = Field(default=24.0, gt=0)
     port_area_radius_km: float = Field(default=3.0, gt=0)
+    rules: RuleSettings = Field(default_factory=RuleSettings)
 
     @field_validator("home")
     @classmethod
@@ -119,6 +123,9 @@ class Settings(BaseSettings):
             value: Any = getattr(self, name)
             if isinstance(value, SecretStr):
                 value = mask_url(value.get_secret_value())
+            if isinstance(value, RuleSettings):
+                shown.update({f"rules.{k}": str(v) for k, v in value.model_dump().items()})
+                continue
             shown[name] = "" if value is None else str(value)
         return shown
 

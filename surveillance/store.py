@@ -29,9 +29,12 @@ from surveillance import schema
 from surveillance.bulk import check_columns, merge_frame, stage_frame, store_errors
 from surveillance.embedded import Cluster
 from surveillance.errors import InputError, StoreError
+from surveillance.lifecycle import next_status
 from surveillance.models import Base
 from surveillance.position_load import PositionLoader
+from surveillance.position_read import PositionArrays, read_position_arrays
 from surveillance.settings import Settings
+from surveillance.watchlist import normalise
 
 __all__ = ["Store", "database_url", "libpq_url", "Window", "BBox", "TABLES", "REFERENCE_KINDS"]
 
@@ -45,6 +48,8 @@ TABLES = tuple(sorted(Base.metadata.tables))
 #: Zone kinds that reference geography loads (and replaces on reload).
 REFERENCE_KINDS = ("land", "territorial_sea", "contiguous_zone", "port_area")
 
+_MIN_ID_PREFIX_CHARS = 6
+_MAX_ACTOR_CHARS = 64
 _IDENTITY_COLUMNS = (
     "imo", "name", "callsign", "ship_type", "length_m", "beam_m", "draught_m", "destination",
 )  # fmt: skip
@@ -88,6 +93,19 @@ def _identity_changes(data: pd.DataFrame) -> pd.DataFrame:
         ordered[fields].eq(previous) | (ordered[fields].isna() & previous.isna())
     ).all(axis=1)
     return ordered[~unchanged]
+
+
+def _actor(name: str) -> str:
+    """Who did it, as ``alert_events`` and ``watchlist`` record it."""
+    actor = name.strip()
+    if not actor or len(actor) > _MAX_ACTOR_CHARS:
+        raise InputError(f"not a user name (1 to {_MAX_ACTOR_CHARS} characters): {name!r}")
+    return actor
+
+
+def _text_or_none(value: Any) -> str | None:
+    """Stripped text; None for a missing or blank value."""
+    return (str(value).strip() or None) if pd.notna(value) else None
 
 
 def _hex_ewkb(geometries: Any) -> np.ndarray:
@@ -266,6 +284,7 @@ class Store:
         key: Sequence[str],
         update: Sequence[str] = (),
         geometry_column: str = "geom",
+        when: str = "",
     ) -> int:
         if table not in Base.metadata.tables or table == "ais_positions":
             raise InputError(f"not a geometry table of the store: {table}")
@@ -278,7 +297,7 @@ class Store:
         data[geometry_column] = _hex_ewkb(frame.geometry.to_numpy())
         known = Base.metadata.tables[table].columns.keys()
         columns = [c for c in data.columns if c in known]
-        return merge_frame(conn, table, data, columns, key, update)
+        return merge_frame(conn, table, data, columns, key, update, when)
 
     def replace_reference(
         self,
@@ -344,6 +363,7 @@ class Store:
         params: dict[str, Any] | None = None,
         columns: str = "*",
         order: str = "",
+        limit: int | None = None,
     ) -> gpd.GeoDataFrame:
         clauses, bind = ([where] if where else []), dict(params or {})
         if window is not None:
@@ -362,6 +382,9 @@ class Store:
             sql += " WHERE " + " AND ".join(f"({c})" for c in clauses)
         if order:
             sql += f" ORDER BY {order}"
+        if limit is not None:
+            sql += " LIMIT :limit"
+            bind["limit"] = limit
         with self.engine.connect() as conn:
             frame = gpd.read_postgis(text(sql), conn, geom_col="geom", params=bind)
         return frame.set_crs(4326, allow_override=True)
@@ -395,6 +418,34 @@ class Store:
                 conn,
                 params={"m": mmsi},
             )
+
+    def identities(self, window: Window) -> pd.DataFrame:
+        """Full identity histories of the vessels whose identity changed in the window."""
+        with self.engine.connect() as conn:
+            return pd.read_sql(
+                text(
+                    "SELECT * FROM vessel_identities WHERE mmsi IN (SELECT mmsi FROM "
+                    "vessel_identities WHERE valid_from >= :since AND valid_from < :until) "
+                    "ORDER BY mmsi, valid_from"
+                ),
+                conn,
+                params={"since": window[0], "until": window[1]},
+            )
+
+    def latest_position_time(self) -> datetime | None:
+        """When the newest position in the store was reported."""
+        with self.engine.connect() as conn:
+            latest: datetime | None = conn.execute(
+                text("SELECT max(ts) FROM ais_positions")
+            ).scalar()
+            return latest
+
+    def position_arrays(self, window: Window, bbox: BBox | None = None) -> PositionArrays:
+        """Positions in the window as numpy arrays, sorted by (mmsi, t): the rules' read."""
+        since, until = window
+        if since.tzinfo is None or until.tzinfo is None:
+            raise InputError("time windows must be timezone-aware (UTC)")
+        return read_position_arrays(self.engine, since, until, bbox)
 
     def detections(
         self, window: Window | None = None, bbox: BBox | None = None
@@ -435,22 +486,174 @@ class Store:
         bbox: BBox | None = None,
         types: Sequence[str] = (),
         statuses: Sequence[str] = (),
+        min_score: int | None = None,
+        limit: int | None = None,
     ) -> gpd.GeoDataFrame:
-        """Alerts starting in the window, highest score first."""
+        """Alerts starting in the window, highest score first (the first ``limit``)."""
         clauses = []
         if types:
             clauses.append("type = ANY(:types)")
         if statuses:
             clauses.append("status = ANY(:statuses)")
+        if min_score is not None:
+            clauses.append("score >= :min_score")
         return self._read(
             "alerts",
             time_column="start",
             window=window,
             bbox=bbox,
             where=" AND ".join(clauses),
-            params={"types": list(types), "statuses": list(statuses)},
-            order="score DESC, start",
+            params={"types": list(types), "statuses": list(statuses), "min_score": min_score},
+            order="score DESC, start, id",
+            limit=limit,
         )
+
+    # -- alerts and watchlist ----------------------------------------------------------
+
+    def alerts_overlapping(self, window: Window, types: Sequence[str] = ()) -> gpd.GeoDataFrame:
+        """Alerts going on at some time in the window (open ones included)."""
+        where = '"start" < :until AND coalesce("end", "start") >= :since'
+        if types:
+            where += " AND type = ANY(:types)"
+        return self._read(
+            "alerts",
+            where=where,
+            params={"since": window[0], "until": window[1], "types": list(types)},
+            order="start, id",
+        )
+
+    def write_alerts(self, frame: gpd.GeoDataFrame) -> int:
+        """Insert new alerts and update changed ones (their status is left alone)."""
+        update = ["score", "start", "end", "geom", "mmsi", "evidence", "score_reasons",
+                  "rule_version", "updated_at"]  # fmt: skip
+        changed = " OR ".join(
+            f'alerts."{c}" IS DISTINCT FROM EXCLUDED."{c}"'
+            for c in ("score", "start", "end", "evidence", "score_reasons", "rule_version")
+        )
+        with self.engine.begin() as conn:
+            return self._merge_geometries(conn, "alerts", frame, ["id"], update, when=changed)
+
+    def alert(self, alert_id: str) -> dict[str, Any] | None:
+        """One alert by its id or a unique prefix of it (at least 6 characters): every
+        column, ``geom`` as shapely and ``lon, lat`` of a point on it; None if none matches.
+        An ambiguous prefix is an InputError."""
+        sql = (
+            "SELECT a.*, ST_AsBinary(a.geom) AS geom_wkb, ST_X(ST_PointOnSurface(a.geom)) AS lon,"
+            " ST_Y(ST_PointOnSurface(a.geom)) AS lat FROM alerts a WHERE "
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(text(sql + "id = :id"), {"id": alert_id}).mappings().all()
+            if not rows and len(alert_id) >= _MIN_ID_PREFIX_CHARS:
+                by_prefix = text(sql + "starts_with(a.id, :id) ORDER BY a.id LIMIT 4")
+                rows = conn.execute(by_prefix, {"id": alert_id}).mappings().all()
+        if len(rows) > 1:
+            shown = ", ".join(r["id"] for r in rows[:3]) + (" and more" if len(rows) > 3 else "")
+            raise InputError(
+                f"alert id prefix {alert_id!r} is ambiguous",
+                hint=f"it matches {shown}; give more characters",
+            )
+        if not rows:
+            return None
+        found = dict(rows[0])
+        found["geom"] = shapely.from_wkb(bytes(found.pop("geom_wkb")))
+        return found
+
+    def alert_events(self, alert_id: str) -> pd.DataFrame:
+        """What analysts did to an alert (who, when, from and to which status, the note),
+        oldest first."""
+        with self.engine.connect() as conn:
+            return pd.read_sql(
+                text(
+                    "SELECT ts, actor, action, from_status, to_status, note FROM alert_events "
+                    "WHERE alert_id = :id ORDER BY ts, id"
+                ),
+                conn,
+                params={"id": alert_id},
+            )
+
+    def act_on_alert(self, alert_id: str, action: str, actor: str, note: str | None = None) -> str:
+        """Apply an analyst's action (see :mod:`surveillance.lifecycle`) and record it in
+        ``alert_events``, in one transaction; returns the alert's new status."""
+        by = _actor(actor)
+        note = _text_or_none(note)
+        with self.engine.begin() as conn:
+            current = conn.execute(
+                text("SELECT status FROM alerts WHERE id = :id FOR UPDATE"), {"id": alert_id}
+            ).scalar_one_or_none()
+            if current is None:
+                raise InputError(f"no alert {alert_id!r}")
+            status = next_status(current, action, note)
+            if status != current:
+                conn.execute(
+                    text("UPDATE alerts SET status = :s, updated_at = now() WHERE id = :id"),
+                    {"s": status, "id": alert_id},
+                )
+            conn.execute(
+                text(
+                    "INSERT INTO alert_events (alert_id, ts, actor, action, from_status, "
+                    "to_status, note) VALUES (:id, now(), :by, :action, :old, :new, :note)"
+                ),
+                {
+                    "id": alert_id,
+                    "by": by,
+                    "action": action,
+                    "old": current,
+                    "new": status,
+                    "note": note,
+                },
+            )
+        return status
+
+    def watchlist(self) -> pd.DataFrame:
+        """The watchlist (``kind, value, note, added_by, added_at``) by kind and value."""
+        with self.engine.connect() as conn:
+            return pd.read_sql(
+                text(
+                    "SELECT kind, value, note, added_by, added_at FROM watchlist "
+                    "ORDER BY kind, value"
+                ),
+                conn,
+            )
+
+    def add_watchlist(self, entries: pd.DataFrame, actor: str) -> int:
+        """Put ``kind, value`` (and an optional ``note``) on the watchlist, values normalised
+        (:func:`surveillance.watchlist.normalise`). An entry already there stays, taking the
+        new note if one is given. Returns the entries added or changed."""
+        self._require(entries, ("kind", "value"), "watchlist")
+        by = _actor(actor)
+        notes = entries["note"] if "note" in entries.columns else pd.Series(None, entries.index)
+        latest: dict[tuple[str, str], str | None] = {}  # the last of duplicate entries wins
+        for kind, value, note in zip(entries["kind"], entries["value"], notes, strict=True):
+            key = str(kind).strip().lower()
+            latest[key, normalise(key, value)] = _text_or_none(note)
+        if not latest:
+            return 0
+        with self.engine.begin() as conn:
+            return conn.execute(
+                text(
+                    "INSERT INTO watchlist (kind, value, note, added_by) SELECT k, v, n, :by "
+                    "FROM unnest(CAST(:k AS text[]), CAST(:v AS text[]), CAST(:n AS text[])) "
+                    "AS e(k, v, n) ON CONFLICT (kind, value) DO UPDATE SET note = EXCLUDED.note "
+                    "WHERE EXCLUDED.note IS NOT NULL AND watchlist.note IS DISTINCT FROM "
+                    "EXCLUDED.note"
+                ),
+                {
+                    "by": by,
+                    "k": [kind for kind, _ in latest],
+                    "v": [value for _, value in latest],
+                    "n": list(latest.values()),
+                },
+            ).rowcount
+
+    def remove_watchlist(self, kind: str, value: str) -> bool:
+        """Take an entry off the watchlist; False when it was not on it."""
+        kind = kind.strip().lower()
+        with self.engine.begin() as conn:
+            removed = conn.execute(
+                text("DELETE FROM watchlist WHERE kind = :k AND value = :v"),
+                {"k": kind, "v": normalise(kind, value)},
+            ).rowcount
+        return removed > 0
 
     # -- housekeeping ------------------------------------------------------------------
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+from sqlalchemy import text
+
+if TYPE_CHECKING:
+    from surveillance.store import Store
 
 T0 = datetime(2026, 11, 26, 22, 0, tzinfo=UTC)
 
@@ -19,3 +25,35 @@ def report(
 
 def positions(*reports: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(list(reports))
+
+
+def insert_alert(
+    store: Store,
+    id: str = "sts-20261126-0001",
+    type: str = "sts_transfer",
+    mmsi: Sequence[int] = (431000001, 431000002),
+    score: int = 50,
+    status: str = "new",
+    start: datetime = T0,
+    end: datetime | None = None,
+    lon: float = 130.0,
+    lat: float = 34.0,
+    evidence: dict[str, Any] | None = None,
+    score_reasons: list[Any] | None = None,
+) -> str:
+    """One alert at a point, as the engine would store it; returns its id."""
+    with store.engine.begin() as conn:
+        conn.execute(
+            text(
+                'INSERT INTO alerts (id, type, status, score, start, "end", geom, mmsi, evidence, '
+                "score_reasons, rule_version) VALUES (:id, :type, :status, :score, :start, :end, "
+                "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), :mmsi, CAST(:evidence AS jsonb), "
+                "CAST(:reasons AS jsonb), 'test-1')"
+            ),
+            {
+                "id": id, "type": type, "status": status, "score": score, "start": start,
+                "end": end, "lon": lon, "lat": lat, "mmsi": list(mmsi),
+                "evidence": json.dumps(evidence or {}), "reasons": json.dumps(score_reasons or []),
+            },
+        )  # fmt: skip
+    return id

@@ -9,6 +9,7 @@ lost; positions carry ~10 m of noise.
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -94,16 +95,17 @@ def write_scenario(scenario: Scenario, world: World, out_dir: Path,
         on = ~np.isnan(xy[:, 0])
         for off_from, off_to in vessel.dark:
             on &= ~((t >= off_from) & (t < off_to))
+        where = xy.copy()  # receivers hear the transmitter where it is, not where it claims
         for j_from, j_to, shift in vessel.jumps:
             xy[(t >= j_from) & (t < j_to)] += shift
-        t, xy, sog, cog = t[on], xy[on], sog[on], cog[on]
+        t, xy, where, sog, cog = t[on], xy[on], where[on], sog[on], cog[on]
         if not len(t):
             continue
         xy = xy + rng.normal(0, 10, xy.shape)
         lon, lat = world.lonlat(xy)
         inside = (lon >= world.aoi.bbox_deg[0]) & (lon <= world.aoi.bbox_deg[2])
         inside &= (lat >= world.aoi.bbox_deg[1]) & (lat <= world.aoi.bbox_deg[3])
-        pairs = _hear(xy, scenario, rng)
+        pairs = _hear(where, scenario, rng)
         pairs = pairs[inside[pairs[:, 0]]]
         reports += int(inside.sum())
         k, rx = pairs[:, 0], pairs[:, 1]
@@ -116,7 +118,7 @@ def write_scenario(scenario: Scenario, world: World, out_dir: Path,
                         np.floor(t[k] % 60).astype(int), np.where(still, 1, 0)))  # fmt: skip
         lines = _static_lines(vessel)
         for when in np.arange(t[0], t[-1], STATIC_EVERY_S):
-            heard = _hear(xy[[np.searchsorted(t, when).clip(0, len(t) - 1)]], scenario, rng)
+            heard = _hear(where[[np.searchsorted(t, when).clip(0, len(t) - 1)]], scenario, rng)
             for _, receiver in heard:
                 for line in lines:
                     statics.append(
@@ -142,6 +144,10 @@ def write_scenario(scenario: Scenario, world: World, out_dir: Path,
         for _, line in timed:
             feed.write(line + b"\n")
     (out_dir / "truth.json").write_text(json.dumps(_truth(scenario), indent=1))
+    with open(out_dir / "watchlist.csv", "w", newline="") as listed:
+        writer = csv.DictWriter(listed, fieldnames=["kind", "value", "note"])
+        writer.writeheader()
+        writer.writerows(scenario.watchlist)
     return EmitStats(
         len({v.mmsi for v in scenario.vessels}), reports, len(timed), len(scenario.truth)
     )

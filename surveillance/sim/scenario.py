@@ -5,7 +5,8 @@ Events (each with its truth record: type, vessels, start, end, location):
 (the same with one partner's AIS off), ``suspicious_landing`` (a small craft stopping off a
 beach outside every port at night), ``ais_gap`` (AIS off offshore for 12-16 h),
 ``loitering``, ``zone_entry`` (a DPRK-flagged vessel, MID 445, entering the territorial
-sea) and ``identity_anomaly`` (one MMSI in two places; an impossible jump).
+sea), ``identity_anomaly`` (one MMSI in two places; an impossible jump) and ``watchlist``
+(two vessels on the watchlist the scenario writes beside its feed).
 Confounders, which must raise no alert: ships moored together in port, tugs and pilots
 alongside ships near ports, fishing vessels slow offshore but apart, ships passing at
 300 m and 12 kn, a crowded anchorage, a ferry calling at ports on schedule.
@@ -57,6 +58,7 @@ class Scenario:
     receivers_m: np.ndarray
     receiver_names: list[str]
     skipped_events: list[str] = field(default_factory=list)
+    watchlist: list[dict[str, str]] = field(default_factory=list)  # kind, value, note
 
 
 class _Builder:
@@ -65,8 +67,9 @@ class _Builder:
         self.start_s, self.end_s = start_s, start_s + hours * HOUR
         self.vessels: list[Vessel] = []
         self.truth: list[dict[str, Any]] = []
+        self.watchlist: list[dict[str, str]] = []
         self._serial = 0
-        self._routes: dict[tuple[int, int], np.ndarray] = {}
+        self._routes: dict[tuple[int, int], np.ndarray | None] = {}
         self.receivers_m = self._receivers()
 
     def _receivers(self, count: int = 14) -> np.ndarray:
@@ -109,25 +112,59 @@ class _Builder:
         return self.world.sea_point(min_shore_nm * NM_M, (min_shore_nm + 15) * NM_M,
                                     min_port_km * 1000, self.receivers_m, 30 * NM_M)  # fmt: skip
 
-    def route(self, a: int, b: int) -> np.ndarray:
-        """Sea-lane path (metres) between two ports, from searoute's network."""
+    def route(self, a: int, b: int) -> np.ndarray | None:
+        """Sea-lane path (metres) between two ports, from searoute's network; None when
+        the coarse network cuts across land away from the two ports."""
         if (a, b) not in self._routes:
             pa, pb = self.world.ports.geometry.iloc[a], self.world.ports.geometry.iloc[b]
             line = searoute.searoute([pa.x, pa.y], [pb.x, pb.y])["geometry"]["coordinates"]
             coords = np.array([[pa.x, pa.y], *line, [pb.x, pb.y]])
-            self._routes[(a, b)] = self.world.metres(coords[:, 0], coords[:, 1])
+            path = self.world.metres(coords[:, 0], coords[:, 1])
+            self._routes[(a, b)] = path if self._at_sea(path, 5_000) else None
         return self._routes[(a, b)]
+
+    def _at_sea(self, path: np.ndarray, port_margin_m: float = 0.0) -> bool:
+        """Whether a path (sampled every 2 km) stays off land, except near its two ends."""
+        seg = np.linalg.norm(np.diff(path, axis=0), axis=1)
+        cum = np.concatenate(([0.0], np.cumsum(seg)))
+        d = np.arange(port_margin_m, cum[-1] - port_margin_m, 2000.0)
+        if not len(d):
+            return True
+        xy = np.column_stack([np.interp(d, cum, path[:, 0]), np.interp(d, cum, path[:, 1])])
+        return not self.world.on_land(xy).any()
+
+    def sea_leg(self, start_m: np.ndarray, length_m: float) -> np.ndarray:
+        """A straight leg from a point at sea that stays 1 nm off land, in some direction."""
+        for _ in range(36):
+            angle = self.rng.uniform(0, 2 * np.pi)
+            end = start_m + length_m * np.array([np.cos(angle), np.sin(angle)])
+            way = start_m + np.linspace(0, 1, 30)[:, None] * (end - start_m)
+            if (self.world.distance_to_land_m(way) > NM_M).all():
+                return np.array([start_m, end])
+        raise InputError("no open water for a straight leg")
 
     def approach(self, from_m: np.ndarray, to_m: np.ndarray, start: float, kn: float) -> Transit:
         return Transit.along(np.array([from_m, to_m]), start, kn)
+
+    def sail_on(self, leg: Transit) -> Drift:
+        """After an event, keep the vessel busy at sea (circling at 9 kn) until the end, so
+        that no track ends at sea for nothing: real ones end in port or out of range."""
+        return Drift(leg.end_s, self.end_s + HOUR, leg.path_m[-1], 2500, max_kn=9.0,
+                     period_s=1800.0)  # fmt: skip
 
     # -- background traffic ------------------------------------------------------------
 
     def transits(self, count: int) -> None:
         n_ports = len(self.world.ports)
         for _ in range(count):
-            a, b = self.rng.choice(n_ports, size=2, replace=False)
-            path = self.route(int(a), int(b)) + self.rng.normal(0, 300, size=2)
+            for _ in range(20):
+                a, b = self.rng.choice(n_ports, size=2, replace=False)
+                lane = self.route(int(a), int(b))
+                if lane is not None:
+                    break
+            else:
+                continue
+            path = lane + self.rng.normal(0, 300, size=2)
             kn = float(self.rng.uniform(10, 16))
             leg = Transit.along(path, 0.0, kn)
             offset = self.rng.uniform(-(leg.end_s - leg.start_s), self.end_s - self.start_s)
@@ -157,7 +194,7 @@ class _Builder:
     def small_craft(self, count: int) -> None:
         for _ in range(count):
             _, port = self.world.port()
-            out = port + self.rng.normal(0, 4000, 2)
+            out = self._harbour_spot(port)
             t0 = self.start_s + float(self.rng.uniform(0, max(1.0, self.end_s - self.start_s)))
             go = self.approach(port, out, t0, 8)
             back = self.approach(out, port, go.end_s + HOUR, 8)
@@ -165,6 +202,18 @@ class _Builder:
                          Drift(go.end_s, back.start_s, out, 200), back,
                          Still(back.end_s, self.end_s + HOUR, port)],
                         ship_type=37, class_b=True, length_m=9, beam_m=3)  # fmt: skip
+
+    def _harbour_spot(self, port: np.ndarray) -> np.ndarray:
+        """A spot a few km off a port that a boat reaches by water (the port when none)."""
+        for _ in range(20):
+            out = port + self.rng.normal(0, 4000, 2)
+            way = port + np.linspace(0, 1, 40)[:, None] * (out - port)
+            beyond_port = np.linalg.norm(way - port, axis=1) > 3000
+            if (self.world.distance_to_land_m(way[beyond_port]) > 200).all() and (
+                self.world.distance_to_land_m(out)[0] > 200
+            ):
+                return out
+        return port
 
     # -- events ------------------------------------------------------------------------
 
@@ -181,7 +230,8 @@ class _Builder:
             inbound.start_s, inbound.end_s = t0 - (inbound.end_s - inbound.start_s), t0
             out = self.approach(meet, leave_to, t1, 11)
             drift = Drift(t0, t1, meet, 80 + 60 * side, phase=np.pi * side)
-            pair.append(self.vessel([inbound, drift, out], ship_type=80, length_m=180, beam_m=30))
+            pair.append(self.vessel([inbound, drift, out, self.sail_on(out)], ship_type=80,
+                                    length_m=180, beam_m=30))  # fmt: skip
         if dark_partner:
             pair[1].dark.append((t0 - 2 * HOUR, t1 + 2 * HOUR))
             self.record("dark_rendezvous", [pair[0]], t0, t1, meet, dark_mmsi=[pair[1].mmsi])
@@ -201,7 +251,7 @@ class _Builder:
         inbound.start_s, inbound.end_s = t_stop - (inbound.end_s - inbound.start_s), t_stop
         stay = float(self.rng.uniform(20, 45)) * 60
         out = self.approach(beach, sea, t_stop + stay, 18)
-        craft = self.vessel([inbound, Still(t_stop, t_stop + stay, beach), out],
+        craft = self.vessel([inbound, Still(t_stop, t_stop + stay, beach), out, self.sail_on(out)],
                             ship_type=37, class_b=True, length_m=10, beam_m=3)  # fmt: skip
         self.record("suspicious_landing", [craft], t_stop, t_stop + stay, beach, night=True)
 
@@ -223,17 +273,25 @@ class _Builder:
         inbound = self.approach(spot + self.rng.normal(0, 30_000, 2), spot, 0, 12)
         inbound.start_s, inbound.end_s = t0 - (inbound.end_s - inbound.start_s), t0
         out = self.approach(spot, spot + self.rng.normal(0, 30_000, 2), t1, 12)
-        vessel = self.vessel([inbound, Drift(t0, t1, spot, 300), out], ship_type=70)
+        vessel = self.vessel(
+            [inbound, Drift(t0, t1, spot, 300), out, self.sail_on(out)], ship_type=70
+        )
         self.record("loitering", [vessel], t0, t1, spot)
 
     def zone_entry(self) -> None:
-        inside = self.world.sea_point(4 * NM_M, 8 * NM_M, 10_000, self.receivers_m, 20 * NM_M)
-        far = self.world.sea_point(30 * NM_M, 45 * NM_M)
-        direction = (inside - far) / np.linalg.norm(inside - far)
-        outside = inside - 25 * NM_M * direction
+        for _ in range(50):  # from the open sea (beyond the 12 nm of every island) inwards
+            inside = self.world.sea_point(4 * NM_M, 8 * NM_M, 10_000, self.receivers_m,
+                                          20 * NM_M)  # fmt: skip
+            far = self.world.sea_point(30 * NM_M, 45 * NM_M)
+            direction = (inside - far) / np.linalg.norm(inside - far)
+            outside = inside - 25 * NM_M * direction
+            if self.world.distance_to_land_m(outside)[0] > 14 * NM_M:
+                break
+        else:
+            raise InputError("no open sea 25 nm off a covered coast for a zone entry")
         t0 = self.start_s + HOUR
         leg = Transit.along(np.array([outside, inside, outside]), t0, 10)
-        vessel = self.vessel([leg], ship_type=70, mid=445)
+        vessel = self.vessel([leg, self.sail_on(leg)], ship_type=70, mid=445)
         # when it crosses 12 nm: first report with distance to land under 12 nm
         t = np.arange(leg.start_s, leg.end_s, 30.0)
         xy = leg.at(t, self.rng)[0]
@@ -252,24 +310,35 @@ class _Builder:
         else:
             raise InputError("no two covered places 150 km apart for an MMSI in two places")
         t0 = self.start_s + HOUR
-        here = Transit.along(np.array([a, a + 20_000]), t0, 12)
+        here = Transit.along(self.sea_leg(a, 20_000), t0, 12)
         t1 = here.end_s
-        first = self.vessel([here], ship_type=70)
-        twin = Vessel(
-            first.mmsi, first.name, 70, [Transit.along(np.array([b, b + 20_000]), t0, 12)]
-        )
+        first = self.vessel([here, self.sail_on(here)], ship_type=70)
+        twin = Vessel(first.mmsi, first.name, 70, [Transit.along(self.sea_leg(b, 20_000), t0, 12)])
         self.vessels.append(twin)
         self.record("identity_anomaly", [first], t0, t1, a, kind="mmsi_in_two_places")
 
     def jump(self) -> None:
         t0 = self.start_s + HOUR
         c = self.offshore(10)
-        leg = Transit.along(np.array([c, c + 60_000]), t0, 14)
-        jumper = self.vessel([leg], ship_type=80)
-        when = t0 + 1.5 * HOUR
+        leg = Transit.along(self.sea_leg(c, 30_000), t0, 14)
+        jumper = self.vessel([leg, self.sail_on(leg)], ship_type=80)
+        when = t0 + 0.5 * HOUR  # still well inside the receiver's range
         jumper.jumps.append((when, when + 60, np.array([120_000.0, 0.0])))
         jump_at = leg.at(np.array([when]), self.rng)[0][0]
         self.record("identity_anomaly", [jumper], when, when + 60, jump_at, kind="impossible_jump")
+
+    def watched(self) -> None:
+        """Two vessels of interest about all day, on the watchlist the scenario comes with:
+        one by call sign, one by its name spelled differently."""
+        for kind in ("callsign", "name"):
+            spot = self.offshore(15)  # beyond the territorial sea: no zone entry
+            busy = Drift(self.start_s, self.end_s + HOUR, spot, 2500, max_kn=9.0, period_s=1800.0)
+            vessel = self.vessel([busy], ship_type=70)
+            value = (
+                f"J{vessel.mmsi % 100000}" if kind == "callsign" else vessel.name.replace(" ", "-")
+            )
+            self.watchlist.append({"kind": kind, "value": value, "note": "simulated lead"})
+            self.record("watchlist", [vessel], self.start_s, self.end_s, spot, entry=value)
 
     # -- confounders -------------------------------------------------------------------
 
@@ -294,14 +363,19 @@ class _Builder:
         for sign in (1, -1):  # passing at 300 m, 12 kn
             start = cross + np.array([-sign * 12 * KN_MS * 1800, sign * 150.0])
             end = cross + np.array([sign * 12 * KN_MS * 1800, sign * 150.0])
-            self.vessel(
-                [Transit(t_meet - 1800, t_meet + 1800, np.array([start, end]))], ship_type=70
-            )
-        a, b = (int(i) for i in self.rng.choice(len(self.world.ports), 2, replace=False))
+            passing = Transit(t_meet - 1800, t_meet + 1800, np.array([start, end]))
+            self.vessel([passing, self.sail_on(passing)], ship_type=70)
+        for _ in range(20):  # a ferry with scheduled stops, on a lane that stays at sea
+            a, b = (int(i) for i in self.rng.choice(len(self.world.ports), 2, replace=False))
+            there, back = self.route(a, b), self.route(b, a)
+            if there is not None and back is not None:
+                break
+        else:
+            return
         legs: list[Leg] = []
         t = self.start_s
-        for k in range(6):  # a ferry with scheduled stops
-            path = self.route(a, b) if k % 2 == 0 else self.route(b, a)
+        for k in range(6):
+            path = there if k % 2 == 0 else back
             leg = Transit.along(path, t, 18)
             legs += [leg, Still(leg.end_s, leg.end_s + 0.5 * HOUR, path[-1])]
             t = leg.end_s + 0.5 * HOUR
@@ -329,7 +403,8 @@ def build_scenario(world: World, start_s: float, hours: float, vessels: int) -> 
                    ("loitering", b.loiter), ("zone_entry", b.zone_entry),
                    ("identity_anomaly", b.identity), ("identity_anomaly", b.jump)]  # fmt: skip
     if hours >= 20:
-        events += [("suspicious_landing", b.landing), ("ais_gap", b.gap)]
+        events += [("suspicious_landing", b.landing), ("ais_gap", b.gap),
+                   ("watchlist", b.watched)]  # fmt: skip
     skipped = []
     for name, inject in events:
         try:
@@ -338,4 +413,5 @@ def build_scenario(world: World, start_s: float, hours: float, vessels: int) -> 
             log.warning("no %s in this scenario: %s", name, exc)
             skipped.append(name)
     names = [f"rx{k:02d}" for k in range(len(b.receivers_m))]
-    return Scenario(start_s, b.end_s, b.vessels, b.truth, b.receivers_m, names, skipped)
+    return Scenario(start_s, b.end_s, b.vessels, b.truth, b.receivers_m, names, skipped,
+                    b.watchlist)  # fmt: skip

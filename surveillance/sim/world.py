@@ -35,6 +35,9 @@ class World:
         self.land_m = shapely.transform(land.geometry.to_numpy(), self.to_m.transform,
                                         interleaved=False)  # fmt: skip
         self.land_tree = STRtree(self.land_m)
+        self._coarse_land = shapely.simplify(self.land_m, 250.0)  # for quick tests
+        shapely.prepare(self._coarse_land)
+        self._coarse_tree = STRtree(self._coarse_land)
         ports = read_ports(self.aoi.bbox_deg)
         xy = np.column_stack(self.to_m.transform(ports.geometry.x, ports.geometry.y))
         coastal = self.distance_to_land_m(xy) < 0.5 * NM_M  # on the coast, not inland
@@ -60,6 +63,15 @@ class World:
         distance = np.full(len(points), np.inf)
         distance[nearest[0][0]] = nearest[1]
         return distance
+
+    def on_land(self, xy: np.ndarray) -> np.ndarray:
+        """Which points lie on land (the coast simplified to 250 m: a quick test)."""
+        xy = np.atleast_2d(xy)
+        point, land = self._coarse_tree.query(shapely.points(xy))  # boxes that hold the point
+        inside = np.zeros(len(xy), bool)
+        hit = shapely.contains_xy(self._coarse_land[land], xy[point, 0], xy[point, 1])
+        inside[point[hit]] = True
+        return inside
 
     def distance_to_port_m(self, xy: np.ndarray) -> np.ndarray:
         points = shapely.points(np.atleast_2d(xy))

@@ -13,8 +13,6 @@ PENDING = [
     ["ingest", "scene", "s.tif"],
     ["ingest", "drone", "--connect", "udp:127.0.0.1:14550"],
     ["crawl", "forum"],
-    ["detect"],
-    ["alerts", "list", "--format", "json"],
     ["mission", "plan"],
     ["report", "--since", "a", "--until", "b", "--format", "pdf", "-o", "x.pdf"],
     ["dashboard"],

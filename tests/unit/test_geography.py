@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 import shapely
+from global_land_mask import globe
 from pyproj import Geod
 
-from surveillance.geography import AreaOfOperations, derive_zones, is_land, read_land, read_ports
+from surveillance.geography import AreaOfOperations, derive_zones, read_land, read_ports
 
 # Tsushima Strait: Kyushu's north coast, Iki, Tsushima and the tip of Korea.
 TSUSHIMA = AreaOfOperations("tsushima", (128.8, 33.3, 130.6, 35.3), 12.0, 24.0, 3.0)
@@ -53,7 +54,7 @@ def test_gshhs_agrees_with_the_independent_land_grid(land) -> None:
     lat = rng.uniform(33.3, 35.3, 4000)
     union = shapely.union_all(land.geometry.to_numpy())
     ours = shapely.contains_xy(union, lon, lat)
-    agreement = (ours == is_land(lon, lat)).mean()
+    agreement = (ours == globe.is_land(lat, lon)).mean()
     assert agreement > 0.97  # they differ only along the coast, at 1 km grid resolution
 
 
@@ -81,8 +82,3 @@ def test_port_areas_surround_their_ports(zones, ports) -> None:
     assert areas.loc["JPHKT", "geometry"].contains(hakata)
     edge = offshore_point(hakata.x, hakata.y, 0, 3.5 / 1.852)  # 3.5 km away
     assert not areas.loc["JPHKT", "geometry"].contains(edge)
-
-
-def test_is_land_takes_scalars_and_arrays() -> None:
-    assert bool(is_land(139.76, 35.68))
-    assert is_land([139.76, 140.0], [35.68, 30.0]).tolist() == [True, False]

@@ -1,0 +1,124 @@
+"""``coastwatch detect`` (run the rules) and ``coastwatch evaluate`` (score them on truth)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+from datetime import timedelta
+from pathlib import Path
+from types import FrameType
+
+import click
+from rich.table import Table
+
+from alerts.cli_common import iso_utc, parse_when
+from alerts.engine import Engine, RunStats
+from alerts.evaluate import evaluate as score_rules
+from alerts.evaluate import truth_window
+from surveillance.cli import AppContext, console, out, pass_app, step
+from surveillance.errors import InputError
+
+__all__ = ["detect", "evaluate"]
+
+
+def _print_run(stats: RunStats) -> None:
+    table = Table("rule", "alerts", "seconds", box=None)
+    for rule, seconds in stats.seconds.items():
+        found = stats.failed.get(rule) or str(stats.found.get(rule, ""))
+        table.add_row(rule, found, f"{seconds:.2f}")
+    out.print(
+        f"{iso_utc(stats.since)} .. {iso_utc(stats.until)}: {stats.positions:,} positions of "
+        f"{stats.vessels:,} vessels; {sum(stats.found.values())} alerts found, "
+        f"{stats.written} new or changed"
+    )
+    out.print(table)
+    for rule, error in stats.failed.items():
+        console.print(f"[red]rule {rule} failed[/red]: {error} (the other rules ran)")
+
+
+@click.command()
+@click.option("--since", help="ISO 8601 UTC (default: 24 h before --until).")
+@click.option("--until", help="ISO 8601 UTC (default: just after the latest position).")
+@click.option("--follow", is_flag=True, help="Keep running on new data until Ctrl-C.")
+@pass_app
+def detect(app: AppContext, since: str | None, until: str | None, follow: bool) -> None:
+    """Run the alert rules over a time window and store the alerts they raise.
+
+    Re-running a window changes nothing; an event that continues is one alert that grows.
+    With --follow, the rules run every `rules.detect_follow_interval_s` seconds over the
+    last `rules.detect_follow_lookback_hours` hours.
+    """
+    store = app.open_store()
+    engine = Engine(app.settings, store)
+    if follow:
+        if since or until:
+            raise InputError("--follow runs up to now: it takes no --since or --until")
+        stop = threading.Event()
+
+        def interrupt(_signum: int, _frame: FrameType | None) -> None:
+            stop.set()
+
+        signal.signal(signal.SIGINT, interrupt)
+        signal.signal(signal.SIGTERM, interrupt)
+        console.print("following new data; Ctrl-C stops")
+        engine.follow(stop, _print_run)
+        return
+    end = parse_when(until, "--until")
+    if end is None:
+        latest = store.latest_position_time()
+        if latest is None:
+            raise InputError(
+                "the store holds no positions", hint="ingest some: coastwatch ingest ais FILE"
+            )
+        end = latest + timedelta(seconds=1)
+    start = parse_when(since, "--since") or end - timedelta(hours=24)
+    with step("running the rules") as update:
+        stats = engine.run(start, end, on_step=update)
+    _print_run(stats)
+    if stats.failed:
+        raise SystemExit(1)
+
+
+@click.command()
+@click.option("--truth", "truth_file", type=click.Path(path_type=Path, dir_okay=False),
+              required=True, help="truth.json written by `coastwatch simulate`.")  # fmt: skip
+@click.option("--slack-minutes", type=click.FloatRange(0), default=30.0, show_default=True,
+              help="Time tolerance when matching alerts to events.")  # fmt: skip
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@pass_app
+def evaluate(app: AppContext, truth_file: Path, slack_minutes: float, fmt: str) -> None:
+    """Precision and recall of each rule against a simulated scenario's ground truth.
+
+    Run `coastwatch detect` over the scenario first; alerts are matched to events of the
+    same type by vessels and overlapping time.
+    """
+    try:
+        truth = json.loads(truth_file.read_text())
+        window = truth_window(truth)
+        events = truth["events"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{truth_file} is not a simulator truth file: {exc}") from None
+    if not isinstance(events, list):
+        raise InputError(f"{truth_file}: 'events' must be a list")
+    with app.open_store() as store:
+        alerts = store.alerts_overlapping(window)
+    scores = score_rules(truth, alerts, slack_minutes * 60)
+    if fmt == "json":
+        out.print_json(data=[{**s.__dict__, "precision": s.precision, "recall": s.recall}
+                             for s in scores])  # fmt: skip
+        return
+    table = Table("rule", "events", "detected", "recall", "alerts", "true", "precision", box=None)
+    for s in scores:
+        table.add_row(
+            s.rule, str(s.events), str(s.detected), _pct(s.recall), str(s.alerts),
+            str(s.true_alerts), _pct(s.precision),
+        )  # fmt: skip
+    out.print(table)
+    skipped = sorted({e["type"] for e in events} - {s.rule for s in scores})
+    if skipped:
+        console.print(f"not evaluated (no rule yet): {', '.join(skipped)}")
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"

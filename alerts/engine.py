@@ -1,0 +1,264 @@
+"""The alerts engine: read a window from the store, run every rule, score, store alerts.
+
+Only the engine touches the store; the rules are pure. Alert ids are deterministic (rule,
+vessels, start, key), and a new finding that continues an alert already stored (same rule,
+vessels and key, overlapping in time) updates that alert: re-running a window changes
+nothing, and an event seen over several runs stays one alert that grows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from alerts.coast import Coast
+from alerts.rules import RULE_VERSION, RULES, AlertRecord, RuleContext
+from alerts.scoring import ScoreContext, score_alerts
+from alerts.tracks import Tracks
+from alerts.watch import watchlist_matches
+from surveillance.errors import InputError
+from surveillance.reference import load_geography
+from surveillance.settings import Settings
+from surveillance.store import Store
+
+__all__ = ["Engine", "RunStats", "alert_id", "load_zone_files"]
+
+log = logging.getLogger(__name__)
+
+#: An alert of the key rule makes alerts of the others on the same vessels at the same
+#: time redundant: an STS pair loiters by definition.
+SUPERSEDES = {"sts_transfer": ("loitering",)}
+
+
+@dataclass
+class RunStats:
+    since: datetime
+    until: datetime
+    positions: int = 0
+    vessels: int = 0
+    found: dict[str, int] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+    written: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def alert_id(kind: str, mmsi: tuple[int, ...], start_s: float, key: str = "") -> str:
+    """Deterministic id from the rule, the vessels, the start and the rule's key."""
+    text = f"{kind}|{','.join(map(str, sorted(mmsi)))}|{int(start_s)}|{key}"
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def load_zone_files(paths: tuple[Path, ...]) -> gpd.GeoDataFrame:
+    """Zones from GeoJSON files: polygons, with optional ``kind`` and ``name`` properties."""
+    frames = []
+    for path in paths:
+        try:
+            frame = gpd.read_file(path)
+        except Exception as exc:  # pyogrio raises several types for unreadable files
+            raise InputError(f"cannot read zone file {path}: {exc}") from None
+        frame = frame.set_crs(4326) if frame.crs is None else frame.to_crs(4326)
+        polygonal = frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"])
+        if not polygonal.all() or not frame.geometry.is_valid.all():
+            raise InputError(f"zone file {path}: every feature must be a valid polygon")
+        kind = frame["kind"] if "kind" in frame else pd.Series("restricted", index=frame.index)
+        name = (
+            frame["name"]
+            if "name" in frame
+            else pd.Series([f"{path.stem} {k}" for k in range(len(frame))], index=frame.index)
+        )
+        frames.append(gpd.GeoDataFrame({"kind": kind, "name": name}, geometry=frame.geometry))
+    if not frames:
+        return gpd.GeoDataFrame({"kind": [], "name": []}, geometry=[], crs=4326)
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready: numpy scalars become Python numbers and booleans."""
+    return json.loads(json.dumps(value, default=lambda v: v.item()))
+
+
+def _join_nearby(records: list[AlertRecord], gap_s: float, now_s: float) -> list[AlertRecord]:
+    """One alert for pieces of one event (same rule, vessels and key) ``gap_s`` apart or less:
+    a loiterer that briefly picks up speed, a vessel in and out of a zone's edge."""
+    joined: list[AlertRecord] = []
+    last: dict[tuple[str, tuple[int, ...], str], AlertRecord] = {}
+    for r in sorted(records, key=lambda r: r.start_s):
+        key = (r.type, tuple(sorted(r.mmsi)), r.key)
+        before = last.get(key)
+        if before is not None and r.start_s - (before.end_s or now_s) <= gap_s:
+            if before.end_s is not None:
+                before.end_s = None if r.end_s is None else max(before.end_s, r.end_s)
+            if r.score > before.score:
+                before.reasons, before.evidence = r.reasons, r.evidence
+            before.evidence["pieces"] = before.evidence.get("pieces", 1) + 1
+            continue
+        last[key] = r
+        joined.append(r)
+    return joined
+
+
+def _supersede(records: list[AlertRecord]) -> list[AlertRecord]:
+    keep = []
+    for r in records:
+        covered = any(
+            r.type in SUPERSEDES.get(o.type, ())
+            and set(r.mmsi) <= set(o.mmsi)
+            and o.start_s <= (r.end_s or np.inf)
+            and r.start_s <= (o.end_s or np.inf)
+            for o in records
+        )
+        if not covered:
+            keep.append(r)
+    return keep
+
+
+class Engine:
+    """Runs the rules over windows of one store; keeps the geography between runs."""
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.settings, self.store = settings, store
+        self.rules = settings.rules
+        self._geography: tuple[Coast, gpd.GeoDataFrame] | None = None
+
+    def _geo(self) -> tuple[Coast, gpd.GeoDataFrame]:
+        if self._geography is None:
+            load_geography(self.settings, self.store)  # a no-op when the store has it
+            aoi = self.settings.aoi_name
+            zones = self.store.zones(kinds=["land", *self.rules.zone_kinds], aoi=aoi)
+            zones = zones.rename_geometry("geometry")
+            coast = Coast.from_frames(
+                zones[zones["kind"] == "land"], self.store.ports(), self.settings.aoi_bbox_deg
+            )
+            extra = load_zone_files(self.rules.zone_files)
+            zones = pd.concat([zones[zones["kind"] != "land"], extra], ignore_index=True)
+            self._geography = coast, gpd.GeoDataFrame(zones, crs=4326)
+        return self._geography
+
+    def run(self, since: datetime, until: datetime, now: datetime | None = None,
+            on_step: Callable[[str], None] = lambda _: None) -> RunStats:  # fmt: skip
+        """Run every rule over ``[since, until)`` and store what they find."""
+        if since.tzinfo is None or until.tzinfo is None or since >= until:
+            raise InputError("the window must be timezone-aware, with since before until")
+        now = now or until
+        cfg = self.rules
+        stats = RunStats(since, until)
+        clock = time.perf_counter()
+        on_step("reading positions")
+        read_from = since - timedelta(hours=cfg.detect_context_hours)
+        positions = self.store.position_arrays((read_from, until))
+        coast, zones = self._geo()
+        vessels = self.store.vessels().set_index("mmsi")
+        ctx = RuleContext(
+            now_s=now.timestamp(), since_s=since.timestamp(), settings=cfg,
+            port_area_m=self.settings.port_area_radius_km * 1000, coast=coast,
+            vessels=vessels, zones=zones, watchlist=self.store.watchlist(),
+            identities=self.store.identities((read_from, until)),
+        )  # fmt: skip
+        tracks = Tracks(positions, cfg)
+        stats.positions, stats.vessels = len(positions), len(tracks.vessel_index[0])
+        stats.seconds["read"] = time.perf_counter() - clock
+        records: list[AlertRecord] = []
+        for name, rule in RULES.items():
+            on_step(f"rule {name}")
+            clock = time.perf_counter()
+            try:
+                found = rule(tracks, ctx)
+            except Exception as exc:  # one broken rule must not stop the others
+                log.exception("rule %s failed", name)
+                stats.failed[name] = f"{type(exc).__name__}: {exc}"
+                continue
+            finally:
+                stats.seconds[name] = time.perf_counter() - clock
+            found = [
+                r for r in found if (r.end_s if r.end_s is not None else ctx.now_s) >= ctx.since_s
+            ]
+            stats.found[name] = len(found)
+            records += found
+        on_step("scoring and storing alerts")
+        clock = time.perf_counter()
+        records = _supersede(_join_nearby(records, cfg.alert_merge_gap_hours * 3600, ctx.now_s))
+        stats.written = self._store(records, vessels, read_from, until, ctx.now_s)
+        stats.seconds["write"] = time.perf_counter() - clock
+        return stats
+
+    def _store(self, records: list[AlertRecord], vessels: pd.DataFrame, read_from: datetime,
+               until: datetime, now_s: float) -> int:  # fmt: skip
+        cfg = self.rules
+        gap = timedelta(hours=cfg.alert_merge_gap_hours)
+        history_from = read_from - timedelta(days=cfg.repeat_lookback_days)
+        stored = self.store.alerts_overlapping((history_from, until + gap))
+        history = []
+        existing: dict[tuple[str, tuple[int, ...], str], list[tuple[str, float, float]]] = {}
+        for row in stored.itertuples(index=False):
+            start = pd.Timestamp(row.start).timestamp()
+            end = now_s if pd.isna(row.end) else pd.Timestamp(row.end).timestamp()
+            vessels_of = tuple(sorted(int(m) for m in row.mmsi))
+            history.append((row.type, vessels_of, start, end))
+            key = (row.type, vessels_of, str(row.evidence.get("key", "")))
+            existing.setdefault(key, []).append((row.id, start, end))
+        known = vessels["flag"].dropna()
+        flags = dict(zip(known.index.astype(int), known.astype(str), strict=True))
+        watchlisted = set(self._watchlisted(vessels))
+        ids = []
+        for r in records:
+            ids.append(alert_id(r.type, r.mmsi, r.start_s, r.key))
+            slack = gap.total_seconds()
+            for old_id, start, end in existing.get((r.type, tuple(sorted(r.mmsi)), r.key), []):
+                if start - slack <= (r.end_s or now_s) and r.start_s <= end + slack:
+                    ids[-1], r.start_s = old_id, min(start, r.start_s)
+                    break
+        own = set(ids)
+        history = [h for h, row_id in zip(history, stored["id"], strict=True) if row_id not in own]
+        score_alerts(records, ScoreContext(flags, cfg.watch_flags, watchlisted, history), now_s)
+        if not records:
+            return 0
+        frame = gpd.GeoDataFrame(
+            {
+                "id": ids,
+                "type": [r.type for r in records],
+                "score": [r.score for r in records],
+                "start": pd.to_datetime([r.start_s for r in records], unit="s", utc=True),
+                "end": pd.to_datetime(
+                    np.array([np.nan if r.end_s is None else r.end_s for r in records]),
+                    unit="s",
+                    utc=True,
+                ),
+                "mmsi": [list(r.mmsi) for r in records],
+                "evidence": [_plain({**r.evidence, "key": r.key}) for r in records],
+                "score_reasons": [_plain(r.reasons) for r in records],
+                "rule_version": RULE_VERSION,
+                "updated_at": datetime.now(UTC),
+            },
+            geometry=shapely.points([r.lon for r in records], [r.lat for r in records]),
+            crs=4326,
+        )
+        frame = frame.drop_duplicates("id", keep="last")
+        return self.store.write_alerts(frame)
+
+    def _watchlisted(self, vessels: pd.DataFrame) -> list[int]:
+        watchlist = self.store.watchlist()
+        mmsi = vessels.index.to_numpy()
+        pct = self.rules.watchlist_name_min_similarity_pct
+        return list(watchlist_matches(mmsi, vessels, watchlist, pct))
+
+    def follow(self, stop: threading.Event, report: Callable[[RunStats], None]) -> None:
+        """Run over the last ``detect_follow_lookback_hours`` every ``detect_follow_interval_s``."""
+        cfg = self.rules
+        while not stop.is_set():
+            started = time.monotonic()
+            now = datetime.now(UTC)
+            report(self.run(now - timedelta(hours=cfg.detect_follow_lookback_hours), now, now))
+            stop.wait(max(0.0, cfg.detect_follow_interval_s - (time.monotonic() - started)))

@@ -1,0 +1,121 @@
+"""``ais_gap``: no signal for >= 6 h (suspected disabling at >= 12 h), starting and ending
+offshore, where the vessel was being received well just before.
+
+Leaving the receivers' range is not going dark. Coverage is learnt from the data: a cell
+of the grid is covered when anyone was heard there in the window. A gap counts when the
+straight way between where the vessel fell silent and where it was heard again runs
+through covered cells (an open gap: when the cells around its last position are covered).
+Other vessels heard near it during the gap are recorded as evidence of coverage.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from alerts.rules.base import AlertRecord, RuleContext, reason
+from alerts.tracks import DEG_M, NM_M, Steps, Tracks, grid_cells, haversine_m
+
+__all__ = ["detect"]
+
+BASE_SCORE = 40
+
+
+class _Coverage:
+    """Grid cells (about ``cell_m`` wide) where some report was received."""
+
+    def __init__(self, s: Steps, cell_m: float) -> None:
+        self.cell_m = cell_m
+        self.cells = np.unique(self._cells(s.lon, s.lat))
+
+    def _cells(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        cx, cy = grid_cells(lon, lat, self.cell_m)
+        return cx * 1_000_000 + cy
+
+    def fraction(self, lon: np.ndarray, lat: np.ndarray) -> float:
+        return float(np.isin(self._cells(lon, lat), self.cells).mean())
+
+    def along(self, lon0: float, lat0: float, lon1: float, lat1: float) -> float:
+        """Covered share of the straight way between two points."""
+        n = max(2, int(haversine_m(lon0, lat0, lon1, lat1) / (self.cell_m / 2)) + 1)
+        f = np.linspace(0, 1, n)
+        return self.fraction(lon0 + f * (lon1 - lon0), lat0 + f * (lat1 - lat0))
+
+    def around(self, lon: float, lat: float, radius_m: float) -> float:
+        """Covered share of the disc around a point."""
+        k = np.arange(-radius_m, radius_m + 1, self.cell_m / 2)
+        dx, dy = np.meshgrid(k, k)
+        inside = dx**2 + dy**2 <= radius_m**2
+        lat_pts = lat + dy[inside] / DEG_M
+        lon_pts = lon + dx[inside] / (DEG_M * np.cos(np.radians(lat)))
+        return self.fraction(lon_pts, lat_pts)
+
+
+def _others_heard(s: Steps, by_time: np.ndarray, mmsi: int, lon: float, lat: float,
+                  t0: float, t1: float, radius_m: float) -> int:  # fmt: skip
+    """Other vessels heard within ``radius_m`` of a point between t0 and t1."""
+    lo, hi = np.searchsorted(s.t_s[by_time], [t0, t1])
+    rows = by_time[lo:hi]
+    rows = rows[(s.mmsi[rows] != mmsi)]
+    near = haversine_m(s.lon[rows], s.lat[rows], lon, lat) <= radius_m
+    return int(len(np.unique(s.mmsi[rows[near]])))
+
+
+def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
+    cfg, p = ctx.settings, tracks.pos
+    min_gap_s = cfg.gap_min_hours * 3600
+    last_of_vessel = np.append(~tracks.same_vessel, True)
+    closed = np.flatnonzero(tracks.same_vessel & (tracks.dt_s >= min_gap_s))
+    open_ = np.flatnonzero(last_of_vessel & (ctx.now_s - p.t_s >= min_gap_s))
+    before = np.concatenate([closed, open_])
+    is_open = np.concatenate([np.zeros(len(closed), bool), np.ones(len(open_), bool)])
+    # received well just before: enough reports of the vessel in the hour before
+    rank = np.cumsum(np.append(True, ~tracks.same_vessel))  # vessel number per report
+    key = rank * 1e10 + p.t_s
+    window_s = cfg.gap_reception_window_hours * 3600
+    heard = before - np.searchsorted(key, key[before] - window_s) + 1
+    keep = heard >= cfg.gap_min_reports_before
+    before, is_open, heard = before[keep], is_open[keep], heard[keep]
+    after = np.where(is_open, before, before + 1)
+    offshore_m = cfg.gap_min_shore_distance_nm * NM_M
+    offshore = ctx.coast.shore_m(p.lon[before], p.lat[before]) >= offshore_m
+    offshore &= ctx.coast.shore_m(p.lon[after], p.lat[after]) >= offshore_m
+    before, after, is_open, heard = (
+        before[offshore],
+        after[offshore],
+        is_open[offshore],
+        heard[offshore],
+    )
+    if not len(before):
+        return []
+    s = tracks.steps
+    coverage = _Coverage(s, cfg.gap_coverage_cell_km * 1000)
+    by_time = np.argsort(s.t_s, kind="stable")
+    radius_m = cfg.gap_neighbour_radius_km * 1000
+    alerts = []
+    for b, a, still_open, n_before in zip(before, after, is_open, heard, strict=True):
+        lon0, lat0, t0 = float(p.lon[b]), float(p.lat[b]), float(p.t_s[b])
+        lon1, lat1 = float(p.lon[a]), float(p.lat[a])
+        t1 = ctx.now_s if still_open else float(p.t_s[a])
+        covered = (coverage.around(lon0, lat0, radius_m) if still_open
+                   else coverage.along(lon0, lat0, lon1, lat1))  # fmt: skip
+        if covered < cfg.gap_min_covered_fraction:
+            continue
+        mmsi, hours = int(p.mmsi[b]), (t1 - t0) / 3600
+        others = _others_heard(s, by_time, mmsi, lon0, lat0, t0, t1, radius_m)
+        reasons = [reason(BASE_SCORE, f"silent for {hours:.1f} h offshore, inside coverage")]
+        if hours >= cfg.gap_disabling_hours:
+            reasons.append(reason(20, f"{cfg.gap_disabling_hours:g}+ h: suspected disabling"))
+        if others:
+            reasons.append(reason(10, f"{others} other vessel(s) heard nearby during the gap"))
+        alerts.append(
+            AlertRecord(
+                "ais_gap", (mmsi,), t0, None if still_open else t1, lon0, lat0, reasons,
+                {"gap_h": round(hours, 2), "open": bool(still_open),
+                 "suspected_disabling": hours >= cfg.gap_disabling_hours,
+                 "reports_in_hour_before": int(n_before), "others_heard_nearby": others,
+                 "covered_fraction": round(covered, 2),
+                 "last_seen": [t0, lon0, lat0],
+                 "seen_again": None if still_open else [t1, lon1, lat1]},
+            )
+        )  # fmt: skip
+    return alerts

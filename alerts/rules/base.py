@@ -1,0 +1,81 @@
+"""What every rule takes and gives: a context in, alert records out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from alerts.coast import Coast
+from alerts.tracks import Tracks
+from surveillance.rule_settings import RuleSettings
+
+__all__ = ["AlertRecord", "RuleContext", "Rule", "Reason", "reason", "track_evidence"]
+
+Reason = dict[str, Any]  # {"points": 60, "reason": "two vessels within 500 m for 3.2 h"}
+
+
+@dataclass
+class AlertRecord:
+    """One alert as a rule sees it; the engine scores it, gives it an id and stores it."""
+
+    type: str
+    mmsi: tuple[int, ...]
+    start_s: float
+    end_s: float | None  # None: still going on (an open AIS gap)
+    lon: float
+    lat: float
+    reasons: list[Reason]  # what the score is made of; the engine adds corroboration
+    evidence: dict[str, Any] = field(default_factory=dict)
+    key: str = ""  # tells apart alerts of one rule on the same vessels (zone, kind)
+
+    @property
+    def score(self) -> int:
+        return max(0, min(100, sum(int(r["points"]) for r in self.reasons)))
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """Everything a rule may look at besides the tracks; no store, no clock."""
+
+    now_s: float
+    since_s: float  # alerts that end before this belong to an earlier window
+    settings: RuleSettings
+    port_area_m: float  # a position this close to a port is in port
+    coast: Coast
+    vessels: pd.DataFrame  # index mmsi: name, callsign, imo, ship_type, flag, length_m
+    zones: gpd.GeoDataFrame  # kind, name, geometry (EPSG:4326)
+    watchlist: pd.DataFrame  # kind, value
+    identities: pd.DataFrame  # mmsi, valid_from, name, callsign, imo (oldest first)
+
+    def ship_types(self, mmsi: np.ndarray) -> np.ndarray:
+        """Ship type per MMSI (0 when unknown)."""
+        known = self.vessels["ship_type"].fillna(0).astype(int)
+        return known.reindex(mmsi).fillna(0).astype(int).to_numpy()
+
+
+def reason(points: float, text: str) -> Reason:
+    return {"points": int(round(points)), "reason": text}
+
+
+class Rule(Protocol):
+    def __call__(self, tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]: ...
+
+
+def track_evidence(tracks: Tracks, mmsi: int, start_s: float, end_s: float,
+                   limit: int = 200) -> list[list[float]]:  # fmt: skip
+    """The vessel's resampled positions over the alert, [t, lon, lat, sog], for the record."""
+    s = tracks.steps
+    lo, hi = np.searchsorted(s.mmsi, mmsi, "left"), np.searchsorted(s.mmsi, mmsi, "right")
+    t = s.t_s[lo:hi]
+    pick = np.arange(lo, hi)[(t >= start_s - s.step_s) & (t <= end_s + s.step_s)]
+    if len(pick) > limit:
+        pick = pick[np.linspace(0, len(pick) - 1, limit).astype(int)]
+    return [
+        [float(s.t_s[i]), round(float(s.lon[i]), 6), round(float(s.lat[i]), 6),
+         round(float(s.sog_knots[i]), 1)]
+        for i in pick
+    ]  # fmt: skip

@@ -1,0 +1,124 @@
+"""``identity_anomaly``: impossible implied speed, one MMSI in two places at once,
+positions on land, and name / call sign / IMO changes.
+
+Jumps (implied speed above ``max_implied_speed_knots`` over ``identity_min_jump_km``) are
+grouped into episodes; an episode of many back-and-forth jumps is one MMSI used by two
+transmitters, a single out-and-back is a spoofed or broken position. Invalid MMSIs and
+MIDs never reach the store: the ingester quarantines them (``invalid_mmsi``, ``unknown_mid``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from alerts.rules.base import AlertRecord, RuleContext, reason
+from alerts.tracks import Tracks, runs
+
+__all__ = ["detect"]
+
+_FIELDS = ("name", "callsign", "imo")
+
+
+def _jumps(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
+    cfg, p = ctx.settings, tracks.pos
+    at = np.flatnonzero(tracks.jumps)
+    joined = p.mmsi[at[1:]] == p.mmsi[at[:-1]]
+    joined &= np.diff(p.t_s[at]) <= cfg.identity_episode_gap_hours * 3600
+    alerts = []
+    for a, b in zip(*runs(np.ones(len(at), bool), joined), strict=True):
+        steps = at[a : b + 1]
+        count = len(steps)
+        two_places = count >= cfg.identity_two_places_min_jumps
+        kind = "mmsi_in_two_places" if two_places else "impossible_jump"
+        i = steps[0]
+        fastest = float(tracks.implied_knots[steps].max())
+        far_km = tracks.step_m[steps].max() / 1000
+        text = (f"{count} jumps between places {far_km:.0f} km apart: two transmitters, one MMSI"
+                if two_places
+                else f"jumped {far_km:.0f} km at an implied {fastest:.0f} kn")  # fmt: skip
+        alerts.append(
+            AlertRecord(
+                "identity_anomaly", (int(p.mmsi[i]),), float(p.t_s[i]), float(p.t_s[steps[-1] + 1]),
+                float(p.lon[i]), float(p.lat[i]), [reason(70 if two_places else 50, text)],
+                {"kind": kind, "jumps": count, "max_implied_knots": round(fastest),
+                 "examples": [[float(p.t_s[k]), float(p.lon[k]), float(p.lat[k]),
+                               float(p.lon[k + 1]), float(p.lat[k + 1])] for k in steps[:20]]},
+                key=kind,
+            )
+        )  # fmt: skip
+    return alerts
+
+
+def _on_land(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
+    cfg, s = ctx.settings, tracks.steps
+    inland = np.flatnonzero(ctx.coast.shore_m(s.lon, s.lat) >= cfg.identity_min_inland_km * 1000)
+    # a run long enough to count holds a sampled step: test those first, then their vessels
+    sample = inland[:: max(1, cfg.identity_min_land_reports // 2)]
+    suspects = np.unique(s.mmsi[sample[ctx.coast.on_land(s.lon[sample], s.lat[sample])]])
+    inland = inland[np.isin(s.mmsi[inland], suspects)]
+    inland = inland[ctx.coast.on_land(s.lon[inland], s.lat[inland])]
+    inland = inland[ctx.coast.port_m(s.lon[inland], s.lat[inland]) > ctx.port_area_m]
+    mask = np.zeros(len(s), bool)
+    mask[inland] = True
+    alerts = []
+    for a, b in zip(*runs(mask, s.next_joined), strict=True):
+        if b - a + 1 < cfg.identity_min_land_reports:
+            continue
+        alerts.append(
+            AlertRecord(
+                "identity_anomaly", (int(s.mmsi[a]),), float(s.t_s[a]), float(s.t_s[b] + s.step_s),
+                float(s.lon[a]), float(s.lat[a]),
+                [reason(45, f"{b - a + 1} positions {cfg.identity_min_inland_km:g}+ km inland")],
+                {"kind": "on_land",
+                 "positions": [[float(s.t_s[k]), float(s.lon[k]), float(s.lat[k])]
+                               for k in range(a, min(b + 1, a + 20))]},
+                key="on_land",
+            )
+        )  # fmt: skip
+    return alerts
+
+
+def _identity_changes(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
+    ids = ctx.identities.sort_values(["mmsi", "valid_from"], kind="stable")
+    if ids.empty:
+        return []
+    changes = pd.Series("", index=ids.index)
+    for field in _FIELDS:
+        value = ids[field].where(~ids[field].isin(["", 0]))
+        before = value.groupby(ids["mmsi"]).ffill().groupby(ids["mmsi"]).shift()
+        changed = value.notna() & before.notna() & (value != before)
+        changes[changed] += (
+            field + " " + before[changed].astype(str) + " -> " + value[changed].astype(str) + "; "
+        )
+    since_epoch = pd.to_datetime(ids["valid_from"], utc=True) - pd.Timestamp(0, tz="UTC")
+    when_s = (since_epoch / pd.Timedelta(seconds=1)).to_numpy()
+    texts, vessels = changes.to_numpy(dtype=str), ids["mmsi"].to_numpy()
+    alerts = []
+    for k in np.flatnonzero((texts != "") & (when_s >= ctx.since_s)):
+        mmsi, when, text = int(vessels[k]), float(when_s[k]), str(texts[k]).rstrip("; ")
+        lon, lat = _last_position(tracks, mmsi, when)
+        if np.isnan(lon):  # not seen in the window: nowhere to put it on the map
+            continue
+        alerts.append(
+            AlertRecord(
+                "identity_anomaly", (mmsi,), when, when, lon, lat,
+                [reason(40 + 10 * ("imo" in text), f"identity changed: {text}")],
+                {"kind": "identity_change", "changes": text.split("; ")},
+                key=f"identity_change:{when:.0f}",
+            )
+        )  # fmt: skip
+    return alerts
+
+
+def _last_position(tracks: Tracks, mmsi: int, t_s: float) -> tuple[float, float]:
+    p = tracks.pos
+    lo, hi = np.searchsorted(p.mmsi, mmsi, "left"), np.searchsorted(p.mmsi, mmsi, "right")
+    if lo == hi:
+        return float("nan"), float("nan")
+    k = min(hi - 1, lo + max(0, int(np.searchsorted(p.t_s[lo:hi], t_s)) - 1))
+    return float(p.lon[k]), float(p.lat[k])
+
+
+def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
+    return [*_jumps(tracks, ctx), *_on_land(tracks, ctx), *_identity_changes(tracks, ctx)]

@@ -1,0 +1,48 @@
+"""``loitering``: one vessel under 2 kn for >= 4 h, >= 20 nm from shore.
+
+Work boats (fishing, tugs, pilots, dredgers...) are slow at sea by trade and are left out;
+an STS pair loiters too, and the engine lets its ``sts_transfer`` alert stand for both.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from alerts.rules.base import AlertRecord, RuleContext, reason, track_evidence
+from alerts.tracks import NM_M, Tracks, runs
+
+__all__ = ["detect"]
+
+BASE_SCORE = 40
+
+
+def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
+    cfg, s = ctx.settings, tracks.steps
+    slow = s.sog_knots < cfg.loitering_max_speed_knots
+    slow &= ~np.isin(ctx.ship_types(s.mmsi), cfg.loitering_exempt_ship_types)
+    idx = np.flatnonzero(slow)
+    far = np.zeros(len(s), bool)
+    far[idx] = (
+        ctx.coast.shore_m(s.lon[idx], s.lat[idx]) >= cfg.loitering_min_shore_distance_nm * NM_M
+    )
+    first, last = runs(far, s.next_joined)
+    hours = (s.t_s[last] - s.t_s[first] + s.step_s) / 3600.0
+    alerts = []
+    for a, b, h in zip(first, last, hours, strict=True):
+        if h < cfg.loitering_min_duration_hours:
+            continue
+        mmsi, start, end = int(s.mmsi[a]), float(s.t_s[a]), float(s.t_s[b] + s.step_s)
+        alerts.append(
+            AlertRecord(
+                "loitering", (mmsi,), start, end,
+                float(np.median(s.lon[a : b + 1])), float(np.median(s.lat[a : b + 1])),
+                [reason(BASE_SCORE, f"under {cfg.loitering_max_speed_knots:g} kn for {h:.1f} h, "
+                        f"{cfg.loitering_min_shore_distance_nm:g}+ nm from shore"),
+                 reason(min(20, 2 * (h - cfg.loitering_min_duration_hours)),
+                        "long: 2 a hour past the threshold")],
+                {"duration_h": round(h, 2),
+                 "mean_sog_knots": round(float(np.mean(s.sog_knots[a : b + 1])), 2),
+                 "tracks": {str(mmsi): track_evidence(tracks, mmsi, start, end)}},
+            )
+        )  # fmt: skip
+    return alerts

@@ -1,0 +1,61 @@
+"""``zone_entry``: a vessel of a watched flag, ship type or list enters a configured zone
+(the territorial sea, a restricted area; zones table rows or GeoJSON files)."""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+
+from alerts.rules.base import AlertRecord, RuleContext, reason, track_evidence
+from alerts.tracks import Tracks, runs
+from alerts.watch import watchlist_matches
+
+__all__ = ["detect"]
+
+BASE_SCORE = 50
+
+
+def _watched(tracks: Tracks, ctx: RuleContext) -> dict[int, list[str]]:
+    cfg = ctx.settings
+    mmsi = tracks.vessel_index[0]
+    why = watchlist_matches(mmsi, ctx.vessels, ctx.watchlist, cfg.watchlist_name_min_similarity_pct)
+    why = {m: [f"on the watchlist: {', '.join(w)}"] for m, w in why.items()}
+    known = ctx.vessels.reindex(mmsi)
+    flags = known["flag"].fillna("").to_numpy()
+    for m in mmsi[np.isin(flags, cfg.watch_flags)]:
+        why.setdefault(int(m), []).append(f"flag {known.at[m, 'flag']!s} is watched")
+    types = ctx.ship_types(mmsi)
+    for m in mmsi[np.isin(types, cfg.watch_ship_types)]:
+        why.setdefault(int(m), []).append(f"ship type {known.at[m, 'ship_type']!s} is watched")
+    return why
+
+
+def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
+    cfg, p = ctx.settings, tracks.pos
+    zones = ctx.zones[ctx.zones["kind"].isin(cfg.zone_kinds)]
+    watched = _watched(tracks, ctx)
+    if zones.empty or not watched:
+        return []
+    rows = np.flatnonzero(np.isin(p.mmsi, list(watched)))
+    joined = tracks.same_vessel[rows[:-1]] & (np.diff(rows) == 1) if len(rows) else rows
+    joined = joined & (tracks.dt_s[rows[:-1]] <= cfg.segment_max_gap_hours * 3600)
+    alerts = []
+    for zone in zones.itertuples(index=False):
+        shapely.prepare(zone.geometry)
+        inside = shapely.contains_xy(zone.geometry, p.lon[rows], p.lat[rows])
+        for a, b in zip(*runs(inside, joined), strict=True):
+            i, j = rows[a], rows[b]
+            mmsi, start, end = int(p.mmsi[i]), float(p.t_s[i]), float(p.t_s[j])
+            crossed = a > 0 and bool(joined[a - 1])  # seen outside just before
+            alerts.append(
+                AlertRecord(
+                    "zone_entry", (mmsi,), start, end, float(p.lon[i]), float(p.lat[i]),
+                    [reason(BASE_SCORE, f"{'entered' if crossed else 'first seen inside'} "
+                            f"{zone.name} ({zone.kind}); {'; '.join(watched[mmsi])}")],
+                    {"zone": zone.name, "zone_kind": zone.kind, "crossed_in": crossed,
+                     "why_watched": watched[mmsi],
+                     "tracks": {str(mmsi): track_evidence(tracks, mmsi, start - 3600, end)}},
+                    key=f"{zone.kind}:{zone.name}",
+                )
+            )  # fmt: skip
+    return alerts

@@ -1,0 +1,72 @@
+"""Tiny worlds for rule tests: one square island, one port, tracks drawn with a ruler.
+
+The island spans 130-131 E, 33-34 N; its port sits on the east coast at (131.0, 33.2).
+At 33.5 N, 0.1 degree of longitude is about 9.3 km.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from alerts.coast import Coast
+from alerts.rules.base import RuleContext
+from alerts.tracks import Tracks
+from surveillance.position_read import PositionArrays
+from surveillance.rule_settings import RuleSettings
+
+T0_S = 1_793_491_200.0  # 2026-11-01T00:00Z
+HOUR_S = 3600.0
+ISLAND = shapely.box(130.0, 33.0, 131.0, 34.0)
+PORT = (131.0, 33.2)
+BBOX = (125.0, 30.0, 136.0, 38.0)
+
+
+def leg(mmsi: int, start_h: float, hours: float, frm: tuple[float, float],
+        to: tuple[float, float] | None = None, sog_knots: float = 1.0, every_s: float = 60.0
+        ) -> PositionArrays:  # fmt: skip
+    """Reports every ``every_s`` from ``frm`` to ``to`` (or staying at ``frm``)."""
+    t = T0_S + start_h * HOUR_S + np.arange(0.0, hours * HOUR_S, every_s)
+    f = np.linspace(0, 1, len(t))
+    end = to or frm
+    return PositionArrays(
+        np.full(len(t), mmsi, np.int64),
+        t,
+        frm[0] + f * (end[0] - frm[0]),
+        frm[1] + f * (end[1] - frm[1]),
+        np.full(len(t), sog_knots, np.float32),
+    )
+
+
+def tracks(*legs: PositionArrays) -> Tracks:
+    return Tracks(PositionArrays.concat(list(legs)), RuleSettings())
+
+
+def vessels(*rows: dict[str, Any]) -> pd.DataFrame:
+    """Vessel identities (mmsi plus any of name, callsign, imo, ship_type, flag, length_m)."""
+    columns = ["mmsi", "name", "callsign", "imo", "ship_type", "flag", "length_m"]
+    return pd.DataFrame(list(rows), columns=columns).set_index("mmsi")
+
+
+def context(now_h: float = 24.0, **overrides: Any) -> RuleContext:
+    land = gpd.GeoDataFrame({"kind": ["land"]}, geometry=[ISLAND], crs=4326)
+    ports = gpd.GeoDataFrame({"locode": ["XXPRT"]}, geometry=[shapely.Point(PORT)], crs=4326)
+    fields: dict[str, Any] = {
+        "now_s": T0_S + now_h * HOUR_S,
+        "since_s": T0_S,
+        "settings": RuleSettings(),
+        "port_area_m": 3000.0,
+        "coast": Coast.from_frames(land, ports, BBOX),
+        "vessels": vessels(),
+        "zones": gpd.GeoDataFrame({"kind": [], "name": []}, geometry=[], crs=4326),
+        "watchlist": pd.DataFrame({"kind": [], "value": []}),
+        "identities": pd.DataFrame(
+            {"mmsi": [], "valid_from": [], "name": [], "callsign": [], "imo": []}
+        ),
+    }
+    fields.update(overrides)
+    return RuleContext(**fields)
