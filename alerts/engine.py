@@ -9,8 +9,8 @@ nothing, and an event seen over several runs stays one alert that grows.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 #: An alert of the key rule makes alerts of the others on the same vessels at the same
 #: time redundant: an STS pair loiters by definition.
 SUPERSEDES = {"sts_transfer": ("loitering",)}
+#: Separate gaps are separate events, however close.
+_NOT_JOINED = ("ais_gap",)
 
 
 @dataclass
@@ -73,12 +75,10 @@ def load_zone_files(paths: tuple[Path, ...]) -> gpd.GeoDataFrame:
         polygonal = frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"])
         if not polygonal.all() or not frame.geometry.is_valid.all():
             raise InputError(f"zone file {path}: every feature must be a valid polygon")
-        kind = frame["kind"] if "kind" in frame else pd.Series("restricted", index=frame.index)
-        name = (
-            frame["name"]
-            if "name" in frame
-            else pd.Series([f"{path.stem} {k}" for k in range(len(frame))], index=frame.index)
-        )
+        kind = frame["kind"].fillna("restricted") if "kind" in frame else "restricted"
+        given = frame["name"] if "name" in frame else pd.Series(None, index=frame.index)
+        name = [f"{path.stem}: {n}" if isinstance(n, str) and n else f"{path.stem}: {k}"
+                for k, n in enumerate(given)]  # fmt: skip
         frames.append(gpd.GeoDataFrame({"kind": kind, "name": name}, geometry=frame.geometry))
     if not frames:
         return gpd.GeoDataFrame({"kind": [], "name": []}, geometry=[], crs=4326)
@@ -86,8 +86,16 @@ def load_zone_files(paths: tuple[Path, ...]) -> gpd.GeoDataFrame:
 
 
 def _plain(value: Any) -> Any:
-    """JSON-ready: numpy scalars become Python numbers and booleans."""
-    return json.loads(json.dumps(value, default=lambda v: v.item()))
+    """JSON-ready: numpy scalars become Python numbers, NaN and infinities None."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def _join_nearby(records: list[AlertRecord], gap_s: float, now_s: float) -> list[AlertRecord]:
@@ -97,7 +105,7 @@ def _join_nearby(records: list[AlertRecord], gap_s: float, now_s: float) -> list
     last: dict[tuple[str, tuple[int, ...], str], AlertRecord] = {}
     for r in sorted(records, key=lambda r: r.start_s):
         key = (r.type, tuple(sorted(r.mmsi)), r.key)
-        before = last.get(key)
+        before = None if r.type in _NOT_JOINED else last.get(key)
         if before is not None and r.start_s - (before.end_s or now_s) <= gap_s:
             if before.end_s is not None:
                 before.end_s = None if r.end_s is None else max(before.end_s, r.end_s)
@@ -123,6 +131,101 @@ def _supersede(records: list[AlertRecord]) -> list[AlertRecord]:
         if not covered:
             keep.append(r)
     return keep
+
+
+_ACTIVE = ("new", "acknowledged", "escalated")
+
+
+def _later_end(a: float | None, b: float | None) -> float | None:
+    """The end of two findings of one alert: a closed end beats an open one."""
+    if a is None or b is None:
+        return b if a is None else a
+    return max(a, b)
+
+
+class _Stored:
+    """The alerts already stored around the window: for ids, open gaps and history."""
+
+    def __init__(self, frame: gpd.GeoDataFrame, now_s: float) -> None:
+        self.now_s = now_s
+        self.rows: dict[str, tuple[str, tuple[int, ...], str, str, float, float | None]] = {}
+        self.where: dict[str, tuple[float, float]] = {}
+        row: dict[str, Any]
+        for row in frame.to_dict("records"):
+            end = None if pd.isna(row["end"]) else pd.Timestamp(row["end"]).timestamp()
+            vessels = tuple(sorted(int(m) for m in row["mmsi"]))
+            self.rows[row["id"]] = (row["type"], vessels, str(row["key"] or ""), row["status"],
+                                    pd.Timestamp(row["start"]).timestamp(), end)  # fmt: skip
+            if row["geom"] is not None:
+                point = row["geom"].representative_point()
+                self.where[row["id"]] = (point.x, point.y)
+
+    def open_gaps(self) -> list[tuple[int, float, float, float]]:
+        return [
+            (vessels[0], start, *self.where.get(row_id, (float("nan"), float("nan"))))
+            for row_id, (kind, vessels, _, status, start, end) in self.rows.items()
+            if kind == "ais_gap" and end is None and status in _ACTIVE
+        ]
+
+    def place(self, records: list[AlertRecord], slack_s: float
+              ) -> tuple[list[str], list[AlertRecord]]:  # fmt: skip
+        """An id for each record: its own, or that of the active stored alert it continues;
+        records that land on one id become one record."""
+        by_id: dict[str, AlertRecord] = {}
+        for r in records:
+            own = alert_id(r.type, r.mmsi, r.start_s, r.key)
+            target = own if own in self.rows else self._continued(r, slack_s) or own
+            if target in self.rows:
+                _, _, _, _, start, end = self.rows[target]
+                r.start_s, r.end_s = min(start, r.start_s), _later_end(end, r.end_s)
+            if target in by_id:
+                other = by_id[target]
+                r.start_s = min(r.start_s, other.start_s)
+                r.end_s = _later_end(r.end_s, other.end_s)
+                if other.score > r.score:
+                    r.reasons, r.evidence = other.reasons, other.evidence
+            by_id[target] = r
+        return list(by_id), list(by_id.values())
+
+    def _continued(self, r: AlertRecord, slack_s: float) -> str | None:
+        mine = (r.type, tuple(sorted(r.mmsi)), r.key)
+        for row_id, (kind, vessels, key, status, start, end) in self.rows.items():
+            same = (kind, vessels, key) == mine and status in _ACTIVE
+            stored_end = self.now_s if end is None else end
+            new_end = self.now_s if r.end_s is None else r.end_s
+            if same and start - slack_s <= new_end and r.start_s <= stored_end + slack_s:
+                return row_id
+        return None
+
+    def history(self, exclude: set[str]) -> list[tuple[str, tuple[int, ...], float, float]]:
+        return [
+            (kind, vessels, start, self.now_s if end is None else end)
+            for row_id, (kind, vessels, _, _, start, end) in self.rows.items()
+            if row_id not in exclude
+        ]
+
+
+def _frame(ids: list[str], records: list[AlertRecord]) -> gpd.GeoDataFrame:
+    """Alert rows for the store."""
+    return gpd.GeoDataFrame(
+        {
+            "id": ids,
+            "type": [r.type for r in records],
+            "score": [r.score for r in records],
+            "start": pd.to_datetime([r.start_s for r in records], unit="s", utc=True),
+            "end": pd.to_datetime(
+                np.array([np.nan if r.end_s is None else r.end_s for r in records]),
+                unit="s", utc=True,
+            ),
+            "mmsi": [list(r.mmsi) for r in records],
+            "evidence": [_plain({**r.evidence, "key": r.key}) for r in records],
+            "score_reasons": [_plain(r.reasons) for r in records],
+            "rule_version": RULE_VERSION,
+            "updated_at": datetime.now(UTC),
+        },
+        geometry=shapely.points([r.lon for r in records], [r.lat for r in records]),
+        crs=4326,
+    )  # fmt: skip
 
 
 class Engine:
@@ -152,7 +255,7 @@ class Engine:
         """Run every rule over ``[since, until)`` and store what they find."""
         if since.tzinfo is None or until.tzinfo is None or since >= until:
             raise InputError("the window must be timezone-aware, with since before until")
-        now = now or until
+        now = min(now or until, datetime.now(UTC))  # nothing is silent in the future
         cfg = self.rules
         stats = RunStats(since, until)
         clock = time.perf_counter()
@@ -161,13 +264,24 @@ class Engine:
         positions = self.store.position_arrays((read_from, until))
         coast, zones = self._geo()
         vessels = self.store.vessels().set_index("mmsi")
+        stored = _Stored(
+            self.store.alerts_overlapping(
+                (read_from - timedelta(days=cfg.repeat_lookback_days),
+                 until + timedelta(hours=cfg.alert_merge_gap_hours))
+            ),
+            now.timestamp(),
+        )  # fmt: skip
+        tracks = Tracks(positions, cfg)
+        seen = np.union1d(tracks.vessel_index[0], vessels.index.to_numpy(dtype=np.int64))
         ctx = RuleContext(
             now_s=now.timestamp(), since_s=since.timestamp(), settings=cfg,
             port_area_m=self.settings.port_area_radius_km * 1000, coast=coast,
-            vessels=vessels, zones=zones, watchlist=self.store.watchlist(),
+            vessels=vessels, zones=zones,
+            watchlisted=watchlist_matches(seen, vessels, self.store.watchlist(),
+                                          cfg.watchlist_name_min_similarity_pct),
             identities=self.store.identities((read_from, until)),
+            open_gaps=stored.open_gaps(),
         )  # fmt: skip
-        tracks = Tracks(positions, cfg)
         stats.positions, stats.vessels = len(positions), len(tracks.vessel_index[0])
         stats.seconds["read"] = time.perf_counter() - clock
         records: list[AlertRecord] = []
@@ -182,77 +296,20 @@ class Engine:
                 continue
             finally:
                 stats.seconds[name] = time.perf_counter() - clock
-            found = [
-                r for r in found if (r.end_s if r.end_s is not None else ctx.now_s) >= ctx.since_s
-            ]
+            found = [r for r in found if (ctx.now_s if r.end_s is None else r.end_s) >= ctx.since_s]
             stats.found[name] = len(found)
             records += found
         on_step("scoring and storing alerts")
         clock = time.perf_counter()
         records = _supersede(_join_nearby(records, cfg.alert_merge_gap_hours * 3600, ctx.now_s))
-        stats.written = self._store(records, vessels, read_from, until, ctx.now_s)
-        stats.seconds["write"] = time.perf_counter() - clock
-        return stats
-
-    def _store(self, records: list[AlertRecord], vessels: pd.DataFrame, read_from: datetime,
-               until: datetime, now_s: float) -> int:  # fmt: skip
-        cfg = self.rules
-        gap = timedelta(hours=cfg.alert_merge_gap_hours)
-        history_from = read_from - timedelta(days=cfg.repeat_lookback_days)
-        stored = self.store.alerts_overlapping((history_from, until + gap))
-        history = []
-        existing: dict[tuple[str, tuple[int, ...], str], list[tuple[str, float, float]]] = {}
-        for row in stored.itertuples(index=False):
-            start = pd.Timestamp(row.start).timestamp()
-            end = now_s if pd.isna(row.end) else pd.Timestamp(row.end).timestamp()
-            vessels_of = tuple(sorted(int(m) for m in row.mmsi))
-            history.append((row.type, vessels_of, start, end))
-            key = (row.type, vessels_of, str(row.evidence.get("key", "")))
-            existing.setdefault(key, []).append((row.id, start, end))
+        ids, records = stored.place(records, cfg.alert_merge_gap_hours * 3600)
         known = vessels["flag"].dropna()
         flags = dict(zip(known.index.astype(int), known.astype(str), strict=True))
-        watchlisted = set(self._watchlisted(vessels))
-        ids = []
-        for r in records:
-            ids.append(alert_id(r.type, r.mmsi, r.start_s, r.key))
-            slack = gap.total_seconds()
-            for old_id, start, end in existing.get((r.type, tuple(sorted(r.mmsi)), r.key), []):
-                if start - slack <= (r.end_s or now_s) and r.start_s <= end + slack:
-                    ids[-1], r.start_s = old_id, min(start, r.start_s)
-                    break
-        own = set(ids)
-        history = [h for h, row_id in zip(history, stored["id"], strict=True) if row_id not in own]
-        score_alerts(records, ScoreContext(flags, cfg.watch_flags, watchlisted, history), now_s)
-        if not records:
-            return 0
-        frame = gpd.GeoDataFrame(
-            {
-                "id": ids,
-                "type": [r.type for r in records],
-                "score": [r.score for r in records],
-                "start": pd.to_datetime([r.start_s for r in records], unit="s", utc=True),
-                "end": pd.to_datetime(
-                    np.array([np.nan if r.end_s is None else r.end_s for r in records]),
-                    unit="s",
-                    utc=True,
-                ),
-                "mmsi": [list(r.mmsi) for r in records],
-                "evidence": [_plain({**r.evidence, "key": r.key}) for r in records],
-                "score_reasons": [_plain(r.reasons) for r in records],
-                "rule_version": RULE_VERSION,
-                "updated_at": datetime.now(UTC),
-            },
-            geometry=shapely.points([r.lon for r in records], [r.lat for r in records]),
-            crs=4326,
-        )
-        frame = frame.drop_duplicates("id", keep="last")
-        return self.store.write_alerts(frame)
-
-    def _watchlisted(self, vessels: pd.DataFrame) -> list[int]:
-        watchlist = self.store.watchlist()
-        mmsi = vessels.index.to_numpy()
-        pct = self.rules.watchlist_name_min_similarity_pct
-        return list(watchlist_matches(mmsi, vessels, watchlist, pct))
+        score = ScoreContext(flags, cfg.watch_flags, set(ctx.watchlisted), stored.history(set(ids)))
+        score_alerts(records, score, ctx.now_s)
+        stats.written = self.store.write_alerts(_frame(ids, records)) if records else 0
+        stats.seconds["write"] = time.perf_counter() - clock
+        return stats
 
     def follow(self, stop: threading.Event, report: Callable[[RunStats], None]) -> None:
         """Run over the last ``detect_follow_lookback_hours`` every ``detect_follow_interval_s``."""

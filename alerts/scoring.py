@@ -18,6 +18,8 @@ WATCHED_FLAG_POINTS = 15
 WATCHLIST_POINTS = 20
 REPEAT_POINTS = 10
 OTHER_ALERT_POINTS = 10
+#: Rules that only fire for watched vessels: being watched is their condition, not news.
+_WATCHED_BY_DEFINITION = ("zone_entry",)
 
 
 @dataclass(frozen=True)
@@ -45,15 +47,16 @@ def score_alerts(records: list[AlertRecord], ctx: ScoreContext, now_s: float) ->
     for r in records:
         end = now_s if r.end_s is None else r.end_s
         flags = sorted({ctx.flags[m] for m in r.mmsi if ctx.flags.get(m) in ctx.watch_flags})
-        if flags:
+        if flags and r.type not in _WATCHED_BY_DEFINITION:
             r.reasons.append(reason(WATCHED_FLAG_POINTS, f"watched flag {', '.join(flags)}"))
-        if r.type != "watchlist" and ctx.watchlisted.intersection(r.mmsi):
+        listed = ctx.watchlisted.intersection(r.mmsi)
+        if listed and r.type not in (*_WATCHED_BY_DEFINITION, "watchlist"):
             r.reasons.append(reason(WATCHLIST_POINTS, "vessel on the watchlist"))
-        seen = [e for m in r.mmsi for e in by_vessel[m]]
+        seen = {e for m in r.mmsi for e in by_vessel[m]}  # a pair's alert counts once
         repeats = sum(1 for kind, _, e_end in seen if kind == r.type and e_end < r.start_s)
         if repeats:
             r.reasons.append(reason(REPEAT_POINTS, f"did this before ({repeats} earlier alert(s))"))
-        others = sorted({kind for kind, s0, s1 in seen
-                         if kind != r.type and _overlap(r.start_s, end, s0, s1)})  # fmt: skip
+        others = sorted({kind for kind, s0, s1 in seen if kind not in (r.type, "watchlist")
+                         and _overlap(r.start_s, end, s0, s1)})  # fmt: skip
         if others:
             r.reasons.append(reason(OTHER_ALERT_POINTS, f"also {', '.join(others)} at the time"))

@@ -17,7 +17,15 @@ import numpy as np
 from surveillance.position_read import PositionArrays
 from surveillance.rule_settings import RuleSettings
 
-__all__ = ["Tracks", "Steps", "haversine_m", "grid_cells", "runs", "DEG_M", "KNOT_MS", "NM_M"]
+__all__ = ["Tracks", "Steps", "haversine_m", "grid_cells", "runs", "vessel_slice",
+           "DEG_M", "EARTH_RADIUS_M", "KNOT_MS", "NM_M"]  # fmt: skip
+
+
+def vessel_slice(mmsi_sorted: np.ndarray, mmsi: int) -> slice:
+    """Where one vessel's rows lie in arrays sorted by MMSI."""
+    lo, hi = np.searchsorted(mmsi_sorted, [mmsi, mmsi + 1])
+    return slice(int(lo), int(hi))
+
 
 EARTH_RADIUS_M = 6_371_008.8
 DEG_M = np.pi / 180 * EARTH_RADIUS_M  # one degree of latitude
@@ -39,11 +47,13 @@ def haversine_m(lon1: Coordinate, lat1: Coordinate, lon2: Coordinate, lat2: Coor
     return np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0, 1))))
 
 
-def grid_cells(lon: np.ndarray, lat: np.ndarray, cell_m: float) -> tuple[np.ndarray, np.ndarray]:
-    """Column and row of square cells about ``cell_m`` wide (columns narrow with latitude,
-    so a cell holds the same ground everywhere)."""
+def grid_cells(lon: np.ndarray, lat: np.ndarray, cell_m: float, widest_lat: float
+               ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """Column and row of cells at least ``cell_m`` wide and high everywhere up to
+    ``widest_lat`` degrees (one column width for all, so neighbouring rows line up)."""
     row = np.floor(lat * DEG_M / cell_m).astype(np.int64)
-    column = np.floor(lon * DEG_M * np.cos(np.radians(lat)) / cell_m).astype(np.int64)
+    column_m = cell_m / np.cos(np.radians(min(abs(widest_lat), 89.0)))
+    column = np.floor(lon * DEG_M / column_m).astype(np.int64)
     return column, row
 
 

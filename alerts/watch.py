@@ -19,6 +19,10 @@ def normalise_name(name: object) -> str:
     return " ".join(re.sub(r"[^0-9A-Z]+", " ", name.upper()).split())
 
 
+def _numbers(name: str) -> list[str]:
+    return re.findall(r"\b\d+\b", name)  # whole numbers, not the 0 of 0CEAN
+
+
 def watchlist_matches(mmsi: np.ndarray, vessels: pd.DataFrame, watchlist: pd.DataFrame,
                       min_similarity_pct: float) -> dict[int, list[str]]:  # fmt: skip
     """For each watched vessel among ``mmsi``, why: ``"name OCEAN STAR ~ 0CEAN STAR (90%)"``."""
@@ -46,7 +50,8 @@ def watchlist_matches(mmsi: np.ndarray, vessels: pd.DataFrame, watchlist: pd.Dat
         similarity = process.cdist(names, vessel_names, scorer=fuzz.ratio,
                                    score_cutoff=min_similarity_pct, workers=-1)  # fmt: skip
         for w, v in zip(*np.nonzero(similarity), strict=True):
-            if vessel_names[v]:
+            # numbers tell sister ships apart: OCEAN 0004 is not OCEAN 0044
+            if vessel_names[v] and _numbers(vessel_names[v]) == _numbers(names[w]):
                 text = f"name {vessel_names[v]} ~ {names[w]} ({similarity[w, v]:.0f}%)"
                 found.setdefault(int(mmsi[v]), []).append(text)
     return found

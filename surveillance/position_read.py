@@ -22,6 +22,7 @@ __all__ = ["PositionArrays", "read_position_arrays"]
 
 _PG_EPOCH_S = 946_684_800  # 2000-01-01 in unix seconds
 _HEADER_BYTES = 19  # signature (11), flags (4), header extension length (4)
+_EWKB_POINT_SRID = 0x20000001  # little-endian EWKB point with an SRID
 _GROUPS = 256  # rows of arrays per slice: few enough that Python's per-row cost vanishes
 #: Element layouts inside a binary array: (length, value) pairs.
 _ELEMENTS = {
@@ -95,7 +96,12 @@ def _arrays(payload: bytes) -> dict[str, list[np.ndarray]]:
             body = view[at + 4 + 12 + 8 * ndim : at + 4 + size]
             if len(body) != count * dtype.itemsize:
                 raise StoreError("unexpected binary COPY layout for ais_positions")
-            out[name].append(np.frombuffer(body, dtype=dtype))
+            values = np.frombuffer(body, dtype=dtype)
+            if name == "geom" and not (
+                (values["order"] == 1).all() and (values["kind"] == _EWKB_POINT_SRID).all()
+            ):
+                raise StoreError("ais_positions holds geometries other than 2-D points")
+            out[name].append(values)
             at += 4 + size
     return out
 
@@ -120,7 +126,8 @@ def _read_slice(engine: Engine, since: datetime, until: datetime,
     chunks = bytearray()
     with store_errors("ais_positions"), engine.connect() as conn:
         raw = conn.connection.driver_connection
-        assert raw is not None
+        if raw is None:
+            raise StoreError("the store connection was closed")
         with raw.cursor() as cur, cur.copy(query) as copy:
             for block in copy:
                 chunks += block

@@ -511,14 +511,17 @@ class Store:
     # -- alerts and watchlist ----------------------------------------------------------
 
     def alerts_overlapping(self, window: Window, types: Sequence[str] = ()) -> gpd.GeoDataFrame:
-        """Alerts going on at some time in the window (open ones included)."""
-        where = '"start" < :until AND coalesce("end", "start") >= :since'
+        """Alerts going on at some time in the window, open ones included; without their
+        evidence (only its ``key``): what the engine and the evaluation need."""
+        where = '"start" < :until AND coalesce("end", \'infinity\') >= :since'
         if types:
             where += " AND type = ANY(:types)"
         return self._read(
             "alerts",
             where=where,
             params={"since": window[0], "until": window[1], "types": list(types)},
+            columns='id, type, status, score, "start", "end", mmsi, geom, '
+            "evidence->>'key' AS key",
             order="start, id",
         )
 

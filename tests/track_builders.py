@@ -16,6 +16,7 @@ import shapely
 from alerts.coast import Coast
 from alerts.rules.base import RuleContext
 from alerts.tracks import Tracks
+from alerts.watch import watchlist_matches
 from surveillance.position_read import PositionArrays
 from surveillance.rule_settings import RuleSettings
 
@@ -52,7 +53,10 @@ def vessels(*rows: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=columns).set_index("mmsi")
 
 
-def context(now_h: float = 24.0, **overrides: Any) -> RuleContext:
+def context(now_h: float = 24.0, watchlist: pd.DataFrame | None = None, **overrides: Any
+            ) -> RuleContext:  # fmt: skip
+    """A rule context over the island; ``watchlist`` (kind, value) is matched as the engine
+    does, against the ``vessels`` given."""
     land = gpd.GeoDataFrame({"kind": ["land"]}, geometry=[ISLAND], crs=4326)
     ports = gpd.GeoDataFrame({"locode": ["XXPRT"]}, geometry=[shapely.Point(PORT)], crs=4326)
     fields: dict[str, Any] = {
@@ -63,10 +67,20 @@ def context(now_h: float = 24.0, **overrides: Any) -> RuleContext:
         "coast": Coast.from_frames(land, ports, BBOX),
         "vessels": vessels(),
         "zones": gpd.GeoDataFrame({"kind": [], "name": []}, geometry=[], crs=4326),
-        "watchlist": pd.DataFrame({"kind": [], "value": []}),
+        "watchlisted": {},
         "identities": pd.DataFrame(
             {"mmsi": [], "valid_from": [], "name": [], "callsign": [], "imo": []}
         ),
     }
     fields.update(overrides)
+    if watchlist is not None:
+        known = fields["vessels"]
+        mmsi = np.array(sorted({*known.index, *watchlist_mmsi(watchlist)}), dtype=np.int64)
+        fields["watchlisted"] = watchlist_matches(mmsi, known, watchlist, 90.0)
     return RuleContext(**fields)
+
+
+def watchlist_mmsi(watchlist: pd.DataFrame) -> list[int]:
+    return [
+        int(v) for k, v in zip(watchlist["kind"], watchlist["value"], strict=True) if k == "mmsi"
+    ]

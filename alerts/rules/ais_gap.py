@@ -10,10 +10,12 @@ Other vessels heard near it during the gap are recorded as evidence of coverage.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from alerts.rules.base import AlertRecord, RuleContext, reason
-from alerts.tracks import DEG_M, NM_M, Steps, Tracks, grid_cells, haversine_m
+from alerts.tracks import DEG_M, NM_M, Steps, Tracks, grid_cells, haversine_m, vessel_slice
 
 __all__ = ["detect"]
 
@@ -21,14 +23,15 @@ BASE_SCORE = 40
 
 
 class _Coverage:
-    """Grid cells (about ``cell_m`` wide) where some report was received."""
+    """Grid cells (about ``cell_m`` across) where some report was received."""
 
     def __init__(self, s: Steps, cell_m: float) -> None:
         self.cell_m = cell_m
+        self.middle_lat = float(np.median(np.abs(s.lat))) if len(s) else 0.0
         self.cells = np.unique(self._cells(s.lon, s.lat))
 
     def _cells(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-        cx, cy = grid_cells(lon, lat, self.cell_m)
+        cx, cy = grid_cells(lon, lat, self.cell_m, self.middle_lat)
         return cx * 1_000_000 + cy
 
     def fraction(self, lon: np.ndarray, lat: np.ndarray) -> float:
@@ -60,6 +63,43 @@ def _others_heard(s: Steps, by_time: np.ndarray, mmsi: int, lon: float, lat: flo
     return int(len(np.unique(s.mmsi[rows[near]])))
 
 
+def _gap(ctx: RuleContext, mmsi: int, t0: float, where0: tuple[float, float],
+         t1: float | None, where1: tuple[float, float] | None, evidence: dict[str, Any]
+         ) -> AlertRecord:  # fmt: skip
+    """The alert for a gap from ``t0`` to ``t1`` (None: still silent)."""
+    cfg = ctx.settings
+    hours = ((ctx.now_s if t1 is None else t1) - t0) / 3600
+    reasons = [reason(BASE_SCORE, f"silent for {hours:.1f} h offshore, inside coverage")]
+    if hours >= cfg.gap_disabling_hours:
+        reasons.append(reason(20, f"{cfg.gap_disabling_hours:g}+ h: suspected disabling"))
+    others = int(evidence.get("others_heard_nearby", 0))
+    if others:
+        reasons.append(reason(10, f"{others} other vessel(s) heard nearby during the gap"))
+    return AlertRecord(
+        "ais_gap", (mmsi,), t0, t1, where0[0], where0[1], reasons,
+        {"gap_h": round(hours, 2), "open": t1 is None,
+         "suspected_disabling": hours >= cfg.gap_disabling_hours,
+         "last_seen": [t0, *where0],
+         "seen_again": None if t1 is None or where1 is None else [t1, *where1],
+         **evidence},
+    )  # fmt: skip
+
+
+def _reappeared(tracks: Tracks, ctx: RuleContext, found: list[AlertRecord]) -> list[AlertRecord]:
+    """Gaps stored as open whose vessel is heard again (their start may be out of the window)."""
+    p, known = tracks.pos, {(a.mmsi[0], round(a.start_s)) for a in found}
+    closed = []
+    for mmsi, t0, lon0, lat0 in ctx.open_gaps:
+        rows = vessel_slice(p.mmsi, mmsi)
+        later = np.flatnonzero(p.t_s[rows] > t0 + 1)
+        if (mmsi, round(t0)) in known or not len(later):
+            continue
+        k = rows.start + int(later[0])
+        where = (float(p.lon[k]), float(p.lat[k]))
+        closed.append(_gap(ctx, mmsi, t0, (lon0, lat0), float(p.t_s[k]), where, {}))
+    return closed
+
+
 def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
     cfg, p = ctx.settings, tracks.pos
     min_gap_s = cfg.gap_min_hours * 3600
@@ -80,42 +120,25 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
     offshore = ctx.coast.shore_m(p.lon[before], p.lat[before]) >= offshore_m
     offshore &= ctx.coast.shore_m(p.lon[after], p.lat[after]) >= offshore_m
     before, after, is_open, heard = (
-        before[offshore],
-        after[offshore],
-        is_open[offshore],
-        heard[offshore],
-    )
-    if not len(before):
-        return []
-    s = tracks.steps
-    coverage = _Coverage(s, cfg.gap_coverage_cell_km * 1000)
-    by_time = np.argsort(s.t_s, kind="stable")
-    radius_m = cfg.gap_neighbour_radius_km * 1000
-    alerts = []
+        before[offshore], after[offshore], is_open[offshore], heard[offshore],
+    )  # fmt: skip
+    alerts: list[AlertRecord] = []
+    if len(before):
+        s = tracks.steps
+        coverage = _Coverage(s, cfg.gap_coverage_cell_km * 1000)
+        by_time = np.argsort(s.t_s, kind="stable")
+        radius_m = cfg.gap_neighbour_radius_km * 1000
     for b, a, still_open, n_before in zip(before, after, is_open, heard, strict=True):
-        lon0, lat0, t0 = float(p.lon[b]), float(p.lat[b]), float(p.t_s[b])
-        lon1, lat1 = float(p.lon[a]), float(p.lat[a])
-        t1 = ctx.now_s if still_open else float(p.t_s[a])
-        covered = (coverage.around(lon0, lat0, radius_m) if still_open
-                   else coverage.along(lon0, lat0, lon1, lat1))  # fmt: skip
+        where0 = (float(p.lon[b]), float(p.lat[b]))
+        where1 = (float(p.lon[a]), float(p.lat[a]))
+        t0, t1 = float(p.t_s[b]), None if still_open else float(p.t_s[a])
+        covered = (coverage.around(*where0, radius_m) if still_open
+                   else coverage.along(*where0, *where1))  # fmt: skip
         if covered < cfg.gap_min_covered_fraction:
             continue
-        mmsi, hours = int(p.mmsi[b]), (t1 - t0) / 3600
-        others = _others_heard(s, by_time, mmsi, lon0, lat0, t0, t1, radius_m)
-        reasons = [reason(BASE_SCORE, f"silent for {hours:.1f} h offshore, inside coverage")]
-        if hours >= cfg.gap_disabling_hours:
-            reasons.append(reason(20, f"{cfg.gap_disabling_hours:g}+ h: suspected disabling"))
-        if others:
-            reasons.append(reason(10, f"{others} other vessel(s) heard nearby during the gap"))
-        alerts.append(
-            AlertRecord(
-                "ais_gap", (mmsi,), t0, None if still_open else t1, lon0, lat0, reasons,
-                {"gap_h": round(hours, 2), "open": bool(still_open),
-                 "suspected_disabling": hours >= cfg.gap_disabling_hours,
-                 "reports_in_hour_before": int(n_before), "others_heard_nearby": others,
-                 "covered_fraction": round(covered, 2),
-                 "last_seen": [t0, lon0, lat0],
-                 "seen_again": None if still_open else [t1, lon1, lat1]},
-            )
-        )  # fmt: skip
-    return alerts
+        mmsi = int(p.mmsi[b])
+        others = _others_heard(s, by_time, mmsi, *where0, t0, t1 or ctx.now_s, radius_m)
+        evidence = {"reports_in_hour_before": int(n_before), "others_heard_nearby": others,
+                    "covered_fraction": round(covered, 2)}  # fmt: skip
+        alerts.append(_gap(ctx, mmsi, t0, where0, t1, None if still_open else where1, evidence))
+    return alerts + _reappeared(tracks, ctx, alerts)

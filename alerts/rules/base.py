@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 
 from alerts.coast import Coast
-from alerts.tracks import Tracks
+from alerts.tracks import Tracks, vessel_slice
 from surveillance.rule_settings import RuleSettings
 
-__all__ = ["AlertRecord", "RuleContext", "Rule", "Reason", "reason", "track_evidence"]
+__all__ = ["AlertRecord", "RuleContext", "Rule", "Reason", "reason", "longer", "track_evidence"]
 
 Reason = dict[str, Any]  # {"points": 60, "reason": "two vessels within 500 m for 3.2 h"}
 
@@ -48,8 +48,10 @@ class RuleContext:
     coast: Coast
     vessels: pd.DataFrame  # index mmsi: name, callsign, imo, ship_type, flag, length_m
     zones: gpd.GeoDataFrame  # kind, name, geometry (EPSG:4326)
-    watchlist: pd.DataFrame  # kind, value
+    watchlisted: dict[int, list[str]]  # vessels on the watchlist, and why (alerts.watch)
     identities: pd.DataFrame  # mmsi, valid_from, name, callsign, imo (oldest first)
+    #: AIS gaps stored as still open: (mmsi, start_s, lon, lat) of where each fell silent
+    open_gaps: list[tuple[int, float, float, float]] = field(default_factory=list)
 
     def ship_types(self, mmsi: np.ndarray) -> np.ndarray:
         """Ship type per MMSI (0 when unknown)."""
@@ -61,6 +63,16 @@ def reason(points: float, text: str) -> Reason:
     return {"points": int(round(points)), "reason": text}
 
 
+def longer(extra_hours: float, points_per_hour: float, cap: float = 20) -> list[Reason]:
+    """Points for lasting past the threshold (none at the threshold itself)."""
+    points = min(cap, points_per_hour * extra_hours)
+    return (
+        [reason(points, f"long: {points_per_hour:g} an hour past the threshold")]
+        if points >= 1
+        else []
+    )
+
+
 class Rule(Protocol):
     def __call__(self, tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]: ...
 
@@ -69,9 +81,9 @@ def track_evidence(tracks: Tracks, mmsi: int, start_s: float, end_s: float,
                    limit: int = 200) -> list[list[float]]:  # fmt: skip
     """The vessel's resampled positions over the alert, [t, lon, lat, sog], for the record."""
     s = tracks.steps
-    lo, hi = np.searchsorted(s.mmsi, mmsi, "left"), np.searchsorted(s.mmsi, mmsi, "right")
-    t = s.t_s[lo:hi]
-    pick = np.arange(lo, hi)[(t >= start_s - s.step_s) & (t <= end_s + s.step_s)]
+    rows = vessel_slice(s.mmsi, mmsi)
+    t = s.t_s[rows]
+    pick = np.arange(rows.start, rows.stop)[(t >= start_s - s.step_s) & (t <= end_s + s.step_s)]
     if len(pick) > limit:
         pick = pick[np.linspace(0, len(pick) - 1, limit).astype(int)]
     return [

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from alerts.rules.base import AlertRecord, RuleContext, reason
-from alerts.tracks import Tracks, runs
+from alerts.tracks import Tracks, runs, vessel_slice
 
 __all__ = ["detect"]
 
@@ -83,6 +83,7 @@ def _identity_changes(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
     ids = ctx.identities.sort_values(["mmsi", "valid_from"], kind="stable")
     if ids.empty:
         return []
+    ids = ids.assign(imo=ids["imo"].astype("Int64"))  # read back as float when NULLs are mixed in
     changes = pd.Series("", index=ids.index)
     for field in _FIELDS:
         value = ids[field].where(~ids[field].isin(["", 0]))
@@ -103,7 +104,8 @@ def _identity_changes(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
         alerts.append(
             AlertRecord(
                 "identity_anomaly", (mmsi,), when, when, lon, lat,
-                [reason(40 + 10 * ("imo" in text), f"identity changed: {text}")],
+                [reason(50 if text.startswith("imo ") or "; imo " in text else 40,
+                        f"identity changed: {text}")],
                 {"kind": "identity_change", "changes": text.split("; ")},
                 key=f"identity_change:{when:.0f}",
             )
@@ -113,7 +115,8 @@ def _identity_changes(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
 
 def _last_position(tracks: Tracks, mmsi: int, t_s: float) -> tuple[float, float]:
     p = tracks.pos
-    lo, hi = np.searchsorted(p.mmsi, mmsi, "left"), np.searchsorted(p.mmsi, mmsi, "right")
+    rows = vessel_slice(p.mmsi, mmsi)
+    lo, hi = rows.start, rows.stop
     if lo == hi:
         return float("nan"), float("nan")
     k = min(hi - 1, lo + max(0, int(np.searchsorted(p.t_s[lo:hi], t_s)) - 1))

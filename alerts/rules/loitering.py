@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from alerts.rules.base import AlertRecord, RuleContext, reason, track_evidence
+from alerts.rules.base import AlertRecord, RuleContext, longer, reason, track_evidence
 from alerts.tracks import NM_M, Tracks, runs
 
 __all__ = ["detect"]
@@ -26,7 +26,7 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
         ctx.coast.shore_m(s.lon[idx], s.lat[idx]) >= cfg.loitering_min_shore_distance_nm * NM_M
     )
     first, last = runs(far, s.next_joined)
-    hours = (s.t_s[last] - s.t_s[first] + s.step_s) / 3600.0
+    hours = (s.t_s[last] - s.t_s[first]) / 3600.0  # from the first slow step to the last
     alerts = []
     for a, b, h in zip(first, last, hours, strict=True):
         if h < cfg.loitering_min_duration_hours:
@@ -38,8 +38,7 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
                 float(np.median(s.lon[a : b + 1])), float(np.median(s.lat[a : b + 1])),
                 [reason(BASE_SCORE, f"under {cfg.loitering_max_speed_knots:g} kn for {h:.1f} h, "
                         f"{cfg.loitering_min_shore_distance_nm:g}+ nm from shore"),
-                 reason(min(20, 2 * (h - cfg.loitering_min_duration_hours)),
-                        "long: 2 a hour past the threshold")],
+                 *longer(h - cfg.loitering_min_duration_hours, 2)],
                 {"duration_h": round(h, 2),
                  "mean_sog_knots": round(float(np.mean(s.sog_knots[a : b + 1])), 2),
                  "tracks": {str(mmsi): track_evidence(tracks, mmsi, start, end)}},

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from alerts.rules.base import AlertRecord, RuleContext, reason, track_evidence
+from alerts.rules.base import AlertRecord, RuleContext, longer, reason, track_evidence
 from alerts.tracks import Steps, Tracks, grid_cells, haversine_m, runs
 
 __all__ = ["detect", "close_pairs"]
@@ -20,7 +20,8 @@ _AXIS = 1 << 21  # cell coordinates are shifted into [0, 2**21) and packed with 
 
 def close_pairs(s: Steps, pick: np.ndarray, within_m: float) -> tuple[np.ndarray, np.ndarray]:
     """Row pairs (i, j) among ``pick`` in the same time bin, ``within_m`` apart, mmsi i < j."""
-    cx, cy = grid_cells(s.lon[pick], s.lat[pick], within_m)
+    widest = float(np.abs(s.lat[pick]).max(initial=0.0))
+    cx, cy = grid_cells(s.lon[pick], s.lat[pick], within_m, widest)
     cx, cy = cx - cx.min(initial=0) + 1, cy - cy.min(initial=0) + 1
     bins = s.bin[pick] - s.bin[pick].min(initial=0)
     key = (bins * _AXIS + cx) * _AXIS + cy
@@ -55,7 +56,7 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
     first, last = runs(np.ones(len(i), bool), joined)
     alerts = []
     for a, b in zip(first, last, strict=True):
-        hours = (s.t_s[i[b]] - s.t_s[i[a]] + s.step_s) / 3600.0
+        hours = (s.t_s[i[b]] - s.t_s[i[a]]) / 3600.0  # from the first close step to the last
         if hours < cfg.sts_min_duration_hours:
             continue
         pair = (int(s.mmsi[i[a]]), int(s.mmsi[j[a]]))
@@ -69,8 +70,7 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
                 float(np.median((s.lat[ii] + s.lat[jj]) / 2)),
                 [reason(BASE_SCORE, f"within {cfg.sts_max_distance_m:g} m for {hours:.1f} h, "
                         f"both under {cfg.sts_max_speed_knots:g} kn, away from ports"),
-                 reason(min(20, 5 * (hours - cfg.sts_min_duration_hours)),
-                        "long: 5 an hour past the threshold")],
+                 *longer(hours - cfg.sts_min_duration_hours, 5)],
                 {"duration_h": round(hours, 2), "median_distance_m": round(float(np.median(apart))),
                  "min_distance_m": round(float(apart.min())),
                  "distance_m": [[float(s.t_s[x]), round(float(d))]

@@ -12,7 +12,7 @@ import numpy as np
 
 from alerts.rules.base import AlertRecord, RuleContext, reason, track_evidence
 from alerts.sun import is_night
-from alerts.tracks import Tracks, runs
+from alerts.tracks import Tracks, runs, vessel_slice
 
 __all__ = ["detect"]
 
@@ -22,7 +22,7 @@ _SMALL_CRAFT_TYPES = (36, 37)  # sailing, pleasure
 
 def _came_from_offshore(tracks: Tracks, ctx: RuleContext, first: int, port_m: float) -> bool:
     cfg, p = ctx.settings, tracks.pos
-    lo = np.searchsorted(p.mmsi, p.mmsi[first], "left")
+    lo = vessel_slice(p.mmsi, int(p.mmsi[first])).start
     t_from = p.t_s[first] - cfg.landing_approach_hours * 3600
     lo = max(lo, int(np.searchsorted(p.t_s[lo:first], t_from)) + lo)
     if lo >= first:
@@ -65,7 +65,8 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
         )
         if small:
             reasons.append(reason(10, "small craft"))
-        track_ended = b == len(p) - 1 or p.mmsi[b + 1] != mmsi
+        last_report = b == len(p) - 1 or p.mmsi[b + 1] != mmsi
+        track_ended = last_report and ctx.now_s - end >= cfg.landing_min_stop_minutes * 60
         alerts.append(
             AlertRecord(
                 "suspicious_landing", (mmsi,), start, end, lon, lat, reasons,

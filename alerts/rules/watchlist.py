@@ -1,11 +1,10 @@
 """``watchlist``: a vessel of interest (by MMSI, IMO, call sign or a similar name) is
-being heard; one alert per vessel and stretch of presence."""
+being heard; one alert per vessel over the window (runs that follow extend it)."""
 
 from __future__ import annotations
 
 from alerts.rules.base import AlertRecord, RuleContext, reason, track_evidence
 from alerts.tracks import Tracks
-from alerts.watch import watchlist_matches
 
 __all__ = ["detect"]
 
@@ -14,9 +13,7 @@ BASE_SCORE = 50
 
 def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
     mmsi, first, count = tracks.vessel_index
-    matches = watchlist_matches(
-        mmsi, ctx.vessels, ctx.watchlist, ctx.settings.watchlist_name_min_similarity_pct
-    )
+    matches = ctx.watchlisted
     p = tracks.pos
     alerts = []
     for m, i, n in zip(mmsi, first, count, strict=True):

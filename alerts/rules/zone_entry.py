@@ -8,7 +8,6 @@ import shapely
 
 from alerts.rules.base import AlertRecord, RuleContext, reason, track_evidence
 from alerts.tracks import Tracks, runs
-from alerts.watch import watchlist_matches
 
 __all__ = ["detect"]
 
@@ -18,8 +17,7 @@ BASE_SCORE = 50
 def _watched(tracks: Tracks, ctx: RuleContext) -> dict[int, list[str]]:
     cfg = ctx.settings
     mmsi = tracks.vessel_index[0]
-    why = watchlist_matches(mmsi, ctx.vessels, ctx.watchlist, cfg.watchlist_name_min_similarity_pct)
-    why = {m: [f"on the watchlist: {', '.join(w)}"] for m, w in why.items()}
+    why = {m: [f"on the watchlist: {', '.join(w)}"] for m, w in ctx.watchlisted.items()}
     known = ctx.vessels.reindex(mmsi)
     flags = known["flag"].fillna("").to_numpy()
     for m in mmsi[np.isin(flags, cfg.watch_flags)]:

@@ -15,7 +15,7 @@ from ais_ingest.pipeline import ingest_files
 from surveillance.store import Store
 
 EVENTS = {"sts_transfer", "dark_rendezvous", "suspicious_landing", "ais_gap", "loitering",
-          "zone_entry", "identity_anomaly"}  # fmt: skip
+          "zone_entry", "identity_anomaly", "watchlist"}  # fmt: skip
 
 
 def simulate(out: Path, *args: str) -> subprocess.CompletedProcess[str]:

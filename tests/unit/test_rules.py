@@ -228,3 +228,24 @@ def test_a_watched_mmsi_is_found() -> None:
     ctx = context(watchlist=pd.DataFrame({"kind": ["mmsi"], "value": [str(B)]}))
     (alert,) = watchlist.detect(tracks(leg(A, 1, 1, SEA), leg(B, 1, 1, NEAR_SEA)), ctx)
     assert alert.mmsi == (B,)
+
+
+def test_a_sister_ship_with_another_number_is_not_on_the_watchlist() -> None:
+    ctx = context(
+        vessels=vessels({"mmsi": A, "name": "OCEAN 0044"}),
+        watchlist=pd.DataFrame({"kind": ["name"], "value": ["OCEAN-0004"]}),
+    )
+    assert watchlist.detect(tracks(leg(A, 1, 1, SEA)), ctx) == []
+
+
+def test_a_gap_stored_open_is_closed_when_the_vessel_is_heard_again() -> None:
+    silent_since = T0_S - 20 * HOUR_S  # before the window: its start is not in the tracks
+    ctx = context(open_gaps=[(A, silent_since, SEA[0], SEA[1])])
+    (alert,) = ais_gap.detect(tracks(leg(A, 3, 2, SEA)), ctx)
+    assert alert.start_s == silent_since and alert.end_s == T0_S + 3 * HOUR_S
+    assert alert.evidence["seen_again"][0] == alert.end_s and alert.evidence["gap_h"] == 23.0
+
+
+def test_a_gap_stored_open_stays_open_while_the_vessel_is_silent() -> None:
+    ctx = context(open_gaps=[(A, T0_S + 5 * HOUR_S, SEA[0], SEA[1])])
+    assert ais_gap.detect(tracks(leg(A, 0, 2, SEA, every_s=1800)), ctx) == []
