@@ -97,7 +97,9 @@ def evaluate(app: AppContext, truth_file: Path, slack_minutes: float, fmt: str) 
         truth = json.loads(truth_file.read_text())
         window = truth_window(truth)
         events = truth["events"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except KeyError as exc:
+        raise InputError(f"{truth_file} is not a simulator truth file: no {exc} in it") from None
+    except (OSError, ValueError, TypeError) as exc:
         raise InputError(f"{truth_file} is not a simulator truth file: {exc}") from None
     if not isinstance(events, list):
         raise InputError(f"{truth_file}: 'events' must be a list")
