@@ -6,18 +6,21 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test setup system-deps lint bench clean
+.PHONY: demo test setup system-deps test-deps lint bench clean
 
 demo: setup
 	$(BIN)/coastwatch demo $(ARGS)
 
-test: setup
+test: setup test-deps
 	$(BIN)/python -m pytest $(ARGS)
 
 setup: system-deps $(STAMP)
 
 system-deps:
 	@sh scripts/system-deps.sh
+
+test-deps:
+	@sh scripts/test-deps.sh
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \

@@ -13,8 +13,8 @@ import shapely
 from rich.markup import escape
 from rich.table import Table
 
-from alerts.cli_common import by_option, iso_utc, parse_when, who
 from surveillance.cli import AppContext, console, out, pass_app
+from surveillance.cli_common import by_option, iso_utc, parse_when, who
 from surveillance.errors import InputError
 from surveillance.models import ALERT_STATUSES, ALERT_TYPES
 from surveillance.store import Store, Window

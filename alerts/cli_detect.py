@@ -12,11 +12,11 @@ from types import FrameType
 import click
 from rich.table import Table
 
-from alerts.cli_common import iso_utc, parse_when
 from alerts.engine import Engine, RunStats
 from alerts.evaluate import evaluate as score_rules
 from alerts.evaluate import truth_window
 from surveillance.cli import AppContext, console, out, pass_app, step
+from surveillance.cli_common import iso_utc, parse_when
 from surveillance.errors import InputError
 
 __all__ = ["detect", "evaluate"]

@@ -13,8 +13,8 @@ import pandas as pd
 from rich.markup import escape
 from rich.table import Table
 
-from alerts.cli_common import by_option, iso_utc, who
 from surveillance.cli import AppContext, console, out, pass_app
+from surveillance.cli_common import by_option, iso_utc, who
 from surveillance.errors import InputError
 from surveillance.models import WATCHLIST_KINDS
 from surveillance.watchlist import normalise

@@ -35,14 +35,14 @@ class AppContext:
     """What every command gets: the settings (built once, on first use) and the store."""
 
     def __init__(self, config_file: Path | None, overrides: dict[str, Any]) -> None:
-        self._config_file = config_file
+        self.config_file = config_file
         self._overrides = overrides
         self._settings: Settings | None = None
 
     @property
     def settings(self) -> Settings:
         if self._settings is None:
-            self._settings = load_settings(self._config_file, **self._overrides)
+            self._settings = load_settings(self.config_file, **self._overrides)
         return self._settings
 
     def open_store(self, *, migrate: bool = True) -> Store:
@@ -136,14 +136,14 @@ def _attach_plugins(root: click.Group) -> None:
 
 
 def _register_core() -> None:
-    from surveillance import cli_db, cli_demo, cli_pending, cli_simulate
+    from surveillance import cli_db, cli_demo, cli_report, cli_simulate
 
     for command in (
         cli_db.db,
         cli_db.geo,
         cli_demo.demo,
         cli_simulate.simulate,
-        cli_pending.report,
+        cli_report.report,
     ):
         cli.add_command(command)
 

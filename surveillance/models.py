@@ -49,6 +49,7 @@ __all__ = [
     "Quarantine",
     "ReferenceDataset",
     "WatchlistEntry",
+    "Export",
     "ALERT_TYPES",
     "ALERT_STATUSES",
     "USER_ROLES",
@@ -445,3 +446,21 @@ class WatchlistEntry(Base):
         CheckConstraint(_in("kind", WATCHLIST_KINDS), name="ck_watchlist_kind"),
         UniqueConstraint("kind", "value", name="uq_watchlist_kind_value"),
     )
+
+
+class Export(Base):
+    """One report export (``coastwatch report`` or a dashboard download): who, what, when."""
+
+    __tablename__ = "exports"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    actor: Mapped[str] = mapped_column(String(64), nullable=False)
+    format: Mapped[str] = mapped_column(String(8), nullable=False)
+    since: Mapped[datetime] = mapped_column(_tz(), nullable=False)
+    until: Mapped[datetime] = mapped_column(_tz(), nullable=False)
+    area: Mapped[WKBElement | None] = mapped_column(
+        Geometry("GEOMETRY", srid=SRID, spatial_index=False)
+    )
+    types: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False, server_default="{}")
+    alerts: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(_tz(), nullable=False, server_default=func.now())

@@ -226,14 +226,15 @@ class PositionLoader:
                 f"FOR VALUES FROM ('{low}') TO ('{high}')"
             )
         )
+        # statistics now, not when autovacuum comes by: without them the planner takes the
+        # day for empty, and an index probe per vessel (the map's latest positions) turns
+        # into a scan of the day per vessel
+        conn.execute(text(f"ANALYZE {name}"))
         log.info("built partition %s: %d rows, indexed after the load", name, rows)
         return rows
 
     def _unique_index(self, table: str) -> int:
-        """Build the GiST index beside the (mmsi, ts) unique and BRIN ones; rows deleted.
-
-        Statistics are left to autovacuum, which analyses a table that new.
-        """
+        """Build the GiST index beside the (mmsi, ts) unique and BRIN ones; rows deleted."""
 
         deleted = self._delete_known_copies(table)
 

@@ -7,6 +7,7 @@ EWKB point, speed) which numpy views in one go; time slices are read by parallel
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,9 +17,11 @@ from psycopg import sql
 from sqlalchemy import Engine
 
 from surveillance.bulk import store_errors
-from surveillance.errors import StoreError
+from surveillance.errors import InputError, StoreError
 
-__all__ = ["PositionArrays", "read_position_arrays"]
+__all__ = ["PositionArrays", "read_position_arrays", "read_latest_positions"]
+
+BBox = tuple[float, float, float, float]
 
 _PG_EPOCH_S = 946_684_800  # 2000-01-01 in unix seconds
 _HEADER_BYTES = 19  # signature (11), flags (4), header extension length (4)
@@ -106,23 +109,24 @@ def _arrays(payload: bytes) -> dict[str, list[np.ndarray]]:
     return out
 
 
-def _read_slice(engine: Engine, since: datetime, until: datetime,
-                bbox: tuple[float, float, float, float] | None) -> PositionArrays:  # fmt: skip
+def _filter(since: datetime, until: datetime, bbox: BBox | None, mmsi: Sequence[int] = ()
+            ) -> sql.Composable:  # fmt: skip
+    where = sql.SQL("ts >= {} AND ts < {}").format(sql.Literal(since), sql.Literal(until))
+    if mmsi:
+        where += sql.SQL(" AND mmsi = ANY({})").format(sql.Literal([int(m) for m in mmsi]))
+    if bbox is None:
+        return where
+    box = sql.SQL(" AND geom && ST_MakeEnvelope({}, {}, {}, {}, 4326)")
+    return where + box.format(*(sql.Literal(float(v)) for v in bbox))
+
+
+def _copy_arrays(engine: Engine, rows: sql.Composable) -> PositionArrays:
+    """Run a query of (mmsi, ts, geom, sog_knots) rows and bring them back as arrays."""
     query = sql.SQL(
         "COPY (SELECT array_agg(mmsi), array_agg(ts), array_agg(geom), "
-        "array_agg(coalesce(sog_knots, 'NaN'::real)) FROM ais_positions "
-        "WHERE ts >= {since} AND ts < {until}{box} GROUP BY mmsi % {groups}) "
-        "TO STDOUT (FORMAT BINARY)"
-    ).format(
-        since=sql.Literal(since),
-        until=sql.Literal(until),
-        groups=sql.Literal(_GROUPS),
-        box=sql.SQL("")
-        if bbox is None
-        else sql.SQL(" AND geom && ST_MakeEnvelope({}, {}, {}, {}, 4326)").format(
-            *(sql.Literal(float(v)) for v in bbox)
-        ),
-    )
+        "array_agg(coalesce(sog_knots, 'NaN'::real)) FROM ({rows}) AS r "
+        "GROUP BY mmsi % {groups}) TO STDOUT (FORMAT BINARY)"
+    ).format(rows=rows, groups=sql.Literal(_GROUPS))
     chunks = bytearray()
     with store_errors("ais_positions"), engine.connect() as conn:
         raw = conn.connection.driver_connection
@@ -145,18 +149,57 @@ def _read_slice(engine: Engine, since: datetime, until: datetime,
     )
 
 
+def _read_slice(engine: Engine, since: datetime, until: datetime, bbox: BBox | None,
+                sample_pct: float | None, mmsi: Sequence[int]) -> PositionArrays:  # fmt: skip
+    sample: sql.Composable = sql.SQL("")
+    if sample_pct is not None and sample_pct < 100:
+        sample = sql.SQL(" TABLESAMPLE BERNOULLI ({}) REPEATABLE (7)").format(
+            sql.Literal(float(sample_pct))
+        )
+    rows = sql.SQL("SELECT mmsi, ts, geom, sog_knots FROM ais_positions{} WHERE {}").format(
+        sample, _filter(since, until, bbox, mmsi)
+    )
+    return _copy_arrays(engine, rows)
+
+
 def read_position_arrays(
     engine: Engine,
     since: datetime,
     until: datetime,
-    bbox: tuple[float, float, float, float] | None = None,
+    bbox: BBox | None = None,
     *,
+    sample_pct: float | None = None,
+    mmsi: Sequence[int] = (),
     slices: int = 2,
 ) -> PositionArrays:
-    """Every position in ``[since, until)`` (and the box), sorted by (mmsi, t)."""
+    """Every position in ``[since, until)`` (and the box, and of the vessels ``mmsi`` when
+    given), sorted by (mmsi, t); with ``sample_pct``, a steady random share of them (the
+    same share on every call)."""
+    if sample_pct is not None and not 0 < sample_pct <= 100:
+        raise InputError(f"sample_pct must be in (0, 100]: {sample_pct}")
     edges = [since + (until - since) * k / slices for k in range(slices + 1)]
     with ThreadPoolExecutor(slices) as pool:
         parts = list(
-            pool.map(lambda k: _read_slice(engine, edges[k], edges[k + 1], bbox), range(slices))
+            pool.map(
+                lambda k: _read_slice(engine, edges[k], edges[k + 1], bbox, sample_pct, mmsi),
+                range(slices),
+            )
         )
     return PositionArrays.concat(parts)
+
+
+def read_latest_positions(
+    engine: Engine, since: datetime, until: datetime, bbox: BBox | None = None
+) -> PositionArrays:
+    """Each vessel's newest position in the window (and the box), one index probe per
+    vessel: a skip scan of the (mmsi, ts) key, not a read of the whole window."""
+    where = _filter(since, until, bbox)
+    rows = sql.SQL(
+        "WITH RECURSIVE v AS ("
+        " SELECT min(mmsi) AS m FROM ais_positions WHERE {where}"
+        " UNION ALL SELECT (SELECT min(mmsi) FROM ais_positions WHERE mmsi > v.m AND {where})"
+        " FROM v WHERE v.m IS NOT NULL) "
+        "SELECT p.* FROM v CROSS JOIN LATERAL (SELECT mmsi, ts, geom, sog_knots "
+        "FROM ais_positions WHERE mmsi = v.m AND {where} ORDER BY ts DESC LIMIT 1) AS p"
+    ).format(where=where)
+    return PositionArrays.concat([_copy_arrays(engine, rows)])

@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     contiguous_zone_nm: float = Field(default=24.0, gt=0)
     port_area_radius_km: float = Field(default=3.0, gt=0)
     rules: RuleSettings = Field(default_factory=RuleSettings)
+    tile_url: str | None = Field(
+        default=None,
+        description="optional XYZ tile server for the dashboard's base map (online)",
+    )
 
     @field_validator("home")
     @classmethod

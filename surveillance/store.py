@@ -14,7 +14,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any
 
@@ -32,7 +32,11 @@ from surveillance.errors import InputError, StoreError
 from surveillance.lifecycle import next_status
 from surveillance.models import Base
 from surveillance.position_load import PositionLoader
-from surveillance.position_read import PositionArrays, read_position_arrays
+from surveillance.position_read import (
+    PositionArrays,
+    read_latest_positions,
+    read_position_arrays,
+)
 from surveillance.settings import Settings
 from surveillance.watchlist import normalise
 
@@ -106,6 +110,12 @@ def _actor(name: str) -> str:
 def _text_or_none(value: Any) -> str | None:
     """Stripped text; None for a missing or blank value."""
     return (str(value).strip() or None) if pd.notna(value) else None
+
+
+def _aware(window: Window) -> Window:
+    if window[0].tzinfo is None or window[1].tzinfo is None:
+        raise InputError("time windows must be timezone-aware (UTC)")
+    return window
 
 
 def _hex_ewkb(geometries: Any) -> np.ndarray:
@@ -440,12 +450,25 @@ class Store:
             ).scalar()
             return latest
 
-    def position_arrays(self, window: Window, bbox: BBox | None = None) -> PositionArrays:
-        """Positions in the window as numpy arrays, sorted by (mmsi, t): the rules' read."""
-        since, until = window
-        if since.tzinfo is None or until.tzinfo is None:
-            raise InputError("time windows must be timezone-aware (UTC)")
-        return read_position_arrays(self.engine, since, until, bbox)
+    def position_arrays(
+        self,
+        window: Window,
+        bbox: BBox | None = None,
+        sample_pct: float | None = None,
+        mmsi: Sequence[int] = (),
+    ) -> PositionArrays:
+        """Positions in the window as numpy arrays, sorted by (mmsi, t): the rules' read.
+        ``sample_pct`` keeps a steady random share of them (tracks drawn on a map); ``mmsi``
+        only those vessels."""
+        since, until = _aware(window)
+        return read_position_arrays(
+            self.engine, since, until, bbox, sample_pct=sample_pct, mmsi=mmsi
+        )
+
+    def latest_positions(self, window: Window, bbox: BBox | None = None) -> PositionArrays:
+        """Each vessel's newest position in the window (and the box)."""
+        since, until = _aware(window)
+        return read_latest_positions(self.engine, since, until, bbox)
 
     def detections(
         self, window: Window | None = None, bbox: BBox | None = None
@@ -658,6 +681,101 @@ class Store:
             ).rowcount
         return removed > 0
 
+    # -- exports -----------------------------------------------------------------------
+
+    def export_alerts(
+        self, window: Window, area: shapely.Geometry | None = None, types: Sequence[str] = ()
+    ) -> gpd.GeoDataFrame:
+        """What a report holds: alerts going on at some time in the window (open ones
+        included) that touch ``area``, of ``types`` (all when empty), highest score first.
+
+        Besides the alert's columns: ``names`` (the vessels' names, aligned with ``mmsi``,
+        None when unknown), ``lon, lat`` of a point on the alert, and ``evidence`` with each
+        list or object in it cut down to ``{"count": n}`` (tracks stay in the store).
+        """
+        since, until = window
+        if since.tzinfo is None or until.tzinfo is None:
+            raise InputError("time windows must be timezone-aware (UTC)")
+        where = 'a."start" < :until AND coalesce(a."end", \'infinity\') >= :since'
+        if types:
+            where += " AND a.type = ANY(:types)"
+        if area is not None:
+            where += " AND ST_Intersects(a.geom, ST_GeomFromWKB(:area, 4326))"
+        columns = (
+            'a.id, a.type, a.status, a.score, a."start", a."end", a.mmsi, a.geom, '
+            "a.score_reasons, a.rule_version, "
+            "ST_X(ST_PointOnSurface(a.geom)) AS lon, ST_Y(ST_PointOnSurface(a.geom)) AS lat, "
+            "ARRAY(SELECT v.name FROM unnest(a.mmsi) WITH ORDINALITY AS m(mmsi, n) "
+            "LEFT JOIN vessels v ON v.mmsi = m.mmsi ORDER BY m.n) AS names, "
+            "(SELECT coalesce(jsonb_object_agg(k, CASE jsonb_typeof(v) "
+            "WHEN 'array' THEN jsonb_build_object('count', jsonb_array_length(v)) "
+            "WHEN 'object' THEN jsonb_build_object('count', "
+            "(SELECT count(*) FROM jsonb_object_keys(v))) ELSE v END), '{}'::jsonb) "
+            "FROM jsonb_each(a.evidence) AS e(k, v)) AS evidence"
+        )
+        return self._read(
+            "alerts a",
+            where=where,
+            params={
+                "since": since,
+                "until": until,
+                "types": list(types),
+                "area": None if area is None else shapely.to_wkb(area),
+            },
+            columns=columns,
+            order='a.score DESC, a."start", a.id',
+        )
+
+    def record_export(
+        self,
+        *,
+        actor: str,
+        fmt: str,
+        window: Window,
+        area: shapely.Geometry | None = None,
+        types: Sequence[str] = (),
+        alerts: int,
+    ) -> int:
+        """Keep who exported which alerts (the window, area, types and how many), in which
+        format; returns the export's id."""
+        by = _actor(actor)
+        if not 0 < len(fmt) <= 8:  # the column's width
+            raise InputError(f"not an export format: {fmt!r}")
+        with self.engine.begin() as conn:
+            export_id: int = conn.execute(
+                text(
+                    "INSERT INTO exports (actor, format, since, until, area, types, alerts) "
+                    "VALUES (:by, :fmt, :since, :until, ST_GeomFromWKB(:area, 4326), :types, "
+                    ":alerts) RETURNING id"
+                ),
+                {
+                    "by": by,
+                    "fmt": fmt,
+                    "since": window[0],
+                    "until": window[1],
+                    "area": None if area is None else shapely.to_wkb(area),
+                    "types": list(types),
+                    "alerts": int(alerts),
+                },
+            ).scalar_one()
+        return export_id
+
+    def exports(self, limit: int = 50) -> pd.DataFrame:
+        """The latest exports, newest first: ``id, created_at, actor, format, since, until,
+        area`` (shapely, None for everywhere), ``types`` and ``alerts`` (how many)."""
+        with self.engine.connect() as conn:
+            frame = pd.read_sql(
+                text(
+                    "SELECT id, created_at, actor, format, since, until, ST_AsBinary(area) "
+                    "AS area, types, alerts FROM exports ORDER BY created_at DESC, id DESC "
+                    "LIMIT :limit"
+                ),
+                conn,
+                params={"limit": limit},
+            )
+        frame["area"] = [None if a is None else shapely.from_wkb(bytes(a)) for a in frame["area"]]
+        return frame
+
     # -- housekeeping ------------------------------------------------------------------
 
     def revision(self) -> tuple[str | None, str]:
@@ -684,3 +802,92 @@ class Store:
                 "postgresql": conn.execute(text("SHOW server_version")).scalar_one(),
                 "postgis": conn.execute(text("SELECT postgis_lib_version()")).scalar_one(),
             }
+
+    # -- dashboard reads ---------------------------------------------------------------
+
+    @staticmethod
+    def _window_params(window: Window) -> dict[str, datetime]:
+        since, until = window
+        if since.tzinfo is None or until.tzinfo is None:
+            raise InputError("time windows must be timezone-aware (UTC)")
+        return {"since": since, "until": until}
+
+    def source_activity(self, window: Window, last_minutes: int = 60) -> pd.DataFrame:
+        """Per source of ``ais_positions`` (receiver, station or file name) in the window:
+        ``last_position`` (its newest report) and ``positions``; over the window's last
+        ``last_minutes``: ``last_hour`` (positions) and ``vessels_last_hour``; busiest first.
+        (Vessels are counted over the last hour only: a distinct count over a busy day's
+        millions of positions takes seconds.)"""
+        bind: dict[str, Any] = self._window_params(window)
+        bind["recent"] = window[1] - timedelta(minutes=last_minutes)
+        with self.engine.connect() as conn:
+            return pd.read_sql(
+                text(
+                    "WITH totals AS (SELECT coalesce(nullif(source, ''), '(unknown)') AS source, "
+                    "max(ts) AS last_position, count(*) AS positions, "
+                    "count(*) FILTER (WHERE ts >= :recent) AS last_hour FROM ais_positions "
+                    "WHERE ts >= :since AND ts < :until GROUP BY 1), "
+                    "recent AS (SELECT coalesce(nullif(source, ''), '(unknown)') AS source, "
+                    "count(DISTINCT mmsi) AS vessels_last_hour FROM ais_positions "
+                    "WHERE ts >= greatest(:recent, :since) AND ts < :until GROUP BY 1) "
+                    "SELECT t.*, coalesce(r.vessels_last_hour, 0) AS vessels_last_hour "
+                    "FROM totals t LEFT JOIN recent r USING (source) "
+                    "ORDER BY t.positions DESC, t.source"
+                ),
+                conn,
+                params=bind,
+            )
+
+    def source_minutes(self, window: Window, last_minutes: int = 60) -> pd.DataFrame:
+        """Positions per source and minute (``source, minute, positions``) over the last
+        ``last_minutes`` of the window; minutes without any are absent."""
+        bind: dict[str, Any] = self._window_params(window)
+        bind["since"] = max(window[0], window[1] - timedelta(minutes=last_minutes))
+        with self.engine.connect() as conn:
+            return pd.read_sql(
+                text(
+                    "SELECT coalesce(nullif(source, ''), '(unknown)') AS source, "
+                    "date_trunc('minute', ts) AS minute, count(*) AS positions "
+                    "FROM ais_positions WHERE ts >= :since AND ts < :until "
+                    "GROUP BY 1, 2 ORDER BY 1, 2"
+                ),
+                conn,
+                params=bind,
+            )
+
+    def rejections(self, window: Window | None = None) -> pd.DataFrame:
+        """Rejected records (``quarantine``) per source and reason: ``source, reason,
+        records, last_received``, most first; all of them when no window is given."""
+        where, bind = "", {}
+        if window is not None:
+            where = "WHERE received_at >= :since AND received_at < :until"
+            bind = self._window_params(window)
+        with self.engine.connect() as conn:
+            return pd.read_sql(
+                text(
+                    "SELECT source, reason, count(*) AS records, max(received_at) AS "
+                    f"last_received FROM quarantine {where} GROUP BY 1, 2 "
+                    "ORDER BY records DESC, 1, 2"
+                ),
+                conn,
+                params=bind,
+            )
+
+    def vessel_alerts(self, mmsi: int, window: Window | None = None) -> pd.DataFrame:
+        """Every alert involving the vessel (going on during the window, when one is
+        given), newest first, without its evidence."""
+        where = "mmsi @> ARRAY[CAST(:m AS bigint)]"
+        bind: dict[str, Any] = {"m": int(mmsi)}
+        if window is not None:
+            where += ' AND "start" < :until AND coalesce("end", \'infinity\') >= :since'
+            bind.update(self._window_params(window))
+        with self.engine.connect() as conn:
+            return pd.read_sql(
+                text(
+                    'SELECT id, type, status, score, "start", "end", mmsi, score_reasons, '
+                    "ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat "
+                    f'FROM alerts WHERE {where} ORDER BY "start" DESC, id'
+                ),
+                conn,
+                params=bind,
+            )

@@ -12,7 +12,7 @@ from surveillance.store import Store
 EXPECTED = {
     "vessels", "vessel_identities", "ais_positions", "scenes", "detections", "drone_telemetry",
     "missions", "leads", "ports", "zones", "alerts", "alert_events", "users", "quarantine",
-    "reference_datasets", "watchlist",
+    "reference_datasets", "watchlist", "exports",
 }  # fmt: skip
 
 

@@ -14,8 +14,6 @@ PENDING = [
     ["ingest", "drone", "--connect", "udp:127.0.0.1:14550"],
     ["crawl", "forum"],
     ["mission", "plan"],
-    ["report", "--since", "a", "--until", "b", "--format", "pdf", "-o", "x.pdf"],
-    ["dashboard"],
 ]
 
 

@@ -1,4 +1,4 @@
-"""What the alerts commands share: who is acting, and times in and out (UTC)."""
+"""What commands share: who is acting (for the audit trail), and times in and out (UTC)."""
 
 from __future__ import annotations
 

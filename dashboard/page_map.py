@@ -1,0 +1,114 @@
+"""Operations map: vessels at their latest position, tracks, alerts, zones and ports over
+an offline base map; a replay of selected vessels; live refresh without losing the view."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import streamlit as st
+
+from dashboard import layers, state
+from dashboard.data import SHIP_CATEGORIES
+
+_KEY_REPLAY = "replay_mmsi"
+_KEY_LIVE, _KEY_EVERY = "live", "live_every_s"
+_MAP_KEY = "ops_map"
+_MAX_REPLAY = 10
+
+
+def _legend() -> str:
+    swatches = " ".join(
+        f"<span style='color:rgb{tuple(layers.CATEGORY_COLOURS[c])}'>●</span> {c}"
+        for c in SHIP_CATEGORIES
+    )
+    return swatches + " · <span style='color:rgb(230,30,30)'>◯</span> in an alert"
+
+
+def _picked() -> None:
+    """A vessel clicked on the map joins the replay."""
+    chosen = st.session_state[_MAP_KEY].selection
+    picked = [int(o["mmsi"]) for o in chosen.get("objects", {}).get("vessels", []) if "mmsi" in o]
+    replay = list(st.session_state.get(_KEY_REPLAY, []))
+    st.session_state[_KEY_REPLAY] = (replay + [m for m in picked if m not in replay])[-_MAX_REPLAY:]
+
+
+def _picture(enabled: list[str]) -> None:
+    """Everything that follows the data: re-run alone in live mode."""
+    current = state.view()
+    base = state.cached_base_map(current)
+    picture = state.cached_map_data(current)
+    since, until = current.window
+    counts = st.columns(5)
+    counts[0].metric("Vessels", f"{len(picture.vessels):,}")
+    counts[1].metric("In an alert", f"{int(picture.vessels['in_alert'].sum()):,}")
+    counts[2].metric("Alerts in the window", f"{len(picture.alerts):,}")
+    counts[3].metric("Positions drawn", f"{picture.positions:,}")
+    newest = current.newest
+    counts[4].metric("Newest position", "-" if newest is None else f"{newest:%H:%M:%S} UTC")
+
+    names = dict(zip(picture.vessels["mmsi"], picture.vessels["name"], strict=True))
+    if _KEY_REPLAY in st.session_state:  # drop vessels the window no longer has
+        st.session_state[_KEY_REPLAY] = [m for m in st.session_state[_KEY_REPLAY] if m in names]
+    replay = st.multiselect(
+        "Replay the tracks of",
+        options=list(names),
+        format_func=lambda m: f"{names.get(m, '?')} ({m})",
+        key=_KEY_REPLAY,
+        max_selections=_MAX_REPLAY,
+        placeholder="pick vessels, or click one on the map",
+    )
+    replay_until_s = None
+    if replay:
+        at = st.slider(
+            "Replay up to (UTC)",
+            min_value=since,
+            max_value=until,
+            value=until,
+            step=timedelta(minutes=5),
+            format="YYYY-MM-DD HH:mm",
+            key=f"replay_at_{since.timestamp():.0f}_{until.timestamp():.0f}",
+        )
+        replay_until_s = (at - since).total_seconds()
+    if "view" not in st.session_state or st.session_state.get("view_bbox") != current.bbox:
+        st.session_state["view"] = layers.view_for_bbox(current.bbox)
+        st.session_state["view_bbox"] = current.bbox
+    ctx = layers.MapContext(
+        store=current.store,
+        window=current.window,
+        bbox=current.bbox,
+        base=base,
+        picture=picture,
+        replay_mmsi=replay,
+        replay_until_s=replay_until_s,
+    )
+    deck = layers.deck(ctx, enabled, st.session_state["view"], tile_url=current.settings.tile_url)
+    st.pydeck_chart(
+        deck, key=_MAP_KEY, on_select=_picked, selection_mode="single-object", height=620
+    )
+    st.markdown(_legend(), unsafe_allow_html=True)
+    for m in replay[:3]:
+        st.page_link("page_vessel.py", label=f"Vessel page: {names.get(m, '?')} ({m})",
+                     icon=":material/directions_boat:", query_params={"mmsi": str(m)})  # fmt: skip
+    if picture.vessels.empty:
+        st.info("No positions in this window. Widen the window in the sidebar.")
+
+
+def render() -> None:
+    st.header("Operations map")
+    with st.expander("Layers and live mode", expanded=False):
+        columns = st.columns(len(layers.LAYERS) + 1)
+        enabled = [
+            spec.key
+            for column, spec in zip(columns, layers.LAYERS.values(), strict=False)
+            if column.checkbox(spec.label, value=spec.default, key=f"layer_{spec.key}")
+        ]
+        live = columns[-1].toggle("Live", key=_KEY_LIVE, help="refresh on its own")
+        every = columns[-1].select_slider(
+            "every (s)", options=[5, 10, 30, 60], value=10, key=_KEY_EVERY, disabled=not live
+        )
+    run_every = timedelta(seconds=every) if live else None
+    st.fragment(_picture, run_every=run_every)(enabled)
+
+
+if __name__ == "__main__":
+    render()

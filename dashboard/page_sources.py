@@ -1,0 +1,50 @@
+"""Sources: per source (receiver, station or file), the newest position, positions per
+minute over the window's last hour, and the records rejected, by reason."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import state
+from dashboard.data import sources_data
+
+
+def render() -> None:
+    current = state.view()
+    st.header("Sources")
+    all_time = st.toggle("Rejections of all time (not only the window)", key="sources_all")
+    found = sources_data(current.store, current.window, all_rejections=all_time)
+    st.subheader("Activity in the window")
+    if found.activity.empty:
+        st.caption("No positions in the window.")
+    else:
+        st.dataframe(
+            found.activity[["source", "last_position", "positions_per_min", "per_minute",
+                            "last_hour", "vessels_last_hour", "positions"]],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "source": "Source",
+                "last_position": st.column_config.DatetimeColumn(
+                    "Newest position (UTC)", format="YYYY-MM-DD HH:mm:ss"),
+                "positions_per_min": st.column_config.NumberColumn(
+                    "Positions / min (last hour)", format="%.1f"),
+                "per_minute": st.column_config.LineChartColumn(
+                    "Per minute, last hour", y_min=0),
+                "last_hour": "Last hour",
+                "positions": "In the window",
+                "vessels_last_hour": "Vessels (last hour)",
+            },
+        )  # fmt: skip
+        st.caption("Positions are counted once, by the source that stored them first.")
+    st.subheader("Rejected records")
+    if found.rejections.empty:
+        st.caption("None." if all_time else "None in the window.")
+    else:
+        st.dataframe(found.rejections, hide_index=True, width="stretch")
+        by_reason = found.rejections.groupby("reason")["records"].sum().sort_values()
+        st.bar_chart(by_reason, horizontal=True, height=60 + 28 * len(by_reason))
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,149 @@
+"""``coastwatch report``: the alerts of an area and a time window as a file.
+
+The work is :func:`surveillance.report.export`, which the dashboard's downloads share.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.markup import escape
+
+from surveillance.cli import AppContext, out, pass_app, step
+from surveillance.cli_common import by_option, parse_when, who
+from surveillance.errors import InputError
+from surveillance.models import ALERT_TYPES
+from surveillance.report import FORMATS, ReportRequest, export, parse_area
+
+__all__ = ["report"]
+
+#: The format a file's suffix stands for, when ``--format`` is not given.
+SUFFIX_FORMATS = {
+    ".gpkg": "gpkg",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".kml": "kml",
+    ".csv": "csv",
+    ".pdf": "pdf",
+}
+_FORMAT_NAMES = {
+    "gpkg": "GeoPackage",
+    "geojson": "GeoJSON",
+    "kml": "KML",
+    "csv": "CSV",
+    "pdf": "PDF brief",
+}
+
+
+@click.command()
+@click.option("--since", required=True, metavar="T", help="Start of the window, ISO 8601 (UTC).")
+@click.option("--until", required=True, metavar="T", help="End of the window, ISO 8601 (UTC).")
+@click.option("--bbox", metavar="W,S,E,N", help="The area as a box: west,south,east,north.")
+@click.option(
+    "--area",
+    "area_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE.geojson",
+    help="The area as a GeoJSON Polygon or MultiPolygon (or Feature(Collection) of them).",
+)
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    type=click.Choice(ALERT_TYPES),
+    metavar="T",
+    help="Only alerts of this type (repeat for more; default: all).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    help="File format (default: from the suffix of FILE).",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE",
+    help="Where to write the report.",
+)
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
+@by_option
+@pass_app
+def report(
+    app: AppContext,
+    since: str,
+    until: str,
+    bbox: str | None,
+    area_file: Path | None,
+    types: tuple[str, ...],
+    fmt: str | None,
+    output: Path,
+    force: bool,
+    by: str | None,
+) -> None:
+    """Export the alerts of an area and time window as GeoPackage, GeoJSON, KML, CSV or a
+    PDF brief (a map, a summary and the alerts table).
+
+    The report holds the alerts going on at some time in the window (open ones included)
+    that touch the area (everywhere when no --bbox or --area is given). Each export is
+    recorded with who made it (--by). Times without a zone are UTC.
+    """
+    fmt = fmt or _format_of(output)
+    if output.exists() and not force:
+        raise InputError(f"{output} exists", hint="give --force to overwrite it")
+    if not output.parent.is_dir():
+        raise InputError(f"no folder {output.parent} to write {output.name} in")
+    start, end = parse_when(since, "--since"), parse_when(until, "--until")
+    assert start is not None and end is not None  # both options are required
+    if start >= end:
+        raise InputError("--since must be before --until")
+    if bbox is not None and area_file is not None:
+        raise InputError("give --bbox or --area, not both")
+    area = parse_area(bbox=bbox, geojson=None if area_file is None else _read(area_file))
+    request = ReportRequest(since=start, until=end, area=area, types=types)
+    actor = who(by)
+    with app.open_store() as store, step(f"writing the {_FORMAT_NAMES[fmt]}"):
+        data, count = export(store, request, fmt, actor)
+    _write(output, data, force=force)
+    out.print(
+        f"{count} alert{'' if count == 1 else 's'} -> {escape(str(output))} "
+        f"({_FORMAT_NAMES[fmt]}, {_size(len(data))})"
+    )
+
+
+def _format_of(output: Path) -> str:
+    fmt = SUFFIX_FORMATS.get(output.suffix.lower())
+    if fmt is None:
+        raise InputError(
+            f"cannot tell the format from the name {output.name!r}",
+            hint=f"give --format ({'|'.join(FORMATS)}) or a suffix: {', '.join(SUFFIX_FORMATS)}",
+        )
+    return fmt
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the area file {path}: {exc.strerror}") from None
+
+
+def _write(output: Path, data: bytes, *, force: bool) -> None:
+    try:
+        with output.open("wb" if force else "xb") as file:  # x: never overwrite by accident
+            file.write(data)
+    except FileExistsError:
+        raise InputError(f"{output} exists", hint="give --force to overwrite it") from None
+    except OSError as exc:
+        raise InputError(f"cannot write {output}: {exc.strerror}") from None
+
+
+def _size(nbytes: int) -> str:
+    if nbytes < 1000:
+        return f"{nbytes} B"
+    if nbytes < 1_000_000:
+        return f"{nbytes / 1000:.1f} kB"
+    return f"{nbytes / 1_000_000:.1f} MB"

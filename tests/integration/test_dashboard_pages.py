@@ -1,0 +1,287 @@
+"""Every dashboard page through Streamlit's AppTest, on a real store: what it shows and
+what its buttons write. The app reads its store from ``COASTWATCH_DATABASE_URL``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from surveillance.store import Store
+from tests.builders import T0, insert_alert
+
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
+TANKER, BUNKER, FERRY = 431000001, 431000002, 431000003
+STS_ID = "sts-dash-0001"
+OPEN_SEA = (135.0, 30.5)  # south of Shikoku, far from any shore
+
+
+def _track(mmsi: int, lon0: float, lat0: float, dlon_per_min: float, sog_knots: float,
+           minutes: int = 120, source: str = "rx-kochi") -> pd.DataFrame:  # fmt: skip
+    step = np.arange(minutes)
+    return pd.DataFrame({
+        "mmsi": mmsi, "ts": [T0 + timedelta(minutes=int(m)) for m in step],
+        "lon": lon0 + dlon_per_min * step, "lat": lat0, "sog_knots": sog_knots, "source": source,
+    })  # fmt: skip
+
+
+def _sts_evidence() -> dict[str, Any]:
+    t0 = T0.timestamp()
+    return {
+        "tracks": {
+            str(TANKER): [[t0 + 600 * k, OPEN_SEA[0], OPEN_SEA[1], 0.4] for k in range(6)],
+            str(BUNKER): [[t0 + 600 * k, OPEN_SEA[0] + 0.003, OPEN_SEA[1], 0.6] for k in range(6)],
+        },
+        "min_distance_m": 287,
+    }
+
+
+@pytest.fixture
+def busy(store: Store) -> Store:
+    """Two hours in the open sea: a tanker and a bunker lying together, a ferry passing;
+    their identities; an STS alert on the pair and a loitering alert; two rejected lines."""
+    store.write_positions(pd.concat([
+        _track(TANKER, *OPEN_SEA, 0.0, 0.4),
+        _track(BUNKER, OPEN_SEA[0] + 0.003, OPEN_SEA[1], 0.0, 0.6),
+        _track(FERRY, 134.0, 31.0, 0.005, 16.0, source="rx-muroto"),
+    ]))  # fmt: skip
+    store.write_identities(pd.DataFrame({
+        "mmsi": [TANKER, BUNKER, FERRY], "ts": [T0] * 3,
+        "name": ["SEA STAR", "OCEAN BUNKER", "SUNRISE FERRY"], "ship_type": [80, 80, 60],
+        "imo": [9074729, None, None], "callsign": ["JA1X", "JB2Y", "JC3Z"], "flag": ["JP"] * 3,
+    }))  # fmt: skip
+    insert_alert(store, id=STS_ID, mmsi=(TANKER, BUNKER), score=62, start=T0,
+                 end=T0 + timedelta(hours=1), lon=OPEN_SEA[0], lat=OPEN_SEA[1],
+                 evidence=_sts_evidence(),
+                 score_reasons=[{"points": 60, "reason": "within 500 m for 2.0 h"},
+                                {"points": 2, "reason": "long"}])  # fmt: skip
+    insert_alert(store, id="loi-dash-0001", type="loitering", mmsi=(TANKER,), score=35,
+                 start=T0 + timedelta(minutes=10), end=T0 + timedelta(hours=2),
+                 lon=OPEN_SEA[0], lat=OPEN_SEA[1],
+                 score_reasons=[{"points": 35, "reason": "under 2 kn for 2 h"}])  # fmt: skip
+    store.quarantine(pd.DataFrame({
+        "source": ["rx-kochi"] * 2, "reason": ["bad_checksum", "bad_checksum"],
+        "raw": ["!AIVDM,1,1,,A,13aEOK?P00PD2wVMdLDRhgvL289?,0*28", "!AIVDM,1,1,,B,x,0*00"],
+        "received_at": [T0 + timedelta(minutes=5), T0 + timedelta(minutes=6)],
+    }))  # fmt: skip
+    return store
+
+
+@pytest.fixture
+def app(busy: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    monkeypatch.setenv(
+        "COASTWATCH_DATABASE_URL", busy.engine.url.render_as_string(hide_password=False)
+    )
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.session_state["actor"] = "officer.kato"
+    yield at
+    st.cache_resource.clear()  # the app's store on this test's database
+    st.cache_data.clear()
+
+
+def _open(at: AppTest, page: str, **query: str) -> AppTest:
+    at.run()  # the map, registering the pages
+    at.query_params.update(query)
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _deck(at: AppTest, index: int = 0) -> dict[str, Any]:
+    charts = at.get("deck_gl_json_chart")
+    return json.loads(charts[index].proto.json)
+
+
+def _layers(deck: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {layer["id"]: layer for layer in deck["layers"]}
+
+
+def _button(at: AppTest, label: str) -> Any:
+    (button,) = [b for b in at.button if b.label == label]
+    return button
+
+
+def _frame(at: AppTest, column: str) -> pd.DataFrame:
+    """The first table on the page that has ``column``."""
+    for table in at.dataframe:
+        if column in table.value.columns:
+            return table.value
+    raise AssertionError(f"no table with {column!r}")
+
+
+def test_the_map_draws_vessels_at_their_latest_position_and_their_tracks(app: AppTest) -> None:
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    layers = _layers(_deck(app))
+    assert {"sea", "land", "zones", "ports", "alerts", "vessels"} <= set(layers)
+    vessels = {row["mmsi"]: row for row in layers["vessels"]["data"]}
+    assert set(vessels) == {TANKER, BUNKER, FERRY}
+    assert vessels[FERRY]["lon"] == pytest.approx(134.0 + 0.005 * 119)  # its last report
+    assert "SUNRISE FERRY" in vessels[FERRY]["tooltip"] and "16.0 kn" in vessels[FERRY]["tooltip"]
+    ringed = {row["mmsi"] for row in layers["vessel_alert_rings"]["data"]}
+    assert ringed == {TANKER, BUNKER}  # in an alert of the window
+    assert {m.label: m.value for m in app.metric}["Vessels"] == "3"
+
+    app.checkbox(key="layer_all_tracks").check().run()
+    tracks = _layers(_deck(app))["all_tracks"]["data"]
+    ferry = next(t for t in tracks if "SUNRISE FERRY" in t["tooltip"])
+    # over a day the track is drawn from a sample of the reports: it follows the ferry's way
+    (start_lon, _), (end_lon, end_lat) = ferry["path"][0], ferry["path"][-1]
+    assert 134.0 <= start_lon < 134.2 and 134.4 < end_lon <= 134.0 + 0.005 * 119
+    assert end_lat == pytest.approx(31.0)
+
+    app.multiselect(key="replay_mmsi").select(FERRY).run()
+    layers = _layers(_deck(app))
+    (trip,) = layers["replay"]["data"]
+    assert len(trip["path"]) == 120 and trip["timestamps"][-1] > trip["timestamps"][0]
+    assert not app.exception
+
+
+def test_the_alerts_page_lists_alerts_by_score_and_filters_them(app: AppTest, busy: Store) -> None:
+    insert_alert(busy, id="gap-dash-0001", type="ais_gap", mmsi=(FERRY,), score=90,
+                 start=T0 + timedelta(minutes=30), lon=134.2, lat=31.0)  # fmt: skip
+    _open(app, "page_alerts.py")
+    table = _frame(app, "score")
+    assert table["id"].tolist() == ["gap-dash-0001", STS_ID, "loi-dash-0001"]
+    assert table["link"].iloc[1] == f"alert?alert={STS_ID}"
+    assert "SEA STAR (431000001)" in table["vessels"].iloc[1]
+    assert table["why"].iloc[1] == "within 500 m for 2.0 h; long"
+
+    app.slider(key="alerts_min_score").set_value(50).run()
+    assert _frame(app, "score")["id"].tolist() == ["gap-dash-0001", STS_ID]
+    app.multiselect(key="alerts_types").select("sts_transfer").run()
+    assert _frame(app, "score")["id"].tolist() == [STS_ID]
+    assert not app.exception
+
+
+def test_the_alert_page_shows_evidence_reasons_and_history_and_records_an_ack(
+    app: AppTest, busy: Store
+) -> None:
+    _open(app, "page_alert.py", alert=STS_ID[:8])
+    assert app.header[0].value == "sts transfer · score 62 · new"
+    evidence = _frame(app, "key").set_index("key")["value"]
+    assert evidence["min_distance_m"] == "287"
+    reasons = _frame(app, "reason")
+    assert reasons["reason"].tolist() == ["within 500 m for 2.0 h", "long"]
+    layers = _layers(_deck(app))
+    assert len(layers["tracks"]["data"]) == 2  # both vessels of the pair
+    positions = _frame(app, "sog_knots")
+    assert set(positions["mmsi"]) == {TANKER, BUNKER} and len(positions) == 12
+
+    app.button(key="alert_ack").click().run()
+    assert not app.exception
+    events = busy.alert_events(STS_ID)
+    assert events[["actor", "action", "from_status", "to_status"]].values.tolist() == [
+        ["officer.kato", "ack", "new", "acknowledged"]
+    ]
+    assert app.header[0].value == "sts transfer · score 62 · acknowledged"
+    assert _frame(app, "actor")["actor"].tolist() == ["officer.kato"]
+    assert "acknowledged" in app.success[0].value
+
+
+def test_a_dismissal_without_a_reason_is_an_error_message_not_a_crash(
+    app: AppTest, busy: Store
+) -> None:
+    _open(app, "page_alert.py", alert=STS_ID)
+    _button(app, "Dismiss").click().run()
+    assert not app.exception
+    assert "dismiss needs a reason" in app.error[0].value
+    assert busy.alert_events(STS_ID).empty
+
+    app.text_input(key="alert_dismiss_reason").input("a fishing pair, known")
+    _button(app, "Dismiss").click().run()
+    assert busy.alert(STS_ID)["status"] == "dismissed"  # type: ignore[index]
+    assert busy.alert_events(STS_ID)["note"].tolist() == ["a fishing pair, known"]
+
+
+def test_the_vessel_page_shows_identity_track_and_alerts_and_edits_the_watchlist(
+    app: AppTest, busy: Store
+) -> None:
+    _open(app, "page_vessel.py", mmsi=str(TANKER))
+    assert app.header[0].value == "SEA STAR · MMSI 431000001"
+    shown = {m.label: m.value for m in app.metric}
+    assert shown["Flag"] == "JP" and shown["IMO"] == "9074729" and shown["Type"] == "tanker (80)"
+    alerts = _frame(app, "type")
+    assert sorted(alerts["id"]) == ["loi-dash-0001", STS_ID]
+    track = _layers(_deck(app))["track"]["data"][0]["path"]
+    assert len(track) == 120
+
+    app.text_input(key="watch_note").input("seen bunkering at night")
+    app.button(key="watch_add").click().run()
+    assert not app.exception
+    entries = busy.watchlist()
+    assert entries[["kind", "value", "note", "added_by"]].values.tolist() == [
+        ["mmsi", "431000001", "seen bunkering at night", "officer.kato"]
+    ]
+    app.button(key="watch_remove").click().run()
+    assert busy.watchlist().empty
+
+
+def test_the_reports_page_offers_the_five_downloads(app: AppTest) -> None:
+    _open(app, "page_reports.py")
+    buttons = app.get("download_button")
+    labels = [b.proto.label for b in buttons]
+    assert labels == ["GeoPackage", "GeoJSON", "KML", "CSV", "PDF brief"]
+    assert "**2 alerts** in the report." in [m.value for m in app.markdown]
+    preview = _frame(app, "summary")
+    assert preview["id"].tolist() == [STS_ID, "loi-dash-0001"]
+
+
+def test_the_sources_page_shows_each_source_and_its_rejections(app: AppTest) -> None:
+    _open(app, "page_sources.py")
+    activity = _frame(app, "positions_per_min").set_index("source")
+    assert activity.loc["rx-kochi", "positions"] == 240
+    assert activity.loc["rx-kochi", "vessels_last_hour"] == 2
+    assert activity.loc["rx-muroto", "positions_per_min"] == 1.0  # one a minute, last hour
+    rejected = _frame(app, "reason")
+    assert rejected[["source", "reason", "records"]].values.tolist() == [
+        ["rx-kochi", "bad_checksum", 2]
+    ]
+
+
+def test_the_bare_address_with_an_alert_id_opens_that_alert(app: AppTest) -> None:
+    app.query_params["alert"] = STS_ID
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.header[0].value == "sts transfer · score 62 · new"
+
+
+def test_the_sidebar_window_and_live_mode_drive_the_map(app: AppTest) -> None:
+    app.run()
+    assert "2026-11-26 00:00 to 2026-11-27 00:00 UTC" in [c.value for c in app.sidebar.caption]
+    app.radio(key="window_choice").set_value("Last hour").run()
+    assert {m.label: m.value for m in app.metric}["Positions drawn"] == "180"  # 60 min x 3, whole
+
+    app.radio(key="window_choice").set_value("Custom").run()
+    app.date_input(key="window_from_day").set_value(T0.date() - timedelta(days=3))
+    app.date_input(key="window_to_day").set_value(T0.date() - timedelta(days=2)).run()
+    assert {m.label: m.value for m in app.metric}["Vessels"] == "0"
+    assert "No positions in this window" in app.info[0].value
+
+    app.toggle(key="live").set_value(True).run()
+    assert not app.exception, [e.value for e in app.exception]
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["page_map.py", "page_alerts.py", "page_alert.py", "page_vessel.py", "page_reports.py",
+     "page_sources.py"],
+)  # fmt: skip
+def test_every_page_opens_on_an_empty_store(
+    store: Store, monkeypatch: pytest.MonkeyPatch, page: str
+) -> None:
+    monkeypatch.setenv("COASTWATCH_DATABASE_URL", store.engine.url.render_as_string(False))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    try:
+        _open(at, page, alert="no-such-alert", mmsi="431999999")
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
