@@ -40,7 +40,7 @@ def _act(store: Store, alert_id: str, action: str, actor: str, text_key: str | N
 def _actions(current: state.View, detail: AlertDetail) -> None:
     alert_id, status = detail.alert["id"], detail.alert["status"]
     allowed = allowed_actions(status)
-    columns = st.columns([1, 1, 1, 3, 3])
+    columns = st.columns([1.4, 1.2, 1, 3, 3])  # "Acknowledge" whole on a laptop screen
     for column, (action, label) in zip(columns, _BUTTONS, strict=False):
         column.button(
             label, key=f"alert_{action}", disabled=action not in allowed, width="stretch",

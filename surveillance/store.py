@@ -91,6 +91,8 @@ def _identity_changes(data: pd.DataFrame) -> pd.DataFrame:
     ordered = data.sort_values(["mmsi", "valid_from"], kind="stable").reset_index(drop=True)
     fields = list(_IDENTITY_COLUMNS)
     ordered[fields] = ordered.groupby("mmsi")[fields].ffill()
+    # messages of one second (type 24's two halves) are one identity: the last, filled one
+    ordered = ordered.drop_duplicates(["mmsi", "valid_from"], keep="last").reset_index(drop=True)
     previous = ordered.groupby("mmsi")[fields].shift()
     same_vessel = ordered["mmsi"].eq(ordered["mmsi"].shift())
     unchanged = same_vessel & (

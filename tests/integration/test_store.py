@@ -92,6 +92,16 @@ def test_identity_history_is_kept_and_the_latest_wins(store: Store) -> None:
     ]
 
 
+def test_the_two_halves_of_a_class_b_identity_in_one_second_make_one(store: Store) -> None:
+    halves = pd.DataFrame(  # type 24: part B (call sign, type) and part A (name), one second
+        {"mmsi": [431000074] * 2, "ts": [T0, T0], "name": [None, "OCEAN 0074"],
+         "callsign": ["JD74", None], "ship_type": [37, None]}
+    )  # fmt: skip
+    assert store.write_identities(halves) == 1
+    vessel = store.vessels([431000074]).iloc[0]
+    assert (vessel["name"], vessel["callsign"], vessel["ship_type"]) == ("OCEAN 0074", "JD74", 37)
+
+
 def test_quarantine_keeps_the_record_and_its_reason_once(store: Store) -> None:
     rejected = pd.DataFrame(
         {
