@@ -15,7 +15,7 @@ import shapely
 from scipy.spatial import cKDTree
 from shapely.strtree import STRtree
 
-from alerts.tracks import DEG_M, EARTH_RADIUS_M
+from surveillance.geodesy import DEG_M, EARTH_RADIUS_M
 
 __all__ = ["Coast"]
 

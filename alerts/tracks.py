@@ -14,6 +14,7 @@ from functools import cached_property
 
 import numpy as np
 
+from surveillance.geodesy import DEG_M, EARTH_RADIUS_M, KNOT_MS, NM_M, haversine_m
 from surveillance.position_read import PositionArrays
 from surveillance.rule_settings import RuleSettings
 
@@ -25,26 +26,6 @@ def vessel_slice(mmsi_sorted: np.ndarray, mmsi: int) -> slice:
     """Where one vessel's rows lie in arrays sorted by MMSI."""
     lo, hi = np.searchsorted(mmsi_sorted, [mmsi, mmsi + 1])
     return slice(int(lo), int(hi))
-
-
-EARTH_RADIUS_M = 6_371_008.8
-DEG_M = np.pi / 180 * EARTH_RADIUS_M  # one degree of latitude
-KNOT_MS = 1852.0 / 3600.0
-NM_M = 1852.0
-
-
-Coordinate = np.ndarray | float
-
-
-def haversine_m(lon1: Coordinate, lat1: Coordinate, lon2: Coordinate, lat2: Coordinate
-                ) -> np.ndarray:  # fmt: skip
-    """Great-circle distance in metres (arrays or scalars)."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    a = (
-        np.sin((p2 - p1) / 2) ** 2
-        + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
-    )
-    return np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0, 1))))
 
 
 def grid_cells(lon: np.ndarray, lat: np.ndarray, cell_m: float, widest_lat: float

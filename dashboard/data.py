@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from surveillance.geodesy import haversine_m
 from surveillance.lifecycle import OPEN_STATUSES
 from surveillance.position_read import PositionArrays
 from surveillance.report import ReportRequest, gather
@@ -56,7 +57,6 @@ SHIP_CATEGORIES = (
     "cargo", "tanker", "passenger", "fishing", "high-speed craft", "tug / service",
     "law enforcement / military", "pleasure / sailing", "other", "unknown",
 )  # fmt: skip
-_EARTH_RADIUS_M = 6_371_008.8
 _TRACK_STEP_S = 300.0  # one point per vessel per five minutes, before simplification
 _FULL_READ_S = 1.5 * 3600  # windows up to this long are read whole; longer ones sampled
 _TRACK_TOLERANCE_DEG = 0.002  # about 200 m: invisible at the scale of a coast
@@ -113,15 +113,6 @@ def vessel_link(mmsi: int) -> str:
 
 def _utc_text(t_s: np.ndarray) -> np.ndarray:
     return np.asarray(pd.to_datetime(t_s, unit="s", utc=True).strftime("%Y-%m-%d %H:%M:%SZ"))
-
-
-def _haversine_m(lon1: Any, lat1: Any, lon2: Any, lat2: Any) -> np.ndarray:
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    a = (
-        np.sin((p2 - p1) / 2) ** 2
-        + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
-    )
-    return np.asarray(2 * _EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0, 1))))
 
 
 # -- positions -------------------------------------------------------------------------
@@ -495,7 +486,7 @@ def _pair_distance(tracks: pd.DataFrame, pair: Sequence[int]) -> pd.DataFrame:
     a = tracks[tracks["mmsi"] == pair[0]].set_index("t_s")
     b = tracks[tracks["mmsi"] == pair[1]].set_index("t_s")
     both = a.merge(b, left_index=True, right_index=True, suffixes=("_a", "_b"))
-    metres = _haversine_m(both["lon_a"], both["lat_a"], both["lon_b"], both["lat_b"])
+    metres = haversine_m(*(both[c].to_numpy() for c in ("lon_a", "lat_a", "lon_b", "lat_b")))
     return pd.DataFrame(
         {"t": pd.to_datetime(both.index, unit="s", utc=True), "distance_m": metres.round(0)}
     )

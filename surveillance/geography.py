@@ -25,16 +25,16 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 
+from surveillance.geodesy import NM_M
+
 __all__ = [
     "AreaOfOperations",
     "read_land",
     "read_ports",
     "derive_zones",
-    "NM_M",
     "data_versions",
 ]
 
-NM_M = 1852.0
 _LAND_LEVEL = 1  # GSHHS levels: 1 land, 2 lake, 3 island in lake, 4 pond in island
 _BUFFER_QUAD_SEGS = 4
 _COAST_SIMPLIFY_M = 100.0  # the coast that zones are cut along

@@ -13,11 +13,10 @@ from pyproj import Transformer
 from shapely.strtree import STRtree
 
 from surveillance.errors import InputError
+from surveillance.geodesy import NM_M
 from surveillance.geography import AreaOfOperations, read_land, read_ports
 
 __all__ = ["World"]
-
-NM_M = 1852.0
 
 
 @dataclass
