@@ -58,7 +58,7 @@ SHIP_CATEGORIES = (
     "law enforcement / military", "pleasure / sailing", "other", "unknown",
 )  # fmt: skip
 _TRACK_STEP_S = 300.0  # one point per vessel per five minutes, before simplification
-_FULL_READ_S = 1.5 * 3600  # windows up to this long are read whole; longer ones sampled
+_TRACK_ROWS = 300_000  # positions read for tracks: all of them up to this, else a sample
 _TRACK_TOLERANCE_DEG = 0.002  # about 200 m: invisible at the scale of a coast
 _COORD_DECIMALS = 5  # about 1 m: keeps the page's JSON small
 _BASE_DECIMALS = 4  # about 10 m, finer than the simplification of the base map
@@ -303,12 +303,13 @@ def map_data(
     tolerance_deg: float = _TRACK_TOLERANCE_DEG,
 ) -> MapData:
     """Everything the operations map draws for ``window`` and ``bbox``: each vessel's latest
-    position (exact: one index probe per vessel), tracks from a steady random sample of the
-    reports when the window is long (one in 16 over a day: a report every minute or two for a
-    ship under way), downsampled to one point per vessel per ``track_step_s`` and simplified
-    to ``tolerance_deg``, the alerts and identities."""
-    span_s = (window[1] - window[0]).total_seconds()
-    sample_pct = 100.0 * _FULL_READ_S / span_s if span_s > _FULL_READ_S else None
+    position (exact: one index probe per vessel), tracks from a steady random sample of
+    about ``_TRACK_ROWS`` reports when the window holds more (over a day of 5,000 vessels,
+    still a point every few minutes for a ship under way), downsampled to one point per
+    vessel per ``track_step_s`` and simplified to ``tolerance_deg``, the alerts and
+    identities."""
+    rows = store.count_positions_roughly(window, bbox)
+    sample_pct = 100.0 * _TRACK_ROWS / rows if rows > _TRACK_ROWS else None
     arrays = store.position_arrays(window, bbox, sample_pct=sample_pct)
     latest = latest_positions(store.latest_positions(window, bbox))
     keep = downsample(arrays, track_step_s)

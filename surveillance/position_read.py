@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from surveillance.bulk import store_errors
 from surveillance.errors import InputError, StoreError
 
-__all__ = ["PositionArrays", "read_position_arrays", "read_latest_positions"]
+__all__ = ["PositionArrays", "read_position_arrays", "read_latest_positions", "estimate_rows"]
 
 BBox = tuple[float, float, float, float]
 
@@ -186,6 +186,21 @@ def read_position_arrays(
             )
         )
     return PositionArrays.concat(parts)
+
+
+def estimate_rows(engine: Engine, since: datetime, until: datetime, bbox: BBox | None = None
+                  ) -> int:  # fmt: skip
+    """The planner's estimate of the positions in the window: instant, roughly right."""
+    query = sql.SQL("EXPLAIN (FORMAT JSON) SELECT 1 FROM ais_positions WHERE {}").format(
+        _filter(since, until, bbox)
+    )
+    with store_errors("ais_positions"), engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        if raw is None:
+            raise StoreError("the store connection was closed")
+        with raw.cursor() as cur:
+            plan = cur.execute(query).fetchone()
+    return int(plan[0][0]["Plan"]["Plan Rows"]) if plan else 0
 
 
 def read_latest_positions(

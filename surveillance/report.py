@@ -13,33 +13,25 @@ formats) and Google Earth (KML).
 from __future__ import annotations
 
 import html
-import io
 import json
 import math
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import matplotlib
-import numpy as np
 import pandas as pd
 import shapely
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.collections import LineCollection
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import PathPatch
-from matplotlib.path import Path as MplPath
 
 from surveillance.cli_common import iso_utc
 from surveillance.errors import InputError
 from surveillance.models import ALERT_TYPES
-from surveillance.store import BBox, Store, Window
+from surveillance.report_pdf import describe_bounds, names_text, pdf_brief
+from surveillance.report_pdf import extent as report_extent
+from surveillance.store import Store, Window
 
 __all__ = ["FORMATS", "ReportRequest", "parse_area", "gather", "render", "export"]
 
@@ -54,22 +46,6 @@ COLUMNS = (
 _TABLE_COLUMNS = [c for c in COLUMNS if c != "geometry"]
 
 _LAYER = "alerts"
-_MAP_PADDING_DEG = 0.05
-_TOP_SCORES = 5
-_ROWS_PER_PAGE = 32
-_A4_PORTRAIT_IN = (8.27, 11.69)
-_A4_LANDSCAPE_IN = (11.69, 8.27)
-_LAND_COLOUR = "#e8e2cf"
-_SEA_COLOUR = "#dbe9f4"
-#: One colour per alert type (matplotlib's tab10 and then some), so a type keeps its colour.
-_TYPE_COLOURS = dict(
-    zip(
-        ALERT_TYPES,
-        ["#d62728", "#ff7f0e", "#1f77b4", "#9467bd", "#8c564b",
-         "#e377c2", "#2ca02c", "#7f7f7f", "#bcbd22", "#17becf"],
-        strict=True,
-    )
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -217,7 +193,7 @@ def _check_area(area: shapely.Geometry) -> shapely.Geometry:
         raise InputError("the area has coordinates that are not numbers")
     if west < -180 or east > 180 or south < -90 or north > 90:
         raise InputError(
-            f"the area reaches outside -180..180 E, -90..90 N: {_describe_bounds(area.bounds)}",
+            f"the area reaches outside -180..180 E, -90..90 N: {describe_bounds(area.bounds)}",
             hint="coordinates are longitude, latitude in degrees (EPSG:4326)",
         )
     if not area.is_valid:
@@ -314,23 +290,12 @@ def render(
     return writer(ordered.reset_index(drop=True), request, land)
 
 
-def _short_time(moment: Any) -> str:
-    """``2026-11-26 22:00Z`` for tables; ``open`` for a missing end."""
-    if moment is None or pd.isna(moment):
-        return "open"
-    return pd.Timestamp(moment).tz_convert(UTC).strftime("%Y-%m-%d %H:%MZ")
-
-
-def _names_text(names: Iterable[str]) -> str:
-    return ", ".join(n for n in names if n)
-
-
 def _flat(alerts: gpd.GeoDataFrame, *, times_as_text: bool) -> gpd.GeoDataFrame:
     """The alerts with lists joined as text (GDAL stores no lists), times optionally as ISO
     8601 text, and all in :data:`COLUMNS` order."""
     flat = alerts[list(COLUMNS[:-1])].copy()
     flat["mmsi"] = [" ".join(str(m) for m in ms) for ms in alerts["mmsi"]]
-    flat["names"] = [_names_text(ns) for ns in alerts["names"]]
+    flat["names"] = [names_text(ns) for ns in alerts["names"]]
     if times_as_text:
         flat["start"] = [iso_utc(t) for t in alerts["start"]]
         flat["end"] = [iso_utc(t) for t in alerts["end"]]
@@ -411,216 +376,12 @@ def _csv(alerts: gpd.GeoDataFrame, request: ReportRequest, land: Any) -> bytes:
     return table.to_csv(index=False, lineterminator="\n").encode()
 
 
-# -- the PDF brief -------------------------------------------------------------------------
-
-
-def _pdf(alerts: gpd.GeoDataFrame, request: ReportRequest, land: gpd.GeoDataFrame | None) -> bytes:
-    """One page with the map, the window, the area and a summary; then the alerts table."""
-    buffer = io.BytesIO()
-    metadata = {
-        "Title": "Coastwatch alert brief",
-        "Subject": f"alerts from {iso_utc(request.since)} to {iso_utc(request.until)}",
-        "Creator": "Coastwatch",
-    }
-    pages = [alerts.iloc[i : i + _ROWS_PER_PAGE] for i in range(0, len(alerts), _ROWS_PER_PAGE)]
-    with (
-        matplotlib.rc_context({"pdf.fonttype": 42, "font.size": 8}),
-        PdfPages(buffer, metadata=metadata) as pdf,
-    ):
-        pdf.savefig(_brief_page(alerts, request, land))
-        for number, page in enumerate(pages or [alerts], start=1):
-            pdf.savefig(_table_page(page, number, max(len(pages), 1)))
-    return buffer.getvalue()
-
-
-def _brief_page(
-    alerts: gpd.GeoDataFrame, request: ReportRequest, land: gpd.GeoDataFrame | None
-) -> Figure:
-    figure = Figure(figsize=_A4_PORTRAIT_IN)
-    figure.text(0.06, 0.955, "Coastwatch alert brief", fontsize=16, weight="bold")
-    hours = (request.until - request.since).total_seconds() / 3600
-    types = ", ".join(request.types) if request.types else "all"
-    heading = [
-        f"Window: {iso_utc(request.since)} to {iso_utc(request.until)} ({hours:g} h)",
-        f"Area: {_describe_area(request.area)}",
-        f"Alert types: {types}",
-    ]
-    figure.text(0.06, 0.935, "\n".join(heading), va="top", fontsize=9, linespacing=1.5)
-    _draw_map(figure.add_axes((0.08, 0.40, 0.86, 0.47)), alerts, request, land)
-    figure.text(0.06, 0.36, _summary_text(alerts), va="top", fontsize=8.5, family="monospace")
-    return figure
-
-
-def _describe_bounds(bounds: Iterable[float]) -> str:
-    west, south, east, north = bounds
-    return f"{west:.4f} to {east:.4f} E, {south:.4f} to {north:.4f} N"
-
-
-def _describe_area(area: shapely.Geometry | None) -> str:
-    if area is None:
-        return "everywhere"
-    box = shapely.box(*area.bounds)
-    if area.equals(box):
-        return f"box {_describe_bounds(area.bounds)}"
-    return f"{area.geom_type.lower()} within {_describe_bounds(area.bounds)}"
-
-
-def _summary_text(alerts: gpd.GeoDataFrame) -> str:
-    total = len(alerts)
-    if total == 0:
-        return "No alerts in this window and area."
-    by_type = alerts["type"].value_counts().sort_index()
-    by_status = alerts["status"].value_counts().sort_index()
-    lines = [f"{total} alert{'s' if total != 1 else ''}", "", "By type:"]
-    lines += [f"  {name:<20} {count:>5}" for name, count in by_type.items()]
-    lines += ["", "By status:"]
-    lines += [f"  {name:<20} {count:>5}" for name, count in by_status.items()]
-    lines += ["", "Top scores (numbered on the map):"]
-    for rank, row in enumerate(alerts.head(_TOP_SCORES).itertuples(index=False), start=1):
-        who = " ".join(str(m) for m in row.mmsi)
-        lines.append(
-            f"  {rank}. {int(row.score):>3}  {row.type:<18} {_short_time(row.start)}  "
-            f"MMSI {_clip(who, 30)}"
-        )
-    return "\n".join(lines)
-
-
-def _extent(alerts: gpd.GeoDataFrame, request: ReportRequest) -> BBox | None:
-    """The map's box: the area, else the alerts' extent, padded; None with neither."""
-    if request.area is not None:
-        west, south, east, north = request.area.bounds
-    elif len(alerts):
-        west, south, east, north = alerts.total_bounds
-    else:
-        return None
-    pad = max(_MAP_PADDING_DEG, 0.05 * max(east - west, north - south))
-    return (
-        max(-180.0, west - pad),
-        max(-90.0, south - pad),
-        min(180.0, east + pad),
-        min(90.0, north + pad),
-    )
-
-
-def _draw_map(
-    ax: Axes, alerts: gpd.GeoDataFrame, request: ReportRequest, land: gpd.GeoDataFrame | None
-) -> None:
-    extent = _extent(alerts, request)
-    if extent is None:
-        ax.set_axis_off()
-        ax.text(0.5, 0.5, "No alerts to map", ha="center", va="center", transform=ax.transAxes)
-        return
-    west, south, east, north = extent
-    ax.set_facecolor(_SEA_COLOUR)
-    if land is not None and len(land):
-        clipped = shapely.clip_by_rect(np.asarray(land.geometry), west, south, east, north)
-        _draw_polygons(ax, clipped, facecolor=_LAND_COLOUR, edgecolor="#9a9479", linewidth=0.4)
-    if request.area is not None:
-        _draw_lines(ax, [request.area.boundary], colors="#333333", linewidths=1.0, linestyles="--")
-    handles = []
-    for kind, group in alerts.groupby("type", sort=True):
-        colour = _TYPE_COLOURS.get(str(kind), "#000000")
-        shapes = [g for g in group.geometry if g is not None and g.geom_type != "Point"]
-        _draw_lines(ax, [g.boundary if g.area > 0 else g for g in shapes], colors=colour)
-        ax.scatter(
-            group["lon"], group["lat"], s=12 + 0.5 * group["score"], c=colour,
-            edgecolors="white", linewidths=0.5, zorder=3,
-        )  # fmt: skip
-        handles.append(
-            Line2D([], [], marker="o", linestyle="", color=colour, label=f"{kind} ({len(group)})")
-        )
-    for rank, row in enumerate(alerts.head(_TOP_SCORES).itertuples(index=False), start=1):
-        ax.annotate(
-            str(rank), (row.lon, row.lat), xytext=(4, 4), textcoords="offset points",
-            fontsize=8, weight="bold", zorder=4,
-        )  # fmt: skip
-    ax.set_xlim(west, east)
-    ax.set_ylim(south, north)
-    ax.set_aspect(1 / max(math.cos(math.radians((south + north) / 2)), 0.01))
-    ax.set_xlabel("longitude (°E)")
-    ax.set_ylabel("latitude (°N)")
-    ax.tick_params(labelsize=7)
-    if handles:
-        ax.legend(handles=handles, loc="upper left", fontsize=7, framealpha=0.9, title="alerts")
-
-
-def _draw_polygons(ax: Axes, geometries: Any, **style: Any) -> None:
-    """Polygons as one compound path (holes wound the other way, so they stay open)."""
-    paths = []
-    for part in shapely.get_parts(shapely.orient_polygons(np.asarray(geometries))):
-        if not isinstance(part, shapely.Polygon) or part.is_empty:
-            continue
-        for ring in (part.exterior, *part.interiors):
-            coords = np.asarray(ring.coords)[:, :2]
-            codes = np.full(len(coords), MplPath.LINETO, dtype=MplPath.code_type)
-            codes[0], codes[-1] = MplPath.MOVETO, MplPath.CLOSEPOLY
-            paths.append(MplPath(coords, codes))
-    if paths:
-        ax.add_patch(PathPatch(MplPath.make_compound_path(*paths), zorder=1, **style))
-
-
-def _draw_lines(ax: Axes, geometries: Iterable[shapely.Geometry], **style: Any) -> None:
-    segments = [
-        np.asarray(part.coords)[:, :2]
-        for geometry in geometries
-        for part in shapely.get_parts(geometry)
-        if isinstance(part, shapely.LineString | shapely.LinearRing) and not part.is_empty
-    ]
-    if segments:
-        ax.add_collection(LineCollection(segments, zorder=2, **style))
-
-
-def _clip(text: str, chars: int) -> str:
-    return text if len(text) <= chars else text[: chars - 1] + "…"
-
-
-_TABLE_HEADER = ["#", "type", "score", "status", "start", "end", "MMSI", "vessels",
-                 "lat", "lon", "why", "id (prefix)"]  # fmt: skip
-_TABLE_WIDTHS = [0.025, 0.09, 0.035, 0.065, 0.085, 0.085, 0.1, 0.1, 0.045, 0.05, 0.23, 0.09]
-#: Enough of an alert's id for ``coastwatch alerts show`` (which takes 6+ characters).
-_ID_PREFIX_CHARS = 12
-
-
-def _table_page(page: gpd.GeoDataFrame, number: int, pages: int) -> Figure:
-    figure = Figure(figsize=_A4_LANDSCAPE_IN)
-    figure.text(0.04, 0.95, f"Alerts (page {number} of {pages})", fontsize=12, weight="bold")
-    ax = figure.add_axes((0.04, 0.04, 0.92, 0.88))
-    ax.set_axis_off()
-    if len(page) == 0:
-        ax.text(0, 1, "No alerts in this window and area.", va="top")
-        return figure
-    first = (number - 1) * _ROWS_PER_PAGE + 1
-    rows = [_table_row(first + i, row) for i, row in enumerate(page.itertuples(index=False))]
-    table = ax.table(
-        cellText=rows, colLabels=_TABLE_HEADER, colWidths=_TABLE_WIDTHS, loc="upper left",
-        cellLoc="left",
-    )  # fmt: skip
-    table.auto_set_font_size(False)
-    table.set_fontsize(6.5)
-    table.scale(1, 1.25)
-    for (row_index, _), cell in table.get_celld().items():
-        cell.set_linewidth(0.3)
-        if row_index == 0:
-            cell.set_text_props(weight="bold")
-            cell.set_facecolor("#e6e6e6")
-    return figure
-
-
-def _table_row(rank: int, row: Any) -> list[str]:
-    return [
-        str(rank), row.type, str(int(row.score)), row.status,
-        _short_time(row.start), _short_time(row.end),
-        _clip(" ".join(str(m) for m in row.mmsi), 21), _clip(_names_text(row.names), 20),
-        f"{row.lat:.4f}", f"{row.lon:.4f}", _clip(row.summary, 52), row.id[:_ID_PREFIX_CHARS],
-    ]  # fmt: skip
-
-
 _WRITERS: dict[str, Callable[[gpd.GeoDataFrame, ReportRequest, Any], bytes]] = {
     "gpkg": _gpkg,
     "geojson": _geojson,
     "kml": _kml,
     "csv": _csv,
-    "pdf": _pdf,
+    "pdf": pdf_brief,
 }
 
 
@@ -636,7 +397,7 @@ def export(store: Store, request: ReportRequest, fmt: str, actor: str) -> tuple[
     alerts = gather(store, request)
     land = None
     if fmt == "pdf":
-        extent = _extent(alerts, request)
+        extent = report_extent(alerts, request)
         land = None if extent is None else store.zones(kinds=["land"], bbox=extent)
     data = render(alerts, request, fmt, land)
     store.record_export(

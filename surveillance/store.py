@@ -34,6 +34,7 @@ from surveillance.models import Base
 from surveillance.position_load import PositionLoader
 from surveillance.position_read import (
     PositionArrays,
+    estimate_rows,
     read_latest_positions,
     read_position_arrays,
 )
@@ -466,6 +467,11 @@ class Store:
         return read_position_arrays(
             self.engine, since, until, bbox, sample_pct=sample_pct, mmsi=mmsi
         )
+
+    def count_positions_roughly(self, window: Window, bbox: BBox | None = None) -> int:
+        """The planner's estimate of how many positions the window holds (instant)."""
+        since, until = _aware(window)
+        return estimate_rows(self.engine, since, until, bbox)
 
     def latest_positions(self, window: Window, bbox: BBox | None = None) -> PositionArrays:
         """Each vessel's newest position in the window (and the box)."""
