@@ -14,12 +14,11 @@ from functools import cached_property
 
 import numpy as np
 
-from surveillance.geodesy import DEG_M, EARTH_RADIUS_M, KNOT_MS, NM_M, haversine_m
+from surveillance.geodesy import DEG_M, KNOT_MS
 from surveillance.position_read import PositionArrays
 from surveillance.rule_settings import RuleSettings
 
-__all__ = ["Tracks", "Steps", "haversine_m", "grid_cells", "runs", "vessel_slice",
-           "DEG_M", "EARTH_RADIUS_M", "KNOT_MS", "NM_M"]  # fmt: skip
+__all__ = ["Tracks", "Steps", "grid_cells", "runs", "vessel_slice"]
 
 
 def vessel_slice(mmsi_sorted: np.ndarray, mmsi: int) -> slice:

@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 
 from alerts.rules.base import AlertRecord, RuleContext, reason
-from alerts.tracks import DEG_M, NM_M, Steps, Tracks, grid_cells, haversine_m, vessel_slice
+from alerts.tracks import Steps, Tracks, grid_cells, vessel_slice
+from surveillance.geodesy import DEG_M, NM_M, haversine_m
 
 __all__ = ["detect"]
 

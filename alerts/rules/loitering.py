@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from alerts.rules.base import AlertRecord, RuleContext, longer, reason, track_evidence
-from alerts.tracks import NM_M, Tracks, runs
+from alerts.tracks import Tracks, runs
+from surveillance.geodesy import NM_M
 
 __all__ = ["detect"]
 

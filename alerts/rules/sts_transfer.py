@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from alerts.rules.base import AlertRecord, RuleContext, longer, reason, track_evidence
-from alerts.tracks import Steps, Tracks, grid_cells, haversine_m, runs
+from alerts.tracks import Steps, Tracks, grid_cells, runs
+from surveillance.geodesy import haversine_m
 
 __all__ = ["detect", "close_pairs"]
 

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from surveillance.geodesy import KNOT_MS
+
 __all__ = ["Leg", "Transit", "Drift", "Still", "positions"]
 
 Sample = tuple[np.ndarray, np.ndarray, np.ndarray]  # positions (m), speed (kn), course
-
-KN_MS = 1852.0 / 3600.0
 
 
 @dataclass
@@ -35,7 +35,7 @@ class Transit(Leg):
     @staticmethod
     def along(path_m: np.ndarray, start_s: float, speed_kn: float) -> Transit:
         length = float(np.linalg.norm(np.diff(path_m, axis=0), axis=1).sum())
-        return Transit(start_s, start_s + length / (speed_kn * KN_MS), path_m)
+        return Transit(start_s, start_s + length / (speed_kn * KNOT_MS), path_m)
 
     def at(self, t: np.ndarray, rng: np.random.Generator) -> Sample:
         seg = np.linalg.norm(np.diff(self.path_m, axis=0), axis=1)
@@ -47,7 +47,7 @@ class Transit(Leg):
         i = np.clip(np.searchsorted(cum, d, side="right") - 1, 0, len(seg) - 1)
         step = self.path_m[i + 1] - self.path_m[i]
         course = (np.degrees(np.arctan2(step[:, 0], step[:, 1])) + 360) % 360
-        speed = np.full(len(t), cum[-1] / max(self.end_s - self.start_s, 1e-9) / KN_MS)
+        speed = np.full(len(t), cum[-1] / max(self.end_s - self.start_s, 1e-9) / KNOT_MS)
         return np.column_stack([x, y]), speed, course
 
 
@@ -66,7 +66,7 @@ class Drift(Leg):
         angle = self.phase + 2 * np.pi * (t - self.start_s) / period
         x = self.centre_m[0] + self.radius_m * np.cos(angle)
         y = self.centre_m[1] + self.radius_m * np.sin(angle)
-        speed = np.full(len(t), min(self.max_kn, 2 * np.pi * self.radius_m / period / KN_MS))
+        speed = np.full(len(t), min(self.max_kn, 2 * np.pi * self.radius_m / period / KNOT_MS))
         course = (-np.degrees(angle)) % 360  # counter-clockwise: heading is angle + 90 deg
         return np.column_stack([x, y]), speed + rng.uniform(0, 0.3, len(t)), course
 

@@ -23,7 +23,8 @@ import numpy as np
 import searoute
 
 from surveillance.errors import InputError
-from surveillance.sim.motion import KN_MS, Drift, Leg, Still, Transit
+from surveillance.geodesy import KNOT_MS
+from surveillance.sim.motion import Drift, Leg, Still, Transit
 from surveillance.sim.world import NM_M, World
 
 __all__ = ["Vessel", "Scenario", "build_scenario"]
@@ -361,8 +362,8 @@ class _Builder:
         cross = self.offshore(12)
         t_meet = self.start_s + 2 * HOUR
         for sign in (1, -1):  # passing at 300 m, 12 kn
-            start = cross + np.array([-sign * 12 * KN_MS * 1800, sign * 150.0])
-            end = cross + np.array([sign * 12 * KN_MS * 1800, sign * 150.0])
+            start = cross + np.array([-sign * 12 * KNOT_MS * 1800, sign * 150.0])
+            end = cross + np.array([sign * 12 * KNOT_MS * 1800, sign * 150.0])
             passing = Transit(t_meet - 1800, t_meet + 1800, np.array([start, end]))
             self.vessel([passing, self.sail_on(passing)], ship_type=70)
         for _ in range(20):  # a ferry with scheduled stops, on a lane that stays at sea
