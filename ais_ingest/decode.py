@@ -20,7 +20,7 @@ from pyais.exceptions import AISBaseException
 from ais_ingest import fastdecode, validate
 from ais_ingest.assemble import Fragment, Reassembler
 from ais_ingest.framing import Frames, LineKind, frame_lines
-from surveillance.position_load import Encoded
+from surveillance.store.position_load import Encoded
 
 __all__ = ["Decoded", "decode_chunk", "decode_groups", "POSITION_COLUMNS", "DEDUP_WINDOW_S"]
 

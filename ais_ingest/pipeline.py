@@ -33,8 +33,8 @@ from ais_ingest.decode import (
 )
 from ais_ingest.writer import BatchWriter
 from surveillance.errors import InputError
-from surveillance.position_load import encode_by_day
 from surveillance.store import Store
+from surveillance.store.position_load import encode_by_day
 
 __all__ = ["IngestStats", "ingest_files", "read_chunks", "open_input", "CHUNK_BYTES"]
 

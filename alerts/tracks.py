@@ -15,8 +15,8 @@ from functools import cached_property
 import numpy as np
 
 from surveillance.geodesy import DEG_M, KNOT_MS
-from surveillance.position_read import PositionArrays
 from surveillance.rule_settings import RuleSettings
+from surveillance.store.position_read import PositionArrays
 
 __all__ = ["Tracks", "Steps", "grid_cells", "runs", "vessel_slice"]
 

@@ -22,8 +22,8 @@ import numpy as np
 import pyais
 from pyais.encode import encode_dict
 
+from ais_ingest.encode import encode_positions, tag_blocks
 from ais_ingest.pipeline import ingest_files
-from surveillance.aisencode import encode_positions, tag_blocks
 from surveillance.embedded import Cluster
 from surveillance.settings import load_settings
 from surveillance.store import Store

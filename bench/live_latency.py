@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ais_ingest.encode import encode_positions
 from ais_ingest.live import BatchReport, Follower
 from ais_ingest.sources import TcpSource
-from surveillance.aisencode import encode_positions
 from surveillance.embedded import Cluster
 from surveillance.settings import load_settings
 from surveillance.store import Store

@@ -25,9 +25,9 @@ import shapely
 
 from surveillance.geodesy import haversine_m
 from surveillance.lifecycle import OPEN_STATUSES
-from surveillance.position_read import PositionArrays
 from surveillance.report import ReportRequest, gather
 from surveillance.store import BBox, Store, Window
+from surveillance.store.position_read import PositionArrays
 
 __all__ = [
     "SHIP_CATEGORIES",

@@ -136,13 +136,12 @@ def _attach_plugins(root: click.Group) -> None:
 
 
 def _register_core() -> None:
-    from surveillance import cli_db, cli_demo, cli_report, cli_simulate
+    from surveillance import cli_db, cli_demo, cli_report
 
     for command in (
         cli_db.db,
         cli_db.geo,
         cli_demo.demo,
-        cli_simulate.simulate,
         cli_report.report,
     ):
         cli.add_command(command)

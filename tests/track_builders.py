@@ -17,8 +17,8 @@ from alerts.coast import Coast
 from alerts.rules.base import RuleContext
 from alerts.tracks import Tracks
 from alerts.watch import watchlist_matches
-from surveillance.position_read import PositionArrays
 from surveillance.rule_settings import RuleSettings
+from surveillance.store.position_read import PositionArrays
 
 T0_S = 1_793_491_200.0  # 2026-11-01T00:00Z
 HOUR_S = 3600.0

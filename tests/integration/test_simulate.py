@@ -80,7 +80,7 @@ def test_a_scenario_replays_as_a_live_feed(tmp_path: Path, store: Store) -> None
 
     from ais_ingest.live import Follower
     from ais_ingest.sources import TcpSource
-    from surveillance.sim.replay import serve_tcp
+    from simulator.replay import serve_tcp
 
     assert simulate(tmp_path, "--seed", "1", "--vessels", "4", "--hours", "0.2").returncode == 0
     feed = tmp_path / "feed.nmea"

@@ -10,7 +10,7 @@ import pytest
 
 from dashboard.data import _paths, downsample, latest_positions, replay_tracks, ship_category
 from dashboard.layers import offline_deck, tile_layers, view_for_bbox
-from surveillance.position_read import PositionArrays
+from surveillance.store.position_read import PositionArrays
 
 
 def arrays(*rows: tuple[int, float, float, float]) -> PositionArrays:

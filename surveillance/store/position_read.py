@@ -16,8 +16,8 @@ import numpy as np
 from psycopg import sql
 from sqlalchemy import Engine
 
-from surveillance.bulk import store_errors
 from surveillance.errors import InputError, StoreError
+from surveillance.store.bulk import store_errors
 
 __all__ = ["PositionArrays", "read_position_arrays", "read_latest_positions", "estimate_rows"]
 

@@ -18,11 +18,11 @@ from pathlib import Path
 import numpy as np
 from pyais.encode import encode_dict
 
-from surveillance.aisencode import encode_positions, tag_blocks
+from ais_ingest.encode import encode_positions, tag_blocks
+from simulator.motion import positions
+from simulator.scenario import Scenario, Vessel
+from simulator.world import NM_M, World
 from surveillance.errors import InputError
-from surveillance.sim.motion import positions
-from surveillance.sim.scenario import Scenario, Vessel
-from surveillance.sim.world import NM_M, World
 
 __all__ = ["EmitStats", "write_scenario"]
 

@@ -4,7 +4,7 @@ import numpy as np
 import pyais
 import pytest
 
-from surveillance.aisencode import encode_positions, tag_blocks
+from ais_ingest.encode import encode_positions, tag_blocks
 from tests.nmea import checksum
 
 

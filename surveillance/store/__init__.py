@@ -1,7 +1,7 @@
 """The store API: the one way into PostGIS for ingesters, rules and the dashboard.
 
 Writes stage a batch with COPY and merge it with one ``INSERT .. ON CONFLICT`` (see
-:mod:`surveillance.bulk`), so loading the same data twice stores it once. Reads take a time
+:mod:`surveillance.store.bulk`), so loading the same data twice stores it once. Reads take a time
 window and a bounding box and return GeoDataFrames in EPSG:4326.
 
 >>> with Store.open(load_settings()) as store:                                # doctest: +SKIP
@@ -26,19 +26,19 @@ from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from surveillance import schema
-from surveillance.bulk import check_columns, merge_frame, stage_frame, store_errors
 from surveillance.embedded import Cluster
 from surveillance.errors import InputError, StoreError
 from surveillance.lifecycle import next_status
 from surveillance.models import Base
-from surveillance.position_load import PositionLoader
-from surveillance.position_read import (
+from surveillance.settings import Settings
+from surveillance.store.bulk import check_columns, merge_frame, stage_frame, store_errors
+from surveillance.store.position_load import PositionLoader
+from surveillance.store.position_read import (
     PositionArrays,
     estimate_rows,
     read_latest_positions,
     read_position_arrays,
 )
-from surveillance.settings import Settings
 from surveillance.watchlist import normalise
 
 __all__ = ["Store", "database_url", "libpq_url", "Window", "BBox", "TABLES", "REFERENCE_KINDS"]

@@ -24,8 +24,8 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import IntegrityError
 
 from surveillance import schema
-from surveillance.bulk import store_errors
-from surveillance.pgbinary import COPY_COLUMNS, encode_positions
+from surveillance.store.bulk import store_errors
+from surveillance.store.pgbinary import COPY_COLUMNS, encode_positions
 
 __all__ = ["PositionLoader", "LoadStats", "Encoded", "encode_by_day"]
 

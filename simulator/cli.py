@@ -54,11 +54,11 @@ def simulate(app: AppContext, out_dir: Path, seed: int, vessels: int, hours: flo
     events (STS transfers, a landing at night, AIS gaps, loitering, a zone entry, identity
     tampering, watched vessels) and confounders; writes feed.nmea, the ground truth
     (truth.json) and the scenario's watchlist (watchlist.csv, for `watchlist import`)."""
+    from simulator.emit import write_scenario
+    from simulator.replay import serve_tcp
+    from simulator.scenario import build_scenario
+    from simulator.world import World
     from surveillance.reference import area_of_operations
-    from surveillance.sim.emit import write_scenario
-    from surveillance.sim.replay import serve_tcp
-    from surveillance.sim.scenario import build_scenario
-    from surveillance.sim.world import World
 
     try:
         start_s = datetime.fromisoformat(start.replace("Z", "+00:00")).astimezone(UTC).timestamp()

@@ -22,10 +22,10 @@ from typing import Any
 import numpy as np
 import searoute
 
+from simulator.motion import Drift, Leg, Still, Transit
+from simulator.world import NM_M, World
 from surveillance.errors import InputError
 from surveillance.geodesy import KNOT_MS
-from surveillance.sim.motion import Drift, Leg, Still, Transit
-from surveillance.sim.world import NM_M, World
 
 __all__ = ["Vessel", "Scenario", "build_scenario"]
 
