@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import text
 
@@ -25,6 +26,26 @@ def report(
 
 def positions(*reports: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(list(reports))
+
+
+def load_positions(store: Store, frame: pd.DataFrame) -> int:
+    """Store position reports the way a live feed does (one loader per ``source``, each
+    batch queryable at once); returns the new rows. ``ts`` may be datetimes, report fields
+    may be left out."""
+    data = frame.copy()
+    data["ts"] = (
+        pd.to_datetime(data["ts"], utc=True) - pd.Timestamp(0, tz="UTC")
+    ).dt.total_seconds()
+    for column in ("sog_knots", "cog_deg", "heading_deg", "nav_status", "msg_type"):
+        given = data[column] if column in data.columns else pd.Series(np.nan, data.index)
+        data[column] = pd.to_numeric(given, errors="coerce")
+    sources = data["source"].fillna("") if "source" in data.columns else pd.Series("", data.index)
+    stored = 0
+    for source, part in data.groupby(sources, sort=False):
+        loader = store.position_loader(str(source), bulk=False)
+        loader.add(part)
+        stored += loader.finish().new_rows
+    return stored
 
 
 def insert_alert(

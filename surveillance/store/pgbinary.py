@@ -14,20 +14,41 @@ __all__ = ["COPY_COLUMNS", "encode_positions"]
 HEADER = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
 TRAILER = (-1).to_bytes(2, "big", signed=True)
 COPY_COLUMNS = (
-    "mmsi", "ts", "geom", "sog_knots", "cog_deg", "heading_deg", "nav_status", "msg_type",
+    "mmsi",
+    "ts",
+    "geom",
+    "sog_knots",
+    "cog_deg",
+    "heading_deg",
+    "nav_status",
+    "msg_type",
     "source",
-)  # fmt: skip
+)
 _PG_EPOCH_S = 946_684_800  # 2000-01-01 in unix seconds
 _EWKB_POINT_SRID = 0x20000001
-_NULLABLE = (("sog_knots", ">f4"), ("cog_deg", ">f4"), ("heading_deg", ">i2"),
-             ("nav_status", ">i2"), ("msg_type", ">i2"))  # fmt: skip
+_NULLABLE = (
+    ("sog_knots", ">f4"),
+    ("cog_deg", ">f4"),
+    ("heading_deg", ">i2"),
+    ("nav_status", ">i2"),
+    ("msg_type", ">i2"),
+)
 
 
 def _dtype(present: tuple[bool, ...], source_len: int) -> np.dtype:
-    fields: list[tuple[str, str]] = [("nfields", ">i2"), ("l_mmsi", ">i4"), ("mmsi", ">i8"),
-                                     ("l_ts", ">i4"), ("ts", ">i8"), ("l_geom", ">i4"),
-                                     ("byte_order", "u1"), ("geom_type", "<u4"),
-                                     ("srid", "<u4"), ("x", "<f8"), ("y", "<f8")]  # fmt: skip
+    fields: list[tuple[str, str]] = [
+        ("nfields", ">i2"),
+        ("l_mmsi", ">i4"),
+        ("mmsi", ">i8"),
+        ("l_ts", ">i4"),
+        ("ts", ">i8"),
+        ("l_geom", ">i4"),
+        ("byte_order", "u1"),
+        ("geom_type", "<u4"),
+        ("srid", "<u4"),
+        ("x", "<f8"),
+        ("y", "<f8"),
+    ]
     for (name, kind), has in zip(_NULLABLE, present, strict=True):
         fields.append((f"l_{name}", ">i4"))
         if has:

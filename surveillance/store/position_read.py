@@ -18,10 +18,9 @@ from sqlalchemy import Engine
 
 from surveillance.errors import InputError, StoreError
 from surveillance.store.bulk import store_errors
+from surveillance.store.window import BBox
 
 __all__ = ["PositionArrays", "read_position_arrays", "read_latest_positions", "estimate_rows"]
-
-BBox = tuple[float, float, float, float]
 
 _PG_EPOCH_S = 946_684_800  # 2000-01-01 in unix seconds
 _HEADER_BYTES = 19  # signature (11), flags (4), header extension length (4)
@@ -40,7 +39,7 @@ _ELEMENTS = {
             ("x", "<f8"),
             ("y", "<f8"),
         ]
-    ),  # fmt: skip
+    ),
     "sog": np.dtype([("n", ">i4"), ("v", ">f4")]),
 }
 
@@ -109,8 +108,9 @@ def _arrays(payload: bytes) -> dict[str, list[np.ndarray]]:
     return out
 
 
-def _filter(since: datetime, until: datetime, bbox: BBox | None, mmsi: Sequence[int] = ()
-            ) -> sql.Composable:  # fmt: skip
+def _filter(
+    since: datetime, until: datetime, bbox: BBox | None, mmsi: Sequence[int] = ()
+) -> sql.Composable:
     where = sql.SQL("ts >= {} AND ts < {}").format(sql.Literal(since), sql.Literal(until))
     if mmsi:
         where += sql.SQL(" AND mmsi = ANY({})").format(sql.Literal([int(m) for m in mmsi]))
@@ -149,8 +149,14 @@ def _copy_arrays(engine: Engine, rows: sql.Composable) -> PositionArrays:
     )
 
 
-def _read_slice(engine: Engine, since: datetime, until: datetime, bbox: BBox | None,
-                sample_pct: float | None, mmsi: Sequence[int]) -> PositionArrays:  # fmt: skip
+def _read_slice(
+    engine: Engine,
+    since: datetime,
+    until: datetime,
+    bbox: BBox | None,
+    sample_pct: float | None,
+    mmsi: Sequence[int],
+) -> PositionArrays:
     sample: sql.Composable = sql.SQL("")
     if sample_pct is not None and sample_pct < 100:
         sample = sql.SQL(" TABLESAMPLE BERNOULLI ({}) REPEATABLE (7)").format(
@@ -188,8 +194,9 @@ def read_position_arrays(
     return PositionArrays.concat(parts)
 
 
-def estimate_rows(engine: Engine, since: datetime, until: datetime, bbox: BBox | None = None
-                  ) -> int:  # fmt: skip
+def estimate_rows(
+    engine: Engine, since: datetime, until: datetime, bbox: BBox | None = None
+) -> int:
     """The planner's estimate of the positions in the window: instant, roughly right."""
     query = sql.SQL("EXPLAIN (FORMAT JSON) SELECT 1 FROM ais_positions WHERE {}").format(
         _filter(since, until, bbox)

@@ -26,6 +26,7 @@ import pytest
 from alerts.engine import Engine
 from surveillance.settings import load_settings
 from surveillance.store import Store
+from tests.builders import load_positions
 from tests.integration.test_detect import LOITERER, drifting
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -59,7 +60,7 @@ def chromium() -> str:
 def served(store: Store, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """The dashboard on a store holding a loitering vessel and its alert: (url, alert id)."""
     url = store.engine.url.render_as_string(hide_password=False)
-    store.write_positions(drifting(LOITERER, T0, 6))
+    load_positions(store, drifting(LOITERER, T0, 6))
     Engine(load_settings(database_url=url), store).run(T0, T0 + timedelta(hours=7))
     (alert_id,) = store.alerts()["id"]
     port = _free_port()

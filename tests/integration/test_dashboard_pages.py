@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from surveillance.store import Store
-from tests.builders import T0, insert_alert
+from tests.builders import T0, insert_alert, load_positions
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 TANKER, BUNKER, FERRY = 431000001, 431000002, 431000003
@@ -48,7 +48,7 @@ def _sts_evidence() -> dict[str, Any]:
 def busy(store: Store) -> Store:
     """Two hours in the open sea: a tanker and a bunker lying together, a ferry passing;
     their identities; an STS alert on the pair and a loitering alert; two rejected lines."""
-    store.write_positions(pd.concat([
+    load_positions(store, pd.concat([
         _track(TANKER, *OPEN_SEA, 0.0, 0.4),
         _track(BUNKER, OPEN_SEA[0] + 0.003, OPEN_SEA[1], 0.0, 0.6),
         _track(FERRY, 134.0, 31.0, 0.005, 16.0, source="rx-muroto"),

@@ -20,6 +20,7 @@ from alerts import engine as engine_module
 from alerts.engine import Engine
 from surveillance.settings import Settings, load_settings
 from surveillance.store import Store
+from tests.builders import load_positions
 from tests.integration.conftest import Ran
 
 OPEN_SEA = (135.0, 30.5)  # south of Shikoku: 150 km from any shore or port
@@ -46,7 +47,7 @@ def loiter_alerts(store: Store) -> pd.DataFrame:
 
 
 def test_rerunning_a_window_changes_nothing(store: Store, settings: Settings) -> None:
-    store.write_positions(drifting(LOITERER, T0, 6))
+    load_positions(store, drifting(LOITERER, T0, 6))
     first = Engine(settings, store).run(T0, T0 + timedelta(hours=7))
     before = loiter_alerts(store)
     again = Engine(settings, store).run(T0, T0 + timedelta(hours=7))
@@ -61,10 +62,10 @@ def test_an_event_seen_over_several_runs_stays_one_alert_that_grows(
     store: Store, settings: Settings
 ) -> None:
     engine = Engine(settings, store)
-    store.write_positions(drifting(LOITERER, T0, 5))
+    load_positions(store, drifting(LOITERER, T0, 5))
     engine.run(T0, T0 + timedelta(hours=5))
     (early,) = loiter_alerts(store).itertuples()
-    store.write_positions(drifting(LOITERER, T0 + timedelta(hours=5), 4))
+    load_positions(store, drifting(LOITERER, T0 + timedelta(hours=5), 4))
     engine.run(T0 + timedelta(hours=4), T0 + timedelta(hours=9))  # a later, shorter window
     (late,) = loiter_alerts(store).itertuples()
     assert late.id == early.id and late.start == early.start
@@ -78,7 +79,7 @@ def test_a_broken_rule_is_reported_and_the_others_still_run(
         raise ValueError("this rule is broken")
 
     monkeypatch.setitem(engine_module.RULES, "broken", broken)
-    store.write_positions(drifting(LOITERER, T0, 6))
+    load_positions(store, drifting(LOITERER, T0, 6))
     stats = Engine(settings, store).run(T0, T0 + timedelta(hours=7))
     assert stats.failed == {"broken": "ValueError: this rule is broken"}
     assert stats.found["loitering"] == 1 and len(loiter_alerts(store)) == 1
@@ -87,7 +88,7 @@ def test_a_broken_rule_is_reported_and_the_others_still_run(
 def test_detect_then_alerts_list_prints_the_json_design_fixes(
     store: Store, coastwatch: Callable[..., Ran]
 ) -> None:
-    store.write_positions(drifting(LOITERER, T0, 6))
+    load_positions(store, drifting(LOITERER, T0, 6))
     ran = coastwatch("detect", "--since", "2026-11-01T00:00Z", "--until", "2026-11-01T07:00Z")
     assert ran.code == 0, ran.stderr
     assert "loitering" in ran.stdout
@@ -115,7 +116,7 @@ def test_follow_raises_an_alert_within_a_minute_of_new_data(store: Store) -> Non
     )  # fmt: skip
     try:
         now = datetime.now(UTC).replace(microsecond=0)
-        store.write_positions(drifting(LOITERER, now - timedelta(hours=5), 5))
+        load_positions(store, drifting(LOITERER, now - timedelta(hours=5), 5))
         written = time.monotonic()
         while loiter_alerts(store).empty and time.monotonic() - written < 60:
             time.sleep(0.5)

@@ -1,0 +1,175 @@
+"""The alert family: ``alerts`` (what the rules found, merged on their deterministic ids)
+and ``alert_events`` (the audit trail of every analyst action on them)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from sqlalchemy import Engine, text
+
+from surveillance.errors import InputError
+from surveillance.lifecycle import next_status
+from surveillance.store.geoframes import merge_geometries, read_geoframe
+from surveillance.store.inputs import actor_name, text_or_none
+from surveillance.store.window import BBox, Window, overlapping, window_params
+
+__all__ = ["AlertTables"]
+
+_MIN_ID_PREFIX_CHARS = 6
+#: A re-run of the rules updates a stored alert when one of these changed (not its status);
+#: the update also takes the new geometry, vessels and time.
+_RULE_COLUMNS = ("score", "start", "end", "evidence", "score_reasons", "rule_version")
+_UPDATED_COLUMNS = (*_RULE_COLUMNS, "geom", "mmsi", "updated_at")
+
+
+class AlertTables:
+    """Writing, reading and acting on alerts."""
+
+    engine: Engine
+
+    def alerts(
+        self,
+        window: Window | None = None,
+        bbox: BBox | None = None,
+        types: Sequence[str] = (),
+        statuses: Sequence[str] = (),
+        min_score: int | None = None,
+        limit: int | None = None,
+    ) -> gpd.GeoDataFrame:
+        """Alerts starting in the window, highest score first (the first ``limit``)."""
+        clauses = []
+        if types:
+            clauses.append("type = ANY(:types)")
+        if statuses:
+            clauses.append("status = ANY(:statuses)")
+        if min_score is not None:
+            clauses.append("score >= :min_score")
+        return read_geoframe(
+            self.engine,
+            "alerts",
+            time_column="start",
+            window=window,
+            bbox=bbox,
+            where=" AND ".join(clauses),
+            params={"types": list(types), "statuses": list(statuses), "min_score": min_score},
+            order="score DESC, start, id",
+            limit=limit,
+        )
+
+    def alerts_overlapping(self, window: Window, types: Sequence[str] = ()) -> gpd.GeoDataFrame:
+        """Alerts going on at some time in the window, open ones included; without their
+        evidence (only its ``key``): what the engine and the evaluation need."""
+        where = overlapping()
+        if types:
+            where += " AND type = ANY(:types)"
+        return read_geoframe(
+            self.engine,
+            "alerts",
+            where=where,
+            params={**window_params(window), "types": list(types)},
+            columns='id, type, status, score, "start", "end", mmsi, geom, '
+            "evidence->>'key' AS key",
+            order="start, id",
+        )
+
+    def write_alerts(self, frame: gpd.GeoDataFrame) -> int:
+        """Insert new alerts and update changed ones (their status is left alone)."""
+        changed = " OR ".join(
+            f'alerts."{c}" IS DISTINCT FROM EXCLUDED."{c}"' for c in _RULE_COLUMNS
+        )
+        with self.engine.begin() as conn:
+            return merge_geometries(conn, "alerts", frame, ["id"], _UPDATED_COLUMNS, when=changed)
+
+    def alert(self, alert_id: str) -> dict[str, Any] | None:
+        """One alert by its id or a unique prefix of it (at least 6 characters): every
+        column, ``geom`` as shapely and ``lon, lat`` of a point on it; None if none matches.
+        An ambiguous prefix is an InputError."""
+        sql = (
+            "SELECT a.*, ST_AsBinary(a.geom) AS geom_wkb, ST_X(ST_PointOnSurface(a.geom)) AS lon,"
+            " ST_Y(ST_PointOnSurface(a.geom)) AS lat FROM alerts a WHERE "
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(text(sql + "id = :id"), {"id": alert_id}).mappings().all()
+            if not rows and len(alert_id) >= _MIN_ID_PREFIX_CHARS:
+                by_prefix = text(sql + "starts_with(a.id, :id) ORDER BY a.id LIMIT 4")
+                rows = conn.execute(by_prefix, {"id": alert_id}).mappings().all()
+        if len(rows) > 1:
+            shown = ", ".join(r["id"] for r in rows[:3]) + (" and more" if len(rows) > 3 else "")
+            raise InputError(
+                f"alert id prefix {alert_id!r} is ambiguous",
+                hint=f"it matches {shown}; give more characters",
+            )
+        if not rows:
+            return None
+        found = dict(rows[0])
+        found["geom"] = shapely.from_wkb(bytes(found.pop("geom_wkb")))
+        return found
+
+    def alert_events(self, alert_id: str) -> pd.DataFrame:
+        """What analysts did to an alert (who, when, from and to which status, the note),
+        oldest first."""
+        with self.engine.connect() as conn:
+            return pd.read_sql(
+                text(
+                    "SELECT ts, actor, action, from_status, to_status, note FROM alert_events "
+                    "WHERE alert_id = :id ORDER BY ts, id"
+                ),
+                conn,
+                params={"id": alert_id},
+            )
+
+    def act_on_alert(self, alert_id: str, action: str, actor: str, note: str | None = None) -> str:
+        """Apply an analyst's action (see :mod:`surveillance.lifecycle`) and record it in
+        ``alert_events``, in one transaction; returns the alert's new status."""
+        by = actor_name(actor)
+        note = text_or_none(note)
+        with self.engine.begin() as conn:
+            current = conn.execute(
+                text("SELECT status FROM alerts WHERE id = :id FOR UPDATE"), {"id": alert_id}
+            ).scalar_one_or_none()
+            if current is None:
+                raise InputError(f"no alert {alert_id!r}")
+            status = next_status(current, action, note)
+            if status != current:
+                conn.execute(
+                    text("UPDATE alerts SET status = :s, updated_at = now() WHERE id = :id"),
+                    {"s": status, "id": alert_id},
+                )
+            conn.execute(
+                text(
+                    "INSERT INTO alert_events (alert_id, ts, actor, action, from_status, "
+                    "to_status, note) VALUES (:id, now(), :by, :action, :old, :new, :note)"
+                ),
+                {
+                    "id": alert_id,
+                    "by": by,
+                    "action": action,
+                    "old": current,
+                    "new": status,
+                    "note": note,
+                },
+            )
+        return status
+
+    def vessel_alerts(self, mmsi: int, window: Window | None = None) -> pd.DataFrame:
+        """Every alert involving the vessel (going on during the window, when one is
+        given), newest first, without its evidence."""
+        where = "mmsi @> ARRAY[CAST(:m AS bigint)]"
+        bind: dict[str, Any] = {"m": int(mmsi)}
+        if window is not None:
+            where += f" AND {overlapping()}"
+            bind.update(window_params(window))
+        with self.engine.connect() as conn:
+            return pd.read_sql(
+                text(
+                    'SELECT id, type, status, score, "start", "end", mmsi, score_reasons, '
+                    "ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat "
+                    f'FROM alerts WHERE {where} ORDER BY "start" DESC, id'
+                ),
+                conn,
+                params=bind,
+            )

@@ -1,0 +1,87 @@
+"""Reaching the store: its URL, opening the engine (migrated to the head), and the
+housekeeping ``db status`` reads (schema revision, row counts, server versions)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy.exc import ArgumentError, DBAPIError
+
+from surveillance import schema
+from surveillance.embedded import Cluster
+from surveillance.errors import StoreError
+from surveillance.models import Base
+from surveillance.settings import Settings
+
+__all__ = ["TABLES", "libpq_url", "database_url", "open_engine", "Housekeeping"]
+
+#: The tables of DESIGN.md "Store" (and the few the core adds), as ``db status`` lists them.
+TABLES = tuple(sorted(Base.metadata.tables))
+
+
+def libpq_url(settings: Settings) -> str:
+    """The store's address as a libpq URI (``postgresql://``); starts the embedded cluster."""
+    if settings.database_url is None:
+        return Cluster(settings).up()
+    raw = settings.database_url.get_secret_value()
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise StoreError(f"COASTWATCH_DATABASE_URL is not a database URL: {raw!r}") from None
+    if url.get_backend_name() != "postgresql":
+        raise StoreError(f"the store must be PostgreSQL with PostGIS, not {url.drivername}")
+    return "postgresql://" + raw.split("://", 1)[1]  # as given, less a +driver suffix
+
+
+def database_url(settings: Settings) -> str:
+    """The SQLAlchemy URL of the store (psycopg 3 driver)."""
+    return "postgresql+psycopg://" + libpq_url(settings).split("://", 1)[1]
+
+
+def open_engine(settings: Settings, *, migrate: bool = True) -> Engine:
+    """Connect (bringing the embedded cluster up if needed), migrating to the head."""
+    engine = create_engine(database_url(settings), pool_pre_ping=True)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        if migrate:
+            schema.upgrade(engine)
+    except DBAPIError as exc:
+        engine.dispose()
+        raise StoreError(
+            f"cannot reach the store: {str(exc.orig).strip()}",
+            hint="check COASTWATCH_DATABASE_URL (server, credentials, PostGIS installed), "
+            "or unset it to use the embedded store",
+        ) from None
+    return engine
+
+
+class Housekeeping:
+    """What ``db status`` shows about the store as a whole."""
+
+    engine: Engine
+
+    def revision(self) -> tuple[str | None, str]:
+        """The schema revision of the store, and the one this code expects."""
+        return schema.current_revision(self.engine), schema.head_revision()
+
+    def table_counts(self) -> dict[str, int]:
+        """Exact row count of every Coastwatch table."""
+        with self.engine.connect() as conn:
+            present = set(
+                conn.execute(
+                    text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+                ).scalars()
+            )
+            return {
+                table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+                for table in TABLES
+                if table in present
+            }
+
+    def server_versions(self) -> dict[str, str]:
+        """The versions of PostgreSQL and PostGIS the store runs on."""
+        with self.engine.connect() as conn:
+            return {
+                "postgresql": conn.execute(text("SHOW server_version")).scalar_one(),
+                "postgis": conn.execute(text("SELECT postgis_lib_version()")).scalar_one(),
+            }

@@ -1,0 +1,148 @@
+"""The vessel identity family: ``vessel_identities`` (each change a vessel broadcast) and
+``vessels`` (the latest identity per MMSI)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+from sqlalchemy import Engine, text
+
+from surveillance.errors import InputError
+from surveillance.store.bulk import stage_frame, store_errors
+from surveillance.store.inputs import require_columns
+from surveillance.store.window import Window, window_params, within
+
+__all__ = ["VesselTables"]
+
+_IDENTITY_COLUMNS = (
+    "imo",
+    "name",
+    "callsign",
+    "ship_type",
+    "length_m",
+    "beam_m",
+    "draught_m",
+    "destination",
+)
+
+
+def _utc_times(values: pd.Series, what: str) -> pd.Series:
+    times = pd.to_datetime(values, utc=True, errors="coerce")
+    if times.isna().any():
+        raise InputError(f"{int(times.isna().sum())} {what} have no valid time")
+    return times
+
+
+def _identity_changes(data: pd.DataFrame) -> pd.DataFrame:
+    """Per vessel, in time order: fill fields a message lacks from the one before, and
+    keep only the rows where something changed."""
+    ordered = data.sort_values(["mmsi", "valid_from"], kind="stable").reset_index(drop=True)
+    fields = list(_IDENTITY_COLUMNS)
+    ordered[fields] = ordered.groupby("mmsi")[fields].ffill()
+    # messages of one second (type 24's two halves) are one identity: the last, filled one
+    ordered = ordered.drop_duplicates(["mmsi", "valid_from"], keep="last").reset_index(drop=True)
+    previous = ordered.groupby("mmsi")[fields].shift()
+    same_vessel = ordered["mmsi"].eq(ordered["mmsi"].shift())
+    unchanged = same_vessel & (
+        ordered[fields].eq(previous) | (ordered[fields].isna() & previous.isna())
+    ).all(axis=1)
+    return ordered[~unchanged]
+
+
+class VesselTables:
+    """Writing and reading what vessels say they are."""
+
+    engine: Engine
+
+    def write_identities(self, frame: pd.DataFrame) -> int:
+        """Store broadcast identities (``mmsi, ts`` and identity fields, ``flag`` optional).
+
+        Only changes are kept in ``vessel_identities`` (a vessel repeating its static data
+        every few minutes adds nothing); fields a message does not carry (type 24 sends
+        name and dimensions apart) are taken from the vessel's identity before it.
+        ``vessels`` holds the latest identity per MMSI. Returns the history rows added.
+        """
+        require_columns(frame, ("mmsi", "ts"), "identities")
+        if frame.empty:
+            return 0
+        data = frame.rename(columns={"ts": "valid_from"}).copy()
+        data["valid_from"] = _utc_times(data["valid_from"], "identities")
+        for column in (*_IDENTITY_COLUMNS, "flag"):
+            if column not in data.columns:
+                data[column] = None
+        data = _identity_changes(data)
+        cols = ("mmsi", "valid_from", *_IDENTITY_COLUMNS)
+        fill = ", ".join(f"{c} = COALESCE(s.{c}, v.{c})" for c in _IDENTITY_COLUMNS)
+        same = " AND ".join(f"v.{c} IS NOT DISTINCT FROM s.{c}" for c in _IDENTITY_COLUMNS)
+        latest_cols = ", ".join((*cols[:1], *cols[2:], "flag"))
+        with self.engine.begin() as conn, store_errors("vessel_identities"):
+            history = stage_frame(conn, "vessel_identities", data, cols)
+            conn.execute(text(f"ALTER TABLE {history} ADD COLUMN first boolean"))
+            conn.execute(text(f"ALTER TABLE {history} ADD COLUMN flag varchar(2)"))
+            conn.execute(
+                text(
+                    f"UPDATE {history} h SET first = (h.valid_from = m.first_at) FROM "
+                    f"(SELECT mmsi, min(valid_from) AS first_at FROM {history} GROUP BY mmsi) m "
+                    "WHERE m.mmsi = h.mmsi"
+                )
+            )
+            conn.execute(
+                text(f"UPDATE {history} s SET {fill} FROM vessels v WHERE v.mmsi = s.mmsi")
+            )
+            flags = data.dropna(subset=["flag"]).drop_duplicates("mmsi", keep="last")
+            conn.execute(
+                text(
+                    f"UPDATE {history} h SET flag = f.flag FROM "
+                    "unnest(CAST(:m AS bigint[]), CAST(:f AS text[])) AS f(mmsi, flag) "
+                    "WHERE h.mmsi = f.mmsi"
+                ),
+                {"m": [int(m) for m in flags["mmsi"]], "f": list(flags["flag"])},
+            )
+            added = conn.execute(
+                text(
+                    f"INSERT INTO vessel_identities ({', '.join(cols)}) "
+                    f"SELECT {', '.join(cols)} FROM {history} s WHERE NOT (s.first AND EXISTS "
+                    f"(SELECT 1 FROM vessels v WHERE v.mmsi = s.mmsi AND {same})) "
+                    "ON CONFLICT (mmsi, valid_from) DO NOTHING"
+                )
+            ).rowcount
+            sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*_IDENTITY_COLUMNS, "flag"))
+            conn.execute(
+                text(
+                    f"INSERT INTO vessels ({latest_cols}, updated_at) "
+                    f"SELECT DISTINCT ON (mmsi) {latest_cols}, valid_from FROM {history} "
+                    f"ORDER BY mmsi, valid_from DESC ON CONFLICT (mmsi) DO UPDATE SET {sets}, "
+                    "updated_at = EXCLUDED.updated_at "
+                    "WHERE vessels.updated_at <= EXCLUDED.updated_at"
+                )
+            )
+            conn.execute(text(f"DROP TABLE {history}"))
+        return added
+
+    def vessels(self, mmsi: Sequence[int] = ()) -> pd.DataFrame:
+        """Latest identity per vessel (all vessels when ``mmsi`` is empty)."""
+        sql = "SELECT * FROM vessels" + (" WHERE mmsi = ANY(:mmsi)" if mmsi else "")
+        with self.engine.connect() as conn:
+            return pd.read_sql(text(sql + " ORDER BY mmsi"), conn, params={"mmsi": list(mmsi)})
+
+    def identity_history(self, mmsi: int) -> pd.DataFrame:
+        """Every identity a vessel has sent, oldest first."""
+        with self.engine.connect() as conn:
+            return pd.read_sql(
+                text("SELECT * FROM vessel_identities WHERE mmsi = :m ORDER BY valid_from"),
+                conn,
+                params={"m": mmsi},
+            )
+
+    def identities(self, window: Window) -> pd.DataFrame:
+        """Full identity histories of the vessels whose identity changed in the window."""
+        with self.engine.connect() as conn:
+            return pd.read_sql(
+                text(
+                    "SELECT * FROM vessel_identities WHERE mmsi IN (SELECT mmsi FROM "
+                    f"vessel_identities WHERE {within('valid_from')}) ORDER BY mmsi, valid_from"
+                ),
+                conn,
+                params=window_params(window),
+            )
