@@ -25,7 +25,8 @@ import pandas as pd
 import shapely
 
 from alerts.coast import Coast
-from alerts.rules import RULE_VERSION, RULES, AlertRecord, RuleContext
+from alerts.rules import AlertRecord, RuleContext, registered_rules
+from alerts.rules.base import Rule
 from alerts.scoring import ScoreContext, score_alerts
 from alerts.tracks import Tracks
 from alerts.watch import watchlist_matches
@@ -43,6 +44,8 @@ log = logging.getLogger(__name__)
 SUPERSEDES = {"sts_transfer": ("loitering",)}
 #: Separate gaps are separate events, however close.
 _NOT_JOINED = ("ais_gap",)
+#: The registered rules' entries by name, in the order they run.
+RULES: dict[str, Rule] = {name: rule.detect for name, rule in registered_rules().items()}
 
 
 @dataclass
@@ -205,8 +208,10 @@ class _Stored:
         ]
 
 
-def _frame(ids: list[str], records: list[AlertRecord]) -> gpd.GeoDataFrame:
-    """Alert rows for the store."""
+def _frame(
+    ids: list[str], records: list[AlertRecord], versions: dict[str, str]
+) -> gpd.GeoDataFrame:
+    """Alert rows for the store, each with the version of the rule that found it."""
     return gpd.GeoDataFrame(
         {
             "id": ids,
@@ -220,7 +225,7 @@ def _frame(ids: list[str], records: list[AlertRecord]) -> gpd.GeoDataFrame:
             "mmsi": [list(r.mmsi) for r in records],
             "evidence": [_plain({**r.evidence, "key": r.key}) for r in records],
             "score_reasons": [_plain(r.reasons) for r in records],
-            "rule_version": RULE_VERSION,
+            "rule_version": [versions[r.type] for r in records],
             "updated_at": datetime.now(UTC),
         },
         geometry=shapely.points([r.lon for r in records], [r.lat for r in records]),
@@ -235,6 +240,7 @@ class Engine:
         self.settings, self.store = settings, store
         self.rules = settings.rules
         self._geography: tuple[Coast, gpd.GeoDataFrame] | None = None
+        self._versions = {name: rule.version for name, rule in registered_rules().items()}
 
     def _geo(self) -> tuple[Coast, gpd.GeoDataFrame]:
         if self._geography is None:
@@ -307,7 +313,9 @@ class Engine:
         flags = dict(zip(known.index.astype(int), known.astype(str), strict=True))
         score = ScoreContext(flags, cfg.watch_flags, set(ctx.watchlisted), stored.history(set(ids)))
         score_alerts(records, score, ctx.now_s)
-        stats.written = self.store.write_alerts(_frame(ids, records)) if records else 0
+        stats.written = (
+            self.store.write_alerts(_frame(ids, records, self._versions)) if records else 0
+        )
         stats.seconds["write"] = time.perf_counter() - clock
         return stats
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from alerts.rules import RULES
+from surveillance.alert_types import alert_types
 
 __all__ = ["RuleScore", "evaluate", "truth_window"]
 
@@ -63,7 +63,7 @@ def evaluate(truth: dict[str, Any], alerts: pd.DataFrame, slack_s: float = 1800.
     events = truth["events"]
     end_s = _seconds(truth["end"])
     scores = []
-    for rule in RULES:
+    for rule in alert_types():
         own = [e for e in events if e["type"] == rule]
         others = [e for e in events if e["type"] in ALSO_EXPLAINS.get(rule, ())]
         mine = alerts[alerts["type"] == rule]

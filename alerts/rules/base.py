@@ -11,7 +11,7 @@ import pandas as pd
 
 from alerts.coast import Coast
 from alerts.tracks import Tracks, vessel_slice
-from surveillance.rule_settings import RuleSettings
+from surveillance.rule_settings import BaseRuleSettings
 
 __all__ = ["AlertRecord", "RuleContext", "Rule", "Reason", "reason", "longer", "track_evidence"]
 
@@ -43,7 +43,7 @@ class RuleContext:
 
     now_s: float
     since_s: float  # alerts that end before this belong to an earlier window
-    settings: RuleSettings
+    settings: BaseRuleSettings
     port_area_m: float  # a position this close to a port is in port
     coast: Coast
     vessels: pd.DataFrame  # index mmsi: name, callsign, imo, ship_type, flag, length_m

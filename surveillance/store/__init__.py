@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from surveillance import schema
+from surveillance.alert_types import check_alert_types
 from surveillance.embedded import Cluster
 from surveillance.errors import InputError, StoreError
 from surveillance.lifecycle import next_status
@@ -557,7 +558,9 @@ class Store:
         )
 
     def write_alerts(self, frame: gpd.GeoDataFrame) -> int:
-        """Insert new alerts and update changed ones (their status is left alone)."""
+        """Insert new alerts and update changed ones (their status is left alone); each type
+        must be that of a registered rule."""
+        check_alert_types(frame["type"])
         update = ["score", "start", "end", "geom", "mmsi", "evidence", "score_reasons",
                   "rule_version", "updated_at"]  # fmt: skip
         changed = " OR ".join(
