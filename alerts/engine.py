@@ -80,8 +80,10 @@ def load_zone_files(paths: tuple[Path, ...]) -> gpd.GeoDataFrame:
             raise InputError(f"zone file {path}: every feature must be a valid polygon")
         kind = frame["kind"].fillna("restricted") if "kind" in frame else "restricted"
         given = frame["name"] if "name" in frame else pd.Series(None, index=frame.index)
-        name = [f"{path.stem}: {n}" if isinstance(n, str) and n else f"{path.stem}: {k}"
-                for k, n in enumerate(given)]  # fmt: skip
+        name = [
+            f"{path.stem}: {n}" if isinstance(n, str) and n else f"{path.stem}: {k}"
+            for k, n in enumerate(given)
+        ]
         frames.append(gpd.GeoDataFrame({"kind": kind, "name": name}, geometry=frame.geometry))
     if not frames:
         return gpd.GeoDataFrame({"kind": [], "name": []}, geometry=[], crs=4326)
@@ -157,8 +159,14 @@ class _Stored:
         for row in frame.to_dict("records"):
             end = None if pd.isna(row["end"]) else pd.Timestamp(row["end"]).timestamp()
             vessels = tuple(sorted(int(m) for m in row["mmsi"]))
-            self.rows[row["id"]] = (row["type"], vessels, str(row["key"] or ""), row["status"],
-                                    pd.Timestamp(row["start"]).timestamp(), end)  # fmt: skip
+            self.rows[row["id"]] = (
+                row["type"],
+                vessels,
+                str(row["key"] or ""),
+                row["status"],
+                pd.Timestamp(row["start"]).timestamp(),
+                end,
+            )
             if row["geom"] is not None:
                 point = row["geom"].representative_point()
                 self.where[row["id"]] = (point.x, point.y)
@@ -170,8 +178,9 @@ class _Stored:
             if kind == "ais_gap" and end is None and status in _ACTIVE
         ]
 
-    def place(self, records: list[AlertRecord], slack_s: float
-              ) -> tuple[list[str], list[AlertRecord]]:  # fmt: skip
+    def place(
+        self, records: list[AlertRecord], slack_s: float
+    ) -> tuple[list[str], list[AlertRecord]]:
         """An id for each record: its own, or that of the active stored alert it continues;
         records that land on one id become one record."""
         by_id: dict[str, AlertRecord] = {}
@@ -220,7 +229,8 @@ def _frame(
             "start": pd.to_datetime([r.start_s for r in records], unit="s", utc=True),
             "end": pd.to_datetime(
                 np.array([np.nan if r.end_s is None else r.end_s for r in records]),
-                unit="s", utc=True,
+                unit="s",
+                utc=True,
             ),
             "mmsi": [list(r.mmsi) for r in records],
             "evidence": [_plain({**r.evidence, "key": r.key}) for r in records],
@@ -230,7 +240,7 @@ def _frame(
         },
         geometry=shapely.points([r.lon for r in records], [r.lat for r in records]),
         crs=4326,
-    )  # fmt: skip
+    )
 
 
 class Engine:
@@ -256,8 +266,13 @@ class Engine:
             self._geography = coast, gpd.GeoDataFrame(zones, crs=4326)
         return self._geography
 
-    def run(self, since: datetime, until: datetime, now: datetime | None = None,
-            on_step: Callable[[str], None] = lambda _: None) -> RunStats:  # fmt: skip
+    def run(
+        self,
+        since: datetime,
+        until: datetime,
+        now: datetime | None = None,
+        on_step: Callable[[str], None] = lambda _: None,
+    ) -> RunStats:
         """Run every rule over ``[since, until)`` and store what they find."""
         if since.tzinfo is None or until.tzinfo is None or since >= until:
             raise InputError("the window must be timezone-aware, with since before until")
@@ -272,22 +287,29 @@ class Engine:
         vessels = self.store.vessels().set_index("mmsi")
         stored = _Stored(
             self.store.alerts_overlapping(
-                (read_from - timedelta(days=cfg.repeat_lookback_days),
-                 until + timedelta(hours=cfg.alert_merge_gap_hours))
+                (
+                    read_from - timedelta(days=cfg.repeat_lookback_days),
+                    until + timedelta(hours=cfg.alert_merge_gap_hours),
+                )
             ),
             now.timestamp(),
-        )  # fmt: skip
+        )
         tracks = Tracks(positions, cfg)
         seen = np.union1d(tracks.vessel_index[0], vessels.index.to_numpy(dtype=np.int64))
         ctx = RuleContext(
-            now_s=now.timestamp(), since_s=since.timestamp(), settings=cfg,
-            port_area_m=self.settings.port_area_radius_km * 1000, coast=coast,
-            vessels=vessels, zones=zones,
-            watchlisted=watchlist_matches(seen, vessels, self.store.watchlist(),
-                                          cfg.watchlist_name_min_similarity_pct),
+            now_s=now.timestamp(),
+            since_s=since.timestamp(),
+            settings=cfg,
+            port_area_m=self.settings.port_area_radius_km * 1000,
+            coast=coast,
+            vessels=vessels,
+            zones=zones,
+            watchlisted=watchlist_matches(
+                seen, vessels, self.store.watchlist(), cfg.watchlist_name_min_similarity_pct
+            ),
             identities=self.store.identities((read_from, until)),
             open_gaps=stored.open_gaps(),
-        )  # fmt: skip
+        )
         stats.positions, stats.vessels = len(positions), len(tracks.vessel_index[0])
         stats.seconds["read"] = time.perf_counter() - clock
         records: list[AlertRecord] = []

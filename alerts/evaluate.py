@@ -52,13 +52,16 @@ def truth_window(truth: dict[str, Any]) -> tuple[datetime, datetime]:
 def _matches(alert: Any, event: dict[str, Any], slack_s: float, end_s: float) -> bool:
     start = _seconds(alert.start)
     end = end_s if pd.isna(alert.end) else _seconds(alert.end)
-    return (set(event["mmsi"]) <= {int(m) for m in alert.mmsi}
-            and start <= _seconds(event["end"]) + slack_s
-            and _seconds(event["start"]) - slack_s <= end)  # fmt: skip
+    return (
+        set(event["mmsi"]) <= {int(m) for m in alert.mmsi}
+        and start <= _seconds(event["end"]) + slack_s
+        and _seconds(event["start"]) - slack_s <= end
+    )
 
 
-def evaluate(truth: dict[str, Any], alerts: pd.DataFrame, slack_s: float = 1800.0
-             ) -> list[RuleScore]:  # fmt: skip
+def evaluate(
+    truth: dict[str, Any], alerts: pd.DataFrame, slack_s: float = 1800.0
+) -> list[RuleScore]:
     """Per rule: events, events detected, alerts, alerts that match an event."""
     events = truth["events"]
     end_s = _seconds(truth["end"])

@@ -51,19 +51,38 @@ def _jumps(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
         i = steps[0]
         fastest = float(tracks.implied_knots[steps].max())
         far_km = tracks.step_m[steps].max() / 1000
-        text = (f"{count} jumps between places {far_km:.0f} km apart: two transmitters, one MMSI"
-                if two_places
-                else f"jumped {far_km:.0f} km at an implied {fastest:.0f} kn")  # fmt: skip
+        text = (
+            f"{count} jumps between places {far_km:.0f} km apart: two transmitters, one MMSI"
+            if two_places
+            else f"jumped {far_km:.0f} km at an implied {fastest:.0f} kn"
+        )
         alerts.append(
             AlertRecord(
-                NAME, (int(p.mmsi[i]),), float(p.t_s[i]), float(p.t_s[steps[-1] + 1]),
-                float(p.lon[i]), float(p.lat[i]), [reason(70 if two_places else 50, text)],
-                {"kind": kind, "jumps": count, "max_implied_knots": round(fastest),
-                 "examples": [[float(p.t_s[k]), float(p.lon[k]), float(p.lat[k]),
-                               float(p.lon[k + 1]), float(p.lat[k + 1])] for k in steps[:20]]},
+                NAME,
+                (int(p.mmsi[i]),),
+                float(p.t_s[i]),
+                float(p.t_s[steps[-1] + 1]),
+                float(p.lon[i]),
+                float(p.lat[i]),
+                [reason(70 if two_places else 50, text)],
+                {
+                    "kind": kind,
+                    "jumps": count,
+                    "max_implied_knots": round(fastest),
+                    "examples": [
+                        [
+                            float(p.t_s[k]),
+                            float(p.lon[k]),
+                            float(p.lat[k]),
+                            float(p.lon[k + 1]),
+                            float(p.lat[k + 1]),
+                        ]
+                        for k in steps[:20]
+                    ],
+                },
                 key=kind,
             )
-        )  # fmt: skip
+        )
     return alerts
 
 
@@ -84,15 +103,23 @@ def _on_land(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
             continue
         alerts.append(
             AlertRecord(
-                NAME, (int(s.mmsi[a]),), float(s.t_s[a]), float(s.t_s[b] + s.step_s),
-                float(s.lon[a]), float(s.lat[a]),
+                NAME,
+                (int(s.mmsi[a]),),
+                float(s.t_s[a]),
+                float(s.t_s[b] + s.step_s),
+                float(s.lon[a]),
+                float(s.lat[a]),
                 [reason(45, f"{b - a + 1} positions {cfg.identity_min_inland_km:g}+ km inland")],
-                {"kind": "on_land",
-                 "positions": [[float(s.t_s[k]), float(s.lon[k]), float(s.lat[k])]
-                               for k in range(a, min(b + 1, a + 20))]},
+                {
+                    "kind": "on_land",
+                    "positions": [
+                        [float(s.t_s[k]), float(s.lon[k]), float(s.lat[k])]
+                        for k in range(a, min(b + 1, a + 20))
+                    ],
+                },
                 key="on_land",
             )
-        )  # fmt: skip
+        )
     return alerts
 
 
@@ -120,13 +147,22 @@ def _identity_changes(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
             continue
         alerts.append(
             AlertRecord(
-                NAME, (mmsi,), when, when, lon, lat,
-                [reason(50 if text.startswith("imo ") or "; imo " in text else 40,
-                        f"identity changed: {text}")],
+                NAME,
+                (mmsi,),
+                when,
+                when,
+                lon,
+                lat,
+                [
+                    reason(
+                        50 if text.startswith("imo ") or "; imo " in text else 40,
+                        f"identity changed: {text}",
+                    )
+                ],
                 {"kind": "identity_change", "changes": text.split("; ")},
                 key=f"identity_change:{when:.0f}",
             )
-        )  # fmt: skip
+        )
     return alerts
 
 

@@ -55,14 +55,25 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
         mmsi, start, end = int(s.mmsi[a]), float(s.t_s[a]), float(s.t_s[b] + s.step_s)
         alerts.append(
             AlertRecord(
-                NAME, (mmsi,), start, end,
-                float(np.median(s.lon[a : b + 1])), float(np.median(s.lat[a : b + 1])),
-                [reason(BASE_SCORE, f"under {cfg.loitering_max_speed_knots:g} kn for {h:.1f} h, "
-                        f"{cfg.loitering_min_shore_distance_nm:g}+ nm from shore"),
-                 *longer(h - cfg.loitering_min_duration_hours, 2)],
-                {"duration_h": round(h, 2),
-                 "mean_sog_knots": round(float(np.mean(s.sog_knots[a : b + 1])), 2),
-                 "tracks": {str(mmsi): track_evidence(tracks, mmsi, start, end)}},
+                NAME,
+                (mmsi,),
+                start,
+                end,
+                float(np.median(s.lon[a : b + 1])),
+                float(np.median(s.lat[a : b + 1])),
+                [
+                    reason(
+                        BASE_SCORE,
+                        f"under {cfg.loitering_max_speed_knots:g} kn for {h:.1f} h, "
+                        f"{cfg.loitering_min_shore_distance_nm:g}+ nm from shore",
+                    ),
+                    *longer(h - cfg.loitering_min_duration_hours, 2),
+                ],
+                {
+                    "duration_h": round(h, 2),
+                    "mean_sog_knots": round(float(np.mean(s.sog_knots[a : b + 1])), 2),
+                    "tracks": {str(mmsi): track_evidence(tracks, mmsi, start, end)},
+                },
             )
-        )  # fmt: skip
+        )
     return alerts

@@ -83,17 +83,29 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
         apart = haversine_m(s.lon[ii], s.lat[ii], s.lon[jj], s.lat[jj])
         alerts.append(
             AlertRecord(
-                NAME, pair, start, end,
+                NAME,
+                pair,
+                start,
+                end,
                 float(np.median((s.lon[ii] + s.lon[jj]) / 2)),
                 float(np.median((s.lat[ii] + s.lat[jj]) / 2)),
-                [reason(BASE_SCORE, f"within {cfg.sts_max_distance_m:g} m for {hours:.1f} h, "
-                        f"both under {cfg.sts_max_speed_knots:g} kn, away from ports"),
-                 *longer(hours - cfg.sts_min_duration_hours, 5)],
-                {"duration_h": round(hours, 2), "median_distance_m": round(float(np.median(apart))),
-                 "min_distance_m": round(float(apart.min())),
-                 "distance_m": [[float(s.t_s[x]), round(float(d))]
-                                for x, d in zip(ii, apart, strict=True)],
-                 "tracks": {str(m): track_evidence(tracks, m, start, end) for m in pair}},
+                [
+                    reason(
+                        BASE_SCORE,
+                        f"within {cfg.sts_max_distance_m:g} m for {hours:.1f} h, "
+                        f"both under {cfg.sts_max_speed_knots:g} kn, away from ports",
+                    ),
+                    *longer(hours - cfg.sts_min_duration_hours, 5),
+                ],
+                {
+                    "duration_h": round(hours, 2),
+                    "median_distance_m": round(float(np.median(apart))),
+                    "min_distance_m": round(float(apart.min())),
+                    "distance_m": [
+                        [float(s.t_s[x]), round(float(d))] for x, d in zip(ii, apart, strict=True)
+                    ],
+                    "tracks": {str(m): track_evidence(tracks, m, start, end) for m in pair},
+                },
             )
-        )  # fmt: skip
+        )
     return alerts

@@ -57,8 +57,9 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
     port_m = ctx.port_area_m
     slow = np.flatnonzero(p.sog_knots < cfg.landing_max_speed_knots)
     slow = slow[ctx.coast.port_m(p.lon[slow], p.lat[slow]) > port_m]
-    near = slow[ctx.coast.shore_m(p.lon[slow], p.lat[slow])
-                <= cfg.landing_max_shore_distance_km * 1000]  # fmt: skip
+    near = slow[
+        ctx.coast.shore_m(p.lon[slow], p.lat[slow]) <= cfg.landing_max_shore_distance_km * 1000
+    ]
     stopped = np.zeros(len(p), bool)
     stopped[near] = True
     joined = tracks.same_vessel & (tracks.dt_s <= cfg.landing_min_stop_minutes * 60)
@@ -71,9 +72,14 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
         mmsi, start, end = int(p.mmsi[a]), float(p.t_s[a]), float(p.t_s[b])
         lon, lat = float(np.median(p.lon[a : b + 1])), float(np.median(p.lat[a : b + 1]))
         minutes = (end - start) / 60
-        reasons = [reason(BASE_SCORE, f"stopped {minutes:.0f} min within "
-                          f"{cfg.landing_max_shore_distance_km:g} km of shore, outside every "
-                          "port, after coming in from offshore")]  # fmt: skip
+        reasons = [
+            reason(
+                BASE_SCORE,
+                f"stopped {minutes:.0f} min within "
+                f"{cfg.landing_max_shore_distance_km:g} km of shore, outside every "
+                "port, after coming in from offshore",
+            )
+        ]
         night = bool(is_night(np.array([(start + end) / 2]), np.array([lon]), np.array([lat]))[0])
         if night:
             reasons.append(reason(25, "at night (sun below the horizon)"))
@@ -88,10 +94,20 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
         track_ended = last_report and ctx.now_s - end >= cfg.landing_min_stop_minutes * 60
         alerts.append(
             AlertRecord(
-                NAME, (mmsi,), start, end, lon, lat, reasons,
-                {"stop_minutes": round(minutes, 1), "night": night, "small_craft": small,
-                 "track_ends_there": bool(track_ended),
-                 "tracks": {str(mmsi): track_evidence(tracks, mmsi, start - 3600, end + 3600)}},
+                NAME,
+                (mmsi,),
+                start,
+                end,
+                lon,
+                lat,
+                reasons,
+                {
+                    "stop_minutes": round(minutes, 1),
+                    "night": night,
+                    "small_craft": small,
+                    "track_ends_there": bool(track_ended),
+                    "tracks": {str(mmsi): track_evidence(tracks, mmsi, start - 3600, end + 3600)},
+                },
             )
-        )  # fmt: skip
+        )
     return alerts

@@ -28,10 +28,17 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
         start, end = float(p.t_s[i]), float(p.t_s[last])
         alerts.append(
             AlertRecord(
-                NAME, (int(m),), start, end, float(p.lon[last]), float(p.lat[last]),
+                NAME,
+                (int(m),),
+                start,
+                end,
+                float(p.lon[last]),
+                float(p.lat[last]),
                 [reason(BASE_SCORE, "on the watchlist: " + ", ".join(matches[int(m)]))],
-                {"matches": matches[int(m)],
-                 "tracks": {str(m): track_evidence(tracks, int(m), start, end)}},
+                {
+                    "matches": matches[int(m)],
+                    "tracks": {str(m): track_evidence(tracks, int(m), start, end)},
+                },
             )
-        )  # fmt: skip
+        )
     return alerts

@@ -60,13 +60,27 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
             crossed = a > 0 and bool(joined[a - 1])  # seen outside just before
             alerts.append(
                 AlertRecord(
-                    NAME, (mmsi,), start, end, float(p.lon[i]), float(p.lat[i]),
-                    [reason(BASE_SCORE, f"{'entered' if crossed else 'first seen inside'} "
-                            f"{zone.name} ({zone.kind}); {'; '.join(watched[mmsi])}")],
-                    {"zone": zone.name, "zone_kind": zone.kind, "crossed_in": crossed,
-                     "why_watched": watched[mmsi],
-                     "tracks": {str(mmsi): track_evidence(tracks, mmsi, start - 3600, end)}},
+                    NAME,
+                    (mmsi,),
+                    start,
+                    end,
+                    float(p.lon[i]),
+                    float(p.lat[i]),
+                    [
+                        reason(
+                            BASE_SCORE,
+                            f"{'entered' if crossed else 'first seen inside'} "
+                            f"{zone.name} ({zone.kind}); {'; '.join(watched[mmsi])}",
+                        )
+                    ],
+                    {
+                        "zone": zone.name,
+                        "zone_kind": zone.kind,
+                        "crossed_in": crossed,
+                        "why_watched": watched[mmsi],
+                        "tracks": {str(mmsi): track_evidence(tracks, mmsi, start - 3600, end)},
+                    },
                     key=f"{zone.kind}:{zone.name}",
                 )
-            )  # fmt: skip
+            )
     return alerts
