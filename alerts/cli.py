@@ -13,10 +13,11 @@ import shapely
 from rich.markup import escape
 from rich.table import Table
 
+from surveillance.alert_types import alert_types
 from surveillance.cli import AppContext, console, out, pass_app
 from surveillance.cli_common import by_option, iso_utc, parse_when, who
 from surveillance.errors import InputError
-from surveillance.models import ALERT_STATUSES, ALERT_TYPES
+from surveillance.models import ALERT_STATUSES
 from surveillance.store import Store, Window
 
 __all__ = ["alerts"]
@@ -129,7 +130,7 @@ def _print_table(found: list[dict[str, Any]], limit: int) -> None:
     "--type",
     "types",
     multiple=True,
-    type=click.Choice(ALERT_TYPES),
+    type=click.Choice(alert_types()),
     help="Only this rule (repeatable).",
 )
 @click.option(

@@ -25,7 +25,8 @@ import pandas as pd
 import shapely
 
 from alerts.coast import Coast
-from alerts.rules import RULE_VERSION, RULES, AlertRecord, RuleContext
+from alerts.rules import AlertRecord, RuleContext, registered_rules
+from alerts.rules.base import Rule
 from alerts.scoring import ScoreContext, score_alerts
 from alerts.tracks import Tracks
 from alerts.watch import watchlist_matches
@@ -43,6 +44,8 @@ log = logging.getLogger(__name__)
 SUPERSEDES = {"sts_transfer": ("loitering",)}
 #: Separate gaps are separate events, however close.
 _NOT_JOINED = ("ais_gap",)
+#: The registered rules' entries by name, in the order they run.
+RULES: dict[str, Rule] = {name: rule.detect for name, rule in registered_rules().items()}
 
 
 @dataclass
@@ -77,8 +80,10 @@ def load_zone_files(paths: tuple[Path, ...]) -> gpd.GeoDataFrame:
             raise InputError(f"zone file {path}: every feature must be a valid polygon")
         kind = frame["kind"].fillna("restricted") if "kind" in frame else "restricted"
         given = frame["name"] if "name" in frame else pd.Series(None, index=frame.index)
-        name = [f"{path.stem}: {n}" if isinstance(n, str) and n else f"{path.stem}: {k}"
-                for k, n in enumerate(given)]  # fmt: skip
+        name = [
+            f"{path.stem}: {n}" if isinstance(n, str) and n else f"{path.stem}: {k}"
+            for k, n in enumerate(given)
+        ]
         frames.append(gpd.GeoDataFrame({"kind": kind, "name": name}, geometry=frame.geometry))
     if not frames:
         return gpd.GeoDataFrame({"kind": [], "name": []}, geometry=[], crs=4326)
@@ -154,8 +159,14 @@ class _Stored:
         for row in frame.to_dict("records"):
             end = None if pd.isna(row["end"]) else pd.Timestamp(row["end"]).timestamp()
             vessels = tuple(sorted(int(m) for m in row["mmsi"]))
-            self.rows[row["id"]] = (row["type"], vessels, str(row["key"] or ""), row["status"],
-                                    pd.Timestamp(row["start"]).timestamp(), end)  # fmt: skip
+            self.rows[row["id"]] = (
+                row["type"],
+                vessels,
+                str(row["key"] or ""),
+                row["status"],
+                pd.Timestamp(row["start"]).timestamp(),
+                end,
+            )
             if row["geom"] is not None:
                 point = row["geom"].representative_point()
                 self.where[row["id"]] = (point.x, point.y)
@@ -167,8 +178,9 @@ class _Stored:
             if kind == "ais_gap" and end is None and status in _ACTIVE
         ]
 
-    def place(self, records: list[AlertRecord], slack_s: float
-              ) -> tuple[list[str], list[AlertRecord]]:  # fmt: skip
+    def place(
+        self, records: list[AlertRecord], slack_s: float
+    ) -> tuple[list[str], list[AlertRecord]]:
         """An id for each record: its own, or that of the active stored alert it continues;
         records that land on one id become one record."""
         by_id: dict[str, AlertRecord] = {}
@@ -205,8 +217,10 @@ class _Stored:
         ]
 
 
-def _frame(ids: list[str], records: list[AlertRecord]) -> gpd.GeoDataFrame:
-    """Alert rows for the store."""
+def _frame(
+    ids: list[str], records: list[AlertRecord], versions: dict[str, str]
+) -> gpd.GeoDataFrame:
+    """Alert rows for the store, each with the version of the rule that found it."""
     return gpd.GeoDataFrame(
         {
             "id": ids,
@@ -215,17 +229,18 @@ def _frame(ids: list[str], records: list[AlertRecord]) -> gpd.GeoDataFrame:
             "start": pd.to_datetime([r.start_s for r in records], unit="s", utc=True),
             "end": pd.to_datetime(
                 np.array([np.nan if r.end_s is None else r.end_s for r in records]),
-                unit="s", utc=True,
+                unit="s",
+                utc=True,
             ),
             "mmsi": [list(r.mmsi) for r in records],
             "evidence": [_plain({**r.evidence, "key": r.key}) for r in records],
             "score_reasons": [_plain(r.reasons) for r in records],
-            "rule_version": RULE_VERSION,
+            "rule_version": [versions[r.type] for r in records],
             "updated_at": datetime.now(UTC),
         },
         geometry=shapely.points([r.lon for r in records], [r.lat for r in records]),
         crs=4326,
-    )  # fmt: skip
+    )
 
 
 class Engine:
@@ -235,6 +250,7 @@ class Engine:
         self.settings, self.store = settings, store
         self.rules = settings.rules
         self._geography: tuple[Coast, gpd.GeoDataFrame] | None = None
+        self._versions = {name: rule.version for name, rule in registered_rules().items()}
 
     def _geo(self) -> tuple[Coast, gpd.GeoDataFrame]:
         if self._geography is None:
@@ -250,8 +266,13 @@ class Engine:
             self._geography = coast, gpd.GeoDataFrame(zones, crs=4326)
         return self._geography
 
-    def run(self, since: datetime, until: datetime, now: datetime | None = None,
-            on_step: Callable[[str], None] = lambda _: None) -> RunStats:  # fmt: skip
+    def run(
+        self,
+        since: datetime,
+        until: datetime,
+        now: datetime | None = None,
+        on_step: Callable[[str], None] = lambda _: None,
+    ) -> RunStats:
         """Run every rule over ``[since, until)`` and store what they find."""
         if since.tzinfo is None or until.tzinfo is None or since >= until:
             raise InputError("the window must be timezone-aware, with since before until")
@@ -266,22 +287,29 @@ class Engine:
         vessels = self.store.vessels().set_index("mmsi")
         stored = _Stored(
             self.store.alerts_overlapping(
-                (read_from - timedelta(days=cfg.repeat_lookback_days),
-                 until + timedelta(hours=cfg.alert_merge_gap_hours))
+                (
+                    read_from - timedelta(days=cfg.repeat_lookback_days),
+                    until + timedelta(hours=cfg.alert_merge_gap_hours),
+                )
             ),
             now.timestamp(),
-        )  # fmt: skip
+        )
         tracks = Tracks(positions, cfg)
         seen = np.union1d(tracks.vessel_index[0], vessels.index.to_numpy(dtype=np.int64))
         ctx = RuleContext(
-            now_s=now.timestamp(), since_s=since.timestamp(), settings=cfg,
-            port_area_m=self.settings.port_area_radius_km * 1000, coast=coast,
-            vessels=vessels, zones=zones,
-            watchlisted=watchlist_matches(seen, vessels, self.store.watchlist(),
-                                          cfg.watchlist_name_min_similarity_pct),
+            now_s=now.timestamp(),
+            since_s=since.timestamp(),
+            settings=cfg,
+            port_area_m=self.settings.port_area_radius_km * 1000,
+            coast=coast,
+            vessels=vessels,
+            zones=zones,
+            watchlisted=watchlist_matches(
+                seen, vessels, self.store.watchlist(), cfg.watchlist_name_min_similarity_pct
+            ),
             identities=self.store.identities((read_from, until)),
             open_gaps=stored.open_gaps(),
-        )  # fmt: skip
+        )
         stats.positions, stats.vessels = len(positions), len(tracks.vessel_index[0])
         stats.seconds["read"] = time.perf_counter() - clock
         records: list[AlertRecord] = []
@@ -307,7 +335,9 @@ class Engine:
         flags = dict(zip(known.index.astype(int), known.astype(str), strict=True))
         score = ScoreContext(flags, cfg.watch_flags, set(ctx.watchlisted), stored.history(set(ids)))
         score_alerts(records, score, ctx.now_s)
-        stats.written = self.store.write_alerts(_frame(ids, records)) if records else 0
+        stats.written = (
+            self.store.write_alerts(_frame(ids, records, self._versions)) if records else 0
+        )
         stats.seconds["write"] = time.perf_counter() - clock
         return stats
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from alerts.rules import RULES
+from surveillance.alert_types import alert_types
 
 __all__ = ["RuleScore", "evaluate", "truth_window"]
 
@@ -52,18 +52,21 @@ def truth_window(truth: dict[str, Any]) -> tuple[datetime, datetime]:
 def _matches(alert: Any, event: dict[str, Any], slack_s: float, end_s: float) -> bool:
     start = _seconds(alert.start)
     end = end_s if pd.isna(alert.end) else _seconds(alert.end)
-    return (set(event["mmsi"]) <= {int(m) for m in alert.mmsi}
-            and start <= _seconds(event["end"]) + slack_s
-            and _seconds(event["start"]) - slack_s <= end)  # fmt: skip
+    return (
+        set(event["mmsi"]) <= {int(m) for m in alert.mmsi}
+        and start <= _seconds(event["end"]) + slack_s
+        and _seconds(event["start"]) - slack_s <= end
+    )
 
 
-def evaluate(truth: dict[str, Any], alerts: pd.DataFrame, slack_s: float = 1800.0
-             ) -> list[RuleScore]:  # fmt: skip
+def evaluate(
+    truth: dict[str, Any], alerts: pd.DataFrame, slack_s: float = 1800.0
+) -> list[RuleScore]:
     """Per rule: events, events detected, alerts, alerts that match an event."""
     events = truth["events"]
     end_s = _seconds(truth["end"])
     scores = []
-    for rule in RULES:
+    for rule in alert_types():
         own = [e for e in events if e["type"] == rule]
         others = [e for e in events if e["type"] in ALSO_EXPLAINS.get(rule, ())]
         mine = alerts[alerts["type"] == rule]

@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 
 from surveillance.geodesy import DEG_M, KNOT_MS
-from surveillance.rule_settings import RuleSettings
+from surveillance.rule_settings import BaseRuleSettings
 from surveillance.store.position_read import PositionArrays
 
 __all__ = ["Tracks", "Steps", "grid_cells", "runs", "vessel_slice"]
@@ -83,7 +83,7 @@ class Steps:
 class Tracks:
     """All vessels' reports, sorted by (mmsi, t), with the measures rules share."""
 
-    def __init__(self, positions: PositionArrays, settings: RuleSettings) -> None:
+    def __init__(self, positions: PositionArrays, settings: BaseRuleSettings) -> None:
         self.pos = positions
         self.resample_s = settings.resample_minutes * 60
         self._max_gap_s = settings.segment_max_gap_hours * 3600

@@ -36,8 +36,8 @@ from streamlit.testing.v1 import AppTest
 
 from ais_ingest.pipeline import ingest_files
 from dashboard import state
+from surveillance.alert_types import alert_types
 from surveillance.embedded import Cluster
-from surveillance.models import ALERT_TYPES
 from surveillance.settings import load_settings
 from surveillance.store import Store
 
@@ -57,7 +57,7 @@ def synthetic_alerts(store: Store, count: int, rng: np.random.Generator) -> None
     frame = gpd.GeoDataFrame(
         {
             "id": [f"bench{k:06d}" for k in range(count)],
-            "type": rng.choice([t for t in ALERT_TYPES if t != "lead_match"], count),
+            "type": rng.choice(alert_types(), count),
             "score": rng.integers(20, 100, count),
             "start": start,
             "end": start + pd.Timedelta(hours=2),

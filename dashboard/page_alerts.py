@@ -6,15 +6,16 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.data import AlertFilters, alerts_table
+from surveillance.alert_types import alert_types
 from surveillance.lifecycle import OPEN_STATUSES
-from surveillance.models import ALERT_STATUSES, ALERT_TYPES
+from surveillance.models import ALERT_STATUSES
 
 
 def render() -> None:
     current = state.view()
     st.header("Alerts")
     left, middle, right, last = st.columns([3, 3, 2, 2])
-    types = left.multiselect("Type", ALERT_TYPES, key="alerts_types", placeholder="all types")
+    types = left.multiselect("Type", alert_types(), key="alerts_types", placeholder="all types")
     statuses = middle.multiselect(
         "Status", ALERT_STATUSES, default=list(OPEN_STATUSES), key="alerts_statuses",
         placeholder="all statuses",

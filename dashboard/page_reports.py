@@ -11,8 +11,8 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.data import report_preview
+from surveillance.alert_types import alert_types
 from surveillance.errors import CoastwatchError
-from surveillance.models import ALERT_TYPES
 from surveillance.report import FORMATS, ReportRequest, export, parse_area
 from surveillance.store import Store
 
@@ -59,7 +59,7 @@ def render() -> None:
     st.header("Reports")
     try:
         area = _area(current)
-        types = st.multiselect("Alert types", ALERT_TYPES, key="report_types",
+        types = st.multiselect("Alert types", alert_types(), key="report_types",
                                placeholder="all types")  # fmt: skip
         since, until = current.window
         request = ReportRequest(since, until, area, tuple(types))

@@ -10,10 +10,10 @@ from pathlib import Path
 import click
 from rich.markup import escape
 
+from surveillance.alert_types import alert_types
 from surveillance.cli import AppContext, out, pass_app, step
 from surveillance.cli_common import by_option, parse_when, who
 from surveillance.errors import InputError
-from surveillance.models import ALERT_TYPES
 from surveillance.report import FORMATS, ReportRequest, export, parse_area
 
 __all__ = ["report"]
@@ -51,7 +51,7 @@ _FORMAT_NAMES = {
     "--type",
     "types",
     multiple=True,
-    type=click.Choice(ALERT_TYPES),
+    type=click.Choice(alert_types()),
     metavar="T",
     help="Only alerts of this type (repeat for more; default: all).",
 )

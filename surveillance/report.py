@@ -26,9 +26,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from surveillance.alert_types import check_alert_types
 from surveillance.cli_common import iso_utc
 from surveillance.errors import InputError
-from surveillance.models import ALERT_TYPES
 from surveillance.report_pdf import describe_bounds, names_text, pdf_brief
 from surveillance.report_pdf import extent as report_extent
 from surveillance.store import Store, Window
@@ -64,11 +64,7 @@ class ReportRequest:
         if self.since >= self.until:
             raise InputError("a report's window must start (since) before it ends (until)")
         types = tuple(dict.fromkeys(self.types))
-        unknown = [t for t in types if t not in ALERT_TYPES]
-        if unknown:
-            raise InputError(
-                f"not an alert type: {', '.join(unknown)}", hint=f"one of {', '.join(ALERT_TYPES)}"
-            )
+        check_alert_types(types)
         if self.area is not None:
             _check_area(self.area)
         object.__setattr__(self, "since", self.since.astimezone(UTC))

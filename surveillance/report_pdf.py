@@ -22,8 +22,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
 
+from surveillance import alert_types
 from surveillance.cli_common import iso_utc
-from surveillance.models import ALERT_TYPES
 from surveillance.store import BBox
 
 if TYPE_CHECKING:
@@ -38,15 +38,6 @@ _A4_PORTRAIT_IN = (8.27, 11.69)
 _A4_LANDSCAPE_IN = (11.69, 8.27)
 _LAND_COLOUR = "#e8e2cf"
 _SEA_COLOUR = "#dbe9f4"
-#: One colour per alert type (matplotlib's tab10 and then some), so a type keeps its colour.
-_TYPE_COLOURS = dict(
-    zip(
-        ALERT_TYPES,
-        ["#d62728", "#ff7f0e", "#1f77b4", "#9467bd", "#8c564b",
-         "#e377c2", "#2ca02c", "#7f7f7f", "#bcbd22", "#17becf"],
-        strict=True,
-    )
-)  # fmt: skip
 
 
 def short_time(moment: Any) -> str:
@@ -167,7 +158,7 @@ def _draw_map(
         _draw_lines(ax, [request.area.boundary], colors="#333333", linewidths=1.0, linestyles="--")
     handles = []
     for kind, group in alerts.groupby("type", sort=True):
-        colour = _TYPE_COLOURS.get(str(kind), "#000000")
+        colour = alert_types.colour(str(kind))
         shapes = [g for g in group.geometry if g is not None and g.geom_type != "Point"]
         _draw_lines(ax, [g.boundary if g.area > 0 else g for g in shapes], colors=colour)
         ax.scatter(

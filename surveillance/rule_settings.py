@@ -1,24 +1,32 @@
-"""Every threshold of the alert rules, with its unit in its name.
+"""The settings of the alert rules, with units in their names, built from the registered rules.
 
-Set them in the TOML file under ``[rules]`` or with ``COASTWATCH_RULES__<NAME>``, e.g.
-``COASTWATCH_RULES__STS_MAX_DISTANCE_M=400``.
+:class:`BaseRuleSettings` holds what the engine and the track preparation need and what the
+engine hands every rule (zones, watched flags, watchlist matching); each rule module adds
+its own thresholds with a ``Settings`` subclass of it. :func:`rule_settings_model` combines
+the registered rules' classes into one flat model, so every key keeps one name: set them in
+the TOML file under ``[rules]`` or with ``COASTWATCH_RULES__<NAME>``, e.g.
+``COASTWATCH_RULES__STS_MAX_DISTANCE_M=400``; an unknown key is an error.
 """
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-__all__ = ["RuleSettings"]
+from surveillance.alert_types import rule_modules
+from surveillance.errors import ConfigError
 
-#: Ship types (ITU) for which slow work at sea is the job: fishing, towing, dredging,
-#: diving, military, pilot, search and rescue, tugs, port tenders, law enforcement.
-_WORKBOATS = (30, 31, 32, 33, 34, 35, 50, 51, 52, 53, 55)
+__all__ = ["BaseRuleSettings", "rule_settings_model"]
+
+_Part = TypeVar("_Part", bound="BaseRuleSettings")
 
 
-class RuleSettings(BaseModel):
-    """Thresholds of the rules (DESIGN.md "Rules"); defaults follow the issue and GFW."""
+class BaseRuleSettings(BaseModel):
+    """Thresholds of the engine and the track preparation (DESIGN.md "Rules"); defaults
+    follow the issue and GFW."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -26,44 +34,11 @@ class RuleSettings(BaseModel):
     resample_minutes: float = Field(default=10.0, gt=0)
     segment_max_gap_hours: float = Field(default=2.0, gt=0)
     max_implied_speed_knots: float = Field(default=50.0, gt=0)
-    # sts_transfer
-    sts_max_distance_m: float = Field(default=500.0, gt=0)
-    sts_min_duration_hours: float = Field(default=2.0, gt=0)
-    sts_max_speed_knots: float = Field(default=2.0, gt=0)
-    sts_min_port_distance_km: float = Field(default=10.0, ge=0)
-    # loitering
-    loitering_max_speed_knots: float = Field(default=2.0, gt=0)
-    loitering_min_duration_hours: float = Field(default=4.0, gt=0)
-    loitering_min_shore_distance_nm: float = Field(default=20.0, ge=0)
-    loitering_exempt_ship_types: tuple[int, ...] = _WORKBOATS
-    # ais_gap
-    gap_min_hours: float = Field(default=6.0, gt=0)
-    gap_disabling_hours: float = Field(default=12.0, gt=0)
-    gap_min_shore_distance_nm: float = Field(default=5.0, ge=0)
-    gap_reception_window_hours: float = Field(default=1.0, gt=0)
-    gap_min_reports_before: int = Field(default=6, ge=1)
-    gap_coverage_cell_km: float = Field(default=5.0, gt=0)
-    gap_min_covered_fraction: float = Field(default=0.9, ge=0, le=1)
-    gap_neighbour_radius_km: float = Field(default=10.0, gt=0)
-    # suspicious_landing
-    landing_max_shore_distance_km: float = Field(default=1.0, gt=0)
-    landing_min_stop_minutes: float = Field(default=10.0, gt=0)
-    landing_max_speed_knots: float = Field(default=2.0, gt=0)
-    landing_min_offshore_km: float = Field(default=5.0, gt=0)
-    landing_approach_hours: float = Field(default=3.0, gt=0)
-    landing_small_craft_max_length_m: float = Field(default=24.0, gt=0)
-    # zone_entry
+    identity_min_jump_km: float = Field(default=10.0, gt=0)
+    # what every rule is given: zones, watched flags, watchlist matches
     zone_kinds: tuple[str, ...] = ("territorial_sea", "restricted")
     zone_files: tuple[Path, ...] = ()
     watch_flags: tuple[str, ...] = ("KP", "IR", "SY")
-    watch_ship_types: tuple[int, ...] = ()
-    # identity_anomaly
-    identity_min_jump_km: float = Field(default=10.0, gt=0)
-    identity_two_places_min_jumps: int = Field(default=4, ge=2)
-    identity_episode_gap_hours: float = Field(default=1.0, gt=0)
-    identity_min_inland_km: float = Field(default=2.0, gt=0)
-    identity_min_land_reports: int = Field(default=6, ge=1)
-    # watchlist
     watchlist_name_min_similarity_pct: float = Field(default=90.0, ge=0, le=100)
     # engine
     detect_context_hours: float = Field(default=12.0, ge=0)
@@ -71,3 +46,40 @@ class RuleSettings(BaseModel):
     detect_follow_lookback_hours: float = Field(default=24.0, gt=0)
     alert_merge_gap_hours: float = Field(default=2.0, ge=0)
     repeat_lookback_days: float = Field(default=30.0, ge=0)
+
+    def of(self, part: type[_Part]) -> _Part:
+        """These settings as one rule's ``Settings`` (the combined model is a subclass of
+        every registered rule's)."""
+        if not isinstance(self, part):
+            raise ConfigError(f"the rule settings in force have no {part.__module__} part")
+        return self
+
+
+@cache
+def rule_settings_model() -> type[BaseRuleSettings]:
+    """One flat model of the base settings and every registered rule's ``Settings``."""
+    parts: list[type[BaseRuleSettings]] = []
+    owner: dict[str, str] = {}
+    for name, module in rule_modules().items():
+        part = getattr(module, "Settings", None)
+        if part is None:
+            continue
+        if not (isinstance(part, type) and issubclass(part, BaseRuleSettings)):
+            raise ConfigError(f"rule {name!r}: Settings must subclass BaseRuleSettings")
+        for field in set(part.model_fields) - set(BaseRuleSettings.model_fields):
+            if owner.setdefault(field, name) != name:
+                raise ConfigError(f"rules {owner[field]!r} and {name!r} both declare {field}")
+        parts.append(part)
+    return create_model(  # pydantic lists the fields of the last base first
+        "RuleSettings",
+        __base__=tuple(reversed(parts)) or (BaseRuleSettings,),
+        __module__=__name__,
+        __doc__="Thresholds of the engine, the track preparation and every registered rule.",
+    )
+
+
+def __getattr__(name: str) -> Any:
+    """``RuleSettings``: the combined model, built on first use (it imports the rules)."""
+    if name == "RuleSettings":
+        return rule_settings_model()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,7 +11,14 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -20,7 +27,7 @@ from pydantic_settings import (
 )
 
 from surveillance.errors import ConfigError
-from surveillance.rule_settings import RuleSettings
+from surveillance.rule_settings import BaseRuleSettings, rule_settings_model
 
 __all__ = ["Settings", "load_settings", "default_config_file", "mask_url"]
 
@@ -65,7 +72,8 @@ class Settings(BaseSettings):
     territorial_sea_nm: float = Field(default=12.0, gt=0)
     contiguous_zone_nm: float = Field(default=24.0, gt=0)
     port_area_radius_km: float = Field(default=3.0, gt=0)
-    rules: RuleSettings = Field(default_factory=RuleSettings)
+    #: Validated against every registered rule's settings (see :func:`load_settings`).
+    rules: BaseRuleSettings = Field(default_factory=lambda: rule_settings_model()())
     tile_url: str | None = Field(
         default=None,
         description="optional XYZ tile server for the dashboard's base map (online)",
@@ -127,7 +135,7 @@ class Settings(BaseSettings):
             value: Any = getattr(self, name)
             if isinstance(value, SecretStr):
                 value = mask_url(value.get_secret_value())
-            if isinstance(value, RuleSettings):
+            if isinstance(value, BaseRuleSettings):
                 shown.update({f"rules.{k}": str(v) for k, v in value.model_dump().items()})
                 continue
             shown[name] = "" if value is None else str(value)
@@ -155,7 +163,13 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         model_config = SettingsConfigDict(**{**Settings.model_config, "toml_file": path})
 
     try:
-        loaded = _FromFile(**{k: v for k, v in overrides.items() if v is not None})
+        # `rules` typed with the registered rules' model, so that an unknown key is an
+        # error and a tuple given in the environment is read as JSON
+        rules = rule_settings_model()
+        model = create_model(
+            "Settings", __base__=_FromFile, rules=(rules, Field(default_factory=rules))
+        )
+        loaded = model(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"

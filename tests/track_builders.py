@@ -84,3 +84,8 @@ def watchlist_mmsi(watchlist: pd.DataFrame) -> list[int]:
     return [
         int(v) for k, v in zip(watchlist["kind"], watchlist["value"], strict=True) if k == "mmsi"
     ]
+
+
+SEA = (131.5, 33.5)  # 25 nm east of the island, 30 km from its port
+NEAR_SEA = (131.2, 33.5)  # 10 nm off the coast
+A, B = 431000001, 431000002  # two vessels

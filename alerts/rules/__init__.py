@@ -1,32 +1,40 @@
 """The rules, by name: each one module with one entry point, ``detect(tracks, ctx)``.
 
-A new rule is a new module here and one line in :data:`RULES`.
+A rule is one module registered in the ``coastwatch.rules`` entry-point group of its
+package's pyproject.toml (``sts_transfer = "alerts.rules.sts_transfer"``); it declares its
+``NAME``, ``VERSION``, ``Settings`` and ``COLOUR`` (see :mod:`surveillance.alert_types`),
+and the alert types, the settings and the report colours follow from the registry.
 """
 
 from __future__ import annotations
 
-from alerts.rules import (
-    ais_gap,
-    identity_anomaly,
-    loitering,
-    sts_transfer,
-    suspicious_landing,
-    watchlist,
-    zone_entry,
-)
+from dataclasses import dataclass
+
 from alerts.rules.base import AlertRecord, Rule, RuleContext
+from surveillance.alert_types import rule_modules
+from surveillance.errors import ConfigError
 
-__all__ = ["RULES", "RULE_VERSION", "AlertRecord", "RuleContext"]
+__all__ = ["RegisteredRule", "registered_rules", "AlertRecord", "RuleContext"]
 
-#: Stored with every alert; bump when a rule's logic changes.
-RULE_VERSION = "1"
 
-RULES: dict[str, Rule] = {
-    "sts_transfer": sts_transfer.detect,
-    "loitering": loitering.detect,
-    "ais_gap": ais_gap.detect,
-    "suspicious_landing": suspicious_landing.detect,
-    "zone_entry": zone_entry.detect,
-    "identity_anomaly": identity_anomaly.detect,
-    "watchlist": watchlist.detect,
-}
+@dataclass(frozen=True)
+class RegisteredRule:
+    """A rule as the engine runs it: its name, the version stored with its alerts, its entry."""
+
+    name: str
+    version: str
+    detect: Rule
+
+
+def registered_rules() -> dict[str, RegisteredRule]:
+    """Every registered rule by name; a module without ``VERSION`` or ``detect`` is an error."""
+    rules = {}
+    for name, module in rule_modules().items():
+        version, detect = getattr(module, "VERSION", None), getattr(module, "detect", None)
+        if not isinstance(version, str) or not callable(detect):
+            raise ConfigError(
+                f"rule module {module.__name__} must declare VERSION (a string) "
+                "and detect(tracks, ctx)"
+            )
+        rules[name] = RegisteredRule(name, version, detect)
+    return rules

@@ -13,12 +13,33 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from pydantic import Field
 
 from alerts.rules.base import AlertRecord, RuleContext, reason
 from alerts.tracks import Steps, Tracks, grid_cells, vessel_slice
 from surveillance.geodesy import DEG_M, NM_M, haversine_m
+from surveillance.rule_settings import BaseRuleSettings
 
-__all__ = ["detect"]
+__all__ = ["NAME", "VERSION", "COLOUR", "Settings", "detect"]
+
+NAME = "ais_gap"
+#: Stored with every alert of this rule; bump it when the logic changes.
+VERSION = "1"
+COLOUR = "#1f77b4"
+
+
+class Settings(BaseRuleSettings):
+    """Thresholds of ``ais_gap``."""
+
+    gap_min_hours: float = Field(default=6.0, gt=0)
+    gap_disabling_hours: float = Field(default=12.0, gt=0)
+    gap_min_shore_distance_nm: float = Field(default=5.0, ge=0)
+    gap_reception_window_hours: float = Field(default=1.0, gt=0)
+    gap_min_reports_before: int = Field(default=6, ge=1)
+    gap_coverage_cell_km: float = Field(default=5.0, gt=0)
+    gap_min_covered_fraction: float = Field(default=0.9, ge=0, le=1)
+    gap_neighbour_radius_km: float = Field(default=10.0, gt=0)
+
 
 BASE_SCORE = 40
 
@@ -54,8 +75,16 @@ class _Coverage:
         return self.fraction(lon_pts, lat_pts)
 
 
-def _others_heard(s: Steps, by_time: np.ndarray, mmsi: int, lon: float, lat: float,
-                  t0: float, t1: float, radius_m: float) -> int:  # fmt: skip
+def _others_heard(
+    s: Steps,
+    by_time: np.ndarray,
+    mmsi: int,
+    lon: float,
+    lat: float,
+    t0: float,
+    t1: float,
+    radius_m: float,
+) -> int:
     """Other vessels heard within ``radius_m`` of a point between t0 and t1."""
     lo, hi = np.searchsorted(s.t_s[by_time], [t0, t1])
     rows = by_time[lo:hi]
@@ -64,11 +93,17 @@ def _others_heard(s: Steps, by_time: np.ndarray, mmsi: int, lon: float, lat: flo
     return int(len(np.unique(s.mmsi[rows[near]])))
 
 
-def _gap(ctx: RuleContext, mmsi: int, t0: float, where0: tuple[float, float],
-         t1: float | None, where1: tuple[float, float] | None, evidence: dict[str, Any]
-         ) -> AlertRecord:  # fmt: skip
+def _gap(
+    ctx: RuleContext,
+    mmsi: int,
+    t0: float,
+    where0: tuple[float, float],
+    t1: float | None,
+    where1: tuple[float, float] | None,
+    evidence: dict[str, Any],
+) -> AlertRecord:
     """The alert for a gap from ``t0`` to ``t1`` (None: still silent)."""
-    cfg = ctx.settings
+    cfg = ctx.settings.of(Settings)
     hours = ((ctx.now_s if t1 is None else t1) - t0) / 3600
     reasons = [reason(BASE_SCORE, f"silent for {hours:.1f} h offshore, inside coverage")]
     if hours >= cfg.gap_disabling_hours:
@@ -77,13 +112,22 @@ def _gap(ctx: RuleContext, mmsi: int, t0: float, where0: tuple[float, float],
     if others:
         reasons.append(reason(10, f"{others} other vessel(s) heard nearby during the gap"))
     return AlertRecord(
-        "ais_gap", (mmsi,), t0, t1, where0[0], where0[1], reasons,
-        {"gap_h": round(hours, 2), "open": t1 is None,
-         "suspected_disabling": hours >= cfg.gap_disabling_hours,
-         "last_seen": [t0, *where0],
-         "seen_again": None if t1 is None or where1 is None else [t1, *where1],
-         **evidence},
-    )  # fmt: skip
+        NAME,
+        (mmsi,),
+        t0,
+        t1,
+        where0[0],
+        where0[1],
+        reasons,
+        {
+            "gap_h": round(hours, 2),
+            "open": t1 is None,
+            "suspected_disabling": hours >= cfg.gap_disabling_hours,
+            "last_seen": [t0, *where0],
+            "seen_again": None if t1 is None or where1 is None else [t1, *where1],
+            **evidence,
+        },
+    )
 
 
 def _reappeared(tracks: Tracks, ctx: RuleContext, found: list[AlertRecord]) -> list[AlertRecord]:
@@ -102,7 +146,7 @@ def _reappeared(tracks: Tracks, ctx: RuleContext, found: list[AlertRecord]) -> l
 
 
 def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
-    cfg, p = ctx.settings, tracks.pos
+    cfg, p = ctx.settings.of(Settings), tracks.pos
     min_gap_s = cfg.gap_min_hours * 3600
     last_of_vessel = np.append(~tracks.same_vessel, True)
     closed = np.flatnonzero(tracks.same_vessel & (tracks.dt_s >= min_gap_s))
@@ -121,8 +165,11 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
     offshore = ctx.coast.shore_m(p.lon[before], p.lat[before]) >= offshore_m
     offshore &= ctx.coast.shore_m(p.lon[after], p.lat[after]) >= offshore_m
     before, after, is_open, heard = (
-        before[offshore], after[offshore], is_open[offshore], heard[offshore],
-    )  # fmt: skip
+        before[offshore],
+        after[offshore],
+        is_open[offshore],
+        heard[offshore],
+    )
     alerts: list[AlertRecord] = []
     if len(before):
         s = tracks.steps
@@ -133,13 +180,17 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
         where0 = (float(p.lon[b]), float(p.lat[b]))
         where1 = (float(p.lon[a]), float(p.lat[a]))
         t0, t1 = float(p.t_s[b]), None if still_open else float(p.t_s[a])
-        covered = (coverage.around(*where0, radius_m) if still_open
-                   else coverage.along(*where0, *where1))  # fmt: skip
+        covered = (
+            coverage.around(*where0, radius_m) if still_open else coverage.along(*where0, *where1)
+        )
         if covered < cfg.gap_min_covered_fraction:
             continue
         mmsi = int(p.mmsi[b])
         others = _others_heard(s, by_time, mmsi, *where0, t0, t1 or ctx.now_s, radius_m)
-        evidence = {"reports_in_hour_before": int(n_before), "others_heard_nearby": others,
-                    "covered_fraction": round(covered, 2)}  # fmt: skip
+        evidence = {
+            "reports_in_hour_before": int(n_before),
+            "others_heard_nearby": others,
+            "covered_fraction": round(covered, 2),
+        }
         alerts.append(_gap(ctx, mmsi, t0, where0, t1, None if still_open else where1, evidence))
     return alerts + _reappeared(tracks, ctx, alerts)

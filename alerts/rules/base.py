@@ -11,7 +11,7 @@ import pandas as pd
 
 from alerts.coast import Coast
 from alerts.tracks import Tracks, vessel_slice
-from surveillance.rule_settings import RuleSettings
+from surveillance.rule_settings import BaseRuleSettings
 
 __all__ = ["AlertRecord", "RuleContext", "Rule", "Reason", "reason", "longer", "track_evidence"]
 
@@ -43,7 +43,7 @@ class RuleContext:
 
     now_s: float
     since_s: float  # alerts that end before this belong to an earlier window
-    settings: RuleSettings
+    settings: BaseRuleSettings
     port_area_m: float  # a position this close to a port is in port
     coast: Coast
     vessels: pd.DataFrame  # index mmsi: name, callsign, imo, ship_type, flag, length_m
@@ -77,8 +77,9 @@ class Rule(Protocol):
     def __call__(self, tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]: ...
 
 
-def track_evidence(tracks: Tracks, mmsi: int, start_s: float, end_s: float,
-                   limit: int = 200) -> list[list[float]]:  # fmt: skip
+def track_evidence(
+    tracks: Tracks, mmsi: int, start_s: float, end_s: float, limit: int = 200
+) -> list[list[float]]:
     """The vessel's resampled positions over the alert, [t, lon, lat, sog], for the record."""
     s = tracks.steps
     rows = vessel_slice(s.mmsi, mmsi)
@@ -87,7 +88,11 @@ def track_evidence(tracks: Tracks, mmsi: int, start_s: float, end_s: float,
     if len(pick) > limit:
         pick = pick[np.linspace(0, len(pick) - 1, limit).astype(int)]
     return [
-        [float(s.t_s[i]), round(float(s.lon[i]), 6), round(float(s.lat[i]), 6),
-         round(float(s.sog_knots[i]), 1)]
+        [
+            float(s.t_s[i]),
+            round(float(s.lon[i]), 6),
+            round(float(s.lat[i]), 6),
+            round(float(s.sog_knots[i]), 1),
+        ]
         for i in pick
-    ]  # fmt: skip
+    ]

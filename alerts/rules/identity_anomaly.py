@@ -11,17 +11,34 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pydantic import Field
 
 from alerts.rules.base import AlertRecord, RuleContext, reason
 from alerts.tracks import Tracks, runs, vessel_slice
+from surveillance.rule_settings import BaseRuleSettings
 
-__all__ = ["detect"]
+__all__ = ["NAME", "VERSION", "COLOUR", "Settings", "detect"]
+
+NAME = "identity_anomaly"
+#: Stored with every alert of this rule; bump it when the logic changes.
+VERSION = "1"
+COLOUR = "#7f7f7f"
+
+
+class Settings(BaseRuleSettings):
+    """Thresholds of ``identity_anomaly``."""
+
+    identity_two_places_min_jumps: int = Field(default=4, ge=2)
+    identity_episode_gap_hours: float = Field(default=1.0, gt=0)
+    identity_min_inland_km: float = Field(default=2.0, gt=0)
+    identity_min_land_reports: int = Field(default=6, ge=1)
+
 
 _FIELDS = ("name", "callsign", "imo")
 
 
 def _jumps(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
-    cfg, p = ctx.settings, tracks.pos
+    cfg, p = ctx.settings.of(Settings), tracks.pos
     at = np.flatnonzero(tracks.jumps)
     joined = p.mmsi[at[1:]] == p.mmsi[at[:-1]]
     joined &= np.diff(p.t_s[at]) <= cfg.identity_episode_gap_hours * 3600
@@ -34,24 +51,43 @@ def _jumps(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
         i = steps[0]
         fastest = float(tracks.implied_knots[steps].max())
         far_km = tracks.step_m[steps].max() / 1000
-        text = (f"{count} jumps between places {far_km:.0f} km apart: two transmitters, one MMSI"
-                if two_places
-                else f"jumped {far_km:.0f} km at an implied {fastest:.0f} kn")  # fmt: skip
+        text = (
+            f"{count} jumps between places {far_km:.0f} km apart: two transmitters, one MMSI"
+            if two_places
+            else f"jumped {far_km:.0f} km at an implied {fastest:.0f} kn"
+        )
         alerts.append(
             AlertRecord(
-                "identity_anomaly", (int(p.mmsi[i]),), float(p.t_s[i]), float(p.t_s[steps[-1] + 1]),
-                float(p.lon[i]), float(p.lat[i]), [reason(70 if two_places else 50, text)],
-                {"kind": kind, "jumps": count, "max_implied_knots": round(fastest),
-                 "examples": [[float(p.t_s[k]), float(p.lon[k]), float(p.lat[k]),
-                               float(p.lon[k + 1]), float(p.lat[k + 1])] for k in steps[:20]]},
+                NAME,
+                (int(p.mmsi[i]),),
+                float(p.t_s[i]),
+                float(p.t_s[steps[-1] + 1]),
+                float(p.lon[i]),
+                float(p.lat[i]),
+                [reason(70 if two_places else 50, text)],
+                {
+                    "kind": kind,
+                    "jumps": count,
+                    "max_implied_knots": round(fastest),
+                    "examples": [
+                        [
+                            float(p.t_s[k]),
+                            float(p.lon[k]),
+                            float(p.lat[k]),
+                            float(p.lon[k + 1]),
+                            float(p.lat[k + 1]),
+                        ]
+                        for k in steps[:20]
+                    ],
+                },
                 key=kind,
             )
-        )  # fmt: skip
+        )
     return alerts
 
 
 def _on_land(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
-    cfg, s = ctx.settings, tracks.steps
+    cfg, s = ctx.settings.of(Settings), tracks.steps
     inland = np.flatnonzero(ctx.coast.shore_m(s.lon, s.lat) >= cfg.identity_min_inland_km * 1000)
     # a run long enough to count holds a sampled step: test those first, then their vessels
     sample = inland[:: max(1, cfg.identity_min_land_reports // 2)]
@@ -67,15 +103,23 @@ def _on_land(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
             continue
         alerts.append(
             AlertRecord(
-                "identity_anomaly", (int(s.mmsi[a]),), float(s.t_s[a]), float(s.t_s[b] + s.step_s),
-                float(s.lon[a]), float(s.lat[a]),
+                NAME,
+                (int(s.mmsi[a]),),
+                float(s.t_s[a]),
+                float(s.t_s[b] + s.step_s),
+                float(s.lon[a]),
+                float(s.lat[a]),
                 [reason(45, f"{b - a + 1} positions {cfg.identity_min_inland_km:g}+ km inland")],
-                {"kind": "on_land",
-                 "positions": [[float(s.t_s[k]), float(s.lon[k]), float(s.lat[k])]
-                               for k in range(a, min(b + 1, a + 20))]},
+                {
+                    "kind": "on_land",
+                    "positions": [
+                        [float(s.t_s[k]), float(s.lon[k]), float(s.lat[k])]
+                        for k in range(a, min(b + 1, a + 20))
+                    ],
+                },
                 key="on_land",
             )
-        )  # fmt: skip
+        )
     return alerts
 
 
@@ -103,13 +147,22 @@ def _identity_changes(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
             continue
         alerts.append(
             AlertRecord(
-                "identity_anomaly", (mmsi,), when, when, lon, lat,
-                [reason(50 if text.startswith("imo ") or "; imo " in text else 40,
-                        f"identity changed: {text}")],
+                NAME,
+                (mmsi,),
+                when,
+                when,
+                lon,
+                lat,
+                [
+                    reason(
+                        50 if text.startswith("imo ") or "; imo " in text else 40,
+                        f"identity changed: {text}",
+                    )
+                ],
                 {"kind": "identity_change", "changes": text.split("; ")},
                 key=f"identity_change:{when:.0f}",
             )
-        )  # fmt: skip
+        )
     return alerts
 
 

@@ -7,18 +7,38 @@ an STS pair loiters too, and the engine lets its ``sts_transfer`` alert stand fo
 from __future__ import annotations
 
 import numpy as np
+from pydantic import Field
 
 from alerts.rules.base import AlertRecord, RuleContext, longer, reason, track_evidence
 from alerts.tracks import Tracks, runs
 from surveillance.geodesy import NM_M
+from surveillance.rule_settings import BaseRuleSettings
 
-__all__ = ["detect"]
+__all__ = ["NAME", "VERSION", "COLOUR", "Settings", "detect"]
+
+NAME = "loitering"
+#: Stored with every alert of this rule; bump it when the logic changes.
+VERSION = "1"
+COLOUR = "#ff7f0e"
+#: Ship types (ITU) for which slow work at sea is the job: fishing, towing, dredging,
+#: diving, military, pilot, search and rescue, tugs, port tenders, law enforcement.
+WORKBOATS = (30, 31, 32, 33, 34, 35, 50, 51, 52, 53, 55)
+
+
+class Settings(BaseRuleSettings):
+    """Thresholds of ``loitering``."""
+
+    loitering_max_speed_knots: float = Field(default=2.0, gt=0)
+    loitering_min_duration_hours: float = Field(default=4.0, gt=0)
+    loitering_min_shore_distance_nm: float = Field(default=20.0, ge=0)
+    loitering_exempt_ship_types: tuple[int, ...] = WORKBOATS
+
 
 BASE_SCORE = 40
 
 
 def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
-    cfg, s = ctx.settings, tracks.steps
+    cfg, s = ctx.settings.of(Settings), tracks.steps
     slow = s.sog_knots < cfg.loitering_max_speed_knots
     slow &= ~np.isin(ctx.ship_types(s.mmsi), cfg.loitering_exempt_ship_types)
     idx = np.flatnonzero(slow)
@@ -35,14 +55,25 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
         mmsi, start, end = int(s.mmsi[a]), float(s.t_s[a]), float(s.t_s[b] + s.step_s)
         alerts.append(
             AlertRecord(
-                "loitering", (mmsi,), start, end,
-                float(np.median(s.lon[a : b + 1])), float(np.median(s.lat[a : b + 1])),
-                [reason(BASE_SCORE, f"under {cfg.loitering_max_speed_knots:g} kn for {h:.1f} h, "
-                        f"{cfg.loitering_min_shore_distance_nm:g}+ nm from shore"),
-                 *longer(h - cfg.loitering_min_duration_hours, 2)],
-                {"duration_h": round(h, 2),
-                 "mean_sog_knots": round(float(np.mean(s.sog_knots[a : b + 1])), 2),
-                 "tracks": {str(mmsi): track_evidence(tracks, mmsi, start, end)}},
+                NAME,
+                (mmsi,),
+                start,
+                end,
+                float(np.median(s.lon[a : b + 1])),
+                float(np.median(s.lat[a : b + 1])),
+                [
+                    reason(
+                        BASE_SCORE,
+                        f"under {cfg.loitering_max_speed_knots:g} kn for {h:.1f} h, "
+                        f"{cfg.loitering_min_shore_distance_nm:g}+ nm from shore",
+                    ),
+                    *longer(h - cfg.loitering_min_duration_hours, 2),
+                ],
+                {
+                    "duration_h": round(h, 2),
+                    "mean_sog_knots": round(float(np.mean(s.sog_knots[a : b + 1])), 2),
+                    "tracks": {str(mmsi): track_evidence(tracks, mmsi, start, end)},
+                },
             )
-        )  # fmt: skip
+        )
     return alerts

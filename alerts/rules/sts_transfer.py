@@ -8,12 +8,29 @@ the distance threshold, and only the 3 x 3 cells around it are compared (never a
 from __future__ import annotations
 
 import numpy as np
+from pydantic import Field
 
 from alerts.rules.base import AlertRecord, RuleContext, longer, reason, track_evidence
 from alerts.tracks import Steps, Tracks, grid_cells, runs
 from surveillance.geodesy import haversine_m
+from surveillance.rule_settings import BaseRuleSettings
 
-__all__ = ["detect", "close_pairs"]
+__all__ = ["NAME", "VERSION", "COLOUR", "Settings", "detect", "close_pairs"]
+
+NAME = "sts_transfer"
+#: Stored with every alert of this rule; bump it when the logic changes.
+VERSION = "1"
+COLOUR = "#d62728"
+
+
+class Settings(BaseRuleSettings):
+    """Thresholds of ``sts_transfer``."""
+
+    sts_max_distance_m: float = Field(default=500.0, gt=0)
+    sts_min_duration_hours: float = Field(default=2.0, gt=0)
+    sts_max_speed_knots: float = Field(default=2.0, gt=0)
+    sts_min_port_distance_km: float = Field(default=10.0, ge=0)
+
 
 BASE_SCORE = 60
 _AXIS = 1 << 21  # cell coordinates are shifted into [0, 2**21) and packed with the bin
@@ -46,7 +63,7 @@ def close_pairs(s: Steps, pick: np.ndarray, within_m: float) -> tuple[np.ndarray
 
 
 def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
-    cfg, s = ctx.settings, tracks.steps
+    cfg, s = ctx.settings.of(Settings), tracks.steps
     slow = np.flatnonzero(s.sog_knots < cfg.sts_max_speed_knots)
     away = ctx.coast.port_m(s.lon[slow], s.lat[slow]) >= cfg.sts_min_port_distance_km * 1000
     i, j = close_pairs(s, slow[away], cfg.sts_max_distance_m)
@@ -66,17 +83,29 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
         apart = haversine_m(s.lon[ii], s.lat[ii], s.lon[jj], s.lat[jj])
         alerts.append(
             AlertRecord(
-                "sts_transfer", pair, start, end,
+                NAME,
+                pair,
+                start,
+                end,
                 float(np.median((s.lon[ii] + s.lon[jj]) / 2)),
                 float(np.median((s.lat[ii] + s.lat[jj]) / 2)),
-                [reason(BASE_SCORE, f"within {cfg.sts_max_distance_m:g} m for {hours:.1f} h, "
-                        f"both under {cfg.sts_max_speed_knots:g} kn, away from ports"),
-                 *longer(hours - cfg.sts_min_duration_hours, 5)],
-                {"duration_h": round(hours, 2), "median_distance_m": round(float(np.median(apart))),
-                 "min_distance_m": round(float(apart.min())),
-                 "distance_m": [[float(s.t_s[x]), round(float(d))]
-                                for x, d in zip(ii, apart, strict=True)],
-                 "tracks": {str(m): track_evidence(tracks, m, start, end) for m in pair}},
+                [
+                    reason(
+                        BASE_SCORE,
+                        f"within {cfg.sts_max_distance_m:g} m for {hours:.1f} h, "
+                        f"both under {cfg.sts_max_speed_knots:g} kn, away from ports",
+                    ),
+                    *longer(hours - cfg.sts_min_duration_hours, 5),
+                ],
+                {
+                    "duration_h": round(hours, 2),
+                    "median_distance_m": round(float(np.median(apart))),
+                    "min_distance_m": round(float(apart.min())),
+                    "distance_m": [
+                        [float(s.t_s[x]), round(float(d))] for x, d in zip(ii, apart, strict=True)
+                    ],
+                    "tracks": {str(m): track_evidence(tracks, m, start, end) for m in pair},
+                },
             )
-        )  # fmt: skip
+        )
     return alerts

@@ -9,19 +9,38 @@ not count. Night (the sun below the horizon there and then) and small craft rais
 from __future__ import annotations
 
 import numpy as np
+from pydantic import Field
 
 from alerts.rules.base import AlertRecord, RuleContext, reason, track_evidence
 from alerts.sun import is_night
 from alerts.tracks import Tracks, runs, vessel_slice
+from surveillance.rule_settings import BaseRuleSettings
 
-__all__ = ["detect"]
+__all__ = ["NAME", "VERSION", "COLOUR", "Settings", "detect"]
+
+NAME = "suspicious_landing"
+#: Stored with every alert of this rule; bump it when the logic changes.
+VERSION = "1"
+COLOUR = "#8c564b"
+
+
+class Settings(BaseRuleSettings):
+    """Thresholds of ``suspicious_landing``."""
+
+    landing_max_shore_distance_km: float = Field(default=1.0, gt=0)
+    landing_min_stop_minutes: float = Field(default=10.0, gt=0)
+    landing_max_speed_knots: float = Field(default=2.0, gt=0)
+    landing_min_offshore_km: float = Field(default=5.0, gt=0)
+    landing_approach_hours: float = Field(default=3.0, gt=0)
+    landing_small_craft_max_length_m: float = Field(default=24.0, gt=0)
+
 
 BASE_SCORE = 50
 _SMALL_CRAFT_TYPES = (36, 37)  # sailing, pleasure
 
 
 def _came_from_offshore(tracks: Tracks, ctx: RuleContext, first: int, port_m: float) -> bool:
-    cfg, p = ctx.settings, tracks.pos
+    cfg, p = ctx.settings.of(Settings), tracks.pos
     lo = vessel_slice(p.mmsi, int(p.mmsi[first])).start
     t_from = p.t_s[first] - cfg.landing_approach_hours * 3600
     lo = max(lo, int(np.searchsorted(p.t_s[lo:first], t_from)) + lo)
@@ -34,12 +53,13 @@ def _came_from_offshore(tracks: Tracks, ctx: RuleContext, first: int, port_m: fl
 
 
 def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
-    cfg, p = ctx.settings, tracks.pos
+    cfg, p = ctx.settings.of(Settings), tracks.pos
     port_m = ctx.port_area_m
     slow = np.flatnonzero(p.sog_knots < cfg.landing_max_speed_knots)
     slow = slow[ctx.coast.port_m(p.lon[slow], p.lat[slow]) > port_m]
-    near = slow[ctx.coast.shore_m(p.lon[slow], p.lat[slow])
-                <= cfg.landing_max_shore_distance_km * 1000]  # fmt: skip
+    near = slow[
+        ctx.coast.shore_m(p.lon[slow], p.lat[slow]) <= cfg.landing_max_shore_distance_km * 1000
+    ]
     stopped = np.zeros(len(p), bool)
     stopped[near] = True
     joined = tracks.same_vessel & (tracks.dt_s <= cfg.landing_min_stop_minutes * 60)
@@ -52,9 +72,14 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
         mmsi, start, end = int(p.mmsi[a]), float(p.t_s[a]), float(p.t_s[b])
         lon, lat = float(np.median(p.lon[a : b + 1])), float(np.median(p.lat[a : b + 1]))
         minutes = (end - start) / 60
-        reasons = [reason(BASE_SCORE, f"stopped {minutes:.0f} min within "
-                          f"{cfg.landing_max_shore_distance_km:g} km of shore, outside every "
-                          "port, after coming in from offshore")]  # fmt: skip
+        reasons = [
+            reason(
+                BASE_SCORE,
+                f"stopped {minutes:.0f} min within "
+                f"{cfg.landing_max_shore_distance_km:g} km of shore, outside every "
+                "port, after coming in from offshore",
+            )
+        ]
         night = bool(is_night(np.array([(start + end) / 2]), np.array([lon]), np.array([lat]))[0])
         if night:
             reasons.append(reason(25, "at night (sun below the horizon)"))
@@ -69,10 +94,20 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
         track_ended = last_report and ctx.now_s - end >= cfg.landing_min_stop_minutes * 60
         alerts.append(
             AlertRecord(
-                "suspicious_landing", (mmsi,), start, end, lon, lat, reasons,
-                {"stop_minutes": round(minutes, 1), "night": night, "small_craft": small,
-                 "track_ends_there": bool(track_ended),
-                 "tracks": {str(mmsi): track_evidence(tracks, mmsi, start - 3600, end + 3600)}},
+                NAME,
+                (mmsi,),
+                start,
+                end,
+                lon,
+                lat,
+                reasons,
+                {
+                    "stop_minutes": round(minutes, 1),
+                    "night": night,
+                    "small_craft": small,
+                    "track_ends_there": bool(track_ended),
+                    "tracks": {str(mmsi): track_evidence(tracks, mmsi, start - 3600, end + 3600)},
+                },
             )
-        )  # fmt: skip
+        )
     return alerts

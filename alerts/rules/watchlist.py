@@ -6,7 +6,12 @@ from __future__ import annotations
 from alerts.rules.base import AlertRecord, RuleContext, reason, track_evidence
 from alerts.tracks import Tracks
 
-__all__ = ["detect"]
+__all__ = ["NAME", "VERSION", "COLOUR", "detect"]
+
+NAME = "watchlist"
+#: Stored with every alert of this rule; bump it when the logic changes.
+VERSION = "1"
+COLOUR = "#17becf"
 
 BASE_SCORE = 50
 
@@ -23,10 +28,17 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
         start, end = float(p.t_s[i]), float(p.t_s[last])
         alerts.append(
             AlertRecord(
-                "watchlist", (int(m),), start, end, float(p.lon[last]), float(p.lat[last]),
+                NAME,
+                (int(m),),
+                start,
+                end,
+                float(p.lon[last]),
+                float(p.lat[last]),
                 [reason(BASE_SCORE, "on the watchlist: " + ", ".join(matches[int(m)]))],
-                {"matches": matches[int(m)],
-                 "tracks": {str(m): track_evidence(tracks, int(m), start, end)}},
+                {
+                    "matches": matches[int(m)],
+                    "tracks": {str(m): track_evidence(tracks, int(m), start, end)},
+                },
             )
-        )  # fmt: skip
+        )
     return alerts

@@ -8,14 +8,27 @@ import shapely
 
 from alerts.rules.base import AlertRecord, RuleContext, reason, track_evidence
 from alerts.tracks import Tracks, runs
+from surveillance.rule_settings import BaseRuleSettings
 
-__all__ = ["detect"]
+__all__ = ["NAME", "VERSION", "COLOUR", "Settings", "detect"]
+
+NAME = "zone_entry"
+#: Stored with every alert of this rule; bump it when the logic changes.
+VERSION = "1"
+COLOUR = "#2ca02c"
+
+
+class Settings(BaseRuleSettings):
+    """Thresholds of ``zone_entry``."""
+
+    watch_ship_types: tuple[int, ...] = ()
+
 
 BASE_SCORE = 50
 
 
 def _watched(tracks: Tracks, ctx: RuleContext) -> dict[int, list[str]]:
-    cfg = ctx.settings
+    cfg = ctx.settings.of(Settings)
     mmsi = tracks.vessel_index[0]
     why = {m: [f"on the watchlist: {', '.join(w)}"] for m, w in ctx.watchlisted.items()}
     known = ctx.vessels.reindex(mmsi)
@@ -29,7 +42,7 @@ def _watched(tracks: Tracks, ctx: RuleContext) -> dict[int, list[str]]:
 
 
 def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
-    cfg, p = ctx.settings, tracks.pos
+    cfg, p = ctx.settings.of(Settings), tracks.pos
     zones = ctx.zones[ctx.zones["kind"].isin(cfg.zone_kinds)]
     watched = _watched(tracks, ctx)
     if zones.empty or not watched:
@@ -47,13 +60,27 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
             crossed = a > 0 and bool(joined[a - 1])  # seen outside just before
             alerts.append(
                 AlertRecord(
-                    "zone_entry", (mmsi,), start, end, float(p.lon[i]), float(p.lat[i]),
-                    [reason(BASE_SCORE, f"{'entered' if crossed else 'first seen inside'} "
-                            f"{zone.name} ({zone.kind}); {'; '.join(watched[mmsi])}")],
-                    {"zone": zone.name, "zone_kind": zone.kind, "crossed_in": crossed,
-                     "why_watched": watched[mmsi],
-                     "tracks": {str(mmsi): track_evidence(tracks, mmsi, start - 3600, end)}},
+                    NAME,
+                    (mmsi,),
+                    start,
+                    end,
+                    float(p.lon[i]),
+                    float(p.lat[i]),
+                    [
+                        reason(
+                            BASE_SCORE,
+                            f"{'entered' if crossed else 'first seen inside'} "
+                            f"{zone.name} ({zone.kind}); {'; '.join(watched[mmsi])}",
+                        )
+                    ],
+                    {
+                        "zone": zone.name,
+                        "zone_kind": zone.kind,
+                        "crossed_in": crossed,
+                        "why_watched": watched[mmsi],
+                        "tracks": {str(mmsi): track_evidence(tracks, mmsi, start - 3600, end)},
+                    },
                     key=f"{zone.kind}:{zone.name}",
                 )
-            )  # fmt: skip
+            )
     return alerts

@@ -11,6 +11,7 @@ import pandas as pd
 import shapely
 from sqlalchemy import Engine, text
 
+from surveillance.alert_types import check_alert_types
 from surveillance.errors import InputError
 from surveillance.lifecycle import next_status
 from surveillance.store.geoframes import merge_geometries, read_geoframe
@@ -77,7 +78,9 @@ class AlertTables:
         )
 
     def write_alerts(self, frame: gpd.GeoDataFrame) -> int:
-        """Insert new alerts and update changed ones (their status is left alone)."""
+        """Insert new alerts and update changed ones (their status is left alone); each type
+        must be that of a registered rule."""
+        check_alert_types(frame["type"])
         changed = " OR ".join(
             f'alerts."{c}" IS DISTINCT FROM EXCLUDED."{c}"' for c in _RULE_COLUMNS
         )

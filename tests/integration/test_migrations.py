@@ -1,11 +1,14 @@
 """Alembic owns the schema: up from empty, down to nothing, and the models agree with it."""
 
+import geopandas as gpd
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from geoalchemy2 import alembic_helpers
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
 
 from surveillance import schema
+from surveillance.errors import InputError
 from surveillance.models import Base
 from surveillance.store import Store
 
@@ -54,3 +57,22 @@ def test_positions_are_partitioned_by_time(store: Store) -> None:
         )
     assert strategy == "r"
     assert {"ix_ais_positions_geom", "ix_ais_positions_ts", "ais_positions_pkey"} <= indexes
+
+
+def _alert_checks(engine: Engine) -> set[str | None]:
+    return {c["name"] for c in inspect(engine).get_check_constraints("alerts")}
+
+
+def test_a_new_rule_needs_no_migration(database_url: str) -> None:
+    engine = create_engine(database_url)
+    schema.upgrade(engine, "0004")
+    assert "ck_alerts_type" in _alert_checks(engine)
+    schema.upgrade(engine)
+    assert "ck_alerts_type" not in _alert_checks(engine)
+    assert {"ck_alerts_status", "ck_alerts_score"} <= _alert_checks(engine)
+    engine.dispose()
+
+
+def test_the_store_writes_alerts_of_registered_rules_only(store: Store) -> None:
+    with pytest.raises(InputError, match="not an alert type: no_such_rule"):
+        store.write_alerts(gpd.GeoDataFrame({"type": ["loitering", "no_such_rule"]}))

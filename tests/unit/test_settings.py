@@ -1,7 +1,9 @@
+import os
 from pathlib import Path
 
 import pytest
 
+from alerts.rules import ais_gap, loitering, sts_transfer
 from surveillance.errors import ConfigError
 from surveillance.settings import load_settings, mask_url
 
@@ -15,6 +17,8 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "COASTWATCH_TERRITORIAL_SEA_NM",
     ):
         monkeypatch.delenv(name, raising=False)
+    for name in [n for n in os.environ if n.startswith("COASTWATCH_RULES__")]:
+        monkeypatch.delenv(name)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
 
 
@@ -56,6 +60,8 @@ def test_missing_config_file_is_a_clear_error(tmp_path: Path) -> None:
         ("territorial_sea_nm = -1", "territorial_sea_nm"),
         ("contiguous_zone_nm = 6", "contiguous_zone_nm must be larger"),
         ("no_such_setting = 1", "no_such_setting"),
+        ("[rules]\nno_such_threshold_m = 1", "rules.no_such_threshold_m"),
+        ("[rules]\nsts_max_distance_m = -5", "rules.sts_max_distance_m"),
         ("aoi_name = 'Bad Name!'", "aoi_name"),
         ("territorial_sea_nm = ", "cannot read the config file"),
     ],
@@ -74,3 +80,22 @@ def test_secrets_are_masked_when_shown(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_mask_url_leaves_passwordless_urls_alone() -> None:
     assert mask_url("postgresql://cw@/cw?host=/run") == "postgresql://cw@/cw?host=/run"
+
+
+def test_rule_thresholds_from_file_and_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = write_toml(tmp_path, "[rules]\nsts_max_distance_m = 400\nresample_minutes = 5\n")
+    monkeypatch.setenv("COASTWATCH_RULES__GAP_MIN_HOURS", "8")
+    monkeypatch.setenv("COASTWATCH_RULES__LOITERING_EXEMPT_SHIP_TYPES", "[30, 52]")
+    rules = load_settings(config).rules
+    assert (rules.of(sts_transfer.Settings).sts_max_distance_m, rules.resample_minutes) == (400, 5)
+    assert rules.of(ais_gap.Settings).gap_min_hours == 8.0
+    assert rules.of(loitering.Settings).loitering_exempt_ship_types == (30, 52)
+
+
+def test_every_rule_threshold_is_shown_with_its_default() -> None:
+    shown = load_settings().describe()
+    assert shown["rules.sts_max_distance_m"] == "500.0"
+    assert shown["rules.landing_min_stop_minutes"] == "10.0"
+    assert shown["rules.detect_context_hours"] == "12.0"

@@ -1,0 +1,38 @@
+"""``sts_transfer``: two slow vessels side by side, away from ports, for hours."""
+
+from __future__ import annotations
+
+from alerts.rules import sts_transfer
+from tests.track_builders import HOUR_S, SEA, A, B, context, leg, tracks
+
+
+def test_two_slow_ships_side_by_side_for_three_hours_are_an_sts() -> None:
+    pair = tracks(leg(A, 1, 3, SEA), leg(B, 1, 3, (SEA[0] + 0.002, SEA[1])))  # ~190 m
+    (alert,) = sts_transfer.detect(pair, context())
+    assert alert.mmsi == (A, B)
+    assert 2.5 <= (alert.end_s - alert.start_s) / HOUR_S <= 3.2
+    assert alert.evidence["median_distance_m"] < 250
+
+
+def test_an_encounter_under_two_hours_is_not_an_sts() -> None:
+    pair = tracks(leg(A, 1, 1.5, SEA), leg(B, 1, 1.5, (SEA[0] + 0.002, SEA[1])))
+    assert sts_transfer.detect(pair, context()) == []
+
+
+def test_ships_moored_together_in_port_are_not_an_sts() -> None:
+    berth = (131.01, 33.2)
+    pair = tracks(leg(A, 1, 5, berth), leg(B, 1, 5, (berth[0] + 0.001, berth[1])))
+    assert sts_transfer.detect(pair, context()) == []
+
+
+def test_ships_a_kilometre_apart_are_not_an_sts() -> None:
+    pair = tracks(leg(A, 1, 5, SEA), leg(B, 1, 5, (SEA[0] + 0.011, SEA[1])))
+    assert sts_transfer.detect(pair, context()) == []
+
+
+def test_fast_ships_passing_close_are_not_an_sts() -> None:
+    far = (SEA[0] + 1.0, SEA[1])
+    pair = tracks(
+        leg(A, 1, 5, SEA, far, sog_knots=12), leg(B, 1, 5, (SEA[0], SEA[1] + 0.002), far, 12)
+    )
+    assert sts_transfer.detect(pair, context()) == []
