@@ -13,7 +13,10 @@ from dashboard import state
 from dashboard.data import report_preview
 from surveillance.errors import CoastwatchError
 from surveillance.models import ALERT_TYPES
-from surveillance.report import FORMATS, ReportRequest, export, parse_area
+from surveillance.report.area import parse_area
+from surveillance.report.export import export
+from surveillance.report.formats import FORMATS
+from surveillance.report.request import ReportRequest
 from surveillance.store import Store
 
 _AREAS = ("The sidebar's box", "A GeoJSON polygon", "Everywhere")

@@ -30,6 +30,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from surveillance.vocabulary import ALERT_STATUSES, ALERT_TYPES, USER_ROLES, WATCHLIST_KINDS
+
 __all__ = [
     "Base",
     "Vessel",
@@ -57,21 +59,6 @@ __all__ = [
 ]
 
 SRID = 4326
-ALERT_TYPES = (
-    "sts_transfer",
-    "loitering",
-    "ais_gap",
-    "dark_rendezvous",
-    "suspicious_landing",
-    "dark_vessel",
-    "zone_entry",
-    "identity_anomaly",
-    "lead_match",
-    "watchlist",
-)
-ALERT_STATUSES = ("new", "acknowledged", "escalated", "dismissed", "closed")
-USER_ROLES = ("admin", "monitor", "officer", "operator", "analyst")
-WATCHLIST_KINDS = ("mmsi", "imo", "callsign", "name")
 
 
 def _tz() -> DateTime:
