@@ -8,7 +8,7 @@ import click
 
 from surveillance.cli.app import AppContext, console, pass_app
 from surveillance.cli.db import bring_up, print_status
-from surveillance.pending import PendingCommand
+from surveillance.cli.pending import PendingCommand
 
 __all__ = ["demo"]
 
