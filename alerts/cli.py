@@ -84,11 +84,6 @@ def _geojson(found: list[dict[str, Any]]) -> dict[str, Any]:
     )
 
 
-def _when(moment: Any) -> str:
-    """A time for people: ``2026-11-26 22:00:00`` (UTC), or ``open``."""
-    return people_utc(moment, seconds=True)
-
-
 def _hours(start: Any, end: Any) -> str:
     import pandas as pd
 
@@ -237,14 +232,14 @@ def _print_alert(alert: dict[str, Any], vessel_names: dict[int, str]) -> None:
         ("type", record["type"]),
         ("status", record["status"]),
         ("score", str(record["score"])),
-        ("start (UTC)", _when(alert["start"])),
-        ("end (UTC)", _when(alert["end"])),
+        ("start (UTC)", people_utc(alert["start"], seconds=True)),
+        ("end (UTC)", people_utc(alert["end"], seconds=True)),
         ("vessels", ", ".join(vessels) or "-"),
         ("where (lat, lon)", where),
         ("geometry", alert["geom"].geom_type),
         ("rule version", record["rule_version"]),
-        ("created", _when(alert["created_at"])),
-        ("updated", _when(alert["updated_at"])),
+        ("created", people_utc(alert["created_at"], seconds=True)),
+        ("updated", people_utc(alert["updated_at"], seconds=True)),
     ):
         fields.add_row(name, escape(value))
     out.print(fields)
@@ -269,7 +264,7 @@ def _print_history(events: Any) -> None:
         moved = event["from_status"] != event["to_status"]
         status = f"{event['from_status']} -> {event['to_status']}" if moved else ""
         table.add_row(
-            _when(event["ts"]),
+            people_utc(event["ts"], seconds=True),
             escape(event["actor"]),
             event["action"],
             status,
