@@ -38,6 +38,7 @@ bench: setup
 	$(BIN)/python bench/geography_load.py
 	$(BIN)/python bench/ingest_speed.py
 	$(BIN)/python bench/live_latency.py
+	$(BIN)/python bench/cli_help.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -2,34 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 from rich.table import Table
 
-from ais_ingest.live import Follower
-from ais_ingest.pipeline import IngestStats, ingest_files
 from ais_ingest.sources import FeedSource, TcpSource, UdpSource, parse_endpoint
-from surveillance.cli import AppContext, console, out, pass_app
-from surveillance.errors import InputError
+from surveillance.cli.app import AppContext, console, out, pass_app
+from surveillance.times import parse_time
+
+if TYPE_CHECKING:
+    from ais_ingest.pipeline import IngestStats
 
 __all__ = ["ingest_ais", "print_summary"]
-
-
-def _when(text: str | None) -> float | None:
-    if text is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise InputError(
-            f"--assume-time wants ISO 8601, e.g. 2026-11-26T12:00Z: {text!r}"
-        ) from None
-    if moment.tzinfo is None:
-        raise InputError("--assume-time needs a time zone (Z for UTC)")
-    return moment.timestamp()
 
 
 def print_summary(stats: IngestStats) -> None:
@@ -60,7 +47,8 @@ def print_summary(stats: IngestStats) -> None:
 @click.option(
     "--assume-time",
     metavar="ISO8601",
-    help="Time for lines that carry none (files without tag blocks or timestamp column).",
+    help="Time for lines that carry none (files without tag blocks or timestamp column); "
+    "UTC unless it says otherwise.",
 )
 @click.option("--workers", type=click.IntRange(1, 64), help="Decoding processes (default: cores).")
 @pass_app
@@ -77,6 +65,9 @@ def ingest_ais(
     Bad lines are counted by reason and kept in the quarantine table; loading the same
     file twice stores it once.
     """
+    from ais_ingest.live import Follower
+    from ais_ingest.pipeline import ingest_files
+
     chosen = sum(bool(x) for x in (paths, tcp, udp))
     if chosen != 1:
         raise click.UsageError("give files, or --tcp HOST:PORT, or --udp PORT (one of them)")
@@ -91,7 +82,8 @@ def ingest_ais(
             stats = Follower(store, source, spool_dir=app.settings.home / "spool").run()
         print_summary(stats)
         return
-    assume_ts = _when(assume_time)
+    assumed = parse_time(assume_time, "--assume-time")
+    assume_ts = None if assumed is None else assumed.timestamp()
     with app.open_store() as store:
         columns = (*Progress.get_default_columns()[:-1], DownloadColumn(), TimeRemainingColumn())
         with Progress(*columns, BarColumn(), console=console, transient=True) as bar:

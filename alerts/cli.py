@@ -5,20 +5,20 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
-import shapely
 from rich.markup import escape
 from rich.table import Table
 
 from surveillance.alert_types import alert_types
-from surveillance.cli import AppContext, console, out, pass_app
-from surveillance.cli_common import by_option, iso_utc, parse_when, who
+from surveillance.cli.app import AppContext, by_option, console, out, pass_app, who
 from surveillance.errors import InputError
-from surveillance.models import ALERT_STATUSES
-from surveillance.store import Store, Window
+from surveillance.times import iso_utc, parse_time, people_utc
+from surveillance.vocabulary import ALERT_STATUSES
+
+if TYPE_CHECKING:
+    from surveillance.store import Store, Window
 
 __all__ = ["alerts"]
 
@@ -40,7 +40,7 @@ def alerts() -> None:
 
 
 def _window(since: str | None, until: str | None) -> Window | None:
-    start, end = parse_when(since, "--since"), parse_when(until, "--until")
+    start, end = parse_time(since, "--since"), parse_time(until, "--until")
     if start is None and end is None:
         return None
     window = (start or _EARLIEST, end or _LATEST)
@@ -51,6 +51,8 @@ def _window(since: str | None, until: str | None) -> Window | None:
 
 def _record(alert: Mapping[str, Any]) -> dict[str, Any]:
     """An alert as ``alerts list --format json`` prints it (the shape DESIGN.md fixes)."""
+    import shapely
+
     geom = alert["geom"]
     point = None if geom is None or geom.is_empty else shapely.point_on_surface(geom)
     return {
@@ -68,24 +70,24 @@ def _record(alert: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _feature(alert: Mapping[str, Any]) -> dict[str, Any]:
-    geom = alert["geom"]
-    properties = {k: v for k, v in _record(alert).items() if k not in ("lat", "lon")}
-    return {
-        "type": "Feature",
-        "id": alert["id"],
-        "geometry": None if geom is None or geom.is_empty else shapely.geometry.mapping(geom),
-        "properties": properties,
-    }
+def _geojson(found: list[dict[str, Any]]) -> dict[str, Any]:
+    """The alerts as ``alerts list --format geojson`` prints them: the JSON records but
+    for ``lat`` and ``lon``, which the geometry says better."""
+    from surveillance.report.geojson import collection, feature
 
-
-def _when(moment: Any) -> str:
-    """A time for people: ``2026-11-26 22:00:00`` (UTC), or ``open``."""
-    iso = iso_utc(moment)
-    return "open" if iso is None else iso.replace("T", " ")[:19]
+    return collection(
+        feature(
+            alert["id"],
+            alert["geom"],
+            {k: v for k, v in _record(alert).items() if k not in ("lat", "lon")},
+        )
+        for alert in found
+    )
 
 
 def _hours(start: Any, end: Any) -> str:
+    import pandas as pd
+
     if end is None or pd.isna(end):
         return "open"
     return f"{(pd.Timestamp(end) - pd.Timestamp(start)).total_seconds() / 3600:.1f}"
@@ -115,7 +117,7 @@ def _print_table(found: list[dict[str, Any]], limit: int) -> None:
             record["type"],
             record["status"],
             str(record["score"]),
-            _when(alert["start"])[:16],
+            people_utc(alert["start"]),
             _hours(alert["start"], alert["end"]),
             " ".join(str(m) for m in record["mmsi"]),
             where,
@@ -183,8 +185,7 @@ def list_alerts(
     if fmt == "json":
         click.echo(json.dumps([_record(a) for a in found], indent=2))
     elif fmt == "geojson":
-        collection = {"type": "FeatureCollection", "features": [_feature(a) for a in found]}
-        click.echo(json.dumps(collection, indent=2))
+        click.echo(json.dumps(_geojson(found), indent=2))
     else:
         _print_table(found, limit)
 
@@ -232,14 +233,14 @@ def _print_alert(alert: dict[str, Any], vessel_names: dict[int, str]) -> None:
         ("type", record["type"]),
         ("status", record["status"]),
         ("score", str(record["score"])),
-        ("start (UTC)", _when(alert["start"])),
-        ("end (UTC)", _when(alert["end"])),
+        ("start (UTC)", people_utc(alert["start"], seconds=True)),
+        ("end (UTC)", people_utc(alert["end"], seconds=True)),
         ("vessels", ", ".join(vessels) or "-"),
         ("where (lat, lon)", where),
         ("geometry", alert["geom"].geom_type),
         ("rule version", record["rule_version"]),
-        ("created", _when(alert["created_at"])),
-        ("updated", _when(alert["updated_at"])),
+        ("created", people_utc(alert["created_at"], seconds=True)),
+        ("updated", people_utc(alert["updated_at"], seconds=True)),
     ):
         fields.add_row(name, escape(value))
     out.print(fields)
@@ -252,6 +253,8 @@ def _print_alert(alert: dict[str, Any], vessel_names: dict[int, str]) -> None:
 
 
 def _print_history(events: Any) -> None:
+    import pandas as pd
+
     out.print("\n[bold]history[/]")
     if events.empty:
         out.print("  no actions yet")
@@ -262,7 +265,7 @@ def _print_history(events: Any) -> None:
         moved = event["from_status"] != event["to_status"]
         status = f"{event['from_status']} -> {event['to_status']}" if moved else ""
         table.add_row(
-            _when(event["ts"]),
+            people_utc(event["ts"], seconds=True),
             escape(event["actor"]),
             event["action"],
             status,

@@ -8,16 +8,17 @@ import threading
 from datetime import timedelta
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 
-from alerts.engine import Engine, RunStats
-from alerts.evaluate import evaluate as score_rules
-from alerts.evaluate import truth_window
-from surveillance.cli import AppContext, console, out, pass_app, step
-from surveillance.cli_common import iso_utc, parse_when
+from surveillance.cli.app import AppContext, console, out, pass_app, step
 from surveillance.errors import InputError
+from surveillance.times import iso_utc, parse_time
+
+if TYPE_CHECKING:
+    from alerts.engine import RunStats
 
 __all__ = ["detect", "evaluate"]
 
@@ -49,6 +50,8 @@ def detect(app: AppContext, since: str | None, until: str | None, follow: bool) 
     With --follow, the rules run every `rules.detect_follow_interval_s` seconds over the
     last `rules.detect_follow_lookback_hours` hours.
     """
+    from alerts.engine import Engine
+
     store = app.open_store()
     engine = Engine(app.settings, store)
     if follow:
@@ -64,7 +67,7 @@ def detect(app: AppContext, since: str | None, until: str | None, follow: bool) 
         console.print("following new data; Ctrl-C stops")
         engine.follow(stop, _print_run)
         return
-    end = parse_when(until, "--until")
+    end = parse_time(until, "--until")
     if end is None:
         latest = store.latest_position_time()
         if latest is None:
@@ -72,7 +75,7 @@ def detect(app: AppContext, since: str | None, until: str | None, follow: bool) 
                 "the store holds no positions", hint="ingest some: coastwatch ingest ais FILE"
             )
         end = latest + timedelta(seconds=1)
-    start = parse_when(since, "--since") or end - timedelta(hours=24)
+    start = parse_time(since, "--since") or end - timedelta(hours=24)
     with step("running the rules") as update:
         stats = engine.run(start, end, on_step=update)
     _print_run(stats)
@@ -93,6 +96,9 @@ def evaluate(app: AppContext, truth_file: Path, slack_minutes: float, fmt: str) 
     Run `coastwatch detect` over the scenario first; alerts are matched to events of the
     same type by vessels and overlapping time.
     """
+    from alerts.evaluate import evaluate as score_rules
+    from alerts.evaluate import truth_window
+
     try:
         truth = json.loads(truth_file.read_text())
         window = truth_window(truth)

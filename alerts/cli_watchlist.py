@@ -6,18 +6,20 @@ import csv
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-import pandas as pd
 from rich.markup import escape
 from rich.table import Table
 
-from surveillance.cli import AppContext, console, out, pass_app
-from surveillance.cli_common import by_option, iso_utc, who
+from surveillance.cli.app import AppContext, by_option, console, out, pass_app, who
 from surveillance.errors import InputError
-from surveillance.models import WATCHLIST_KINDS
+from surveillance.times import iso_utc, people_utc
+from surveillance.vocabulary import WATCHLIST_KINDS
 from surveillance.watchlist import normalise
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["watchlist", "read_entries"]
 
@@ -75,6 +77,8 @@ def add(
     by: str | None,
 ) -> None:
     """Put a vessel on the watchlist (again: its note is replaced by a new one)."""
+    import pandas as pd
+
     kind, value = _selected(mmsi, imo, callsign, name)
     entry = pd.DataFrame({"kind": [kind], "value": [value], "note": [note]})
     with app.open_store() as store:
@@ -107,31 +111,29 @@ def remove(
 @pass_app
 def list_entries(app: AppContext, fmt: str) -> None:
     """The watchlist, by kind and value."""
+    import pandas as pd
+
     with app.open_store() as store:
         entries = store.watchlist()
-    records = [
-        {
-            **row,
-            "note": None if pd.isna(row["note"]) else row["note"],
-            "added_at": iso_utc(row["added_at"]),
-        }
+    rows = [
+        {**row, "note": None if pd.isna(row["note"]) else row["note"]}
         for row in entries.to_dict("records")
     ]
     if fmt == "json":
+        records = [{**row, "added_at": iso_utc(row["added_at"])} for row in rows]
         click.echo(json.dumps(records, indent=2))
         return
-    if not records:
+    if not rows:
         console.print("the watchlist is empty")
         return
     table = Table("kind", "value", "note", "added by", "added at (UTC)")
-    for row in records:
-        added_at = (row["added_at"] or "").replace("T", " ").removesuffix("Z")[:19]
+    for row in rows:
         table.add_row(
             row["kind"],
             escape(row["value"]),
             escape(row["note"] or ""),
             escape(row["added_by"]),
-            added_at,
+            people_utc(row["added_at"], seconds=True, missing=""),
         )
     out.print(table)
 
@@ -142,6 +144,8 @@ def read_entries(path: Path) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
     The CSV has a header: either ``kind,value[,note]``, or one or more of the columns
     ``mmsi, imo, callsign, name`` (and ``note``), each filled cell giving an entry.
     """
+    import pandas as pd
+
     entries: list[dict[str, str | None]] = []
     bad: list[tuple[int, str]] = []
     try:

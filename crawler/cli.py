@@ -2,7 +2,7 @@
 
 import click
 
-from surveillance.pending import pending
+from surveillance.cli.pending import pending
 
 __all__ = ["crawl"]
 

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import click
 
-from surveillance.cli import AppContext, console, pass_app
+from surveillance.cli.app import AppContext, console, pass_app
 from surveillance.errors import CoastwatchError
-from surveillance.reference import load_geography
 
 __all__ = ["dashboard", "streamlit_command"]
 
@@ -52,6 +51,8 @@ def dashboard(app: AppContext, host: str, port: int) -> None:
     The store is brought up first (the embedded cluster starts if it is not running), so
     the app opens on what the store holds.
     """
+    from surveillance.reference import load_geography
+
     with app.open_store() as store:
         load_geography(app.settings, store)  # the base map is drawn from it
     if host not in ("127.0.0.1", "localhost", "::1"):

@@ -25,7 +25,8 @@ import shapely
 
 from surveillance.geodesy import haversine_m
 from surveillance.lifecycle import OPEN_STATUSES
-from surveillance.report import ReportRequest, gather
+from surveillance.report.gather import gather
+from surveillance.report.request import ReportRequest
 from surveillance.store import BBox, Store, Window
 from surveillance.store.position_read import PositionArrays
 

@@ -15,6 +15,7 @@ from dashboard.data import AlertDetail, alert_detail, vessel_link
 from surveillance.errors import CoastwatchError
 from surveillance.lifecycle import allowed_actions
 from surveillance.store import Store
+from surveillance.times import people_utc
 
 _FLASH = "alert_flash"
 _NOTE_KEY, _REASON_KEY = "alert_note_text", "alert_dismiss_reason"
@@ -161,8 +162,8 @@ def render() -> None:
     st.header(f"{alert['type'].replace('_', ' ')} · score {alert['score']} · {alert['status']}")
     end = alert["end"]
     st.caption(
-        f"id {alert['id']} · {alert['start']:%Y-%m-%d %H:%M} to "
-        f"{'(open)' if end is None else f'{end:%Y-%m-%d %H:%M}'} UTC · rule version "
+        f"id {alert['id']} · {people_utc(alert['start'])} to "
+        f"{people_utc(end, missing='(open)')} UTC · rule version "
         f"{alert['rule_version']}"
     )
     flash = st.session_state.pop(_FLASH, None)

@@ -13,8 +13,12 @@ from dashboard import state
 from dashboard.data import report_preview
 from surveillance.alert_types import alert_types
 from surveillance.errors import CoastwatchError
-from surveillance.report import FORMATS, ReportRequest, export, parse_area
+from surveillance.report.area import parse_area
+from surveillance.report.export import export
+from surveillance.report.formats import FORMATS
+from surveillance.report.request import ReportRequest
 from surveillance.store import Store
+from surveillance.times import people_utc
 
 _AREAS = ("The sidebar's box", "A GeoJSON polygon", "Everywhere")
 _LABELS = {"gpkg": "GeoPackage", "geojson": "GeoJSON", "kml": "KML", "csv": "CSV",
@@ -66,8 +70,10 @@ def render() -> None:
     except CoastwatchError as error:
         state.show_error(error)
         return
-    st.caption(f"Alerts going on between {since:%Y-%m-%d %H:%M} and {until:%Y-%m-%d %H:%M} UTC "
-               "(the sidebar's window).")  # fmt: skip
+    st.caption(
+        f"Alerts going on between {people_utc(since)} and {people_utc(until)} UTC "
+        "(the sidebar's window)."
+    )
     preview = report_preview(current.store, request)
     st.markdown(f"**{len(preview)} alert{'s' * (len(preview) != 1)}** in the report.")
     stamp = f"{since:%Y%m%dT%H%M}-{until:%Y%m%dT%H%M}"

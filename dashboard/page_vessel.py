@@ -11,6 +11,7 @@ from dashboard import layers, state
 from dashboard.data import VesselDetail, vessel_detail
 from surveillance.errors import CoastwatchError
 from surveillance.store import Store
+from surveillance.times import people_utc
 
 _FLASH = "vessel_flash"
 _NOTE_KEY = "watch_note"
@@ -50,7 +51,7 @@ def _identity(detail: VesselDetail) -> None:
         st.caption(
             f"Destination {who.get('destination') or '-'} · draught "
             f"{'-' if pd.isna(who.get('draught_m')) else who['draught_m']} m · identity as of "
-            f"{who['updated_at']:%Y-%m-%d %H:%M} UTC"
+            f"{people_utc(who['updated_at'])} UTC"
         )
 
 

@@ -19,6 +19,7 @@ from dashboard import data
 from surveillance.errors import CoastwatchError
 from surveillance.settings import Settings, load_settings
 from surveillance.store import BBox, Store, Window
+from surveillance.times import people_utc
 
 __all__ = [
     "View",
@@ -155,11 +156,11 @@ def sidebar() -> View:
             right.time_input("at ", value=end.time(), key=_KEY_TO_TIME, step=300)
         current = view()
         since, until = current.window
-        st.caption(f"{since:%Y-%m-%d %H:%M} to {until:%Y-%m-%d %H:%M} UTC")
+        st.caption(f"{people_utc(since)} to {people_utc(until)} UTC")
         if current.newest is None:
             st.caption("The store holds no positions yet.")
         else:
-            st.caption(f"Newest position: {current.newest.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC")
+            st.caption(f"Newest position: {people_utc(current.newest, seconds=True)} UTC")
         st.subheader("Area of operations")
         aoi = current.settings.aoi_bbox_deg
         st.caption(

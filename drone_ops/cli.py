@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from surveillance.pending import pending, pending_group
+from surveillance.cli.pending import pending, pending_group
 
 __all__ = ["ingest_drone", "mission"]
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from surveillance.pending import pending
+from surveillance.cli.pending import pending
 
 __all__ = ["ingest_scene"]
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-import numpy as np
 
-from surveillance.cli import AppContext, console, pass_app, step
-from surveillance.errors import InputError
+from surveillance.cli.app import AppContext, console, pass_app, step
+from surveillance.times import parse_time
 
 __all__ = ["simulate"]
 
@@ -33,7 +31,9 @@ DEFAULT_START = "2026-11-01T00:00:00Z"  # fixed, so that a seed always gives one
     help="Background traffic (the events and confounders come on top).",
 )
 @click.option("--hours", type=click.FloatRange(0.1, 72), default=24.0, show_default=True)
-@click.option("--start", default=DEFAULT_START, show_default=True, help="ISO 8601 UTC.")
+@click.option(
+    "--start", default=DEFAULT_START, show_default=True, help="ISO 8601 (UTC unless it says)."
+)
 @click.option(
     "--serve-tcp",
     "serve_port",
@@ -54,16 +54,15 @@ def simulate(app: AppContext, out_dir: Path, seed: int, vessels: int, hours: flo
     events (STS transfers, a landing at night, AIS gaps, loitering, a zone entry, identity
     tampering, watched vessels) and confounders; writes feed.nmea, the ground truth
     (truth.json) and the scenario's watchlist (watchlist.csv, for `watchlist import`)."""
+    import numpy as np
+
     from simulator.emit import write_scenario
     from simulator.replay import serve_tcp
     from simulator.scenario import build_scenario
     from simulator.world import World
     from surveillance.reference import area_of_operations
 
-    try:
-        start_s = datetime.fromisoformat(start.replace("Z", "+00:00")).astimezone(UTC).timestamp()
-    except ValueError:
-        raise InputError(f"--start wants ISO 8601, e.g. {DEFAULT_START}: {start!r}") from None
+    start_s = parse_time(start, "--start").timestamp()
     rng = np.random.default_rng(seed)
     with step("building the scenario on the coast"):
         world = World(area_of_operations(app.settings), rng)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +22,7 @@ from simulator.motion import positions
 from simulator.scenario import Scenario, Vessel
 from simulator.world import NM_M, World
 from surveillance.errors import InputError
+from surveillance.times import iso_utc
 
 __all__ = ["EmitStats", "write_scenario"]
 
@@ -153,12 +153,8 @@ def write_scenario(scenario: Scenario, world: World, out_dir: Path,
     )
 
 
-def _iso(unix_s: float) -> str:
-    return datetime.fromtimestamp(unix_s, UTC).isoformat().replace("+00:00", "Z")
-
-
 def _truth(scenario: Scenario) -> dict[str, object]:
-    events = [{**e, "start": _iso(e["start"]), "end": _iso(e["end"])} for e in scenario.truth]
-    return {"start": _iso(scenario.start_s), "end": _iso(scenario.end_s), "events": events,
+    events = [{**e, "start": iso_utc(e["start"]), "end": iso_utc(e["end"])} for e in scenario.truth]
+    return {"start": iso_utc(scenario.start_s), "end": iso_utc(scenario.end_s), "events": events,
             "skipped_events": scenario.skipped_events,
             "receivers": scenario.receiver_names}  # fmt: skip

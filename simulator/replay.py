@@ -3,32 +3,34 @@
 from __future__ import annotations
 
 import logging
-import re
+import math
 import socket
 import time
 from pathlib import Path
 
+from ais_ingest.framing import frame_lines
 from surveillance.errors import InputError
 
 __all__ = ["serve_tcp"]
 
 log = logging.getLogger(__name__)
-_TIME = re.compile(rb"c:(\d{10,13})")
 
 
-def _when(line: bytes) -> float | None:
-    found = _TIME.search(line[:80])
-    if found is None:
-        return None
-    value = int(found.group(1))
-    return value / 1000 if len(found.group(1)) > 10 else float(value)
+def _timed_lines(data: bytes) -> tuple[list[bytes], list[float | None]]:
+    """The feed's lines and their times (Unix seconds, None for none), as the decoder
+    reads them: tag blocks' ``c:`` or a leading timestamp column."""
+    if not data:
+        return [], []
+    frames = frame_lines(data)
+    lines = [frames.line(i) for i in range(len(frames))]
+    return lines, [None if math.isnan(t) else float(t) for t in frames.ts]
 
 
 def serve_tcp(feed: Path, port: int, speed: float, host: str = "127.0.0.1",
               clients: int | None = None) -> None:  # fmt: skip
     """Serve ``feed`` to each client that connects, ``speed`` times faster than it
     happened (0: as fast as possible); stops after ``clients`` clients, if given."""
-    lines = feed.read_bytes().splitlines()
+    lines, times_s = _timed_lines(feed.read_bytes())
     try:
         server = socket.create_server((host, port))
     except OSError as exc:
@@ -42,17 +44,18 @@ def serve_tcp(feed: Path, port: int, speed: float, host: str = "127.0.0.1",
             log.info("client %s connected", peer)
             with conn:
                 try:
-                    _send(conn, lines, speed)
+                    _send(conn, lines, times_s, speed)
                 except OSError as exc:
                     log.info("client %s went away: %s", peer, exc)
 
 
-def _send(conn: socket.socket, lines: list[bytes], speed: float) -> None:
-    first = next((t for t in map(_when, lines) if t is not None), None)
+def _send(
+    conn: socket.socket, lines: list[bytes], times_s: list[float | None], speed: float
+) -> None:
+    first = next((t for t in times_s if t is not None), None)
     started = time.monotonic()
     batch: list[bytes] = []
-    for line in lines:
-        when = _when(line)
+    for line, when in zip(lines, times_s, strict=True):
         if speed > 0 and first is not None and when is not None:
             due = started + (when - first) / speed
             if due > time.monotonic():

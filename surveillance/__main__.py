@@ -1,5 +1,5 @@
 """``python -m surveillance`` runs the ``coastwatch`` command line."""
 
-from surveillance.cli import main
+from surveillance.cli.root import main
 
 main()

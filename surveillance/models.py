@@ -30,6 +30,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from surveillance.vocabulary import ALERT_STATUSES, USER_ROLES, WATCHLIST_KINDS
+
 __all__ = [
     "Base",
     "Vessel",
@@ -56,9 +58,6 @@ __all__ = [
 ]
 
 SRID = 4326
-ALERT_STATUSES = ("new", "acknowledged", "escalated", "dismissed", "closed")
-USER_ROLES = ("admin", "monitor", "officer", "operator", "analyst")
-WATCHLIST_KINDS = ("mmsi", "imo", "callsign", "name")
 
 
 def _tz() -> DateTime:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from surveillance.errors import InputError
-from surveillance.models import WATCHLIST_KINDS
+from surveillance.vocabulary import WATCHLIST_KINDS
 
 __all__ = ["normalise", "imo_check_digit_ok"]
 

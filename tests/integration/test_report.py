@@ -15,7 +15,10 @@ import pytest
 import shapely
 from sqlalchemy import text
 
-from surveillance.report import ReportRequest, export, gather, parse_area
+from surveillance.report.area import parse_area
+from surveillance.report.export import export
+from surveillance.report.gather import gather
+from surveillance.report.request import ReportRequest
 from surveillance.store import Store
 from tests.builders import T0, insert_alert
 from tests.integration.conftest import Ran

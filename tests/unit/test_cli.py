@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import click
@@ -46,6 +47,49 @@ def test_every_command_has_useful_help(capsys: pytest.CaptureFixture[str]) -> No
             main([*path, "--help"])
         assert done.value.code == 0, path
         assert "Usage: coastwatch " + " ".join(path) in capsys.readouterr().out
+
+
+def test_every_registered_command_is_attached() -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    paths = every_command_path(cli)
+    names = [ep.name for ep in entry_points(group="coastwatch.commands")]
+    assert {"db", "report", "config", "ingest", "ingest.ais"} <= set(names)
+    for name in names:
+        assert tuple(name.split(".")) in paths, name
+
+
+#: What ``--help`` must not wait for: each takes a good part of a second to import.
+HEAVY = ["pandas", "numpy", "geopandas", "shapely", "sqlalchemy", "pyais", "streamlit"]
+HEAVY += ["pydantic", "psycopg", "matplotlib", "surveillance.store", "surveillance.settings"]
+#: Runs in a fresh interpreter: --help of the root and of every command, then what loaded.
+_HELP_EVERYWHERE = """
+import click, contextlib, io, sys
+from surveillance.cli import cli, main
+
+def walk(group, prefix=()):
+    for name, command in group.commands.items():
+        yield (*prefix, name)
+        if isinstance(command, click.Group):
+            yield from walk(command, (*prefix, name))
+
+with contextlib.redirect_stdout(io.StringIO()):
+    for path in [(), *walk(cli)]:
+        try:
+            main([*path, "--help"])
+        except SystemExit:
+            pass
+print(" ".join(m for m in sys.argv[1:] if m in sys.modules))
+"""
+
+
+def test_help_imports_no_heavy_library() -> None:
+    """The root's and every command's --help answer from click alone (the speed goal)."""
+    ran = subprocess.run(
+        [sys.executable, "-c", _HELP_EVERYWHERE, *HEAVY], capture_output=True, text=True
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.split() == []
 
 
 @pytest.mark.parametrize("argv", PENDING, ids=lambda a: " ".join(a[:2]))

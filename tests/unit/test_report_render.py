@@ -15,7 +15,11 @@ import pytest
 import shapely
 
 from surveillance.errors import InputError
-from surveillance.report import COLUMNS, FORMATS, ReportRequest, parse_area, render
+from surveillance.report.area import parse_area
+from surveillance.report.export import render
+from surveillance.report.formats import FORMATS
+from surveillance.report.gather import COLUMNS
+from surveillance.report.request import ReportRequest
 from tests.builders import T0
 
 

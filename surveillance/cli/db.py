@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 from rich.table import Table
 
-from surveillance.cli import AppContext, console, out, pass_app, step
-from surveillance.embedded import Cluster
-from surveillance.reference import GeographyLoad, load_geography
-from surveillance.settings import mask_url
-from surveillance.store import Store, libpq_url
+from surveillance.cli.app import AppContext, console, out, pass_app, step
+
+if TYPE_CHECKING:
+    from surveillance.embedded import Cluster
+    from surveillance.reference import GeographyLoad
+    from surveillance.store import Store
 
 __all__ = ["db", "geo"]
 
@@ -21,7 +23,16 @@ def db() -> None:
     """The store: the embedded PostGIS cluster by default, or COASTWATCH_DATABASE_URL."""
 
 
+def _cluster(app: AppContext) -> Cluster:
+    """The embedded cluster of the settings in force (psycopg loads only when asked)."""
+    from surveillance.embedded import Cluster
+
+    return Cluster(app.settings)
+
+
 def _load_geography(app: AppContext, store: Store, force: bool = False) -> GeographyLoad:
+    from surveillance.reference import load_geography
+
     with step("loading reference geography") as update:
         result = load_geography(app.settings, store, force=force, progress=update)
     if result.how == "current":
@@ -59,16 +70,18 @@ def down(app: AppContext) -> None:
         console.print("the store is an external server (COASTWATCH_DATABASE_URL): nothing to stop")
         return
     with step("stopping the embedded cluster"):
-        stopped = Cluster(app.settings).down()
+        stopped = _cluster(app).down()
     console.print("store stopped" if stopped else "store was not running")
 
 
 def print_status(app: AppContext, store: Store | None) -> None:
     """Where the store is, its versions, whether it is up and what each table holds."""
+    from surveillance.settings import mask_url
+
     settings = app.settings
     info = Table(box=None, show_header=False)
     if settings.embedded:
-        state = Cluster(settings).state()
+        state = _cluster(app).state()
         info.add_row("store", "embedded PostgreSQL cluster")
         info.add_row("location", str(state.location))
         info.add_row("server user", state.server_user)
@@ -100,7 +113,7 @@ def print_status(app: AppContext, store: Store | None) -> None:
 def status(app: AppContext) -> None:
     """Say where the store is, which versions, whether it is up and its row counts."""
     settings = app.settings
-    if settings.embedded and not Cluster(settings).is_running():
+    if settings.embedded and not _cluster(app).is_running():
         print_status(app, None)
         return
     with app.open_store(migrate=False) as store:
@@ -111,6 +124,8 @@ def status(app: AppContext) -> None:
 @pass_app
 def url(app: AppContext) -> None:
     """Print a libpq URI (postgresql://...) for psql and other tools; starts the store."""
+    from surveillance.store import libpq_url
+
     with step("starting the store"):
         address = libpq_url(app.settings)
     out.print(address)
@@ -128,7 +143,7 @@ def reset(app: AppContext, yes: bool) -> None:
         click.confirm("This drops every table and all data in the store. Go on?", abort=True)
     if settings.embedded:
         with step("removing the embedded cluster"):
-            Cluster(settings).destroy()
+            _cluster(app).destroy()
     else:
         from surveillance import schema
 

@@ -6,13 +6,11 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Iterable
-from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import matplotlib
 import numpy as np
-import pandas as pd
 import shapely
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_pdf import PdfPages
@@ -23,15 +21,15 @@ from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
 
 from surveillance import alert_types
-from surveillance.cli_common import iso_utc
-from surveillance.store import BBox
+from surveillance.report.area import describe_bounds, extent
+from surveillance.report.flat import names_text
+from surveillance.times import iso_utc, people_utc
 
 if TYPE_CHECKING:
-    from surveillance.report import ReportRequest
+    from surveillance.report.request import ReportRequest
 
-__all__ = ["pdf_brief", "extent", "short_time", "names_text", "describe_bounds"]
+__all__ = ["write", "short_time"]
 
-_MAP_PADDING_DEG = 0.05
 _TOP_SCORES = 5
 _ROWS_PER_PAGE = 32
 _A4_PORTRAIT_IN = (8.27, 11.69)
@@ -42,18 +40,10 @@ _SEA_COLOUR = "#dbe9f4"
 
 def short_time(moment: Any) -> str:
     """``2026-11-26 22:00Z`` for tables; ``open`` for a missing end."""
-    if moment is None or pd.isna(moment):
-        return "open"
-    return pd.Timestamp(moment).tz_convert(UTC).strftime("%Y-%m-%d %H:%MZ")
+    return people_utc(moment, zone="Z")
 
 
-def names_text(names: Iterable[str]) -> str:
-    return ", ".join(n for n in names if n)
-
-
-def pdf_brief(
-    alerts: gpd.GeoDataFrame, request: ReportRequest, land: gpd.GeoDataFrame | None
-) -> bytes:
+def write(alerts: gpd.GeoDataFrame, request: ReportRequest, land: gpd.GeoDataFrame | None) -> bytes:
     """One page with the map, the window, the area and a summary; then the alerts table."""
     buffer = io.BytesIO()
     metadata = {
@@ -90,11 +80,6 @@ def _brief_page(
     return figure
 
 
-def describe_bounds(bounds: Iterable[float]) -> str:
-    west, south, east, north = bounds
-    return f"{west:.4f} to {east:.4f} E, {south:.4f} to {north:.4f} N"
-
-
 def _describe_area(area: shapely.Geometry | None) -> str:
     if area is None:
         return "everywhere"
@@ -124,27 +109,10 @@ def _summary_text(alerts: gpd.GeoDataFrame) -> str:
     return "\n".join(lines)
 
 
-def extent(alerts: gpd.GeoDataFrame, request: ReportRequest) -> BBox | None:
-    """The map's box: the area, else the alerts' extent, padded; None with neither."""
-    if request.area is not None:
-        west, south, east, north = request.area.bounds
-    elif len(alerts):
-        west, south, east, north = alerts.total_bounds
-    else:
-        return None
-    pad = max(_MAP_PADDING_DEG, 0.05 * max(east - west, north - south))
-    return (
-        max(-180.0, west - pad),
-        max(-90.0, south - pad),
-        min(180.0, east + pad),
-        min(90.0, north + pad),
-    )
-
-
 def _draw_map(
     ax: Axes, alerts: gpd.GeoDataFrame, request: ReportRequest, land: gpd.GeoDataFrame | None
 ) -> None:
-    box = extent(alerts, request)
+    box = extent(alerts, request.area)
     if box is None:
         ax.set_axis_off()
         ax.text(0.5, 0.5, "No alerts to map", ha="center", va="center", transform=ax.transAxes)

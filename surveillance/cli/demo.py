@@ -6,9 +6,9 @@ from typing import Any
 
 import click
 
-from surveillance.cli import AppContext, console, pass_app
-from surveillance.cli_db import bring_up, print_status
-from surveillance.pending import PendingCommand
+from surveillance.cli.app import AppContext, console, pass_app
+from surveillance.cli.db import bring_up, print_status
+from surveillance.cli.pending import PendingCommand
 
 __all__ = ["demo"]
 
@@ -24,8 +24,13 @@ def _command(ctx: click.Context, path: tuple[str, ...]) -> click.Command | None:
 
 @click.command()
 @click.option("--no-dashboard", is_flag=True, help="Stop after the summary.")
-@click.option("--vessels", type=click.IntRange(1, 20_000), default=60, show_default=True,
-              help="Background traffic of the simulated day.")  # fmt: skip
+@click.option(
+    "--vessels",
+    type=click.IntRange(1, 20_000),
+    default=60,
+    show_default=True,
+    help="Background traffic of the simulated day.",
+)
 @click.pass_context
 @pass_app
 def demo(app: AppContext, ctx: click.Context, no_dashboard: bool, vessels: int) -> None:

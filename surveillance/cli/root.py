@@ -1,64 +1,31 @@
-"""The ``coastwatch`` command line: the core commands, plus those other packages plug in.
+"""The ``coastwatch`` root group and :func:`main`, the console script.
 
-Packages add commands through the ``coastwatch.commands`` entry-point group; a dotted name
-(``ingest.ais``) attaches a command to a core group (``ingest``). Exit codes: 0 done,
-1 failed, 2 bad usage or input, 3 not available yet, 4 store unreachable, 130 interrupted.
+Every command, the core's own included, plugs in through the ``coastwatch.commands``
+entry-point group (pyproject.toml); a dotted name (``ingest.ais``) attaches a command to a
+group (``ingest``), so groups attach before their members. Exit codes: 0 done, 1 failed,
+2 bad usage or input, 3 not available yet, 4 store unreachable, 130 interrupted.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from importlib.metadata import entry_points
+from collections.abc import Sequence
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
-from typing import Any
 
 import click
-from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
+from surveillance.cli.app import AppContext, console
 from surveillance.errors import CoastwatchError
-from surveillance.settings import Settings, load_settings
-from surveillance.store import Store
 
-__all__ = ["main", "cli", "AppContext", "pass_app"]
+__all__ = ["main", "cli", "attach_commands"]
 
 log = logging.getLogger(__name__)
-console = Console(stderr=True, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
 
-
-class AppContext:
-    """What every command gets: the settings (built once, on first use) and the store."""
-
-    def __init__(self, config_file: Path | None, overrides: dict[str, Any]) -> None:
-        self.config_file = config_file
-        self._overrides = overrides
-        self._settings: Settings | None = None
-
-    @property
-    def settings(self) -> Settings:
-        if self._settings is None:
-            self._settings = load_settings(self.config_file, **self._overrides)
-        return self._settings
-
-    def open_store(self, *, migrate: bool = True) -> Store:
-        """The store, with the embedded cluster started and the schema migrated if needed."""
-        with step("opening the store"):
-            return Store.open(self.settings, migrate=migrate)
-
-
-pass_app = click.make_pass_decorator(AppContext)
-
-
-@contextmanager
-def step(message: str) -> Iterator[Callable[[str], None]]:
-    """A spinner for one long step; yields a function that updates its text."""
-    with console.status(message) as status:
-        yield lambda text: status.update(text)
+#: The entry-point group where packages (the core included) register their commands.
+COMMANDS_GROUP = "coastwatch.commands"
 
 
 def _configure_logging(verbose: int) -> None:
@@ -101,23 +68,13 @@ def cli(
     ctx.obj = AppContext(config_file, {"home": home, "database_url": database_url})
 
 
-@cli.command()
-@pass_app
-def config(app: AppContext) -> None:
-    """Print the settings in force (secrets masked)."""
-    table = Table("setting", "value", "environment variable", box=None)
-    for name, value in app.settings.describe().items():
-        table.add_row(name, value, f"COASTWATCH_{name.upper().replace('.', '__')}")
-    out.print(table)
+def _depth_then_name(ep: EntryPoint) -> tuple[int, str]:
+    return ep.name.count("."), ep.name
 
 
-@cli.group()
-def ingest() -> None:
-    """Load AIS, satellite scenes or drone telemetry into the store."""
-
-
-def _attach_plugins(root: click.Group) -> None:
-    for ep in sorted(entry_points(group="coastwatch.commands"), key=lambda e: e.name):
+def attach_commands(root: click.Group) -> None:
+    """Attach every registered command to ``root``: groups first, then what goes in them."""
+    for ep in sorted(entry_points(group=COMMANDS_GROUP), key=_depth_then_name):
         *parents, name = ep.name.split(".")
         group: click.Group = root
         for parent in parents:
@@ -135,22 +92,9 @@ def _attach_plugins(root: click.Group) -> None:
             group.add_command(command, name)
 
 
-def _register_core() -> None:
-    from surveillance import cli_db, cli_demo, cli_report
-
-    for command in (
-        cli_db.db,
-        cli_db.geo,
-        cli_demo.demo,
-        cli_report.report,
-    ):
-        cli.add_command(command)
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point: run the CLI, turn errors into messages and exit codes."""
-    _register_core()
-    _attach_plugins(cli)
+    attach_commands(cli)
     try:
         code = cli.main(args=argv, prog_name="coastwatch", standalone_mode=False)
     except click.exceptions.Abort as exc:

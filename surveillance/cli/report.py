@@ -1,6 +1,6 @@
 """``coastwatch report``: the alerts of an area and a time window as a file.
 
-The work is :func:`surveillance.report.export`, which the dashboard's downloads share.
+The work is :func:`surveillance.report.export.export`, which the dashboard's downloads share.
 """
 
 from __future__ import annotations
@@ -11,29 +11,12 @@ import click
 from rich.markup import escape
 
 from surveillance.alert_types import alert_types
-from surveillance.cli import AppContext, out, pass_app, step
-from surveillance.cli_common import by_option, parse_when, who
+from surveillance.cli.app import AppContext, by_option, out, pass_app, step, who
 from surveillance.errors import InputError
-from surveillance.report import FORMATS, ReportRequest, export, parse_area
+from surveillance.report.formats import FORMAT_TITLES, FORMATS, SUFFIX_FORMATS
+from surveillance.times import parse_time
 
 __all__ = ["report"]
-
-#: The format a file's suffix stands for, when ``--format`` is not given.
-SUFFIX_FORMATS = {
-    ".gpkg": "gpkg",
-    ".geojson": "geojson",
-    ".json": "geojson",
-    ".kml": "kml",
-    ".csv": "csv",
-    ".pdf": "pdf",
-}
-_FORMAT_NAMES = {
-    "gpkg": "GeoPackage",
-    "geojson": "GeoJSON",
-    "kml": "KML",
-    "csv": "CSV",
-    "pdf": "PDF brief",
-}
 
 
 @click.command()
@@ -91,13 +74,16 @@ def report(
     that touch the area (everywhere when no --bbox or --area is given). Each export is
     recorded with who made it (--by). Times without a zone are UTC.
     """
+    from surveillance.report.area import parse_area
+    from surveillance.report.export import export
+    from surveillance.report.request import ReportRequest
+
     fmt = fmt or _format_of(output)
     if output.exists() and not force:
         raise InputError(f"{output} exists", hint="give --force to overwrite it")
     if not output.parent.is_dir():
         raise InputError(f"no folder {output.parent} to write {output.name} in")
-    start, end = parse_when(since, "--since"), parse_when(until, "--until")
-    assert start is not None and end is not None  # both options are required
+    start, end = parse_time(since, "--since"), parse_time(until, "--until")
     if start >= end:
         raise InputError("--since must be before --until")
     if bbox is not None and area_file is not None:
@@ -105,12 +91,12 @@ def report(
     area = parse_area(bbox=bbox, geojson=None if area_file is None else _read(area_file))
     request = ReportRequest(since=start, until=end, area=area, types=types)
     actor = who(by)
-    with app.open_store() as store, step(f"writing the {_FORMAT_NAMES[fmt]}"):
+    with app.open_store() as store, step(f"writing the {FORMAT_TITLES[fmt]}"):
         data, count = export(store, request, fmt, actor)
     _write(output, data, force=force)
     out.print(
         f"{count} alert{'' if count == 1 else 's'} -> {escape(str(output))} "
-        f"({_FORMAT_NAMES[fmt]}, {_size(len(data))})"
+        f"({FORMAT_TITLES[fmt]}, {_size(len(data))})"
     )
 
 

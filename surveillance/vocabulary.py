@@ -1,0 +1,12 @@
+"""The closed lists of the domain: alert statuses, user roles, watchlist kinds.
+
+Light on purpose (no SQLAlchemy): command-line options offer these as choices before any
+command runs. :mod:`surveillance.models` builds its CHECK constraints from them. Alert types are
+not closed: each registered rule brings one (:mod:`surveillance.alert_types`).
+"""
+
+__all__ = ["ALERT_STATUSES", "USER_ROLES", "WATCHLIST_KINDS"]
+
+ALERT_STATUSES = ("new", "acknowledged", "escalated", "dismissed", "closed")
+USER_ROLES = ("admin", "monitor", "officer", "operator", "analyst")
+WATCHLIST_KINDS = ("mmsi", "imo", "callsign", "name")
