@@ -10,10 +10,11 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 from rich.table import Table
 
 from ais_ingest.live import Follower
-from ais_ingest.pipeline import IngestStats, ingest_files
+from ais_ingest.pipeline import ingest_files
 from ais_ingest.sources import FeedSource, TcpSource, UdpSource, parse_endpoint
 from surveillance.cli import AppContext, console, out, pass_app
 from surveillance.errors import InputError
+from surveillance.ingest import IngestStats
 
 __all__ = ["ingest_ais", "print_summary"]
 

@@ -1,4 +1,5 @@
-"""AIS exports in CSV, in the two formats analysts meet most, detected from the header.
+"""AIS exports in CSV, in the two formats analysts meet most (told apart by
+:func:`ais_ingest.files.detect_format`).
 
 - US MarineCadastre: ``MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,
   VesselType,Status,Length,Width,Draft,Cargo[,TransceiverClass]`` (times UTC, ISO 8601);
@@ -11,22 +12,18 @@ Rows become the same position and identity records as NMEA, validated the same w
 
 from __future__ import annotations
 
-import warnings
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ais_ingest.decode import IDENTITY_COLUMNS, POSITION_COLUMNS, STATION_COLUMNS, Decoded, finish
+from ais_ingest.files import CsvRows
 
-__all__ = ["detect_format", "read_csv"]
+__all__ = ["CsvParse"]
 
-ROWS_PER_BATCH = 500_000
-
-_MARINECADASTRE = ("MMSI", "BaseDateTime", "LAT", "LON")
-_DMA = ("# Timestamp", "Type of mobile", "MMSI", "Latitude", "Longitude")
 # Navigational status and ship type as DMA writes them -> ITU codes
 _DMA_STATUS = {
     "under way using engine": 0, "at anchor": 1, "not under command": 2,
@@ -40,20 +37,6 @@ _DMA_SHIP_TYPE = {
     "tug": 52, "port tender": 53, "anti-pollution": 54, "law enforcement": 55,
     "medical": 58, "passenger": 60, "cargo": 70, "tanker": 80, "other": 90,
 }  # fmt: skip
-
-
-def detect_format(path: Path) -> str:
-    """``marinecadastre``, ``dma`` or ``nmea``, from the file's first line."""
-    from ais_ingest.pipeline import open_input
-
-    with open_input(path) as stream:
-        first = stream.readline(4096).decode("utf-8", "replace").strip().lstrip("\ufeff")
-    header = tuple(part.strip() for part in first.split(","))
-    if header[: len(_MARINECADASTRE)] == _MARINECADASTRE:
-        return "marinecadastre"
-    if header[: len(_DMA)] == _DMA or ("# " + first).split(",")[: len(_DMA)] == list(_DMA):
-        return "dma"
-    return "nmea"
 
 
 def _number(series: pd.Series) -> np.ndarray:
@@ -166,24 +149,22 @@ def _dma(frame: pd.DataFrame) -> Decoded:
     return decoded
 
 
-def read_csv(path: Path, fmt: str, now_s: float) -> Iterator[Decoded]:
-    """Validated batches of a CSV export (``fmt`` from :func:`detect_format`)."""
-    from ais_ingest.pipeline import open_input
+@dataclass(frozen=True)
+class CsvParse:
+    """The parse step of a CSV export in format ``fmt`` (see
+    :func:`ais_ingest.files.detect_format`): rows -> validated batches, and the rows that
+    could not be split as ``malformed_row`` rejects."""
 
-    parse = _marinecadastre if fmt == "marinecadastre" else _dma
-    with open_input(path) as stream, warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", pd.errors.ParserWarning)
-        reader = pd.read_csv(stream, dtype=str, chunksize=ROWS_PER_BATCH,
-                             skipinitialspace=True, on_bad_lines="warn")  # fmt: skip
-        for frame in reader:
-            decoded = finish(parse(frame), now_s)
-            if caught:  # rows pandas could not split into the header's columns
-                # pandas reports all the bad rows of a chunk in one warning, a line each
-                messages = [line.strip().encode() for w in caught
-                            for line in str(w.message).splitlines() if line.strip()]  # fmt: skip
+    fmt: str
+    now_s: float
+
+    def __call__(self, batches: Iterable[CsvRows]) -> Iterator[Decoded]:
+        records = _marinecadastre if self.fmt == "marinecadastre" else _dma
+        for rows in batches:
+            decoded = finish(records(rows.frame), self.now_s)
+            if rows.malformed:
                 bad = pd.DataFrame(
-                    {"reason": "malformed_row", "ts": np.nan, "detail": "", "raw": messages}
+                    {"reason": "malformed_row", "ts": np.nan, "detail": "", "raw": rows.malformed}
                 )
                 decoded.rejects = pd.concat([decoded.rejects, bad], ignore_index=True)
-                caught.clear()
             yield decoded
