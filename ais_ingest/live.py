@@ -218,12 +218,12 @@ class _UntilStopped(Source[Event]):
 
 @contextmanager
 def _ctrl_c_stops(stop: threading.Event) -> Iterator[None]:
-    """Within the block, a first Ctrl-C sets ``stop`` (what has arrived is stored); a second
-    one interrupts at once. Signals reach the main thread only: elsewhere, nothing changes."""
-    if threading.current_thread() is not threading.main_thread():
+    """Within the block, a first Ctrl-C sets ``stop`` (what has arrived is stored), a second
+    one interrupts at once; off the main thread, or where Ctrl-C is ignored, nothing changes."""
+    previous = signal.getsignal(signal.SIGINT) or signal.default_int_handler
+    if threading.current_thread() is not threading.main_thread() or previous == signal.SIG_IGN:
         yield
         return
-    previous = signal.getsignal(signal.SIGINT) or signal.default_int_handler
 
     def interrupted(signum: int, frame: FrameType | None) -> None:
         log.info("interrupted: storing what has arrived, then stopping")
