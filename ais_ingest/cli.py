@@ -14,7 +14,7 @@ from surveillance.cli.app import AppContext, console, out, pass_app
 from surveillance.times import parse_time
 
 if TYPE_CHECKING:
-    from ais_ingest.pipeline import IngestStats
+    from surveillance.ingest import IngestStats
 
 __all__ = ["ingest_ais", "print_summary"]
 

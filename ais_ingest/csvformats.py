@@ -1,4 +1,5 @@
-"""AIS exports in CSV, in the two formats analysts meet most, detected from the header.
+"""AIS exports in CSV, in the two formats analysts meet most (told apart by
+:func:`ais_ingest.files.detect_format`).
 
 - US MarineCadastre: ``MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,
   VesselType,Status,Length,Width,Draft,Cargo[,TransceiverClass]`` (times UTC, ISO 8601);
@@ -11,49 +12,54 @@ Rows become the same position and identity records as NMEA, validated the same w
 
 from __future__ import annotations
 
-import warnings
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ais_ingest.decode import IDENTITY_COLUMNS, POSITION_COLUMNS, STATION_COLUMNS, Decoded, finish
+from ais_ingest.files import CsvRows
 
-__all__ = ["detect_format", "read_csv"]
+__all__ = ["CsvParse"]
 
-ROWS_PER_BATCH = 500_000
-
-_MARINECADASTRE = ("MMSI", "BaseDateTime", "LAT", "LON")
-_DMA = ("# Timestamp", "Type of mobile", "MMSI", "Latitude", "Longitude")
 # Navigational status and ship type as DMA writes them -> ITU codes
 _DMA_STATUS = {
-    "under way using engine": 0, "at anchor": 1, "not under command": 2,
-    "restricted maneuverability": 3, "constrained by her draught": 4, "moored": 5,
-    "aground": 6, "engaged in fishing": 7, "under way sailing": 8,
-    "ais-sart is active": 14, "unknown value": 15,
-}  # fmt: skip
+    "under way using engine": 0,
+    "at anchor": 1,
+    "not under command": 2,
+    "restricted maneuverability": 3,
+    "constrained by her draught": 4,
+    "moored": 5,
+    "aground": 6,
+    "engaged in fishing": 7,
+    "under way sailing": 8,
+    "ais-sart is active": 14,
+    "unknown value": 15,
+}
 _DMA_SHIP_TYPE = {
-    "fishing": 30, "towing": 31, "towing long/wide": 32, "dredging": 33, "diving": 34,
-    "military": 35, "sailing": 36, "pleasure": 37, "hsc": 40, "pilot": 50, "sar": 51,
-    "tug": 52, "port tender": 53, "anti-pollution": 54, "law enforcement": 55,
-    "medical": 58, "passenger": 60, "cargo": 70, "tanker": 80, "other": 90,
-}  # fmt: skip
-
-
-def detect_format(path: Path) -> str:
-    """``marinecadastre``, ``dma`` or ``nmea``, from the file's first line."""
-    from ais_ingest.pipeline import open_input
-
-    with open_input(path) as stream:
-        first = stream.readline(4096).decode("utf-8", "replace").strip().lstrip("\ufeff")
-    header = tuple(part.strip() for part in first.split(","))
-    if header[: len(_MARINECADASTRE)] == _MARINECADASTRE:
-        return "marinecadastre"
-    if header[: len(_DMA)] == _DMA or ("# " + first).split(",")[: len(_DMA)] == list(_DMA):
-        return "dma"
-    return "nmea"
+    "fishing": 30,
+    "towing": 31,
+    "towing long/wide": 32,
+    "dredging": 33,
+    "diving": 34,
+    "military": 35,
+    "sailing": 36,
+    "pleasure": 37,
+    "hsc": 40,
+    "pilot": 50,
+    "sar": 51,
+    "tug": 52,
+    "port tender": 53,
+    "anti-pollution": 54,
+    "law enforcement": 55,
+    "medical": 58,
+    "passenger": 60,
+    "cargo": 70,
+    "tanker": 80,
+    "other": 90,
+}
 
 
 def _number(series: pd.Series) -> np.ndarray:
@@ -82,45 +88,61 @@ def _records(
     mmsi = _number(col["mmsi"])
     heading = _number(col["heading"]) if "heading" in col else np.full(len(frame), np.nan)
     cog = _number(col["cog"]) if "cog" in col else np.full(len(frame), np.nan)
-    positions = pd.DataFrame({
-        "mmsi": np.nan_to_num(mmsi, nan=-1).astype(np.int64),
-        "ts": ts,
-        "lon": _number(col["lon"]),
-        "lat": _number(col["lat"]),
-        "sog_knots": _number(col["sog"]) if "sog" in col else np.nan,
-        "cog_deg": np.where(cog >= 360, np.nan, cog),
-        "heading_deg": np.where(heading > 359, np.nan, heading),
-        "nav_status": status,
-        "msg_type": np.where(class_b, 18, 1),
-        "raw": raw.to_numpy(),
-    })  # fmt: skip
+    positions = pd.DataFrame(
+        {
+            "mmsi": np.nan_to_num(mmsi, nan=-1).astype(np.int64),
+            "ts": ts,
+            "lon": _number(col["lon"]),
+            "lat": _number(col["lat"]),
+            "sog_knots": _number(col["sog"]) if "sog" in col else np.nan,
+            "cog_deg": np.where(cog >= 360, np.nan, cog),
+            "heading_deg": np.where(heading > 359, np.nan, heading),
+            "nav_status": status,
+            "msg_type": np.where(class_b, 18, 1),
+            "raw": raw.to_numpy(),
+        }
+    )
     positions["key"] = [  # a CSV row has no payload: what it says stands in for one
         f"{m},{t},{x},{y}".encode()
         for m, t, x, y in zip(
             positions["mmsi"], ts, positions["lon"], positions["lat"], strict=True
         )
     ]
-    identities = pd.DataFrame({
-        "mmsi": positions["mmsi"],
-        "ts": ts,
-        "imo": pd.to_numeric(col["imo"].astype(str).str.replace("IMO", ""), errors="coerce")
-        if "imo" in col else np.nan,
-        "name": _text(col["name"]) if "name" in col else None,
-        "callsign": _text(col["callsign"]) if "callsign" in col else None,
-        "ship_type": ship_type,
-        "length_m": _number(col["length"]) if "length" in col else np.nan,
-        "beam_m": _number(col["width"]) if "width" in col else np.nan,
-        "draught_m": _number(col["draught"]) if "draught" in col else np.nan,
-        "destination": _text(col["destination"]) if "destination" in col else None,
-        "msg_type": 5,
-        "raw": positions["raw"],
-    })  # fmt: skip
+    identities = pd.DataFrame(
+        {
+            "mmsi": positions["mmsi"],
+            "ts": ts,
+            "imo": pd.to_numeric(col["imo"].astype(str).str.replace("IMO", ""), errors="coerce")
+            if "imo" in col
+            else np.nan,
+            "name": _text(col["name"]) if "name" in col else None,
+            "callsign": _text(col["callsign"]) if "callsign" in col else None,
+            "ship_type": ship_type,
+            "length_m": _number(col["length"]) if "length" in col else np.nan,
+            "beam_m": _number(col["width"]) if "width" in col else np.nan,
+            "draught_m": _number(col["draught"]) if "draught" in col else np.nan,
+            "destination": _text(col["destination"]) if "destination" in col else None,
+            "msg_type": 5,
+            "raw": positions["raw"],
+        }
+    )
     has_identity = identities[["name", "callsign", "imo"]].notna().any(axis=1)
     identities = identities[has_identity].drop_duplicates(
-        ["mmsi", "imo", "name", "callsign", "ship_type", "length_m", "beam_m", "draught_m",
-         "destination"])  # fmt: skip
-    counts: Counter[str] = Counter({"csv_rows": len(frame), "type_1": int((~class_b).sum()),
-                                    "type_18": int(class_b.sum())})  # fmt: skip
+        [
+            "mmsi",
+            "imo",
+            "name",
+            "callsign",
+            "ship_type",
+            "length_m",
+            "beam_m",
+            "draught_m",
+            "destination",
+        ]
+    )
+    counts: Counter[str] = Counter(
+        {"csv_rows": len(frame), "type_1": int((~class_b).sum()), "type_18": int(class_b.sum())}
+    )
     return Decoded(
         positions=positions[[*POSITION_COLUMNS, "key", "raw"]],
         identities=identities[[*IDENTITY_COLUMNS, "raw"]],
@@ -136,11 +158,23 @@ def _marinecadastre(frame: pd.DataFrame) -> Decoded:
         class_b = (frame["TransceiverClass"].astype(str).str.strip() == "B").to_numpy()
     else:
         class_b = np.zeros(len(frame), dtype=bool)
-    columns = {"mmsi": "MMSI", "lat": "LAT", "lon": "LON", "sog": "SOG", "cog": "COG",
-               "heading": "Heading", "name": "VesselName", "imo": "IMO", "callsign": "CallSign",
-               "length": "Length", "width": "Width", "draught": "Draft"}  # fmt: skip
-    return _records(frame, columns, times, class_b, _number(frame["Status"]),
-                    _number(frame["VesselType"]))  # fmt: skip
+    columns = {
+        "mmsi": "MMSI",
+        "lat": "LAT",
+        "lon": "LON",
+        "sog": "SOG",
+        "cog": "COG",
+        "heading": "Heading",
+        "name": "VesselName",
+        "imo": "IMO",
+        "callsign": "CallSign",
+        "length": "Length",
+        "width": "Width",
+        "draught": "Draft",
+    }
+    return _records(
+        frame, columns, times, class_b, _number(frame["Status"]), _number(frame["VesselType"])
+    )
 
 
 def _dma(frame: pd.DataFrame) -> Decoded:
@@ -155,10 +189,21 @@ def _dma(frame: pd.DataFrame) -> Decoded:
     times, kind = times[frame.index], kind[frame.index]
     status = frame["Navigational status"].astype(str).str.strip().str.lower().map(_DMA_STATUS)
     ship = frame["Ship type"].astype(str).str.strip().str.lower().map(_DMA_SHIP_TYPE)
-    columns = {"mmsi": "MMSI", "lat": "Latitude", "lon": "Longitude", "sog": "SOG", "cog": "COG",
-               "heading": "Heading", "name": "Name", "imo": "IMO", "callsign": "Callsign",
-               "length": "Length", "width": "Width", "draught": "Draught",
-               "destination": "Destination"}  # fmt: skip
+    columns = {
+        "mmsi": "MMSI",
+        "lat": "Latitude",
+        "lon": "Longitude",
+        "sog": "SOG",
+        "cog": "COG",
+        "heading": "Heading",
+        "name": "Name",
+        "imo": "IMO",
+        "callsign": "Callsign",
+        "length": "Length",
+        "width": "Width",
+        "draught": "Draught",
+        "destination": "Destination",
+    }
     class_b = (kind == "Class B").to_numpy()
     status_codes, ship_types = status.to_numpy(np.float64), ship.to_numpy(np.float64)
     decoded = _records(frame, columns, times, class_b, status_codes, ship_types)
@@ -166,24 +211,22 @@ def _dma(frame: pd.DataFrame) -> Decoded:
     return decoded
 
 
-def read_csv(path: Path, fmt: str, now_s: float) -> Iterator[Decoded]:
-    """Validated batches of a CSV export (``fmt`` from :func:`detect_format`)."""
-    from ais_ingest.pipeline import open_input
+@dataclass(frozen=True)
+class CsvParse:
+    """The parse step of a CSV export in format ``fmt`` (see
+    :func:`ais_ingest.files.detect_format`): rows -> validated batches, and the rows that
+    could not be split as ``malformed_row`` rejects."""
 
-    parse = _marinecadastre if fmt == "marinecadastre" else _dma
-    with open_input(path) as stream, warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", pd.errors.ParserWarning)
-        reader = pd.read_csv(stream, dtype=str, chunksize=ROWS_PER_BATCH,
-                             skipinitialspace=True, on_bad_lines="warn")  # fmt: skip
-        for frame in reader:
-            decoded = finish(parse(frame), now_s)
-            if caught:  # rows pandas could not split into the header's columns
-                # pandas reports all the bad rows of a chunk in one warning, a line each
-                messages = [line.strip().encode() for w in caught
-                            for line in str(w.message).splitlines() if line.strip()]  # fmt: skip
+    fmt: str
+    now_s: float
+
+    def __call__(self, batches: Iterable[CsvRows]) -> Iterator[Decoded]:
+        records = _marinecadastre if self.fmt == "marinecadastre" else _dma
+        for rows in batches:
+            decoded = finish(records(rows.frame), self.now_s)
+            if rows.malformed:
                 bad = pd.DataFrame(
-                    {"reason": "malformed_row", "ts": np.nan, "detail": "", "raw": messages}
+                    {"reason": "malformed_row", "ts": np.nan, "detail": "", "raw": rows.malformed}
                 )
                 decoded.rejects = pd.concat([decoded.rejects, bad], ignore_index=True)
-                caught.clear()
             yield decoded

@@ -20,6 +20,7 @@ from pyais.exceptions import AISBaseException
 from ais_ingest import fastdecode, validate
 from ais_ingest.assemble import Fragment, Reassembler
 from ais_ingest.framing import Frames, LineKind, frame_lines
+from surveillance.ingest import REJECT_COLUMNS
 from surveillance.store.position_load import Encoded
 
 __all__ = ["Decoded", "decode_chunk", "decode_groups", "POSITION_COLUMNS", "DEDUP_WINDOW_S"]
@@ -33,7 +34,6 @@ IDENTITY_COLUMNS = (
 )  # fmt: skip
 STATION_COLUMNS = ("mmsi", "ts", "kind", "name", "aid_type", "lon", "lat")
 DEDUP_WINDOW_S = 60.0  # the same payload within a minute is one report heard twice
-REJECT_COLUMNS = ["reason", "raw", "ts", "detail"]
 
 
 @dataclass
@@ -48,6 +48,8 @@ class Decoded:
     loose: list[Fragment] = field(default_factory=list)
     encoded: Encoded | None = None  # positions already in COPY form (decoding workers)
     edges: pd.DataFrame | None = None  # reports near the chunk's ends (see _edges)
+    copies: pd.DataFrame | None = None  # of these, repeats of the previous chunk's edges
+    file_bytes: int = 0  # how far into its file (as stored) the chunk ends
 
 
 @dataclass

@@ -11,17 +11,18 @@ from __future__ import annotations
 import logging
 import socket
 import time
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Iterator
 from functools import reduce
 
 from surveillance.errors import InputError
+from surveillance.ingest import Source
 
-__all__ = ["FeedSource", "TcpSource", "UdpSource", "stamp", "parse_endpoint"]
+__all__ = ["Event", "FeedSource", "TcpSource", "UdpSource", "stamp", "parse_endpoint"]
 
 log = logging.getLogger(__name__)
 
-Event = tuple[bytes | None, float]
+Event = tuple[bytes | None, float]  # (a line, or None for a quiet tick; receive time)
 _MAX_LINE = 4096  # longer is not NMEA
 
 
@@ -44,10 +45,9 @@ def parse_endpoint(text: str, default_host: str | None = None) -> tuple[str, int
     return host.strip("[]"), int(port)
 
 
-class FeedSource(ABC):
-    """A live feed of NMEA lines."""
-
-    name: str
+class FeedSource(Source[Event]):
+    """A live feed of NMEA lines: a :class:`~surveillance.ingest.Source` that never ends
+    on its own."""
 
     def __init__(self, tick_s: float = 0.2) -> None:
         self.tick_s = tick_s
@@ -87,8 +87,12 @@ class TcpSource(FeedSource):
             try:
                 conn = socket.create_connection((self.host, self.port), timeout=1.0)
             except OSError as exc:
-                log.warning("feed %s unreachable (%s); retrying in %.1f s", self.name,
-                            exc.strerror or exc, backoff)  # fmt: skip
+                log.warning(
+                    "feed %s unreachable (%s); retrying in %.1f s",
+                    self.name,
+                    exc.strerror or exc,
+                    backoff,
+                )
                 yield from self._wait(backoff)
                 backoff = min(backoff * 2, self.max_backoff_s)
                 continue
@@ -132,8 +136,8 @@ class UdpSource(FeedSource):
     def __init__(self, host: str, port: int, tick_s: float = 0.2) -> None:
         super().__init__(tick_s)
         self.name = f"udp:{host}:{port}"
-        self.sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET,
-                                  socket.SOCK_DGRAM)  # fmt: skip
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.sock = socket.socket(family, socket.SOCK_DGRAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
         try:
             self.sock.bind((host, port))

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from ais_ingest.decode import Decoded
+from surveillance.ingest import IngestStats, quarantine_frame
 from surveillance.store import Store
 
-if TYPE_CHECKING:
-    from ais_ingest.pipeline import IngestStats
-
-__all__ = ["BatchWriter"]
+__all__ = ["BatchWriter", "UNREAD_REASONS"]
 
 _FLUSH_ROWS = 20_000
+#: Rejects of records that were never read as a message: they count as messages too.
+UNREAD_REASONS = (
+    "bad_checksum",
+    "malformed_sentence",
+    "undecodable",
+    "lost_fragment",
+    "malformed_row",
+)
 
 
 def _times(seconds: pd.Series) -> pd.Series:
@@ -26,32 +31,35 @@ def _times(seconds: pd.Series) -> pd.Series:
 
 
 class BatchWriter:
-    """Takes :class:`Decoded` batches of one source; ``finish`` makes all of it stored."""
+    """The writer of one AIS source: takes :class:`Decoded` batches (``load``); ``finish``
+    makes all of it stored. ``counts`` holds what the writer itself decided (duplicates)."""
 
     def __init__(self, store: Store, source: str, *, bulk: bool) -> None:
         self.store = store
         self.source = source
         self.loader = store.position_loader(source, bulk=bulk)
         self.counts: Counter[str] = Counter()
-        self.rejected: Counter[str] = Counter()
         self._mmsi: set[int] = set()
         self._identities: list[pd.DataFrame] = []
         self._stations: list[pd.DataFrame] = []
         self._rejects: list[pd.DataFrame] = []
         self._pending = 0
 
-    def add(self, decoded: Decoded) -> None:
-        self.counts.update(decoded.counts)
-        self.rejected.update(Counter(str(reason) for reason in decoded.rejects["reason"]))
+    def load(self, decoded: Decoded) -> None:
+        """Load a batch's positions; keep its other records for the next flush."""
+        if decoded.copies is not None:
+            self.loader.drop_copies(decoded.copies)
         if decoded.encoded is not None:
             self.loader.add_encoded(decoded.encoded)
         else:
             self.loader.add(decoded.positions)
         self._mmsi.update(np.unique(decoded.positions["mmsi"].to_numpy(dtype=np.int64)).tolist())
         self._mmsi.update(int(m) for m in decoded.identities["mmsi"])
-        for bucket, frame in ((self._identities, decoded.identities),
-                              (self._stations, decoded.stations),
-                              (self._rejects, decoded.rejects)):  # fmt: skip
+        for bucket, frame in (
+            (self._identities, decoded.identities),
+            (self._stations, decoded.stations),
+            (self._rejects, decoded.rejects),
+        ):
             if not frame.empty:
                 bucket.append(frame)
                 self._pending += len(frame)
@@ -74,39 +82,25 @@ class BatchWriter:
                 crs=4326,
             )
             self.store.write_geometries(
-                "ais_stations", frame, key=("mmsi",),
+                "ais_stations",
+                frame,
+                key=("mmsi",),
                 update=("kind", "name", "aid_type", "flag", "geom", "last_seen"),
-            )  # fmt: skip
+            )
         if self._rejects:
             rejects = pd.concat(self._rejects, ignore_index=True)
             now_s = datetime.now(UTC).timestamp()
-            received = _times(rejects["ts"].astype(float).fillna(now_s))
-            self.store.quarantine(
-                pd.DataFrame(
-                    {
-                        "source": self.source,
-                        "reason": rejects["reason"],
-                        "raw": [
-                            r.decode("utf-8", "replace") if isinstance(r, bytes) else str(r)
-                            for r in rejects["raw"]
-                        ],  # fmt: skip
-                        "received_at": received,
-                        "detail": rejects["detail"].replace("", None),
-                    }
-                )
-            )
+            self.store.quarantine(quarantine_frame(self.source, rejects, now_s))
         self._identities, self._stations, self._rejects, self._pending = [], [], [], 0
 
     def finish(self, stats: IngestStats) -> None:
-        """Flush everything and add this source's figures to ``stats``."""
+        """Flush everything and add what was stored to ``stats`` (the run's): positions,
+        vessels, partitions, duplicates dropped here, and the messages the run read."""
         self.flush()
         loaded = self.loader.finish()
         stats.positions += loaded.new_rows
         stats.partitions_built += loaded.partitions_built
         stats.counts.update(self.counts)
-        stats.rejected.update(self.rejected)
-        decoded = sum(n for key, n in self.counts.items() if key.startswith("type_"))
-        unread = ("bad_checksum", "malformed_sentence", "undecodable", "lost_fragment",
-                  "malformed_row")  # fmt: skip
-        stats.messages += decoded + sum(self.rejected[r] for r in unread)
+        decoded = sum(n for key, n in stats.counts.items() if key.startswith("type_"))
+        stats.messages += decoded + sum(stats.rejected[r] for r in UNREAD_REASONS)
         stats.vessel_ids |= self._mmsi

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from ais_ingest.csvformats import detect_format
+from ais_ingest.files import detect_format
 from ais_ingest.pipeline import ingest_files
 from surveillance.store import Store
 from tests.nmea import T0_S

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from ais_ingest import pipeline
+from ais_ingest import files
 from ais_ingest.pipeline import ingest_files
 from surveillance.store import Store
 from tests.nmea import T0_S, position, static, tagged
@@ -89,7 +89,7 @@ def test_messages_split_across_chunk_edges_are_reassembled(
                                                   seq_id=v % 10)]  # fmt: skip
         lines.append(tagged(position(mmsi=431000000 + v), T0_S + v))
     feed = write_feed(tmp_path / "split.nmea", lines)
-    monkeypatch.setattr(pipeline, "CHUNK_BYTES", 700)  # a few lines a chunk
+    monkeypatch.setattr(files, "CHUNK_BYTES", 700)  # a few lines a chunk
     stats = ingest_files([feed], store, workers=2, now_s=T0_S + 3600)
     assert stats.rejected == {} and stats.positions == 40
     assert store.table_counts()["vessels"] == 40
@@ -111,6 +111,6 @@ def test_a_report_heard_twice_across_a_chunk_edge_is_stored_once(
         report = position(mmsi=431000000 + v)
         lines += [tagged(report, T0_S + v, "rx1"), tagged(report, T0_S + v + delay_s, "rx2")]
     feed = write_feed(tmp_path / "twice.nmea", lines)
-    monkeypatch.setattr(pipeline, "CHUNK_BYTES", 500)  # pairs fall apart at many edges
+    monkeypatch.setattr(files, "CHUNK_BYTES", 500)  # pairs fall apart at many edges
     stats = ingest_files([feed], store, workers=2, now_s=T0_S + 3600)
     assert stats.positions == 30 and store.table_counts()["ais_positions"] == 30
