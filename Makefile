@@ -33,6 +33,7 @@ lint: setup  # ruff's T20 rule fails on stray print( in the library
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 bench: setup
 	$(BIN)/python bench/geography_load.py
