@@ -16,6 +16,33 @@ from surveillance.errors import CoastwatchError
 __all__ = ["dashboard", "streamlit_command"]
 
 APP = Path(__file__).with_name("app.py")
+#: Signals that stop the server as Ctrl-C does; the command then exits 130 (interrupted).
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+INTERRUPTED = 130
+_STOP_S = 20.0  # how long the server has to stop before it is killed
+
+
+class _Stopped(Exception):
+    """A stop signal arrived: raised by its handler, in the main thread, out of the wait."""
+
+
+def _raise_stopped(signum: int, frame: object) -> None:
+    raise _Stopped(signal.Signals(signum).name)
+
+
+def _stop(server: subprocess.Popen[bytes], how: signal.Signals) -> None:
+    """Ask the server to stop (Streamlit stops on SIGINT and SIGTERM) and wait for it;
+    kill it when it has not stopped within ``_STOP_S``. Further stop signals are ignored
+    meanwhile, so the port is free when this returns."""
+    for stop_signal in STOP_SIGNALS:
+        signal.signal(stop_signal, signal.SIG_IGN)
+    if server.poll() is None:
+        server.send_signal(how)
+    try:
+        server.wait(timeout=_STOP_S)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def streamlit_command(host: str, port: int) -> list[str]:
@@ -49,7 +76,8 @@ def dashboard(app: AppContext, host: str, port: int) -> None:
     """Serve the dashboard (operations map, alerts, vessels, reports, sources) until Ctrl-C.
 
     The store is brought up first (the embedded cluster starts if it is not running), so
-    the app opens on what the store holds.
+    the app opens on what the store holds. SIGTERM and SIGHUP stop the server too, and the
+    command then exits 130 (interrupted).
     """
     from surveillance.reference import load_geography
 
@@ -61,12 +89,20 @@ def dashboard(app: AppContext, host: str, port: int) -> None:
             "put it behind an authenticating proxy[/yellow]"
         )
     console.print(f"dashboard on http://{host}:{port}/ ; Ctrl-C stops it")
-    server = subprocess.Popen(streamlit_command(host, port), env=_environment(app))
+    previous = {s: signal.signal(s, _raise_stopped) for s in STOP_SIGNALS}
     try:
-        code = server.wait()
-    except KeyboardInterrupt:
-        server.send_signal(signal.SIGINT)
-        code = server.wait()
-        return
+        server = subprocess.Popen(streamlit_command(host, port), env=_environment(app))
+        try:
+            code = server.wait()
+        except KeyboardInterrupt:
+            _stop(server, signal.SIGINT)
+            return
+        except _Stopped as stopped:
+            _stop(server, signal.SIGTERM)
+            console.print(f"{stopped}: the dashboard stopped")
+            raise click.exceptions.Exit(INTERRUPTED) from None
+    finally:
+        for stop_signal, handler in previous.items():
+            signal.signal(stop_signal, handler)
     if code != 0:
         raise CoastwatchError(f"the dashboard server stopped with exit code {code}")

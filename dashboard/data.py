@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from dashboard import tooltip
 from surveillance.geodesy import haversine_m
 from surveillance.lifecycle import OPEN_STATUSES
 from surveillance.report.gather import gather
@@ -209,7 +210,7 @@ class BaseMap:
 
     land: dict[str, Any]
     zones: dict[str, Any]
-    ports: pd.DataFrame  # locode, name, country, lon, lat, tooltip
+    ports: pd.DataFrame  # locode, name, country, lon, lat and the tooltip's fields
     land_polygons: int
     zone_count: int
 
@@ -240,7 +241,7 @@ def base_map(store: Store, aoi: str, tolerance_deg: float = 0.005) -> BaseMap:
     land = zones[zones["kind"] == "land"]
     others = zones[zones["kind"] != "land"]
     others = others.assign(
-        tooltip="<b>" + others["name"].astype(str) + "</b><br/>" + others["kind"].astype(str),
+        **tooltip.fields(others["name"].astype(str), others["kind"].astype(str)),
         colour=[_ZONE_COLOURS.get(k, _ZONE_COLOURS["other"]) for k in others["kind"]],
     )
     ports = store.ports()
@@ -253,12 +254,12 @@ def base_map(store: Store, aoi: str, tolerance_deg: float = 0.005) -> BaseMap:
             "lat": ports.geometry.y,
         }
     )
-    port_frame["tooltip"] = (
-        "<b>" + port_frame["name"].astype(str) + "</b> (port)<br/>" + port_frame["locode"]
+    port_frame = port_frame.assign(
+        **tooltip.fields(port_frame["name"].astype(str), "port " + port_frame["locode"].astype(str))
     )
     return BaseMap(
-        land=_feature_collection(land.assign(tooltip=""), ["tooltip"]),
-        zones=_feature_collection(others, ["kind", "name", "tooltip", "colour"]),
+        land=_feature_collection(land, []),  # not pickable: no tooltip
+        zones=_feature_collection(others, ["kind", "name", "colour", *tooltip.FIELDS]),
         ports=port_frame,
         land_polygons=len(land),
         zone_count=len(others),
@@ -283,16 +284,17 @@ class MapData:
     identities: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-def _vessel_tooltips(frame: pd.DataFrame) -> pd.Series:
+def _vessel_tooltips(frame: pd.DataFrame) -> dict[str, tooltip.Text]:
+    """Name, MMSI and flag, type, speed, last seen, and a warning when in an alert."""
     speed = frame["sog_knots"].map(lambda v: "-" if pd.isna(v) else f"{v:.1f} kn")
-    alert = np.where(frame["in_alert"], "<br/><b style='color:#ff5050'>in an alert</b>", "")
-    text = {c: frame[c].astype(str) for c in ("name", "mmsi", "flag", "category",
-                                              "ship_type_text", "last_seen")}  # fmt: skip
-    return (
-        "<b>" + text["name"] + "</b><br/>MMSI " + text["mmsi"] + " · flag " + text["flag"]
-        + "<br/>" + text["category"] + " (type " + text["ship_type_text"] + ")<br/>speed "
-        + speed.astype(str) + "<br/>last seen " + text["last_seen"] + alert
-    )  # fmt: skip
+    text = {c: frame[c].astype(str) for c in ("mmsi", "flag", "category", "ship_type_text")}
+    return tooltip.fields(
+        frame["name"].astype(str),
+        "MMSI " + text["mmsi"] + " · flag " + text["flag"],
+        text["category"] + " (type " + text["ship_type_text"] + ") · speed " + speed.astype(str),
+        "last seen " + frame["last_seen"].astype(str),
+        warning=frame["in_alert"].map({True: "in an alert", False: ""}).astype(str),
+    )
 
 
 def map_data(
@@ -332,12 +334,11 @@ def map_data(
     )
     vessels["last_seen"] = _utc_text(vessels["t_s"].to_numpy())
     vessels["in_alert"] = vessels["mmsi"].isin(in_alert)
-    vessels["tooltip"] = _vessel_tooltips(vessels)
+    vessels = vessels.assign(**_vessel_tooltips(vessels))
     categories = vessels.set_index("mmsi")["category"]
     tracks["category"] = tracks["mmsi"].map(categories).fillna("unknown").astype(str)
-    tracks["tooltip"] = (
-        tracks["mmsi"].map(vessels.set_index("mmsi")["name"]).fillna("").astype(str) + " (track)"
-    )
+    names = tracks["mmsi"].map(vessels.set_index("mmsi")["name"]).fillna("").astype(str)
+    tracks = tracks.assign(**tooltip.fields(names, "track"))
     return MapData(
         window=window,
         positions=len(arrays),
@@ -365,10 +366,13 @@ def _map_alerts(store: Store, window: Window, bbox: BBox | None) -> pd.DataFrame
             "lat": points.y if len(found) else [],
         }
     )
-    frame["tooltip"] = (
-        "<b>" + frame["type"].astype(str) + "</b> · score " + frame["score"].astype(str)
-        + "<br/>" + frame["status"].astype(str) + " · " + frame["id"].astype(str).str[:12]
-    )  # fmt: skip
+    frame = frame.assign(
+        **tooltip.fields(
+            frame["type"].astype(str),
+            "score " + frame["score"].astype(str) + " · " + frame["status"].astype(str),
+            "id " + frame["id"].astype(str).str[:12],
+        )
+    )
     return frame.reset_index(drop=True)
 
 

@@ -26,6 +26,7 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
+from dashboard import tooltip
 from dashboard.data import SHIP_CATEGORIES, BaseMap, MapData, replay_tracks
 from surveillance.store import BBox, Store, Window
 
@@ -35,7 +36,6 @@ __all__ = [
     "LAYERS",
     "LayerSpec",
     "MapContext",
-    "TOOLTIP",
     "base_layers",
     "deck",
     "land",
@@ -60,10 +60,6 @@ CATEGORY_COLOURS: dict[str, list[int]] = dict(
 )  # fmt: skip
 ALERT_RED = [230, 30, 30]
 _PALETTE = [[230, 30, 30], [0, 114, 178], [0, 158, 115], [213, 94, 0], [148, 103, 189]]
-TOOLTIP = {
-    "html": "{tooltip}",
-    "style": {"backgroundColor": "#1d2530", "color": "white", "fontSize": "12px"},
-}
 _TILE_PX = 256
 _MAX_TILES = 64
 
@@ -239,7 +235,7 @@ def offline_deck(layers: list[pdk.Layer], view_state: pdk.ViewState, height: int
         layers=layers,
         initial_view_state=view_state,
         map_provider=None,
-        tooltip=TOOLTIP,
+        tooltip=tooltip.TOOLTIP,
         height=height,
     )
 
@@ -263,7 +259,7 @@ def _all_tracks(ctx: MapContext) -> list[pdk.Layer]:
             "PathLayer",
             id="all_tracks",
             data=tracks.assign(colour=pd.Series(colours, index=tracks.index, dtype=object))[
-                ["path", "colour", "tooltip"]
+                ["path", "colour", *tooltip.FIELDS]
             ],
             get_path="path",
             get_color="colour",
@@ -288,7 +284,9 @@ def _alerts(ctx: MapContext) -> list[pdk.Layer]:
         pdk.Layer(
             "ScatterplotLayer",
             id="alerts",
-            data=alerts[["lon", "lat", "tooltip", "id", "score"]].assign(colour=colours.tolist()),
+            data=alerts[["lon", "lat", "id", "score", *tooltip.FIELDS]].assign(
+                colour=colours.tolist()
+            ),
             get_position=["lon", "lat"],
             get_fill_color="colour",
             get_line_color=ALERT_RED,
@@ -324,7 +322,7 @@ def _replay(ctx: MapContext) -> list[pdk.Layer]:
         heads.append(
             {"lon": float(np.interp(until, times, path[:, 0])),
              "lat": float(np.interp(until, times, path[:, 1])),
-             "colour": row.colour, "tooltip": f"MMSI {row.mmsi} (replay)"}
+             "colour": row.colour, **tooltip.fields(f"MMSI {row.mmsi}", "replay")}
         )  # fmt: skip
     return [
         pdk.Layer(
@@ -343,7 +341,7 @@ def _replay(ctx: MapContext) -> list[pdk.Layer]:
         pdk.Layer(
             "ScatterplotLayer",
             id="replay_heads",
-            data=pd.DataFrame(heads, columns=["lon", "lat", "colour", "tooltip"]),
+            data=pd.DataFrame(heads, columns=["lon", "lat", "colour", *tooltip.FIELDS]),
             get_position=["lon", "lat"],
             get_fill_color="colour",
             get_line_color=[255, 255, 255],
@@ -362,10 +360,10 @@ def _vessels(ctx: MapContext) -> list[pdk.Layer]:
     # the stroke over the whole disc in Streamlit's deck.gl.
     vessels = ctx.picture.vessels
     fill = [CATEGORY_COLOURS.get(c, [140, 140, 140]) + [230] for c in vessels["category"]]
-    data = vessels[["mmsi", "lon", "lat", "tooltip"]].assign(
+    data = vessels[["mmsi", "lon", "lat", *tooltip.FIELDS]].assign(
         fill=pd.Series(fill, index=vessels.index, dtype=object)
     )
-    flagged = vessels.loc[vessels["in_alert"], ["mmsi", "lon", "lat", "tooltip"]]
+    flagged = vessels.loc[vessels["in_alert"], ["mmsi", "lon", "lat"]]  # not pickable
     return [
         pdk.Layer(
             "ScatterplotLayer",

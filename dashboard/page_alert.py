@@ -10,7 +10,7 @@ import pydeck as pdk
 import shapely
 import streamlit as st
 
-from dashboard import layers, state
+from dashboard import layers, state, tooltip
 from dashboard.data import AlertDetail, alert_detail, vessel_link
 from surveillance.errors import CoastwatchError
 from surveillance.lifecycle import allowed_actions
@@ -82,15 +82,15 @@ def _map(current: state.View, detail: AlertDetail) -> pdk.Deck:
         colour = layers.track_colour(index)
         label = f"{names.get(mmsi) or '?'} ({mmsi})"
         paths.append({"path": rows[["lon", "lat"]].to_numpy().round(6).tolist(),
-                      "colour": colour, "tooltip": f"<b>{label}</b><br/>track"})  # fmt: skip
+                      "colour": colour, **tooltip.fields(label, "track")})  # fmt: skip
         for which, row in (("first", rows.iloc[0]), ("last", rows.iloc[-1])):
             ends.append({"lon": row["lon"], "lat": row["lat"], "colour": colour,
-                         "tooltip": f"<b>{label}</b><br/>{which} position {row['t']:%H:%M} UTC"
-                         f"<br/>{row['sog_knots']:.1f} kn"})  # fmt: skip
+                         **tooltip.fields(label, f"{which} position {row['t']:%H:%M} UTC",
+                                          f"{row['sog_knots']:.1f} kn")})  # fmt: skip
     alert_shape = {
         "type": "Feature",
         "geometry": shapely.geometry.mapping(detail.alert["geom"]),
-        "properties": {"tooltip": f"<b>{detail.alert['type']}</b> · score {detail.alert['score']}"},
+        "properties": tooltip.fields(str(detail.alert["type"]), f"score {detail.alert['score']}"),
     }
     bbox = _bbox(detail)
     stack = layers.base_layers(base, bbox, current.settings.tile_url) + [

@@ -7,7 +7,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from dashboard import layers, state
+from dashboard import layers, state, tooltip
 from dashboard.data import VesselDetail, vessel_detail
 from surveillance.errors import CoastwatchError
 from surveillance.store import Store
@@ -63,10 +63,11 @@ def _map(current: state.View, detail: VesselDetail) -> pdk.Deck:
     last = track.iloc[-1]
     head = pd.DataFrame(
         [{"lon": last["lon"], "lat": last["lat"],
-          "tooltip": f"last seen {last['t']:%Y-%m-%d %H:%M} UTC<br/>{last['sog_knots']:.1f} kn"}]
+          **tooltip.fields(f"MMSI {detail.mmsi}", f"last seen {last['t']:%Y-%m-%d %H:%M} UTC",
+                           f"{last['sog_knots']:.1f} kn")}]
     )  # fmt: skip
     path = pd.DataFrame([{"path": track[["lon", "lat"]].to_numpy().round(6).tolist(),
-                          "tooltip": f"MMSI {detail.mmsi} track"}])  # fmt: skip
+                          **tooltip.fields(f"MMSI {detail.mmsi}", "track")}])  # fmt: skip
     bbox = (west, south, east, north)
     stack = layers.base_layers(base, bbox, current.settings.tile_url) + [
         layers.ports(base, radius_m=300),

@@ -1,14 +1,17 @@
-"""The running dashboard in Debian's headless chromium: the map draws, an alert opens and is
-acknowledged, a report downloads. ``coastwatch dashboard`` serves the app as a user starts it.
+"""The running dashboard in Debian's headless chromium: the map draws and its tooltips read
+as text, an alert opens and is acknowledged, a report downloads. ``coastwatch dashboard``
+serves the app as a user starts it, and stops on Ctrl-C, SIGTERM and SIGHUP.
 
-Without chromium the test skips locally and fails under CI (``scripts/test-deps.sh`` installs
-it). The browser runs with no sandbox (root) and without background networking: the machine
-has no internet, and nothing may be fetched from it.
+Without chromium the browser tests skip locally and fail under CI (``scripts/test-deps.sh``
+installs it). The browser runs with no sandbox (root) and without background networking:
+the machine has no internet, and nothing may be fetched from it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import os
 import shutil
 import signal
@@ -20,13 +23,17 @@ import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
 
 from alerts.engine import Engine
+from dashboard.cli import INTERRUPTED
+from dashboard.layers import view_for_bbox
 from surveillance.settings import load_settings
 from surveillance.store import Store
-from tests.builders import load_positions
+from tests.builders import insert_alert, load_positions
 from tests.integration.test_detect import LOITERER, drifting
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -38,12 +45,51 @@ FLAGS = [
 ]  # fmt: skip
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 READY_S = 90.0
+STOP_S = 60.0
+HOSTILE = "<img src=x onerror=alert(1)>"  # a name as AIS may carry it: text, never markup
+STAR, STRANGER = 431000001, 431000009
+OFFSET_DEG = 2.0  # between the vessels and the alert on the map of the whole area
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _serve(url: str, home: Path) -> tuple[subprocess.Popen[str], str]:
+    """``coastwatch dashboard`` on a free port, once its server answers: (process, address).
+    It leads a process group of its own, so :func:`_end` reaches whatever it started."""
+    port = _free_port()
+    command = [sys.executable, "-m", "surveillance", "--database-url", url, "dashboard"]
+    server = subprocess.Popen(
+        [*command, "--port", str(port)],
+        env={**os.environ, "COASTWATCH_HOME": str(home)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + READY_S
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
+                if answer.read() == b"ok":
+                    return server, base
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            _end(server)
+            raise AssertionError(f"the dashboard did not come up: {server.stdout.read()}")  # type: ignore[union-attr]
+        time.sleep(0.5)
+
+
+def _end(server: subprocess.Popen[str]) -> None:
+    """Kill what is left of a served dashboard (nothing, when it stopped as it should)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGKILL)
+    server.wait(timeout=STOP_S)
 
 
 @pytest.fixture(scope="module")
@@ -56,39 +102,90 @@ def chromium() -> str:
     return CHROMIUM
 
 
+def _url(store: Store) -> str:
+    return store.engine.url.render_as_string(hide_password=False)
+
+
 @pytest.fixture
 def served(store: Store, tmp_path: Path) -> Iterator[tuple[str, str]]:
     """The dashboard on a store holding a loitering vessel and its alert: (url, alert id)."""
-    url = store.engine.url.render_as_string(hide_password=False)
     load_positions(store, drifting(LOITERER, T0, 6))
-    Engine(load_settings(database_url=url), store).run(T0, T0 + timedelta(hours=7))
+    Engine(load_settings(database_url=_url(store)), store).run(T0, T0 + timedelta(hours=7))
     (alert_id,) = store.alerts()["id"]
-    port = _free_port()
-    env = {**os.environ, "COASTWATCH_HOME": str(tmp_path)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "surveillance", "--database-url", url, "dashboard", "--port",
-         str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    server, base = _serve(_url(store), tmp_path)
     try:
-        deadline = time.monotonic() + READY_S
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
-                    if answer.read() == b"ok":
-                        break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"the dashboard did not come up: {server.stdout.read()}")  # type: ignore[union-attr]
-            time.sleep(0.5)
         yield base, alert_id
     finally:
         server.send_signal(signal.SIGINT)
         try:
             server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        finally:
+            _end(server)
+
+
+@pytest.fixture
+def sea(store: Store, tmp_path: Path) -> Iterator[tuple[str, dict[str, tuple[float, float]]]]:
+    """The dashboard on three things far apart on the map of the whole area: a vessel with
+    a hostile name at the map's centre, SEA STAR east of it, SEA STAR's alert west of it.
+    Yields the address and where each is (lon, lat)."""
+    view = view_for_bbox(load_settings(database_url=_url(store)).aoi_bbox_deg)
+    centre = (view.longitude, view.latitude)
+    at = {
+        "stranger": centre,
+        "star": (centre[0] + OFFSET_DEG, centre[1]),
+        "alert": (centre[0] - OFFSET_DEG, centre[1]),
+    }
+    vessels = pd.DataFrame(
+        {"mmsi": [STRANGER, STAR], "name": [HOSTILE, "SEA STAR"], "ship_type": [30, 80]}
+    ).assign(ts=T0, flag="JP")
+    store.write_identities(vessels)
+    lon, lat = zip(at["stranger"], at["star"], strict=True)
+    store.write_positions(vessels[["mmsi", "ts"]].assign(lon=lon, lat=lat, sog_knots=11.5))
+    start = T0 - timedelta(hours=1)
+    lon_lat = {"lon": at["alert"][0], "lat": at["alert"][1]}
+    insert_alert(store, id="sts-tip-0001", mmsi=(STAR,), score=62, start=start, end=T0, **lon_lat)
+    server, base = _serve(_url(store), tmp_path)
+    try:
+        yield base, at
+    finally:
+        _end(server)
+
+
+def _pixel_offset(
+    lon_lat: tuple[float, float], centre: tuple[float, float], zoom: float
+) -> tuple[float, float]:
+    """Where ``lon_lat`` is drawn relative to the map's centre, in CSS pixels (deck.gl's web
+    mercator: the world is 512 * 2**zoom pixels wide)."""
+    world_px = 512 * 2**zoom
+
+    def x(lon: float) -> float:
+        return (lon + 180) / 360 * world_px
+
+    def y(lat: float) -> float:
+        return (
+            (1 - math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / math.pi) / 2 * world_px
+        )
+
+    return x(lon_lat[0]) - x(centre[0]), y(lon_lat[1]) - y(centre[1])
+
+
+def _hover(page: Any, offset: tuple[float, float], expected: str) -> str:
+    """Point at ``offset`` from the map's centre until its tooltip shows ``expected``
+    (deck.gl draws, then picks, only once the data arrived); the tooltip's text."""
+    canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
+    canvas.wait_for()
+    tip = page.locator(".deck-tooltip")
+    deadline = time.monotonic() + READY_S
+    while True:
+        box = canvas.bounding_box()
+        x = box["x"] + box["width"] / 2 + offset[0]
+        y = box["y"] + box["height"] / 2 + offset[1]
+        page.mouse.move(x, y - 40)  # off it, so that coming back is a new hover
+        page.mouse.move(x, y, steps=4)
+        page.wait_for_timeout(200)  # a frame or two for the pick
+        if tip.is_visible() and expected in tip.inner_text():
+            return str(tip.inner_text())
+        assert time.monotonic() < deadline, f"no tooltip with {expected!r} at {offset}"
 
 
 def test_the_app_works_in_a_real_browser(
@@ -125,3 +222,52 @@ def test_the_app_works_in_a_real_browser(
         assert collection["type"] == "FeatureCollection"
         assert [f["properties"]["id"] for f in collection["features"]] == [alert_id]
         browser.close()
+
+
+def test_map_tooltips_show_names_as_text(
+    chromium: str, sea: tuple[str, dict[str, tuple[float, float]]], store: Store
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    base, at = sea
+    view = view_for_bbox(load_settings(database_url=_url(store)).aoi_bbox_deg)
+    centre = (view.longitude, view.latitude)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})  # the whole map
+        page.set_default_timeout(60_000)
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(base)
+        page.get_by_text("Operations map").first.wait_for()
+
+        star = _hover(page, _pixel_offset(at["star"], centre, view.zoom), "SEA STAR")
+        assert f"MMSI {STAR}" in star and "in an alert" in star
+        alert = _hover(page, _pixel_offset(at["alert"], centre, view.zoom), "sts_transfer")
+        assert "score 62" in alert
+        stranger = _hover(page, (0.0, 0.0), f"MMSI {STRANGER}")
+        assert HOSTILE in stranger  # shown as its characters
+        assert page.locator(".deck-tooltip img").count() == 0  # no element made of it
+        assert not dialogs
+        for shown in (star, alert, stranger):
+            assert "<b>" not in shown and "<br" not in shown and "{" not in shown
+        browser.close()
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_stop_signal_stops_the_server_and_frees_its_port(
+    store: Store, tmp_path: Path, stop: signal.Signals
+) -> None:
+    server, base = _serve(_url(store), tmp_path)
+    port = int(base.rsplit(":", 1)[1])
+    try:
+        server.send_signal(stop)
+        assert server.wait(timeout=STOP_S) == INTERRUPTED
+        with pytest.raises(ConnectionRefusedError):  # nothing answers on the port
+            socket.create_connection(("127.0.0.1", port), timeout=5).close()
+        with socket.socket() as again:  # and a new server may listen on it
+            again.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            again.bind(("127.0.0.1", port))
+            again.listen()
+    finally:
+        _end(server)

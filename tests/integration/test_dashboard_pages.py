@@ -15,6 +15,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from dashboard import tooltip
 from surveillance.store import Store
 from tests.builders import T0, insert_alert, load_positions
 
@@ -104,6 +105,19 @@ def _layers(deck: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {layer["id"]: layer for layer in deck["layers"]}
 
 
+def _assert_plain_tooltips(layers: dict[str, dict[str, Any]]) -> None:
+    """Every object a pointer can pick carries every tooltip field, as text without markup
+    (the template holds the markup; deck.gl shows a missing field as ``{field}``)."""
+    for layer in layers.values():
+        if not layer.get("pickable"):
+            continue
+        data = layer["data"]
+        objects = [f["properties"] for f in data["features"]] if isinstance(data, dict) else data
+        for shown in objects:
+            texts = [shown[name] for name in tooltip.FIELDS]
+            assert all(isinstance(t, str) and "<" not in t for t in texts), (layer["id"], texts)
+
+
 def _button(at: AppTest, label: str) -> Any:
     (button,) = [b for b in at.button if b.label == label]
     return button
@@ -125,14 +139,18 @@ def test_the_map_draws_vessels_at_their_latest_position_and_their_tracks(app: Ap
     vessels = {row["mmsi"]: row for row in layers["vessels"]["data"]}
     assert set(vessels) == {TANKER, BUNKER, FERRY}
     assert vessels[FERRY]["lon"] == pytest.approx(134.0 + 0.005 * 119)  # its last report
-    assert "SUNRISE FERRY" in vessels[FERRY]["tooltip"] and "16.0 kn" in vessels[FERRY]["tooltip"]
+    assert vessels[FERRY]["title"] == "SUNRISE FERRY" and "16.0 kn" in vessels[FERRY]["line2"]
+    assert vessels[TANKER]["warning"] == "in an alert" and vessels[FERRY]["warning"] == ""
+    alerts = {row["id"]: row for row in layers["alerts"]["data"]}
+    assert alerts[STS_ID]["title"] == "sts_transfer" and "score 62" in alerts[STS_ID]["line1"]
+    _assert_plain_tooltips(layers)
     ringed = {row["mmsi"] for row in layers["vessel_alert_rings"]["data"]}
     assert ringed == {TANKER, BUNKER}  # in an alert of the window
     assert {m.label: m.value for m in app.metric}["Vessels"] == "3"
 
     app.checkbox(key="layer_all_tracks").check().run()
     tracks = _layers(_deck(app))["all_tracks"]["data"]
-    ferry = next(t for t in tracks if "SUNRISE FERRY" in t["tooltip"])
+    ferry = next(t for t in tracks if t["title"] == "SUNRISE FERRY")
     # over a day the track is drawn from a sample of the reports: it follows the ferry's way
     (start_lon, _), (end_lon, end_lat) = ferry["path"][0], ferry["path"][-1]
     assert 134.0 <= start_lon < 134.2 and 134.4 < end_lon <= 134.0 + 0.005 * 119
@@ -173,6 +191,11 @@ def test_the_alert_page_shows_evidence_reasons_and_history_and_records_an_ack(
     assert reasons["reason"].tolist() == ["within 500 m for 2.0 h", "long"]
     layers = _layers(_deck(app))
     assert len(layers["tracks"]["data"]) == 2  # both vessels of the pair
+    assert {t["title"] for t in layers["tracks"]["data"]} == {
+        f"SEA STAR ({TANKER})",
+        f"OCEAN BUNKER ({BUNKER})",
+    }
+    _assert_plain_tooltips(layers)
     positions = _frame(app, "sog_knots")
     assert set(positions["mmsi"]) == {TANKER, BUNKER} and len(positions) == 12
 
@@ -211,8 +234,10 @@ def test_the_vessel_page_shows_identity_track_and_alerts_and_edits_the_watchlist
     assert shown["Flag"] == "JP" and shown["IMO"] == "9074729" and shown["Type"] == "tanker (80)"
     alerts = _frame(app, "type")
     assert sorted(alerts["id"]) == ["loi-dash-0001", STS_ID]
-    track = _layers(_deck(app))["track"]["data"][0]["path"]
-    assert len(track) == 120
+    layers = _layers(_deck(app))
+    assert len(layers["track"]["data"][0]["path"]) == 120
+    assert layers["last"]["data"][0]["line2"] == "0.4 kn"
+    _assert_plain_tooltips(layers)
 
     app.text_input(key="watch_note").input("seen bunkering at night")
     app.button(key="watch_add").click().run()

@@ -1,13 +1,15 @@
 """The dashboard's data builders on tiny arrays: latest positions, downsampling, replays,
-ship categories, and the map's view and tiles."""
+ship categories, the map's view and tiles, and the one tooltip template."""
 
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
 
+from dashboard import tooltip
 from dashboard.data import _paths, downsample, latest_positions, replay_tracks, ship_category
 from dashboard.layers import offline_deck, tile_layers, view_for_bbox
 from surveillance.store.position_read import PositionArrays
@@ -89,3 +91,20 @@ def test_vessels_with_one_point_between_others_are_left_out_of_the_paths() -> No
     paths = _paths(mmsi, np.array([0.0, 1, 5, 2, 3]), np.array([0.0, 0, 5, 1, 1]), 0.0)
     assert paths["mmsi"].tolist() == [1, 3]
     assert paths["path"].tolist() == [[[0.0, 0.0], [1.0, 0.0]], [[2.0, 1.0], [3.0, 1.0]]]
+
+
+def test_the_tooltip_template_holds_the_markup_and_fills_in_every_field() -> None:
+    html = tooltip.TOOLTIP["html"]
+    assert tuple(re.findall(r"{(\w+)}", html)) == tooltip.FIELDS
+    assert "<div" in html  # the markup is the template's, not the data's
+
+
+def test_tooltip_fields_are_the_text_as_given_and_empty_where_unused() -> None:
+    hostile = "<img src=x onerror=alert(1)>"  # escaped by the renderer, never here
+    assert tooltip.fields(hostile, "MMSI 431000001") == {
+        "title": hostile,
+        "line1": "MMSI 431000001",
+        "line2": "",
+        "line3": "",
+        "warning": "",
+    }
