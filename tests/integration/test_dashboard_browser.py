@@ -140,7 +140,7 @@ def sea(store: Store, tmp_path: Path) -> Iterator[tuple[str, dict[str, tuple[flo
     ).assign(ts=T0, flag="JP")
     store.write_identities(vessels)
     lon, lat = zip(at["stranger"], at["star"], strict=True)
-    store.write_positions(vessels[["mmsi", "ts"]].assign(lon=lon, lat=lat, sog_knots=11.5))
+    load_positions(store, vessels[["mmsi", "ts"]].assign(lon=lon, lat=lat, sog_knots=11.5))
     start = T0 - timedelta(hours=1)
     lon_lat = {"lon": at["alert"][0], "lat": at["alert"][1]}
     insert_alert(store, id="sts-tip-0001", mmsi=(STAR,), score=62, start=start, end=T0, **lon_lat)
