@@ -14,11 +14,10 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,9 @@ import pytest
 from alerts.engine import Engine
 from surveillance.settings import load_settings
 from surveillance.store import Store
-from tests.integration.test_detect import LOITERER, drifting
+from tests.builders.cli import start
+from tests.builders.clock import T0
+from tests.builders.positions import drifting
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [
@@ -35,7 +36,7 @@ FLAGS = [
     "--disable-sync", "--disable-extensions", "--no-first-run", "--metrics-recording-only",
     "--disable-domain-reliability", "--disable-client-side-phishing-detection",
 ]  # fmt: skip
-T0 = datetime(2026, 11, 1, tzinfo=UTC)
+LOITERER = 431000001
 READY_S = 90.0
 
 
@@ -64,10 +65,9 @@ def served(store: Store, tmp_path: Path) -> Iterator[tuple[str, str]]:
     (alert_id,) = store.alerts()["id"]
     port = _free_port()
     env = {**os.environ, "COASTWATCH_HOME": str(tmp_path)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "surveillance", "--database-url", url, "dashboard", "--port",
-         str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    server = start(
+        "--database-url", url, "dashboard", "--port", str(port), env=env, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + READY_S

@@ -10,7 +10,8 @@ from sqlalchemy import text
 
 from surveillance.errors import InputError
 from surveillance.store import TABLES, Store
-from tests.builders import T0, positions, report
+from tests.builders.clock import T0
+from tests.builders.positions import positions, report
 
 WINDOW = (T0 - timedelta(hours=1), T0 + timedelta(days=2))
 

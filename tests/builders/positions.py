@@ -1,0 +1,42 @@
+"""Position reports as the store takes them: one report at a time, or a ship drifting."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tests.builders.clock import at
+
+__all__ = ["OPEN_SEA", "drifting", "positions", "report"]
+
+OPEN_SEA = (135.0, 30.5)  # south of Shikoku: 150 km from any shore or port
+
+
+def report(
+    mmsi: int = 431000001, minute: float = 0, lon: float = 130.0, lat: float = 34.0, **fields: Any
+) -> dict[str, Any]:
+    """One position report, ``minute`` minutes after T0."""
+    return {"mmsi": mmsi, "ts": at(minutes=minute), "lon": lon, "lat": lat, **fields}
+
+
+def positions(*reports: dict[str, Any]) -> pd.DataFrame:
+    """The reports as one frame, ready for ``Store.write_positions``."""
+    return pd.DataFrame(list(reports))
+
+
+def drifting(mmsi: int, start: datetime, hours: float, every_s: float = 60.0) -> pd.DataFrame:
+    """A ship lying stopped (0.5 kn) in the open sea, reporting every ``every_s``."""
+    ts = pd.date_range(start, start + timedelta(hours=hours), freq=f"{int(every_s)}s")
+    wobble = np.sin(np.arange(len(ts)) / 20) * 0.001
+    return pd.DataFrame(
+        {
+            "mmsi": mmsi,
+            "ts": ts,
+            "lon": OPEN_SEA[0] + wobble,
+            "lat": OPEN_SEA[1],
+            "sog_knots": 0.5,
+        }
+    )
