@@ -1,6 +1,6 @@
 """The store API against a real PostGIS: idempotent writes, windowed and boxed reads."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import geopandas as gpd
 import pandas as pd
@@ -61,7 +61,8 @@ def test_positions_read_by_window_box_and_vessel(store: Store) -> None:
 
 def test_a_naive_window_is_refused(store: Store) -> None:
     with pytest.raises(InputError, match="timezone-aware"):
-        store.positions((datetime(2026, 1, 1), datetime(2026, 1, 2)))
+        naive = T0.replace(tzinfo=None)
+        store.positions((naive, naive + timedelta(days=1)))
 
 
 def test_a_frame_without_the_key_columns_is_refused(store: Store) -> None:
