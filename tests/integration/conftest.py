@@ -8,25 +8,24 @@ PostGIS the tests skip locally, but fail under CI: they never skip silently ther
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import create_engine
 
 from surveillance import schema
-from surveillance.cli import main
 from surveillance.embedded import Cluster, find_bindir
 from surveillance.errors import ClusterError
 from surveillance.settings import Settings, load_settings
 from surveillance.store import Store
+from tests.builders.cli import Coastwatch, invoke
 
 TEMPLATE = "coastwatch_template"
 _numbers = itertools.count()
@@ -98,30 +97,8 @@ def store(cluster_url: str) -> Iterator[Store]:
         conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
-@dataclass
-class Ran:
-    """What one ``coastwatch`` command did: its exit code and what it printed."""
-
-    code: int
-    stdout: str
-    stderr: str
-
-
 @pytest.fixture
-def coastwatch(store: Store) -> Callable[..., Ran]:
-    """Runs the real CLI (``main``: plugins, error messages, exit codes) on ``store``."""
+def coastwatch(store: Store) -> Coastwatch:
+    """Runs the real CLI in process on ``store``: ``coastwatch("alerts", "list")``."""
     url = store.engine.url.render_as_string(hide_password=False)
-
-    def run(*args: str) -> Ran:
-        code: int | str | None = 0
-        with CliRunner().isolation(env={"COLUMNS": "160"}) as (stdout, stderr, _):
-            try:
-                main(["--database-url", url, *args])
-            except SystemExit as exc:
-                code = exc.code
-        assert isinstance(code, int), code
-        ran = Ran(code, stdout.getvalue().decode(), stderr.getvalue().decode())
-        assert "Traceback" not in ran.stderr, ran.stderr
-        return ran
-
-    return run
+    return functools.partial(invoke, url)

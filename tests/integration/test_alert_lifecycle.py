@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import getpass
 import json
-from collections.abc import Callable
 from datetime import timedelta
 
 import pandas as pd
@@ -13,10 +12,10 @@ import pytest
 
 from surveillance.errors import InputError
 from surveillance.store import Store
-from tests.builders import T0, insert_alert
-from tests.integration.conftest import Ran
+from tests.builders.alerts import insert_alert
+from tests.builders.cli import Coastwatch
+from tests.builders.clock import T0
 
-Coastwatch = Callable[..., Ran]
 STS = "sts-20261126-0001"
 
 

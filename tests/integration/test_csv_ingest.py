@@ -9,7 +9,7 @@ from sqlalchemy import text
 from ais_ingest.files import detect_format
 from ais_ingest.pipeline import ingest_files
 from surveillance.store import Store
-from tests.nmea import T0_S
+from tests.builders.clock import T0_S
 
 NOW_S = T0_S + 3600
 

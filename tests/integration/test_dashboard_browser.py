@@ -17,11 +17,10 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -33,8 +32,10 @@ from dashboard.cli import INTERRUPTED
 from dashboard.layers import view_for_bbox
 from surveillance.settings import load_settings
 from surveillance.store import Store
-from tests.builders import insert_alert, load_positions
-from tests.integration.test_detect import LOITERER, drifting
+from tests.builders.alerts import insert_alert
+from tests.builders.cli import start
+from tests.builders.clock import T0
+from tests.builders.positions import drifting, load_positions
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [
@@ -43,7 +44,7 @@ FLAGS = [
     "--disable-sync", "--disable-extensions", "--no-first-run", "--metrics-recording-only",
     "--disable-domain-reliability", "--disable-client-side-phishing-detection",
 ]  # fmt: skip
-T0 = datetime(2026, 11, 1, tzinfo=UTC)
+LOITERER = 431000001
 READY_S = 90.0
 STOP_S = 60.0
 HOSTILE = "<img src=x onerror=alert(1)>"  # a name as AIS may carry it: text, never markup
@@ -61,14 +62,15 @@ def _serve(url: str, home: Path) -> tuple[subprocess.Popen[str], str]:
     """``coastwatch dashboard`` on a free port, once its server answers: (process, address).
     It leads a process group of its own, so :func:`_end` reaches whatever it started."""
     port = _free_port()
-    command = [sys.executable, "-m", "surveillance", "--database-url", url, "dashboard"]
-    server = subprocess.Popen(
-        [*command, "--port", str(port)],
+    server = start(
+        "--database-url",
+        url,
+        "dashboard",
+        "--port",
+        str(port),
         env={**os.environ, "COASTWATCH_HOME": str(home)},
-        stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
+        new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + READY_S

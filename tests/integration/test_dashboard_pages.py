@@ -17,12 +17,13 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import tooltip
 from surveillance.store import Store
-from tests.builders import T0, insert_alert, load_positions
+from tests.builders.alerts import insert_alert
+from tests.builders.clock import T0
+from tests.builders.positions import OPEN_SEA, load_positions
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 TANKER, BUNKER, FERRY = 431000001, 431000002, 431000003
 STS_ID = "sts-dash-0001"
-OPEN_SEA = (135.0, 30.5)  # south of Shikoku, far from any shore
 
 
 def _track(mmsi: int, lon0: float, lat0: float, dlon_per_min: float, sog_knots: float,

@@ -6,7 +6,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ import pytest
 
 from surveillance.embedded import Cluster
 from surveillance.settings import Settings, load_settings
+from tests.builders import cli
 
 # the Tsushima Strait: Busan, Hakata, Kanmon and a few more ports; quick to load
 SMALL_AOI = {
@@ -41,14 +41,7 @@ class User:
         }
 
     def run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        result = subprocess.run(
-            [sys.executable, "-m", "surveillance", *args],
-            capture_output=True,
-            text=True,
-            env=self.env,
-            stdin=subprocess.DEVNULL,
-            timeout=300,
-        )
+        result = cli.run(*args, env=self.env, timeout_s=300)
         assert "Traceback" not in result.stderr, result.stderr
         return result
 

@@ -6,13 +6,10 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -20,20 +17,11 @@ from alerts import engine as engine_module
 from alerts.engine import Engine
 from surveillance.settings import Settings, load_settings
 from surveillance.store import Store
-from tests.builders import load_positions
-from tests.integration.conftest import Ran
+from tests.builders.cli import Ran, start
+from tests.builders.clock import T0
+from tests.builders.positions import OPEN_SEA, drifting, load_positions
 
-OPEN_SEA = (135.0, 30.5)  # south of Shikoku: 150 km from any shore or port
-T0 = datetime(2026, 11, 1, tzinfo=UTC)
 LOITERER, OTHER = 431000001, 431000002
-
-
-def drifting(mmsi: int, start: datetime, hours: float, every_s: float = 60.0) -> pd.DataFrame:
-    """A ship lying stopped (0.5 kn) in the open sea."""
-    ts = pd.date_range(start, start + timedelta(hours=hours), freq=f"{int(every_s)}s")
-    wobble = np.sin(np.arange(len(ts)) / 20) * 0.001
-    return pd.DataFrame({"mmsi": mmsi, "ts": ts, "lon": OPEN_SEA[0] + wobble,
-                         "lat": OPEN_SEA[1], "sog_knots": 0.5})  # fmt: skip
 
 
 @pytest.fixture
@@ -89,13 +77,13 @@ def test_detect_then_alerts_list_prints_the_json_design_fixes(
     store: Store, coastwatch: Callable[..., Ran]
 ) -> None:
     load_positions(store, drifting(LOITERER, T0, 6))
-    ran = coastwatch("detect", "--since", "2026-11-01T00:00Z", "--until", "2026-11-01T07:00Z")
+    ran = coastwatch("detect", "--since", "2026-11-26T22:00Z", "--until", "2026-11-27T05:00Z")
     assert ran.code == 0, ran.stderr
     assert "loitering" in ran.stdout
     (alert,) = json.loads(coastwatch("alerts", "list", "--format", "json").stdout)
     assert alert["type"] == "loitering" and alert["status"] == "new"
     assert alert["mmsi"] == [LOITERER] and 40 <= alert["score"] <= 100
-    assert alert["start"].startswith("2026-11-01T00:") and alert["end"].endswith("Z")
+    assert alert["start"].startswith("2026-11-26T22:") and alert["end"].endswith("Z")
     assert abs(alert["lon"] - OPEN_SEA[0]) < 0.01 and abs(alert["lat"] - OPEN_SEA[1]) < 0.01
     assert alert["score_reasons"][0]["points"] == 40
 
@@ -103,17 +91,14 @@ def test_detect_then_alerts_list_prints_the_json_design_fixes(
 def test_detect_refuses_a_window_that_ends_before_it_starts(
     coastwatch: Callable[..., Ran],
 ) -> None:
-    ran = coastwatch("detect", "--since", "2026-11-02T00:00Z", "--until", "2026-11-01T00:00Z")
+    ran = coastwatch("detect", "--since", "2026-11-28T00:00Z", "--until", "2026-11-27T00:00Z")
     assert ran.code == 2 and "since before until" in ran.stderr
 
 
 def test_follow_raises_an_alert_within_a_minute_of_new_data(store: Store) -> None:
     url = store.engine.url.render_as_string(hide_password=False)
     env = {**os.environ, "COASTWATCH_RULES__DETECT_FOLLOW_INTERVAL_S": "2"}
-    follower = subprocess.Popen(
-        [sys.executable, "-m", "surveillance", "--database-url", url, "detect", "--follow"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    follower = start("--database-url", url, "detect", "--follow", env=env)
     try:
         now = datetime.now(UTC).replace(microsecond=0)
         load_positions(store, drifting(LOITERER, now - timedelta(hours=5), 5))

@@ -11,7 +11,8 @@ from sqlalchemy import text
 from ais_ingest import files
 from ais_ingest.pipeline import ingest_files
 from surveillance.store import Store
-from tests.nmea import T0_S, position, static, tagged
+from tests.builders.clock import T0_S
+from tests.builders.nmea import position, static, tagged
 
 
 def write_feed(path: Path, lines: list[str]) -> Path:

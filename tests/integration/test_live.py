@@ -13,7 +13,7 @@ import psycopg
 from ais_ingest.live import BatchReport, Follower
 from ais_ingest.sources import TcpSource, UdpSource
 from surveillance.store import Store
-from tests.nmea import position, static
+from tests.builders.nmea import position, static
 
 
 def wait_for(condition: Callable[[], bool], timeout_s: float = 15.0) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,10 +19,10 @@ from surveillance.report.export import export
 from surveillance.report.gather import gather
 from surveillance.report.request import ReportRequest
 from surveillance.store import Store
-from tests.builders import T0, insert_alert
-from tests.integration.conftest import Ran
+from tests.builders.alerts import insert_alert
+from tests.builders.cli import Coastwatch
+from tests.builders.clock import T0
 
-Coastwatch = Callable[..., Ran]
 WINDOW = ("--since", "2026-11-26T20:00Z", "--until", "2026-11-27T20:00Z")
 BBOX = ("--bbox", "129.5,33.5,130.5,34.5")
 

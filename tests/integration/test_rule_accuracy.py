@@ -4,14 +4,13 @@ recall and precision of at least 0.95 (the issue's bar)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.integration.conftest import Ran
+from tests.builders import cli
+from tests.builders.cli import Ran
 
 BAR = 0.95
 
@@ -20,11 +19,9 @@ BAR = 0.95
 def test_each_rule_finds_its_events_and_little_else(
     seed: int, tmp_path: Path, coastwatch: Callable[..., Ran]
 ) -> None:
-    made = subprocess.run(
-        [sys.executable, "-m", "surveillance", "simulate", "--out", str(tmp_path),
-         "--seed", str(seed), "--vessels", "40", "--hours", "24"],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    made = cli.run(
+        "simulate", "--out", str(tmp_path), "--seed", str(seed), "--vessels", "40", "--hours", "24"
+    )
     assert made.returncode == 0, made.stderr
     truth = json.loads((tmp_path / "truth.json").read_text())
     assert coastwatch("ingest", "ais", str(tmp_path / "feed.nmea")).code == 0

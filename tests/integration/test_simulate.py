@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -13,16 +12,14 @@ import pytest
 
 from ais_ingest.pipeline import ingest_files
 from surveillance.store import Store
+from tests.builders import cli
 
 EVENTS = {"sts_transfer", "dark_rendezvous", "suspicious_landing", "ais_gap", "loitering",
           "zone_entry", "identity_anomaly", "watchlist"}  # fmt: skip
 
 
 def simulate(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "surveillance", "simulate", "--out", str(out), *args],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    return cli.run("simulate", "--out", str(out), *args)
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """The store API against a real PostGIS: idempotent writes, windowed and boxed reads."""
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import geopandas as gpd
@@ -12,7 +12,8 @@ from sqlalchemy import text
 
 from surveillance.errors import InputError
 from surveillance.store import TABLES, Store
-from tests.builders import T0, load_positions, positions, report
+from tests.builders.clock import T0
+from tests.builders.positions import load_positions, positions, report
 
 WINDOW = (T0 - timedelta(hours=1), T0 + timedelta(days=2))
 
@@ -76,7 +77,8 @@ def test_positions_read_by_window_box_and_vessel(store: Store) -> None:
 )
 def test_a_naive_window_is_refused_by_every_family(store: Store, read: Callable[..., Any]) -> None:
     with pytest.raises(InputError, match="timezone-aware"):
-        read(store, (datetime(2026, 1, 1), datetime(2026, 1, 2)))
+        naive = T0.replace(tzinfo=None)
+        read(store, (naive, naive + timedelta(days=1)))
 
 
 def test_a_frame_without_the_key_columns_is_refused(store: Store) -> None:

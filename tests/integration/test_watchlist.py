@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -11,9 +10,7 @@ import pytest
 
 from surveillance.errors import InputError
 from surveillance.store import Store
-from tests.integration.conftest import Ran
-
-Coastwatch = Callable[..., Ran]
+from tests.builders.cli import Coastwatch
 
 
 def entries(store: Store) -> list[tuple[str, str, str | None]]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from alerts.rules import ais_gap
-from tests.track_builders import HOUR_S, SEA, T0_S, A, context, leg, tracks
+from tests.builders.clock import HOUR_S, MIDNIGHT_S
+from tests.builders.tracks import SEA, A, context, leg, tracks
 
 
 def test_silence_offshore_inside_coverage_is_a_gap() -> None:
@@ -41,13 +42,13 @@ def test_a_vessel_that_was_barely_heard_before_has_no_gap() -> None:
 
 
 def test_a_gap_stored_open_is_closed_when_the_vessel_is_heard_again() -> None:
-    silent_since = T0_S - 20 * HOUR_S  # before the window: its start is not in the tracks
+    silent_since = MIDNIGHT_S - 20 * HOUR_S  # before the window: its start is not in the tracks
     ctx = context(open_gaps=[(A, silent_since, SEA[0], SEA[1])])
     (alert,) = ais_gap.detect(tracks(leg(A, 3, 2, SEA)), ctx)
-    assert alert.start_s == silent_since and alert.end_s == T0_S + 3 * HOUR_S
+    assert alert.start_s == silent_since and alert.end_s == MIDNIGHT_S + 3 * HOUR_S
     assert alert.evidence["seen_again"][0] == alert.end_s and alert.evidence["gap_h"] == 23.0
 
 
 def test_a_gap_stored_open_stays_open_while_the_vessel_is_silent() -> None:
-    ctx = context(open_gaps=[(A, T0_S + 5 * HOUR_S, SEA[0], SEA[1])])
+    ctx = context(open_gaps=[(A, MIDNIGHT_S + 5 * HOUR_S, SEA[0], SEA[1])])
     assert ais_gap.detect(tracks(leg(A, 0, 2, SEA, every_s=1800)), ctx) == []

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from alerts.rules import identity_anomaly
-from tests.track_builders import HOUR_S, SEA, T0_S, A, context, leg, tracks
+from tests.builders.clock import HOUR_S, MIDNIGHT_S
+from tests.builders.tracks import SEA, A, context, leg, tracks
 
 
 def test_one_position_120_km_away_is_an_impossible_jump() -> None:
@@ -30,7 +31,9 @@ def test_a_new_name_is_an_identity_change() -> None:
     history = pd.DataFrame(
         {
             "mmsi": [A, A],
-            "valid_from": pd.to_datetime([T0_S - HOUR_S, T0_S + 2 * HOUR_S], unit="s", utc=True),
+            "valid_from": pd.to_datetime(
+                [MIDNIGHT_S - HOUR_S, MIDNIGHT_S + 2 * HOUR_S], unit="s", utc=True
+            ),
             "name": ["OCEAN STAR", "SEA BIRD"],
             "callsign": ["JX1", "JX1"],
             "imo": [9074729, 9074729],

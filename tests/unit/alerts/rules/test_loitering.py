@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alerts.rules import loitering
-from tests.track_builders import NEAR_SEA, SEA, A, context, leg, tracks, vessels
+from tests.builders.tracks import NEAR_SEA, SEA, A, context, leg, tracks, vessels
 
 
 def test_five_slow_hours_far_offshore_are_loitering() -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from alerts.rules import sts_transfer
-from tests.track_builders import HOUR_S, SEA, A, B, context, leg, tracks
+from tests.builders.clock import HOUR_S
+from tests.builders.tracks import SEA, A, B, context, leg, tracks
 
 
 def test_two_slow_ships_side_by_side_for_three_hours_are_an_sts() -> None:

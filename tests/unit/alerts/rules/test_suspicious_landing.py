@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alerts.rules import suspicious_landing
-from tests.track_builders import A, context, leg, tracks
+from tests.builders.tracks import A, context, leg, tracks
 
 
 def test_a_night_stop_off_a_beach_after_coming_in_from_sea_is_a_landing() -> None:

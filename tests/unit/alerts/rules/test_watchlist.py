@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from alerts.rules import watchlist
-from tests.track_builders import NEAR_SEA, SEA, A, B, context, leg, tracks, vessels
+from tests.builders.tracks import NEAR_SEA, SEA, A, B, context, leg, tracks, vessels
 
 
 def test_a_name_spelled_differently_is_on_the_watchlist() -> None:

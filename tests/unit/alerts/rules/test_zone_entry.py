@@ -6,7 +6,7 @@ import geopandas as gpd
 import shapely
 
 from alerts.rules import zone_entry
-from tests.track_builders import NEAR_SEA, SEA, A, context, leg, tracks, vessels
+from tests.builders.tracks import NEAR_SEA, SEA, A, context, leg, tracks, vessels
 
 ZONE = gpd.GeoDataFrame(
     {"kind": ["territorial_sea"], "name": ["test sea"]},

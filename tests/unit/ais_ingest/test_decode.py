@@ -8,7 +8,8 @@ import pytest
 
 from ais_ingest.decode import decode_chunk
 from ais_ingest.fastdecode import decode_positions
-from tests.nmea import T0_S, feed, position, sentences, static, tagged
+from tests.builders.clock import T0_S
+from tests.builders.nmea import feed, position, sentences, static, tagged
 
 NOW = T0_S + 3600
 

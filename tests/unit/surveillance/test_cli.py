@@ -9,6 +9,7 @@ import click
 import pytest
 
 from surveillance.cli import cli, main
+from tests.builders.cli import run
 
 PENDING = [
     ["ingest", "scene", "s.tif"],
@@ -16,15 +17,6 @@ PENDING = [
     ["crawl", "forum"],
     ["mission", "plan"],
 ]
-
-
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "surveillance", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
 
 
 def every_command_path(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from ais_ingest.framing import LineKind, frame_lines
-from tests.nmea import T0_S, feed, position, tagged
+from tests.builders.clock import T0_S
+from tests.builders.nmea import feed, position, tagged
 
 SENTENCE = "!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A"
 

@@ -5,7 +5,7 @@ import pyais
 import pytest
 
 from ais_ingest.encode import encode_positions, tag_blocks
-from tests.nmea import checksum
+from tests.builders.nmea import checksum
 
 
 def test_pyais_reads_back_every_field() -> None:

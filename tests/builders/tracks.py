@@ -1,7 +1,8 @@
 """Tiny worlds for rule tests: one square island, one port, tracks drawn with a ruler.
 
 The island spans 130-131 E, 33-34 N; its port sits on the east coast at (131.0, 33.2).
-At 33.5 N, 0.1 degree of longitude is about 9.3 km.
+At 33.5 N, 0.1 degree of longitude is about 9.3 km. Hours count from the test clock's
+``MIDNIGHT_S`` (:mod:`tests.builders.clock`), so hour 15 is midnight in Tokyo.
 """
 
 from __future__ import annotations
@@ -19,19 +20,26 @@ from alerts.tracks import Tracks
 from alerts.watch import watchlist_matches
 from surveillance.rule_settings import RuleSettings
 from surveillance.store.position_read import PositionArrays
+from tests.builders.clock import HOUR_S, MIDNIGHT_S
 
-T0_S = 1_793_491_200.0  # 2026-11-01T00:00Z
-HOUR_S = 3600.0
+__all__ = ["BBOX", "ISLAND", "PORT", "context", "leg", "tracks", "vessels", "watchlist_mmsi"]
+
 ISLAND = shapely.box(130.0, 33.0, 131.0, 34.0)
 PORT = (131.0, 33.2)
 BBOX = (125.0, 30.0, 136.0, 38.0)
 
 
-def leg(mmsi: int, start_h: float, hours: float, frm: tuple[float, float],
-        to: tuple[float, float] | None = None, sog_knots: float = 1.0, every_s: float = 60.0
-        ) -> PositionArrays:  # fmt: skip
+def leg(
+    mmsi: int,
+    start_h: float,
+    hours: float,
+    frm: tuple[float, float],
+    to: tuple[float, float] | None = None,
+    sog_knots: float = 1.0,
+    every_s: float = 60.0,
+) -> PositionArrays:
     """Reports every ``every_s`` from ``frm`` to ``to`` (or staying at ``frm``)."""
-    t = T0_S + start_h * HOUR_S + np.arange(0.0, hours * HOUR_S, every_s)
+    t = MIDNIGHT_S + start_h * HOUR_S + np.arange(0.0, hours * HOUR_S, every_s)
     f = np.linspace(0, 1, len(t))
     end = to or frm
     return PositionArrays(
@@ -44,6 +52,7 @@ def leg(mmsi: int, start_h: float, hours: float, frm: tuple[float, float],
 
 
 def tracks(*legs: PositionArrays) -> Tracks:
+    """The legs as the tracks a rule reads, with default settings."""
     return Tracks(PositionArrays.concat(list(legs)), RuleSettings())
 
 
@@ -53,15 +62,16 @@ def vessels(*rows: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=columns).set_index("mmsi")
 
 
-def context(now_h: float = 24.0, watchlist: pd.DataFrame | None = None, **overrides: Any
-            ) -> RuleContext:  # fmt: skip
+def context(
+    now_h: float = 24.0, watchlist: pd.DataFrame | None = None, **overrides: Any
+) -> RuleContext:
     """A rule context over the island; ``watchlist`` (kind, value) is matched as the engine
     does, against the ``vessels`` given."""
     land = gpd.GeoDataFrame({"kind": ["land"]}, geometry=[ISLAND], crs=4326)
     ports = gpd.GeoDataFrame({"locode": ["XXPRT"]}, geometry=[shapely.Point(PORT)], crs=4326)
     fields: dict[str, Any] = {
-        "now_s": T0_S + now_h * HOUR_S,
-        "since_s": T0_S,
+        "now_s": MIDNIGHT_S + now_h * HOUR_S,
+        "since_s": MIDNIGHT_S,
         "settings": RuleSettings(),
         "port_area_m": 3000.0,
         "coast": Coast.from_frames(land, ports, BBOX),
@@ -81,6 +91,7 @@ def context(now_h: float = 24.0, watchlist: pd.DataFrame | None = None, **overri
 
 
 def watchlist_mmsi(watchlist: pd.DataFrame) -> list[int]:
+    """The MMSIs the watchlist names outright (its ``mmsi`` entries)."""
     return [
         int(v) for k, v in zip(watchlist["kind"], watchlist["value"], strict=True) if k == "mmsi"
     ]

@@ -18,9 +18,9 @@ from surveillance.errors import InputError
 from surveillance.report.area import parse_area
 from surveillance.report.export import render
 from surveillance.report.formats import FORMATS
-from surveillance.report.gather import COLUMNS
 from surveillance.report.request import ReportRequest
-from tests.builders import T0
+from tests.builders.alerts import report_frame, report_row
+from tests.builders.clock import T0
 
 
 def polygon(*corners: tuple[float, float]) -> dict[str, Any]:
@@ -43,47 +43,14 @@ def as_bytes(document: Any) -> bytes:
     return json.dumps(document).encode()
 
 
-def alert(
-    id: str = "sts-1",
-    type: str = "sts_transfer",
-    score: int = 80,
-    status: str = "new",
-    hours: float = 0,
-    end_hours: float | None = 3,
-    mmsi: tuple[int, ...] = (431000001, 431000002),
-    names: tuple[str, ...] = ("OCEAN STAR", ""),
-    geometry: shapely.Geometry | None = None,
-    summary: str = "within 500 m for 2.5 h (+50); long (+3)",
-) -> dict[str, Any]:
-    """One alert as :func:`surveillance.report.gather` returns it."""
-    geometry = geometry if geometry is not None else shapely.Point(130.0, 34.0)
-    point = shapely.point_on_surface(geometry)
-    return {
-        "id": id, "type": type, "status": status, "score": score,
-        "start": T0 + timedelta(hours=hours),
-        "end": None if end_hours is None else T0 + timedelta(hours=end_hours),
-        "mmsi": list(mmsi), "names": list(names), "lat": point.y, "lon": point.x,
-        "summary": summary, "evidence": "duration_h: 2.5; tracks: 2 items",
-        "rule_version": "test-1", "geometry": geometry,
-    }  # fmt: skip
-
-
-def alerts(*rows: dict[str, Any]) -> gpd.GeoDataFrame:
-    frame = pd.DataFrame(list(rows), columns=list(COLUMNS))
-    frame["start"] = pd.to_datetime(frame["start"], utc=True)
-    frame["end"] = pd.to_datetime(frame["end"], utc=True)
-    frame["score"] = frame["score"].astype(int)
-    return gpd.GeoDataFrame(frame, geometry="geometry", crs=4326)
-
-
 REQUEST = ReportRequest(T0, T0 + timedelta(days=1), area=parse_area(bbox="129,33,131,35"))
-THREE = alerts(
-    alert(),
-    alert(id="gap-1", type="ais_gap", score=45, status="acknowledged", end_hours=None,
-          mmsi=(431000003,), names=("A & B <x>",),
-          geometry=shapely.LineString([(129.4, 33.4), (129.6, 33.6)])),
-    alert(id="land-1", type="suspicious_landing", score=95, hours=2, mmsi=(431000004,),
-          names=("",), geometry=shapely.box(129.9, 34.4, 130.0, 34.5)),
+THREE = report_frame(
+    report_row(),
+    report_row(id="gap-1", type="ais_gap", score=45, status="acknowledged", end_hours=None,
+               mmsi=(431000003,), names=("A & B <x>",),
+               geometry=shapely.LineString([(129.4, 33.4), (129.6, 33.6)])),
+    report_row(id="land-1", type="suspicious_landing", score=95, hours=2, mmsi=(431000004,),
+               names=("",), geometry=shapely.box(129.9, 34.4, 130.0, 34.5)),
 )  # fmt: skip
 
 
@@ -274,14 +241,14 @@ def test_pdf_brief_has_a_map_page_and_a_table() -> None:
 
 
 def test_pdf_table_runs_over_pages() -> None:
-    many = alerts(*[alert(id=f"a-{i}", score=i % 100) for i in range(70)])
+    many = report_frame(*[report_row(id=f"a-{i}", score=i % 100) for i in range(70)])
     assert pages(render(many, REQUEST, "pdf")) >= 4  # the brief and three table pages
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_renders_no_alerts(fmt: str) -> None:
     everywhere = ReportRequest(T0, T0 + timedelta(hours=1))
-    assert render(alerts(), everywhere, fmt)
+    assert render(report_frame(), everywhere, fmt)
 
 
 def test_an_unknown_format_is_refused() -> None:
