@@ -13,7 +13,7 @@ import shapely
 from sqlalchemy import text
 
 from alerts.rules.base import AlertRecord, reason
-from surveillance.report import COLUMNS
+from surveillance.report.gather import COLUMNS
 from tests.builders.clock import T0, at, at_s
 
 if TYPE_CHECKING:

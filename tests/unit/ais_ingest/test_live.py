@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from ais_ingest.live import MicroBatches
-from tests.nmea import position, static
+from tests.builders.nmea import position, static
 
 
 def test_every_line_past_the_flush_interval_makes_a_batch() -> None:

@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from surveillance.ingest import REJECT_COLUMNS, IngestStats, Source, quarantine_frame, run
-
-T0_S = 1_764_194_400.0  # 2026-11-26T22:00Z
+from tests.builders.clock import T0_S
 
 
 class Lines(Source[str]):
