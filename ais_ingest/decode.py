@@ -26,12 +26,29 @@ from surveillance.store.position_load import Encoded
 __all__ = ["Decoded", "decode_chunk", "decode_groups", "POSITION_COLUMNS", "DEDUP_WINDOW_S"]
 
 POSITION_COLUMNS = (
-    "mmsi", "ts", "lon", "lat", "sog_knots", "cog_deg", "heading_deg", "nav_status", "msg_type",
-)  # fmt: skip
+    "mmsi",
+    "ts",
+    "lon",
+    "lat",
+    "sog_knots",
+    "cog_deg",
+    "heading_deg",
+    "nav_status",
+    "msg_type",
+)
 IDENTITY_COLUMNS = (
-    "mmsi", "ts", "imo", "name", "callsign", "ship_type", "length_m", "beam_m", "draught_m",
-    "destination", "msg_type",
-)  # fmt: skip
+    "mmsi",
+    "ts",
+    "imo",
+    "name",
+    "callsign",
+    "ship_type",
+    "length_m",
+    "beam_m",
+    "draught_m",
+    "destination",
+    "msg_type",
+)
 STATION_COLUMNS = ("mmsi", "ts", "kind", "name", "aid_type", "lon", "lat")
 DEDUP_WINDOW_S = 60.0  # the same payload within a minute is one report heard twice
 
@@ -145,44 +162,60 @@ def _templates_of(data: dict[str, Any], payload: bytes) -> list[Template]:
     if msg_type in (1, 2, 3, 18, 19, 27):
         sog, cog, heading = data.get("speed"), data.get("course"), data.get("heading")
         no_sog = sog is None or sog >= 102.3 or (msg_type == 27 and sog == 63)
-        out.append(("positions", {
-            "mmsi": mmsi,
-            "lon": float(data["lon"]),
-            "lat": float(data["lat"]),
-            "sog_knots": np.nan if no_sog else float(sog),  # type: ignore[arg-type]
-            "cog_deg": np.nan if cog is None or cog >= 360 or cog == 511 else float(cog),
-            "heading_deg": np.nan if heading is None or heading > 359 else float(heading),
-            "nav_status": float(data["status"]) if "status" in data else np.nan,
-            "msg_type": msg_type,
-            "key": payload,
-        }))  # fmt: skip
+        out.append(
+            (
+                "positions",
+                {
+                    "mmsi": mmsi,
+                    "lon": float(data["lon"]),
+                    "lat": float(data["lat"]),
+                    "sog_knots": np.nan if no_sog else float(sog),  # type: ignore[arg-type]
+                    "cog_deg": np.nan if cog is None or cog >= 360 or cog == 511 else float(cog),
+                    "heading_deg": np.nan if heading is None or heading > 359 else float(heading),
+                    "nav_status": float(data["status"]) if "status" in data else np.nan,
+                    "msg_type": msg_type,
+                    "key": payload,
+                },
+            )
+        )
     if msg_type in (5, 19, 24):
-        out.append(("identities", {
-            "mmsi": mmsi,
-            "imo": data.get("imo") or None,
-            "name": _text(data.get("shipname")),
-            "callsign": _text(data.get("callsign")),
-            "ship_type": int(data["ship_type"]) if data.get("ship_type") else None,
-            "length_m": _size(data.get("to_bow"), data.get("to_stern")),
-            "beam_m": _size(data.get("to_port"), data.get("to_starboard")),
-            "draught_m": float(data["draught"]) if data.get("draught") else np.nan,
-            "destination": _text(data.get("destination")),
-            "msg_type": msg_type,
-        }))  # fmt: skip
+        out.append(
+            (
+                "identities",
+                {
+                    "mmsi": mmsi,
+                    "imo": data.get("imo") or None,
+                    "name": _text(data.get("shipname")),
+                    "callsign": _text(data.get("callsign")),
+                    "ship_type": int(data["ship_type"]) if data.get("ship_type") else None,
+                    "length_m": _size(data.get("to_bow"), data.get("to_stern")),
+                    "beam_m": _size(data.get("to_port"), data.get("to_starboard")),
+                    "draught_m": float(data["draught"]) if data.get("draught") else np.nan,
+                    "destination": _text(data.get("destination")),
+                    "msg_type": msg_type,
+                },
+            )
+        )
     if msg_type in (4, 21):
-        out.append(("stations", {
-            "mmsi": mmsi,
-            "kind": "base_station" if msg_type == 4 else "aid_to_navigation",
-            "name": _text(data.get("name")),
-            "aid_type": int(data["aid_type"]) if msg_type == 21 else None,
-            "lon": float(data["lon"]),
-            "lat": float(data["lat"]),
-        }))  # fmt: skip
+        out.append(
+            (
+                "stations",
+                {
+                    "mmsi": mmsi,
+                    "kind": "base_station" if msg_type == 4 else "aid_to_navigation",
+                    "name": _text(data.get("name")),
+                    "aid_type": int(data["aid_type"]) if msg_type == 21 else None,
+                    "lon": float(data["lon"]),
+                    "lat": float(data["lat"]),
+                },
+            )
+        )
     return out
 
 
-def _emit(out: _Collector, sentences: tuple[bytes, ...], payload: bytes, ts: float,
-          raw: bytes) -> None:  # fmt: skip
+def _emit(
+    out: _Collector, sentences: tuple[bytes, ...], payload: bytes, ts: float, raw: bytes
+) -> None:
     try:
         msg_type, records = _message_records(sentences, payload)
     except _ERRORS as exc:
@@ -217,16 +250,22 @@ def _decode_pairs(frames: Frames, multi: np.ndarray, out: _Collector) -> np.ndar
     first, second = first[paired], second[paired]
     for i, j in zip(first.tolist(), second.tolist(), strict=True):
         ts = frames.ts[i] if not np.isnan(frames.ts[i]) else frames.ts[j]
-        _emit(out, (frames.sentence(i), frames.sentence(j)), frames.payload(i) + frames.payload(j),
-              float(ts), frames.line(i) + b"\n" + frames.line(j))  # fmt: skip
+        _emit(
+            out,
+            (frames.sentence(i), frames.sentence(j)),
+            frames.payload(i) + frames.payload(j),
+            float(ts),
+            frames.line(i) + b"\n" + frames.line(j),
+        )
     return np.setdiff1d(multi, np.concatenate([first, second]))
 
 
 def _reject_rows(frame: pd.DataFrame, reasons: np.ndarray, raw_of: Any) -> pd.DataFrame:
     bad = frame[pd.notna(reasons)]
-    raws = [r if isinstance(r, bytes) else raw_of(int(row))
-            for r, row in zip(bad["raw"], bad.get("row", pd.Series(-1, index=bad.index)),
-                              strict=True)]  # fmt: skip
+    raws = [
+        r if isinstance(r, bytes) else raw_of(int(row))
+        for r, row in zip(bad["raw"], bad.get("row", pd.Series(-1, index=bad.index)), strict=True)
+    ]
     return pd.DataFrame(
         {"reason": reasons[pd.notna(reasons)], "raw": raws, "ts": bad["ts"], "detail": ""}
     )
@@ -256,8 +295,10 @@ def _validate(
     return good, rejects
 
 
-_MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
-                 0x27D4EB2F165667C5], dtype=np.uint64)  # fmt: skip
+_MIX = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x27D4EB2F165667C5],
+    dtype=np.uint64,
+)
 
 
 def _payload_hashes(payloads: np.ndarray) -> np.ndarray:
@@ -314,8 +355,9 @@ def finish(collected: Decoded, now_s: float, raw_of: Any = None) -> Decoded:
         stations, now_s, raw_of, base_station=(stations["kind"] == "base_station").to_numpy()
     )
     rejects.append(bad)
-    rejects_frame = pd.concat([r for r in rejects if not r.empty] or [rejects[0]],
-                              ignore_index=True)  # fmt: skip
+    rejects_frame = pd.concat(
+        [r for r in rejects if not r.empty] or [rejects[0]], ignore_index=True
+    )
 
     return Decoded(
         positions=positions.drop(columns=["raw", "row", "key"], errors="ignore"),
@@ -330,10 +372,14 @@ def finish(collected: Decoded, now_s: float, raw_of: Any = None) -> Decoded:
 def lost_fragments(fragments: list[Fragment]) -> pd.DataFrame:
     """Rejects for fragments whose message never completed."""
     return pd.DataFrame(
-        {"reason": "lost_fragment", "raw": [f.raw for f in fragments],
-         "ts": [f.ts for f in fragments], "detail": ""},
+        {
+            "reason": "lost_fragment",
+            "raw": [f.raw for f in fragments],
+            "ts": [f.ts for f in fragments],
+            "detail": "",
+        },
         columns=REJECT_COLUMNS,
-    )  # fmt: skip
+    )
 
 
 def decode_groups(groups: list[list[Fragment]], now_s: float) -> Decoded:

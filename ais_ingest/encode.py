@@ -15,12 +15,31 @@ __all__ = ["encode_positions", "tag_blocks"]
 _ARMOR = np.array([c + 48 if c < 40 else c + 56 for c in range(64)], dtype=np.uint8)
 _HEX = np.frombuffer(b"0123456789ABCDEF", dtype=np.uint8)
 # (field, start bit, width) of the layouts, as in ITU-R M.1371
-_CLASS_A = (("msg_type", 0, 6), ("mmsi", 8, 30), ("status", 38, 4), ("turn", 42, 8),
-            ("sog", 50, 10), ("accuracy", 60, 1), ("lon", 61, 28), ("lat", 89, 27),
-            ("cog", 116, 12), ("heading", 128, 9), ("second", 137, 6))  # fmt: skip
-_CLASS_B = (("msg_type", 0, 6), ("mmsi", 8, 30), ("sog", 46, 10), ("accuracy", 56, 1),
-            ("lon", 57, 28), ("lat", 85, 27), ("cog", 112, 12), ("heading", 124, 9),
-            ("second", 133, 6), ("cs", 141, 1))  # fmt: skip
+_CLASS_A = (
+    ("msg_type", 0, 6),
+    ("mmsi", 8, 30),
+    ("status", 38, 4),
+    ("turn", 42, 8),
+    ("sog", 50, 10),
+    ("accuracy", 60, 1),
+    ("lon", 61, 28),
+    ("lat", 89, 27),
+    ("cog", 116, 12),
+    ("heading", 128, 9),
+    ("second", 137, 6),
+)
+_CLASS_B = (
+    ("msg_type", 0, 6),
+    ("mmsi", 8, 30),
+    ("sog", 46, 10),
+    ("accuracy", 56, 1),
+    ("lon", 57, 28),
+    ("lat", 85, 27),
+    ("cog", 112, 12),
+    ("heading", 124, 9),
+    ("second", 133, 6),
+    ("cs", 141, 1),
+)
 
 
 def _checksums(body: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
@@ -92,8 +111,9 @@ def tag_blocks(unix_s: np.ndarray, station: bytes = b"rx1") -> list[bytes]:
     seconds = np.asarray(unix_s, dtype=np.int64)
     digits = (seconds[:, None] // 10 ** np.arange(9, -1, -1)) % 10 + 48
     prefix = np.frombuffer(b"s:" + station + b",c:", dtype=np.uint8)
-    body = np.concatenate([np.broadcast_to(prefix, (len(seconds), len(prefix))),
-                           digits.astype(np.uint8)], axis=1)  # fmt: skip
+    body = np.concatenate(
+        [np.broadcast_to(prefix, (len(seconds), len(prefix))), digits.astype(np.uint8)], axis=1
+    )
     out = np.empty((len(seconds), body.shape[1] + 5), dtype=np.uint8)
     out[:, 0] = ord("\\")
     out[:, 1:-4] = body

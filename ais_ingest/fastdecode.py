@@ -18,10 +18,25 @@ FAST_TYPES = (1, 2, 3, 18)
 _BLOCK = 100_000  # rows per bit matrix: bounds memory at ~17 MB
 
 # bit offsets (start, width) of each field, per layout
-_CLASS_A = {"mmsi": (8, 30), "status": (38, 4), "sog": (50, 10), "lon": (61, 28),
-            "lat": (89, 27), "cog": (116, 12), "heading": (128, 9), "second": (137, 6)}  # fmt: skip
-_CLASS_B = {"mmsi": (8, 30), "sog": (46, 10), "lon": (57, 28), "lat": (85, 27),
-            "cog": (112, 12), "heading": (124, 9), "second": (133, 6)}  # fmt: skip
+_CLASS_A = {
+    "mmsi": (8, 30),
+    "status": (38, 4),
+    "sog": (50, 10),
+    "lon": (61, 28),
+    "lat": (89, 27),
+    "cog": (116, 12),
+    "heading": (128, 9),
+    "second": (137, 6),
+}
+_CLASS_B = {
+    "mmsi": (8, 30),
+    "sog": (46, 10),
+    "lon": (57, 28),
+    "lat": (85, 27),
+    "cog": (112, 12),
+    "heading": (124, 9),
+    "second": (133, 6),
+}
 _SIGNED = {"lon", "lat"}
 
 _SIX_BIT = np.full(256, 255, dtype=np.uint8)

@@ -201,8 +201,10 @@ def _read_times(frames: Frames, arr: npt.NDArray[np.uint8], rows: IntArray) -> N
         frames.ts[rows[tagged][have]] = _parse_unix(arr, found[have] + 2)
     plain = ~tagged & (bang > start)
     if plain.any():
-        texts = [frames.buf[s:b].strip().rstrip(b",;").decode("ascii", "replace")
-                 for s, b in zip(start[plain], bang[plain], strict=True)]  # fmt: skip
+        texts = [
+            frames.buf[s:b].strip().rstrip(b",;").decode("ascii", "replace")
+            for s, b in zip(start[plain], bang[plain], strict=True)
+        ]
         frames.ts[rows[plain]] = _parse_column_times(texts)
 
 

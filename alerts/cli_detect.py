@@ -84,10 +84,20 @@ def detect(app: AppContext, since: str | None, until: str | None, follow: bool) 
 
 
 @click.command()
-@click.option("--truth", "truth_file", type=click.Path(path_type=Path, dir_okay=False),
-              required=True, help="truth.json written by `coastwatch simulate`.")  # fmt: skip
-@click.option("--slack-minutes", type=click.FloatRange(0), default=30.0, show_default=True,
-              help="Time tolerance when matching alerts to events.")  # fmt: skip
+@click.option(
+    "--truth",
+    "truth_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="truth.json written by `coastwatch simulate`.",
+)
+@click.option(
+    "--slack-minutes",
+    type=click.FloatRange(0),
+    default=30.0,
+    show_default=True,
+    help="Time tolerance when matching alerts to events.",
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @pass_app
 def evaluate(app: AppContext, truth_file: Path, slack_minutes: float, fmt: str) -> None:
@@ -113,15 +123,21 @@ def evaluate(app: AppContext, truth_file: Path, slack_minutes: float, fmt: str) 
         alerts = store.alerts_overlapping(window)
     scores = score_rules(truth, alerts, slack_minutes * 60)
     if fmt == "json":
-        out.print_json(data=[{**s.__dict__, "precision": s.precision, "recall": s.recall}
-                             for s in scores])  # fmt: skip
+        out.print_json(
+            data=[{**s.__dict__, "precision": s.precision, "recall": s.recall} for s in scores]
+        )
         return
     table = Table("rule", "events", "detected", "recall", "alerts", "true", "precision", box=None)
     for s in scores:
         table.add_row(
-            s.rule, str(s.events), str(s.detected), _pct(s.recall), str(s.alerts),
-            str(s.true_alerts), _pct(s.precision),
-        )  # fmt: skip
+            s.rule,
+            str(s.events),
+            str(s.detected),
+            _pct(s.recall),
+            str(s.alerts),
+            str(s.true_alerts),
+            _pct(s.precision),
+        )
     out.print(table)
     skipped = sorted({e["type"] for e in events} - {s.rule for s in scores})
     if skipped:

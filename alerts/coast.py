@@ -38,9 +38,13 @@ class Coast:
     land: STRtree
 
     @classmethod
-    def from_frames(cls, land: gpd.GeoDataFrame, ports: gpd.GeoDataFrame,
-                    bbox_deg: tuple[float, float, float, float], spacing_m: float = 200.0
-                    ) -> Coast:  # fmt: skip
+    def from_frames(
+        cls,
+        land: gpd.GeoDataFrame,
+        ports: gpd.GeoDataFrame,
+        bbox_deg: tuple[float, float, float, float],
+        spacing_m: float = 200.0,
+    ) -> Coast:
         """From land polygons and port points (EPSG:4326), clipped to ``bbox_deg``."""
         shore = None
         if len(land):

@@ -56,7 +56,12 @@ def score_alerts(records: list[AlertRecord], ctx: ScoreContext, now_s: float) ->
         repeats = sum(1 for kind, _, e_end in seen if kind == r.type and e_end < r.start_s)
         if repeats:
             r.reasons.append(reason(REPEAT_POINTS, f"did this before ({repeats} earlier alert(s))"))
-        others = sorted({kind for kind, s0, s1 in seen if kind not in (r.type, "watchlist")
-                         and _overlap(r.start_s, end, s0, s1)})  # fmt: skip
+        others = sorted(
+            {
+                kind
+                for kind, s0, s1 in seen
+                if kind not in (r.type, "watchlist") and _overlap(r.start_s, end, s0, s1)
+            }
+        )
         if others:
             r.reasons.append(reason(OTHER_ALERT_POINTS, f"also {', '.join(others)} at the time"))

@@ -20,12 +20,22 @@ def sun_elevation_deg(t_s: np.ndarray, lon: np.ndarray, lat: np.ndarray) -> np.n
     t_s, lon, lat = np.asarray(t_s, float), np.asarray(lon, float), np.asarray(lat, float)
     days = t_s / _DAY_S
     gamma = 2 * np.pi * ((days - 10_957.5) % 365.2422) / 365.2422  # from 2000-01-01 12:00
-    decl = (0.006918 - 0.399912 * np.cos(gamma) + 0.070257 * np.sin(gamma)
-            - 0.006758 * np.cos(2 * gamma) + 0.000907 * np.sin(2 * gamma)
-            - 0.002697 * np.cos(3 * gamma) + 0.00148 * np.sin(3 * gamma))  # fmt: skip
-    eqtime_min = 229.18 * (0.000075 + 0.001868 * np.cos(gamma) - 0.032077 * np.sin(gamma)
-                           - 0.014615 * np.cos(2 * gamma)
-                           - 0.040849 * np.sin(2 * gamma))  # fmt: skip
+    decl = (
+        0.006918
+        - 0.399912 * np.cos(gamma)
+        + 0.070257 * np.sin(gamma)
+        - 0.006758 * np.cos(2 * gamma)
+        + 0.000907 * np.sin(2 * gamma)
+        - 0.002697 * np.cos(3 * gamma)
+        + 0.00148 * np.sin(3 * gamma)
+    )
+    eqtime_min = 229.18 * (
+        0.000075
+        + 0.001868 * np.cos(gamma)
+        - 0.032077 * np.sin(gamma)
+        - 0.014615 * np.cos(2 * gamma)
+        - 0.040849 * np.sin(2 * gamma)
+    )
     utc_min = (t_s % _DAY_S) / 60.0
     solar_min = utc_min + eqtime_min + 4.0 * lon
     hour_angle = np.radians(solar_min / 4.0 - 180.0)

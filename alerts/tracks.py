@@ -27,8 +27,9 @@ def vessel_slice(mmsi_sorted: np.ndarray, mmsi: int) -> slice:
     return slice(int(lo), int(hi))
 
 
-def grid_cells(lon: np.ndarray, lat: np.ndarray, cell_m: float, widest_lat: float
-               ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+def grid_cells(
+    lon: np.ndarray, lat: np.ndarray, cell_m: float, widest_lat: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Column and row of cells at least ``cell_m`` wide and high everywhere up to
     ``widest_lat`` degrees (one column width for all, so neighbouring rows line up)."""
     row = np.floor(lat * DEG_M / cell_m).astype(np.int64)
@@ -146,6 +147,12 @@ class Tracks:
         with np.errstate(invalid="ignore"):
             mean_sog = np.add.reduceat(sog, idx) / np.add.reduceat(known, idx) if len(idx) else sog
         return Steps(
-            p.mmsi[idx], bins[idx], bins[idx] * self.resample_s, p.lon[idx], p.lat[idx],
-            mean_sog, self.resample_s, self.segment[idx],
-        )  # fmt: skip
+            p.mmsi[idx],
+            bins[idx],
+            bins[idx] * self.resample_s,
+            p.lon[idx],
+            p.lat[idx],
+            mean_sog,
+            self.resample_s,
+            self.segment[idx],
+        )

@@ -23,8 +23,9 @@ def _numbers(name: str) -> list[str]:
     return re.findall(r"\b\d+\b", name)  # whole numbers, not the 0 of 0CEAN
 
 
-def watchlist_matches(mmsi: np.ndarray, vessels: pd.DataFrame, watchlist: pd.DataFrame,
-                      min_similarity_pct: float) -> dict[int, list[str]]:  # fmt: skip
+def watchlist_matches(
+    mmsi: np.ndarray, vessels: pd.DataFrame, watchlist: pd.DataFrame, min_similarity_pct: float
+) -> dict[int, list[str]]:
     """For each watched vessel among ``mmsi``, why: ``"name OCEAN STAR ~ 0CEAN STAR (90%)"``."""
     found: dict[int, list[str]] = {}
     if watchlist.empty or not len(mmsi):
@@ -47,8 +48,9 @@ def watchlist_matches(mmsi: np.ndarray, vessels: pd.DataFrame, watchlist: pd.Dat
     names = watchlist.loc[watchlist["kind"] == "name", "value"].map(normalise_name).to_list()
     vessel_names = [normalise_name(n) for n in known["name"]]
     if names:
-        similarity = process.cdist(names, vessel_names, scorer=fuzz.ratio,
-                                   score_cutoff=min_similarity_pct, workers=-1)  # fmt: skip
+        similarity = process.cdist(
+            names, vessel_names, scorer=fuzz.ratio, score_cutoff=min_similarity_pct, workers=-1
+        )
         for w, v in zip(*np.nonzero(similarity), strict=True):
             # numbers tell sister ships apart: OCEAN 0004 is not OCEAN 0044
             if vessel_names[v] and _numbers(vessel_names[v]) == _numbers(names[w]):

@@ -104,9 +104,22 @@ def main() -> None:
     settings = load_settings()
     cluster = Cluster(settings)
     try:
-        subprocess.run([sys.executable, "-m", "surveillance", "simulate", "--out", str(work),
-                        "--vessels", str(args.vessels), "--seed", str(args.seed)],
-                       check=True, capture_output=True)  # fmt: skip
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "surveillance",
+                "simulate",
+                "--out",
+                str(work),
+                "--vessels",
+                str(args.vessels),
+                "--seed",
+                str(args.seed),
+            ],
+            check=True,
+            capture_output=True,
+        )
         cluster.up()
         with Store.open(settings) as store:
             ingest_files([work / "feed.nmea"], store)
@@ -126,14 +139,18 @@ def main() -> None:
     finally:
         cluster.destroy()
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{vessels:,} vessels heard, {len(positions):,} positions in 24 h, "
-          f"{len(alerts):,} alerts")  # fmt: skip
-    print(f"{'':<14}{'after start':>12}{'new visitor':>12}{'refresh':>9}{'baseline':>10}"
-          f"{'x baseline':>12}")  # fmt: skip
+    print(
+        f"{vessels:,} vessels heard, {len(positions):,} positions in 24 h, {len(alerts):,} alerts"
+    )
+    print(
+        f"{'':<14}{'after start':>12}{'new visitor':>12}{'refresh':>9}{'baseline':>10}"
+        f"{'x baseline':>12}"
+    )
     rows = (("map page", *map_times, read_positions), ("alerts page", *alerts_times, read_alerts))
     for name, first, fresh, again, read in rows:
-        print(f"{name:<14}{first:>12.2f}{fresh:>12.2f}{again:>9.2f}{read:>10.2f}"
-              f"{fresh / read:>12.2f}")  # fmt: skip
+        print(
+            f"{name:<14}{first:>12.2f}{fresh:>12.2f}{again:>9.2f}{read:>10.2f}{fresh / read:>12.2f}"
+        )
     print("seconds; baselines: reading every position of the 24 h (map), the alerts (alerts)")
     met = max(map_times[1], alerts_times[1]) < 1.5
     print("goal (each page under 1.5 s for a new visitor): " + ("met" if met else "MISSED"))

@@ -47,11 +47,16 @@ def build_feed(path: Path, messages: int, vessels: int = 5000, seed: int = 1) ->
     reports = len(ts)
     msg_type = np.where(mmsi % 5 == 0, 18, rng.choice([1, 3], reports))
     lines = encode_positions(
-        msg_type, mmsi, 129 + rng.uniform(0, 3, reports), 33 + rng.uniform(0, 2, reports),
-        rng.uniform(0, 20, reports), rng.uniform(0, 359, reports),
-        rng.integers(0, 360, reports).astype(float), (ts % 60).astype(int),
+        msg_type,
+        mmsi,
+        129 + rng.uniform(0, 3, reports),
+        33 + rng.uniform(0, 2, reports),
+        rng.uniform(0, 20, reports),
+        rng.uniform(0, 359, reports),
+        rng.integers(0, 360, reports).astype(float),
+        (ts % 60).astype(int),
         np.zeros(reports, dtype=int),
-    )  # fmt: skip
+    )
     heard_twice = rng.random(reports) < 0.05
     when = np.concatenate([ts, ts[heard_twice] + 0.3])
     tags = tag_blocks(ts) + tag_blocks(ts[heard_twice] + 0.3, b"rx2")
@@ -60,11 +65,24 @@ def build_feed(path: Path, messages: int, vessels: int = 5000, seed: int = 1) ->
     static_ts = rng.uniform(DAY_S, DAY_S + 86_399, statics)
     for k, moment in enumerate(static_ts):
         vessel = 431_000_000 + k % vessels  # each vessel repeats its own static data
-        parts = encode_dict({"type": 5, "mmsi": vessel, "shipname": f"MARU {vessel % 10000}",
-                             "callsign": f"JA{vessel % 10000}", "ship_type": 70, "to_bow": 90,
-                             "to_stern": 20, "to_port": 8, "to_starboard": 8, "draught": 6.1,
-                             "destination": "HAKATA"}, talker_id="AI", sentence_type="VDM",
-                            seq_id=vessel % 10)  # fmt: skip
+        parts = encode_dict(
+            {
+                "type": 5,
+                "mmsi": vessel,
+                "shipname": f"MARU {vessel % 10000}",
+                "callsign": f"JA{vessel % 10000}",
+                "ship_type": 70,
+                "to_bow": 90,
+                "to_stern": 20,
+                "to_port": 8,
+                "to_starboard": 8,
+                "draught": 6.1,
+                "destination": "HAKATA",
+            },
+            talker_id="AI",
+            sentence_type="VDM",
+            seq_id=vessel % 10,
+        )
         (tag,) = tag_blocks(np.array([moment]))
         timed.append((moment, tag + parts[0].encode() + b"\n" + parts[1].encode()))
     timed.sort(key=lambda pair: pair[0])

@@ -33,11 +33,16 @@ def feed_lines(count: int, vessels: int = 5000) -> list[bytes]:
     rng = np.random.default_rng(7)
     mmsi = 431_000_000 + np.arange(count) % vessels
     return encode_positions(
-        np.ones(count, dtype=int), mmsi, 129 + rng.uniform(0, 3, count),
-        33 + rng.uniform(0, 2, count), rng.uniform(0, 20, count), rng.uniform(0, 359, count),
-        rng.integers(0, 360, count).astype(float), np.arange(count) % 60,
+        np.ones(count, dtype=int),
+        mmsi,
+        129 + rng.uniform(0, 3, count),
+        33 + rng.uniform(0, 2, count),
+        rng.uniform(0, 20, count),
+        rng.uniform(0, 359, count),
+        rng.integers(0, 360, count).astype(float),
+        np.arange(count) % 60,
         np.zeros(count, dtype=int),
-    )  # fmt: skip
+    )
 
 
 def serve(server: socket.socket, lines: list[bytes], rate: int, done: threading.Event) -> None:
@@ -54,9 +59,19 @@ def serve(server: socket.socket, lines: list[bytes], rate: int, done: threading.
 
 
 def one_row_write_s(store: Store) -> float:
-    row = pd.DataFrame({"mmsi": [431999999], "ts": [time.time()], "lon": [130.0], "lat": [34.0],
-                        "sog_knots": [1.0], "cog_deg": [1.0], "heading_deg": [1.0],
-                        "nav_status": [0.0], "msg_type": [1]})  # fmt: skip
+    row = pd.DataFrame(
+        {
+            "mmsi": [431999999],
+            "ts": [time.time()],
+            "lon": [130.0],
+            "lat": [34.0],
+            "sog_knots": [1.0],
+            "cog_deg": [1.0],
+            "heading_deg": [1.0],
+            "nav_status": [0.0],
+            "msg_type": [1],
+        }
+    )
     loader = store.position_loader("baseline", bulk=False)
     started = time.perf_counter()
     loader.add(row)
@@ -79,16 +94,18 @@ def main() -> None:
             server = socket.create_server(("127.0.0.1", 0))
             lines = feed_lines(args.rate * args.seconds)
             done = threading.Event()
-            threading.Thread(target=serve, args=(server, lines, args.rate, done),
-                             daemon=True).start()  # fmt: skip
+            threading.Thread(
+                target=serve, args=(server, lines, args.rate, done), daemon=True
+            ).start()
 
             def record(report: BatchReport) -> None:
                 latencies.extend(report.stored_s - t for t in report.received_s)
 
             source = TcpSource("127.0.0.1", server.getsockname()[1])
             follower = Follower(store, source, spool_dir=work / "spool", on_batch=record)
-            threading.Thread(target=lambda: (done.wait(), time.sleep(2.5), follower.stop.set()),
-                             daemon=True).start()  # fmt: skip
+            threading.Thread(
+                target=lambda: (done.wait(), time.sleep(2.5), follower.stop.set()), daemon=True
+            ).start()
             stats = follower.run()
     finally:
         cluster.destroy()

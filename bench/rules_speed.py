@@ -36,10 +36,21 @@ from surveillance.store import Store
 
 def simulate(out: Path, vessels: int, seed: int) -> dict[str, object]:
     subprocess.run(
-        [sys.executable, "-m", "surveillance", "simulate", "--out", str(out), "--vessels",
-         str(vessels), "--seed", str(seed)],
-        check=True, capture_output=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "surveillance",
+            "simulate",
+            "--out",
+            str(out),
+            "--vessels",
+            str(vessels),
+            "--seed",
+            str(seed),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return dict(json.loads((out / "truth.json").read_text()))
 
 
@@ -103,16 +114,20 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
     print(f"\n{'vessels':>8}{'heard':>8}{'positions':>12}{'read s':>9}{'rules s':>9}{'x read':>8}")
     for r in runs:
-        print(f"{r.vessels:>8}{r.heard:>8,}{r.positions:>12,}{r.read_s:>9.2f}{r.total_s:>9.2f}"
-              f"{r.total_s / r.read_s:>8.2f}")  # fmt: skip
+        print(
+            f"{r.vessels:>8}{r.heard:>8,}{r.positions:>12,}{r.read_s:>9.2f}{r.total_s:>9.2f}"
+            f"{r.total_s / r.read_s:>8.2f}"
+        )
     for r in runs:
         parts = ", ".join(f"{k} {v:.2f}" for k, v in r.stats.seconds.items())
         print(f"  {r.vessels} vessels, seconds: {parts}")
     if len(runs) >= 2:
         a, b = runs[0], runs[-1]
         grow, more = b.total_s / a.total_s, b.positions / a.positions
-        print(f"scaling: {more:.2f} x the positions took {grow:.2f} x the time "
-              f"({grow / more:.2f} per unit of data)")  # fmt: skip
+        print(
+            f"scaling: {more:.2f} x the positions took {grow:.2f} x the time "
+            f"({grow / more:.2f} per unit of data)"
+        )
     print("\nprecision/recall (alerts, events) per rule")
     print(f"{'rule':<20}" + "".join(f"{str(r.vessels) + ' vessels':>24}" for r in runs))
     for k, first in enumerate(runs[0].scores):

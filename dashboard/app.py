@@ -15,19 +15,29 @@ from surveillance.errors import CoastwatchError
 def main() -> None:
     st.set_page_config(page_title="Coastwatch", page_icon="⚓", layout="wide")
     pages = {
-        "map": st.Page("page_map.py", title="Operations map", icon=":material/map:",
-                       url_path="map", default=True),
-        "alerts": st.Page("page_alerts.py", title="Alerts", icon=":material/notifications:",
-                          url_path="alerts"),
-        "alert": st.Page("page_alert.py", title="Alert", icon=":material/report:",
-                         url_path="alert"),
-        "vessel": st.Page("page_vessel.py", title="Vessel", icon=":material/directions_boat:",
-                          url_path="vessel"),
-        "reports": st.Page("page_reports.py", title="Reports", icon=":material/download:",
-                           url_path="reports"),
-        "sources": st.Page("page_sources.py", title="Sources", icon=":material/sensors:",
-                           url_path="sources"),
-    }  # fmt: skip
+        "map": st.Page(
+            "page_map.py",
+            title="Operations map",
+            icon=":material/map:",
+            url_path="map",
+            default=True,
+        ),
+        "alerts": st.Page(
+            "page_alerts.py", title="Alerts", icon=":material/notifications:", url_path="alerts"
+        ),
+        "alert": st.Page(
+            "page_alert.py", title="Alert", icon=":material/report:", url_path="alert"
+        ),
+        "vessel": st.Page(
+            "page_vessel.py", title="Vessel", icon=":material/directions_boat:", url_path="vessel"
+        ),
+        "reports": st.Page(
+            "page_reports.py", title="Reports", icon=":material/download:", url_path="reports"
+        ),
+        "sources": st.Page(
+            "page_sources.py", title="Sources", icon=":material/sensors:", url_path="sources"
+        ),
+    }
     current = st.navigation(list(pages.values()))
     if current.url_path == pages["map"].url_path:  # the app's bare address
         if "alert" in st.query_params:

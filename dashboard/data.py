@@ -56,9 +56,17 @@ __all__ = [
 
 #: Display groups of the AIS ship type code, in legend order.
 SHIP_CATEGORIES = (
-    "cargo", "tanker", "passenger", "fishing", "high-speed craft", "tug / service",
-    "law enforcement / military", "pleasure / sailing", "other", "unknown",
-)  # fmt: skip
+    "cargo",
+    "tanker",
+    "passenger",
+    "fishing",
+    "high-speed craft",
+    "tug / service",
+    "law enforcement / military",
+    "pleasure / sailing",
+    "other",
+    "unknown",
+)
 _TRACK_STEP_S = 300.0  # one point per vessel per five minutes, before simplification
 _TRACK_ROWS = 300_000  # positions read for tracks: all of them up to this, else a sample
 _TRACK_TOLERANCE_DEG = 0.002  # about 200 m: invisible at the scale of a coast
@@ -157,8 +165,9 @@ def downsample(arrays: PositionArrays, step_s: float) -> np.ndarray:
     return np.flatnonzero(keep)
 
 
-def _paths(mmsi: np.ndarray, lon: np.ndarray, lat: np.ndarray, tolerance_deg: float
-           ) -> pd.DataFrame:  # fmt: skip
+def _paths(
+    mmsi: np.ndarray, lon: np.ndarray, lat: np.ndarray, tolerance_deg: float
+) -> pd.DataFrame:
     """One simplified line per vessel (``mmsi, path`` as [[lon, lat], ...]) from points
     sorted by vessel; vessels with a single point are left out."""
     starts = np.flatnonzero(_vessel_starts(mmsi)) if len(mmsi) else np.zeros(0, np.int64)
@@ -180,8 +189,7 @@ def _paths(mmsi: np.ndarray, lon: np.ndarray, lat: np.ndarray, tolerance_deg: fl
     )
 
 
-def replay_tracks(arrays: PositionArrays, mmsi: Sequence[int], origin_s: float
-                  ) -> pd.DataFrame:  # fmt: skip
+def replay_tracks(arrays: PositionArrays, mmsi: Sequence[int], origin_s: float) -> pd.DataFrame:
     """Full tracks of a few vessels for replay: ``mmsi, path, timestamps`` (seconds after
     ``origin_s``, small enough for the GPU's float32)."""
     rows = []
@@ -393,9 +401,10 @@ class AlertFilters:
 
 def _names(identities: pd.DataFrame, mmsi_lists: pd.Series) -> list[str]:
     by_mmsi = {
-        int(m): str(n) for m, n in zip(identities["mmsi"], identities["name"], strict=True)
+        int(m): str(n)
+        for m, n in zip(identities["mmsi"], identities["name"], strict=True)
         if isinstance(n, str) and n
-    }  # fmt: skip
+    }
     return [
         ", ".join(f"{by_mmsi.get(int(m), '?')} ({int(m)})" for m in (mmsi or []))
         for mmsi in mmsi_lists
@@ -413,8 +422,20 @@ def alerts_table(store: Store, filters: AlertFilters) -> pd.DataFrame:
         min_score=filters.min_score or None,
         limit=filters.limit,
     )
-    columns = ["link", "score", "type", "status", "start", "end", "hours", "vessels", "why",
-               "id", "lon", "lat"]  # fmt: skip
+    columns = [
+        "link",
+        "score",
+        "type",
+        "status",
+        "start",
+        "end",
+        "hours",
+        "vessels",
+        "why",
+        "id",
+        "lon",
+        "lat",
+    ]
     if found.empty:
         return pd.DataFrame(columns=columns)
     points = found.geometry.representative_point()
@@ -466,8 +487,9 @@ def _evidence_tracks(evidence: dict[str, Any]) -> pd.DataFrame:
         if len(point) >= 4
     ]
     frame = pd.DataFrame(rows, columns=["mmsi", "t_s", "lon", "lat", "sog_knots"])
-    return frame.astype({"mmsi": np.int64, "t_s": float, "lon": float, "lat": float,
-                         "sog_knots": float})  # fmt: skip
+    return frame.astype(
+        {"mmsi": np.int64, "t_s": float, "lon": float, "lat": float, "sog_knots": float}
+    )
 
 
 def _store_tracks(store: Store, alert: dict[str, Any]) -> pd.DataFrame:
@@ -530,9 +552,11 @@ def alert_detail(store: Store, alert_id: str) -> AlertDetail | None:
     if evidence.get("distance_m"):
         distance = pd.DataFrame(evidence["distance_m"], columns=["t_s", "distance_m"])
         distance = pd.DataFrame(
-            {"t": pd.to_datetime(distance["t_s"], unit="s", utc=True),
-             "distance_m": distance["distance_m"]}
-        )  # fmt: skip
+            {
+                "t": pd.to_datetime(distance["t_s"], unit="s", utc=True),
+                "distance_m": distance["distance_m"],
+            }
+        )
     elif len(mmsi) == 2:
         distance = _pair_distance(tracks, mmsi)
     else:
@@ -595,8 +619,9 @@ class VesselDetail:
         return str(ship_category([code])[0])
 
 
-def _watch_matches(watchlist: pd.DataFrame, mmsi: int, identity: dict[str, Any] | None
-                   ) -> pd.DataFrame:  # fmt: skip
+def _watch_matches(
+    watchlist: pd.DataFrame, mmsi: int, identity: dict[str, Any] | None
+) -> pd.DataFrame:
     keys = {("mmsi", f"{mmsi:09d}")}
     if identity:
         if identity.get("imo") and not pd.isna(identity["imo"]):

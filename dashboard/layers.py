@@ -53,11 +53,21 @@ __all__ = [
 CATEGORY_COLOURS: dict[str, list[int]] = dict(
     zip(
         SHIP_CATEGORIES,
-        [[0, 114, 178], [213, 94, 0], [204, 121, 167], [0, 158, 115], [240, 228, 66],
-         [86, 180, 233], [40, 40, 40], [148, 103, 189], [140, 140, 140], [190, 190, 190]],
+        [
+            [0, 114, 178],
+            [213, 94, 0],
+            [204, 121, 167],
+            [0, 158, 115],
+            [240, 228, 66],
+            [86, 180, 233],
+            [40, 40, 40],
+            [148, 103, 189],
+            [140, 140, 140],
+            [190, 190, 190],
+        ],
         strict=True,
     )
-)  # fmt: skip
+)
 ALERT_RED = [230, 30, 30]
 _PALETTE = [[230, 30, 30], [0, 114, 178], [0, 158, 115], [213, 94, 0], [148, 103, 189]]
 _TILE_PX = 256
@@ -223,8 +233,7 @@ class CompactDeck(pdk.Deck):
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
 
 
-def offline_deck(layers: list[pdk.Layer], view_state: pdk.ViewState, height: int = 500
-                 ) -> pdk.Deck:  # fmt: skip
+def offline_deck(layers: list[pdk.Layer], view_state: pdk.ViewState, height: int = 500) -> pdk.Deck:
     """A deck without a basemap provider, so the browser fetches nothing.
 
     ``map_provider=None`` leaves pydeck's map-style placeholder in place, which Streamlit
@@ -277,9 +286,13 @@ def _alerts(ctx: MapContext) -> list[pdk.Layer]:
         return []
     score = alerts["score"].to_numpy(dtype=float)
     colours = np.column_stack(
-        [np.full(len(score), 230), (200 - 1.8 * score).clip(20, 200), np.full(len(score), 30),
-         np.full(len(score), 90)]
-    ).astype(int)  # fmt: skip
+        [
+            np.full(len(score), 230),
+            (200 - 1.8 * score).clip(20, 200),
+            np.full(len(score), 30),
+            np.full(len(score), 90),
+        ]
+    ).astype(int)
     return [
         pdk.Layer(
             "ScatterplotLayer",
@@ -305,8 +318,9 @@ def _replay(ctx: MapContext) -> list[pdk.Layer]:
     if not ctx.replay_mmsi:
         return []
     origin = ctx.window[0].timestamp()
-    trips = replay_tracks(ctx.store.position_arrays(ctx.window, mmsi=ctx.replay_mmsi),
-                          ctx.replay_mmsi, origin)  # fmt: skip
+    trips = replay_tracks(
+        ctx.store.position_arrays(ctx.window, mmsi=ctx.replay_mmsi), ctx.replay_mmsi, origin
+    )
     if trips.empty:
         return []
     until = ctx.replay_until_s
@@ -320,10 +334,13 @@ def _replay(ctx: MapContext) -> list[pdk.Layer]:
         if times[0] > until:
             continue
         heads.append(
-            {"lon": float(np.interp(until, times, path[:, 0])),
-             "lat": float(np.interp(until, times, path[:, 1])),
-             "colour": row.colour, **tooltip.fields(f"MMSI {row.mmsi}", "replay")}
-        )  # fmt: skip
+            {
+                "lon": float(np.interp(until, times, path[:, 0])),
+                "lat": float(np.interp(until, times, path[:, 1])),
+                "colour": row.colour,
+                **tooltip.fields(f"MMSI {row.mmsi}", "replay"),
+            }
+        )
     return [
         pdk.Layer(
             "TripsLayer",

@@ -44,21 +44,28 @@ def _actions(current: state.View, detail: AlertDetail) -> None:
     columns = st.columns([1.4, 1.2, 1, 3, 3])  # "Acknowledge" whole on a laptop screen
     for column, (action, label) in zip(columns, _BUTTONS, strict=False):
         column.button(
-            label, key=f"alert_{action}", disabled=action not in allowed, width="stretch",
-            on_click=_act, args=(current.store, alert_id, action, current.actor, None),
-        )  # fmt: skip
+            label,
+            key=f"alert_{action}",
+            disabled=action not in allowed,
+            width="stretch",
+            on_click=_act,
+            args=(current.store, alert_id, action, current.actor, None),
+        )
     with columns[3].form("dismiss", border=False):
         st.text_input("Reason to dismiss", key=_REASON_KEY, placeholder="required")
         st.form_submit_button(
-            "Dismiss", disabled="dismiss" not in allowed, on_click=_act,
+            "Dismiss",
+            disabled="dismiss" not in allowed,
+            on_click=_act,
             args=(current.store, alert_id, "dismiss", current.actor, _REASON_KEY),
-        )  # fmt: skip
+        )
     with columns[4].form("note", border=False):
         st.text_input("Note", key=_NOTE_KEY)
         st.form_submit_button(
-            "Add note", on_click=_act,
+            "Add note",
+            on_click=_act,
             args=(current.store, alert_id, "note", current.actor, _NOTE_KEY),
-        )  # fmt: skip
+        )
     st.caption(f"Acting as **{current.actor}** (change it in the sidebar).")
 
 
@@ -81,12 +88,26 @@ def _map(current: state.View, detail: AlertDetail) -> pdk.Deck:
     for index, (mmsi, rows) in enumerate(tracks.groupby("mmsi", sort=True)):
         colour = layers.track_colour(index)
         label = f"{names.get(mmsi) or '?'} ({mmsi})"
-        paths.append({"path": rows[["lon", "lat"]].to_numpy().round(6).tolist(),
-                      "colour": colour, **tooltip.fields(label, "track")})  # fmt: skip
+        paths.append(
+            {
+                "path": rows[["lon", "lat"]].to_numpy().round(6).tolist(),
+                "colour": colour,
+                **tooltip.fields(label, "track"),
+            }
+        )
         for which, row in (("first", rows.iloc[0]), ("last", rows.iloc[-1])):
-            ends.append({"lon": row["lon"], "lat": row["lat"], "colour": colour,
-                         **tooltip.fields(label, f"{which} position {row['t']:%H:%M} UTC",
-                                          f"{row['sog_knots']:.1f} kn")})  # fmt: skip
+            ends.append(
+                {
+                    "lon": row["lon"],
+                    "lat": row["lat"],
+                    "colour": colour,
+                    **tooltip.fields(
+                        label,
+                        f"{which} position {row['t']:%H:%M} UTC",
+                        f"{row['sog_knots']:.1f} kn",
+                    ),
+                }
+            )
     alert_shape = {
         "type": "Feature",
         "geometry": shapely.geometry.mapping(detail.alert["geom"]),
@@ -96,18 +117,42 @@ def _map(current: state.View, detail: AlertDetail) -> pdk.Deck:
     stack = layers.base_layers(base, bbox, current.settings.tile_url) + [
         layers.zones(base),
         layers.ports(base, radius_m=300),
-        pdk.Layer("GeoJsonLayer", id="alert",
-                  data={"type": "FeatureCollection", "features": [alert_shape]},
-                  filled=True, stroked=True, get_fill_color=[230, 30, 30, 40],
-                  get_line_color=layers.ALERT_RED, get_point_radius=500,
-                  point_radius_min_pixels=10, line_width_min_pixels=2, pickable=True),
-        pdk.Layer("PathLayer", id="tracks", data=pd.DataFrame(paths), get_path="path",
-                  get_color="colour", width_min_pixels=3, pickable=True),
-        pdk.Layer("ScatterplotLayer", id="ends", data=pd.DataFrame(ends),
-                  get_position=["lon", "lat"], get_fill_color="colour",
-                  get_line_color=[255, 255, 255], stroked=True, get_radius=100,
-                  radius_min_pixels=5, line_width_min_pixels=1, pickable=True),
-    ]  # fmt: skip
+        pdk.Layer(
+            "GeoJsonLayer",
+            id="alert",
+            data={"type": "FeatureCollection", "features": [alert_shape]},
+            filled=True,
+            stroked=True,
+            get_fill_color=[230, 30, 30, 40],
+            get_line_color=layers.ALERT_RED,
+            get_point_radius=500,
+            point_radius_min_pixels=10,
+            line_width_min_pixels=2,
+            pickable=True,
+        ),
+        pdk.Layer(
+            "PathLayer",
+            id="tracks",
+            data=pd.DataFrame(paths),
+            get_path="path",
+            get_color="colour",
+            width_min_pixels=3,
+            pickable=True,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            id="ends",
+            data=pd.DataFrame(ends),
+            get_position=["lon", "lat"],
+            get_fill_color="colour",
+            get_line_color=[255, 255, 255],
+            stroked=True,
+            get_radius=100,
+            radius_min_pixels=5,
+            line_width_min_pixels=1,
+            pickable=True,
+        ),
+    ]
     return layers.offline_deck(stack, layers.view_for_bbox(bbox, 700, 460), height=460)
 
 
@@ -124,8 +169,12 @@ def _charts(detail: AlertDetail) -> None:
         st.line_chart(speed, height=200, x_label="UTC", y_label="knots", color=colours)
     if not detail.distance.empty:
         st.markdown("**Distance between the pair (m)**")
-        st.line_chart(detail.distance.set_index("t")["distance_m"], height=200, x_label="UTC",
-                      y_label="metres")  # fmt: skip
+        st.line_chart(
+            detail.distance.set_index("t")["distance_m"],
+            height=200,
+            x_label="UTC",
+            y_label="metres",
+        )
 
 
 def _links() -> dict[str, Any]:
@@ -218,10 +267,13 @@ def render() -> None:
         st.caption("No one has acted on this alert yet.")
     else:
         st.dataframe(
-            detail.events, hide_index=True, width="stretch",
-            column_config={"ts": st.column_config.DatetimeColumn("When (UTC)",
-                                                                  format="YYYY-MM-DD HH:mm:ss")},
-        )  # fmt: skip
+            detail.events,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "ts": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm:ss")
+            },
+        )
 
 
 if __name__ == "__main__":

@@ -17,9 +17,12 @@ def render() -> None:
     left, middle, right, last = st.columns([3, 3, 2, 2])
     types = left.multiselect("Type", alert_types(), key="alerts_types", placeholder="all types")
     statuses = middle.multiselect(
-        "Status", ALERT_STATUSES, default=list(OPEN_STATUSES), key="alerts_statuses",
+        "Status",
+        ALERT_STATUSES,
+        default=list(OPEN_STATUSES),
+        key="alerts_statuses",
         placeholder="all statuses",
-    )  # fmt: skip
+    )
     min_score = right.slider("Score at least", 0, 100, 0, step=5, key="alerts_min_score")
     where = last.radio("Where", ["Sidebar box", "Anywhere"], key="alerts_where", horizontal=False)
     in_window = last.checkbox("Starting in the window", value=True, key="alerts_in_window")
@@ -65,8 +68,12 @@ def render() -> None:
             ),
             key="alerts_open",
         )
-        st.page_link("page_alert.py", label="Open this alert", icon=":material/open_in_new:",
-                     query_params={"alert": str(chosen)})  # fmt: skip
+        st.page_link(
+            "page_alert.py",
+            label="Open this alert",
+            icon=":material/open_in_new:",
+            query_params={"alert": str(chosen)},
+        )
 
 
 if __name__ == "__main__":

@@ -87,8 +87,12 @@ def _picture(enabled: list[str]) -> None:
     )
     st.markdown(_legend(), unsafe_allow_html=True)
     for m in replay[:3]:
-        st.page_link("page_vessel.py", label=f"Vessel page: {names.get(m, '?')} ({m})",
-                     icon=":material/directions_boat:", query_params={"mmsi": str(m)})  # fmt: skip
+        st.page_link(
+            "page_vessel.py",
+            label=f"Vessel page: {names.get(m, '?')} ({m})",
+            icon=":material/directions_boat:",
+            query_params={"mmsi": str(m)},
+        )
     if picture.vessels.empty:
         st.info("No positions in this window. Widen the window in the sidebar.")
 

@@ -21,8 +21,13 @@ from surveillance.store import Store
 from surveillance.times import people_utc
 
 _AREAS = ("The sidebar's box", "A GeoJSON polygon", "Everywhere")
-_LABELS = {"gpkg": "GeoPackage", "geojson": "GeoJSON", "kml": "KML", "csv": "CSV",
-           "pdf": "PDF brief"}  # fmt: skip
+_LABELS = {
+    "gpkg": "GeoPackage",
+    "geojson": "GeoJSON",
+    "kml": "KML",
+    "csv": "CSV",
+    "pdf": "PDF brief",
+}
 _MIME = {
     "gpkg": "application/geopackage+sqlite3",
     "geojson": "application/geo+json",
@@ -39,8 +44,9 @@ def _area(current: state.View) -> shapely.Geometry | None:
         st.caption(f"W {west}, S {south}, E {east}, N {north}")
         return parse_area(bbox=f"{west},{south},{east},{north}")
     if choice == _AREAS[1]:
-        upload = st.file_uploader("GeoJSON polygon (EPSG:4326)", type=["geojson", "json"],
-                                  key="report_geojson")  # fmt: skip
+        upload = st.file_uploader(
+            "GeoJSON polygon (EPSG:4326)", type=["geojson", "json"], key="report_geojson"
+        )
         if upload is None:
             st.info("Upload a Polygon, MultiPolygon, or a Feature(Collection) of them.")
             st.stop()
@@ -63,8 +69,9 @@ def render() -> None:
     st.header("Reports")
     try:
         area = _area(current)
-        types = st.multiselect("Alert types", alert_types(), key="report_types",
-                               placeholder="all types")  # fmt: skip
+        types = st.multiselect(
+            "Alert types", alert_types(), key="report_types", placeholder="all types"
+        )
         since, until = current.window
         request = ReportRequest(since, until, area, tuple(types))
     except CoastwatchError as error:
@@ -90,13 +97,16 @@ def render() -> None:
             width="stretch",
         )
     st.caption(f"Each download is recorded as made by **{current.actor}**.")
-    st.dataframe(preview, hide_index=True, width="stretch",
-                 column_config={
-                     "score": st.column_config.NumberColumn("Score"),
-                     "start": st.column_config.DatetimeColumn("Start (UTC)",
-                                                              format="YYYY-MM-DD HH:mm"),
-                     "end": st.column_config.DatetimeColumn("End (UTC)", format="YYYY-MM-DD HH:mm"),
-                 })  # fmt: skip
+    st.dataframe(
+        preview,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "score": st.column_config.NumberColumn("Score"),
+            "start": st.column_config.DatetimeColumn("Start (UTC)", format="YYYY-MM-DD HH:mm"),
+            "end": st.column_config.DatetimeColumn("End (UTC)", format="YYYY-MM-DD HH:mm"),
+        },
+    )
     exports = current.store.exports(limit=10)
     if not exports.empty:
         st.subheader("Latest exports")

@@ -19,23 +19,33 @@ def render() -> None:
         st.caption("No positions in the window.")
     else:
         st.dataframe(
-            found.activity[["source", "last_position", "positions_per_min", "per_minute",
-                            "last_hour", "vessels_last_hour", "positions"]],
+            found.activity[
+                [
+                    "source",
+                    "last_position",
+                    "positions_per_min",
+                    "per_minute",
+                    "last_hour",
+                    "vessels_last_hour",
+                    "positions",
+                ]
+            ],
             hide_index=True,
             width="stretch",
             column_config={
                 "source": "Source",
                 "last_position": st.column_config.DatetimeColumn(
-                    "Newest position (UTC)", format="YYYY-MM-DD HH:mm:ss"),
+                    "Newest position (UTC)", format="YYYY-MM-DD HH:mm:ss"
+                ),
                 "positions_per_min": st.column_config.NumberColumn(
-                    "Positions / min (last hour)", format="%.1f"),
-                "per_minute": st.column_config.LineChartColumn(
-                    "Per minute, last hour", y_min=0),
+                    "Positions / min (last hour)", format="%.1f"
+                ),
+                "per_minute": st.column_config.LineChartColumn("Per minute, last hour", y_min=0),
                 "last_hour": "Last hour",
                 "positions": "In the window",
                 "vessels_last_hour": "Vessels (last hour)",
             },
-        )  # fmt: skip
+        )
         st.caption("Positions are counted once, by the source that stored them first.")
     st.subheader("Rejected records")
     if found.rejections.empty:

@@ -62,22 +62,52 @@ def _map(current: state.View, detail: VesselDetail) -> pdk.Deck:
     east, north = track["lon"].max() + _PAD_DEG, track["lat"].max() + _PAD_DEG
     last = track.iloc[-1]
     head = pd.DataFrame(
-        [{"lon": last["lon"], "lat": last["lat"],
-          **tooltip.fields(f"MMSI {detail.mmsi}", f"last seen {last['t']:%Y-%m-%d %H:%M} UTC",
-                           f"{last['sog_knots']:.1f} kn")}]
-    )  # fmt: skip
-    path = pd.DataFrame([{"path": track[["lon", "lat"]].to_numpy().round(6).tolist(),
-                          **tooltip.fields(f"MMSI {detail.mmsi}", "track")}])  # fmt: skip
+        [
+            {
+                "lon": last["lon"],
+                "lat": last["lat"],
+                **tooltip.fields(
+                    f"MMSI {detail.mmsi}",
+                    f"last seen {last['t']:%Y-%m-%d %H:%M} UTC",
+                    f"{last['sog_knots']:.1f} kn",
+                ),
+            }
+        ]
+    )
+    path = pd.DataFrame(
+        [
+            {
+                "path": track[["lon", "lat"]].to_numpy().round(6).tolist(),
+                **tooltip.fields(f"MMSI {detail.mmsi}", "track"),
+            }
+        ]
+    )
     bbox = (west, south, east, north)
     stack = layers.base_layers(base, bbox, current.settings.tile_url) + [
         layers.ports(base, radius_m=300),
-        pdk.Layer("PathLayer", id="track", data=path, get_path="path",
-                  get_color=[0, 114, 178], width_min_pixels=2, pickable=True),
-        pdk.Layer("ScatterplotLayer", id="last", data=head, get_position=["lon", "lat"],
-                  get_fill_color=[0, 114, 178], get_line_color=[255, 255, 255],
-                  stroked=True, get_radius=200, radius_min_pixels=6,
-                  line_width_min_pixels=2, pickable=True),
-    ]  # fmt: skip
+        pdk.Layer(
+            "PathLayer",
+            id="track",
+            data=path,
+            get_path="path",
+            get_color=[0, 114, 178],
+            width_min_pixels=2,
+            pickable=True,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            id="last",
+            data=head,
+            get_position=["lon", "lat"],
+            get_fill_color=[0, 114, 178],
+            get_line_color=[255, 255, 255],
+            stroked=True,
+            get_radius=200,
+            radius_min_pixels=6,
+            line_width_min_pixels=2,
+            pickable=True,
+        ),
+    ]
     return layers.offline_deck(stack, layers.view_for_bbox(bbox, 600, 380), height=420)
 
 
@@ -118,12 +148,20 @@ def render() -> None:
     on_list = bool((detail.watchlist["kind"] == "mmsi").any())
     left, right = st.columns([3, 1])
     if on_list:
-        right.button("Remove from the watchlist", key="watch_remove", on_click=_watch,
-                     args=(current.store, mmsi, current.actor, False))  # fmt: skip
+        right.button(
+            "Remove from the watchlist",
+            key="watch_remove",
+            on_click=_watch,
+            args=(current.store, mmsi, current.actor, False),
+        )
     else:
         left.text_input("Why (optional)", key=_NOTE_KEY)
-        right.button("Add to the watchlist", key="watch_add", on_click=_watch,
-                     args=(current.store, mmsi, current.actor, True))  # fmt: skip
+        right.button(
+            "Add to the watchlist",
+            key="watch_add",
+            on_click=_watch,
+            args=(current.store, mmsi, current.actor, True),
+        )
 
     st.subheader("Track in the window")
     if detail.track.empty:
@@ -132,8 +170,9 @@ def render() -> None:
         left, right = st.columns([3, 2])
         left.pydeck_chart(_map(current, detail), height=420, key="vessel_map")
         right.markdown("**Speed over ground (kn)**")
-        right.line_chart(detail.track.set_index("t")["sog_knots"], height=200, x_label="UTC",
-                         y_label="knots")  # fmt: skip
+        right.line_chart(
+            detail.track.set_index("t")["sog_knots"], height=200, x_label="UTC", y_label="knots"
+        )
         right.caption(f"{len(detail.track):,} positions")
 
     st.subheader("Alerts involving it")

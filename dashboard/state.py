@@ -121,8 +121,10 @@ def view() -> View:
     state = st.session_state
     hours = WINDOWS.get(state.get(_KEY_WINDOW, _DEFAULT_WINDOW), 24.0)
     if hours is None:
-        since = _at(state.get(_KEY_FROM_DAY, (end - timedelta(days=1)).date()),
-                    state.get(_KEY_FROM_TIME, end.time()))  # fmt: skip
+        since = _at(
+            state.get(_KEY_FROM_DAY, (end - timedelta(days=1)).date()),
+            state.get(_KEY_FROM_TIME, end.time()),
+        )
         until = _at(state.get(_KEY_TO_DAY, end.date()), state.get(_KEY_TO_TIME, end.time()))
         if until <= since:
             until = since + timedelta(hours=1)
@@ -145,8 +147,14 @@ def sidebar() -> View:
     end = _end_of(current.newest)
     with st.sidebar:
         st.subheader("Time window")
-        st.radio("Window", list(WINDOWS), key=_KEY_WINDOW, index=1, horizontal=True,
-                 label_visibility="collapsed")  # fmt: skip
+        st.radio(
+            "Window",
+            list(WINDOWS),
+            key=_KEY_WINDOW,
+            index=1,
+            horizontal=True,
+            label_visibility="collapsed",
+        )
         if st.session_state.get(_KEY_WINDOW) == "Custom":
             start = end - timedelta(days=1)
             left, right = st.columns(2)
@@ -170,14 +178,21 @@ def sidebar() -> View:
         if st.session_state.get(_KEY_BOX_ON):
             left, right = st.columns(2)
             for column, key, label, value in zip(
-                (left, left, right, right), _KEY_BOX, ("West", "South", "East", "North"), aoi,
+                (left, left, right, right),
+                _KEY_BOX,
+                ("West", "South", "East", "North"),
+                aoi,
                 strict=True,
-            ):  # fmt: skip
+            ):
                 column.number_input(label, value=float(value), key=key, format="%.3f")
         st.subheader("You are")
-        st.text_input("You are", value=_actor_default(), key=_KEY_ACTOR,
-                      label_visibility="collapsed",
-                      help="recorded with every action on an alert or the watchlist")  # fmt: skip
+        st.text_input(
+            "You are",
+            value=_actor_default(),
+            key=_KEY_ACTOR,
+            label_visibility="collapsed",
+            help="recorded with every action on an alert or the watchlist",
+        )
     return view()
 
 

@@ -48,8 +48,16 @@ DEFAULT_START = "2026-11-01T00:00:00Z"  # fixed, so that a seed always gives one
     help="Replay speed-up for --serve-tcp (0: as fast as possible).",
 )
 @pass_app
-def simulate(app: AppContext, out_dir: Path, seed: int, vessels: int, hours: float, start: str,
-             serve_port: int | None, speed: float) -> None:  # fmt: skip
+def simulate(
+    app: AppContext,
+    out_dir: Path,
+    seed: int,
+    vessels: int,
+    hours: float,
+    start: str,
+    serve_port: int | None,
+    speed: float,
+) -> None:
     """Simulate AIS traffic on the real coast of the area of operations, with injected
     events (STS transfers, a landing at night, AIS gaps, loitering, a zone entry, identity
     tampering, watched vessels) and confounders; writes feed.nmea, the ground truth

@@ -45,8 +45,9 @@ def _report_times(vessel: Vessel, scenario: Scenario, rng: np.random.Generator) 
         return t + rng.uniform(0, 30.0)
     coarse = np.arange(scenario.start_s, scenario.end_s, 60.0)
     _, sog, _ = positions(vessel.legs, coarse, rng)
-    step = np.where(np.nan_to_num(sog) < 0.5, 180.0,
-                    np.where(sog > 23, 2.0, np.where(sog > 14, 6.0, 10.0)))  # fmt: skip
+    step = np.where(
+        np.nan_to_num(sog) < 0.5, 180.0, np.where(sog > 23, 2.0, np.where(sog > 14, 6.0, 10.0))
+    )
     times = [np.arange(t0, t0 + 60.0, s) for t0, s in zip(coarse, step, strict=True) if s < 60]
     still = coarse[step >= 60]
     still = still[((still - scenario.start_s) % 180.0) < 60.0]
@@ -69,21 +70,40 @@ def _static_lines(vessel: Vessel) -> list[bytes]:
     beam = {"to_port": vessel.beam_m // 2, "to_starboard": vessel.beam_m - vessel.beam_m // 2}
     if vessel.class_b:
         part_a: Fields = {"type": 24, "mmsi": vessel.mmsi, "partno": 0, "shipname": vessel.name}
-        part_b: Fields = {"type": 24, "mmsi": vessel.mmsi, "partno": 1,
-                          "ship_type": vessel.ship_type, "callsign": f"JD{vessel.mmsi % 10000}",
-                          "to_bow": vessel.length_m - 2, "to_stern": 2, **beam}  # fmt: skip
-        return [encode_dict(f, talker_id="AI", sentence_type="VDM")[0].encode()
-                for f in (part_a, part_b)]  # fmt: skip
-    data: Fields = {"type": 5, "mmsi": vessel.mmsi, "shipname": vessel.name,
-                    "ship_type": vessel.ship_type, "callsign": f"J{vessel.mmsi % 100000}",
-                    "imo": 9_000_000 + vessel.mmsi % 999_999, "to_bow": vessel.length_m - 20,
-                    "to_stern": 20, "draught": 8.0, "destination": "SEA", **beam}  # fmt: skip
+        part_b: Fields = {
+            "type": 24,
+            "mmsi": vessel.mmsi,
+            "partno": 1,
+            "ship_type": vessel.ship_type,
+            "callsign": f"JD{vessel.mmsi % 10000}",
+            "to_bow": vessel.length_m - 2,
+            "to_stern": 2,
+            **beam,
+        }
+        return [
+            encode_dict(f, talker_id="AI", sentence_type="VDM")[0].encode()
+            for f in (part_a, part_b)
+        ]
+    data: Fields = {
+        "type": 5,
+        "mmsi": vessel.mmsi,
+        "shipname": vessel.name,
+        "ship_type": vessel.ship_type,
+        "callsign": f"J{vessel.mmsi % 100000}",
+        "imo": 9_000_000 + vessel.mmsi % 999_999,
+        "to_bow": vessel.length_m - 20,
+        "to_stern": 20,
+        "draught": 8.0,
+        "destination": "SEA",
+        **beam,
+    }
     parts = encode_dict(data, talker_id="AI", sentence_type="VDM", seq_id=vessel.mmsi % 10)
     return [b"\n".join(p.encode() for p in parts)]  # two fragments stay together
 
 
-def write_scenario(scenario: Scenario, world: World, out_dir: Path,
-                   rng: np.random.Generator) -> EmitStats:  # fmt: skip
+def write_scenario(
+    scenario: Scenario, world: World, out_dir: Path, rng: np.random.Generator
+) -> EmitStats:
     """Write ``feed.nmea`` (every receiver, in order of reception) and ``truth.json``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     records: list[tuple[np.ndarray, ...]] = []
@@ -111,11 +131,21 @@ def write_scenario(scenario: Scenario, world: World, out_dir: Path,
         k, rx = pairs[:, 0], pairs[:, 1]
         delay = rng.uniform(0.05, 1.5, len(k))
         still = np.nan_to_num(sog[k]) < 0.5
-        records.append((t[k] + delay, rx, np.full(len(k), vessel.mmsi),
-                        np.full(len(k), 18 if vessel.class_b else 1), lon[k], lat[k],
-                        np.round(sog[k], 1), np.round(cog[k], 1),
-                        np.where(vessel.class_b, np.nan, np.round(cog[k])),
-                        np.floor(t[k] % 60).astype(int), np.where(still, 1, 0)))  # fmt: skip
+        records.append(
+            (
+                t[k] + delay,
+                rx,
+                np.full(len(k), vessel.mmsi),
+                np.full(len(k), 18 if vessel.class_b else 1),
+                lon[k],
+                lat[k],
+                np.round(sog[k], 1),
+                np.round(cog[k], 1),
+                np.where(vessel.class_b, np.nan, np.round(cog[k])),
+                np.floor(t[k] % 60).astype(int),
+                np.where(still, 1, 0),
+            )
+        )
         lines = _static_lines(vessel)
         for when in np.arange(t[0], t[-1], STATIC_EVERY_S):
             heard = _hear(where[[np.searchsorted(t, when).clip(0, len(t) - 1)]], scenario, rng)
@@ -155,6 +185,10 @@ def write_scenario(scenario: Scenario, world: World, out_dir: Path,
 
 def _truth(scenario: Scenario) -> dict[str, object]:
     events = [{**e, "start": iso_utc(e["start"]), "end": iso_utc(e["end"])} for e in scenario.truth]
-    return {"start": iso_utc(scenario.start_s), "end": iso_utc(scenario.end_s), "events": events,
-            "skipped_events": scenario.skipped_events,
-            "receivers": scenario.receiver_names}  # fmt: skip
+    return {
+        "start": iso_utc(scenario.start_s),
+        "end": iso_utc(scenario.end_s),
+        "events": events,
+        "skipped_events": scenario.skipped_events,
+        "receivers": scenario.receiver_names,
+    }

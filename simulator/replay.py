@@ -26,8 +26,9 @@ def _timed_lines(data: bytes) -> tuple[list[bytes], list[float | None]]:
     return lines, [None if math.isnan(t) else float(t) for t in frames.ts]
 
 
-def serve_tcp(feed: Path, port: int, speed: float, host: str = "127.0.0.1",
-              clients: int | None = None) -> None:  # fmt: skip
+def serve_tcp(
+    feed: Path, port: int, speed: float, host: str = "127.0.0.1", clients: int | None = None
+) -> None:
     """Serve ``feed`` to each client that connects, ``speed`` times faster than it
     happened (0: as fast as possible); stops after ``clients`` clients, if given."""
     lines, times_s = _timed_lines(feed.read_bytes())

@@ -99,19 +99,39 @@ class _Builder:
         self.vessels.append(vessel)
         return vessel
 
-    def record(self, event: str, vessels: list[Vessel], start: float, end: float,
-               at_m: np.ndarray, **extra: Any) -> None:  # fmt: skip
+    def record(
+        self,
+        event: str,
+        vessels: list[Vessel],
+        start: float,
+        end: float,
+        at_m: np.ndarray,
+        **extra: Any,
+    ) -> None:
         lon, lat = self.world.lonlat(at_m)
-        self.truth.append({"type": event, "mmsi": [v.mmsi for v in vessels], "start": start,
-                           "end": end, "lon": float(lon[0]), "lat": float(lat[0]),
-                           **extra})  # fmt: skip
+        self.truth.append(
+            {
+                "type": event,
+                "mmsi": [v.mmsi for v in vessels],
+                "start": start,
+                "end": end,
+                "lon": float(lon[0]),
+                "lat": float(lat[0]),
+                **extra,
+            }
+        )
 
     # -- places and paths --------------------------------------------------------------
 
     def offshore(self, min_shore_nm: float, min_port_km: float = 20.0) -> np.ndarray:
         """A point at sea, well inside the coverage of some receiver."""
-        return self.world.sea_point(min_shore_nm * NM_M, (min_shore_nm + 15) * NM_M,
-                                    min_port_km * 1000, self.receivers_m, 30 * NM_M)  # fmt: skip
+        return self.world.sea_point(
+            min_shore_nm * NM_M,
+            (min_shore_nm + 15) * NM_M,
+            min_port_km * 1000,
+            self.receivers_m,
+            30 * NM_M,
+        )
 
     def route(self, a: int, b: int) -> np.ndarray | None:
         """Sea-lane path (metres) between two ports, from searoute's network; None when
@@ -150,8 +170,9 @@ class _Builder:
     def sail_on(self, leg: Transit) -> Drift:
         """After an event, keep the vessel busy at sea (circling at 9 kn) until the end, so
         that no track ends at sea for nothing: real ones end in port or out of range."""
-        return Drift(leg.end_s, self.end_s + HOUR, leg.path_m[-1], 2500, max_kn=9.0,
-                     period_s=1800.0)  # fmt: skip
+        return Drift(
+            leg.end_s, self.end_s + HOUR, leg.path_m[-1], 2500, max_kn=9.0, period_s=1800.0
+        )
 
     # -- background traffic ------------------------------------------------------------
 
@@ -188,9 +209,22 @@ class _Builder:
             ground = self.offshore(12)
             for k in range(min(6, count - start)):
                 spot = ground + np.array([2500.0 * k, 1800.0 * (k % 3)])
-                self.vessel([Drift(self.start_s - HOUR, self.end_s + HOUR, spot, 500,
-                                   max_kn=4.0, phase=float(k), period_s=1800.0)],
-                            ship_type=30, length_m=25, beam_m=7)  # fmt: skip
+                self.vessel(
+                    [
+                        Drift(
+                            self.start_s - HOUR,
+                            self.end_s + HOUR,
+                            spot,
+                            500,
+                            max_kn=4.0,
+                            phase=float(k),
+                            period_s=1800.0,
+                        )
+                    ],
+                    ship_type=30,
+                    length_m=25,
+                    beam_m=7,
+                )
 
     def small_craft(self, count: int) -> None:
         for _ in range(count):
@@ -199,10 +233,19 @@ class _Builder:
             t0 = self.start_s + float(self.rng.uniform(0, max(1.0, self.end_s - self.start_s)))
             go = self.approach(port, out, t0, 8)
             back = self.approach(out, port, go.end_s + HOUR, 8)
-            self.vessel([Still(self.start_s - HOUR, t0, port), go,
-                         Drift(go.end_s, back.start_s, out, 200), back,
-                         Still(back.end_s, self.end_s + HOUR, port)],
-                        ship_type=37, class_b=True, length_m=9, beam_m=3)  # fmt: skip
+            self.vessel(
+                [
+                    Still(self.start_s - HOUR, t0, port),
+                    go,
+                    Drift(go.end_s, back.start_s, out, 200),
+                    back,
+                    Still(back.end_s, self.end_s + HOUR, port),
+                ],
+                ship_type=37,
+                class_b=True,
+                length_m=9,
+                beam_m=3,
+            )
 
     def _harbour_spot(self, port: np.ndarray) -> np.ndarray:
         """A spot a few km off a port that a boat reaches by water (the port when none)."""
@@ -231,8 +274,11 @@ class _Builder:
             inbound.start_s, inbound.end_s = t0 - (inbound.end_s - inbound.start_s), t0
             out = self.approach(meet, leave_to, t1, 11)
             drift = Drift(t0, t1, meet, 80 + 60 * side, phase=np.pi * side)
-            pair.append(self.vessel([inbound, drift, out, self.sail_on(out)], ship_type=80,
-                                    length_m=180, beam_m=30))  # fmt: skip
+            pair.append(
+                self.vessel(
+                    [inbound, drift, out, self.sail_on(out)], ship_type=80, length_m=180, beam_m=30
+                )
+            )
         if dark_partner:
             pair[1].dark.append((t0 - 2 * HOUR, t1 + 2 * HOUR))
             self.record("dark_rendezvous", [pair[0]], t0, t1, meet, dark_mmsi=[pair[1].mmsi])
@@ -252,8 +298,13 @@ class _Builder:
         inbound.start_s, inbound.end_s = t_stop - (inbound.end_s - inbound.start_s), t_stop
         stay = float(self.rng.uniform(20, 45)) * 60
         out = self.approach(beach, sea, t_stop + stay, 18)
-        craft = self.vessel([inbound, Still(t_stop, t_stop + stay, beach), out, self.sail_on(out)],
-                            ship_type=37, class_b=True, length_m=10, beam_m=3)  # fmt: skip
+        craft = self.vessel(
+            [inbound, Still(t_stop, t_stop + stay, beach), out, self.sail_on(out)],
+            ship_type=37,
+            class_b=True,
+            length_m=10,
+            beam_m=3,
+        )
         self.record("suspicious_landing", [craft], t_stop, t_stop + stay, beach, night=True)
 
     def gap(self) -> None:
@@ -281,8 +332,7 @@ class _Builder:
 
     def zone_entry(self) -> None:
         for _ in range(50):  # from the open sea (beyond the 12 nm of every island) inwards
-            inside = self.world.sea_point(4 * NM_M, 8 * NM_M, 10_000, self.receivers_m,
-                                          20 * NM_M)  # fmt: skip
+            inside = self.world.sea_point(4 * NM_M, 8 * NM_M, 10_000, self.receivers_m, 20 * NM_M)
             far = self.world.sea_point(30 * NM_M, 45 * NM_M)
             direction = (inside - far) / np.linalg.norm(inside - far)
             outside = inside - 25 * NM_M * direction
@@ -299,8 +349,15 @@ class _Builder:
         inside_mask = self.world.distance_to_land_m(xy) < 12 * NM_M
         enter = float(t[np.argmax(inside_mask)])
         leave = float(t[len(t) - 1 - np.argmax(inside_mask[::-1])])
-        self.record("zone_entry", [vessel], enter, leave, xy[np.argmax(inside_mask)],
-                    zone="territorial_sea", flag="KP")  # fmt: skip
+        self.record(
+            "zone_entry",
+            [vessel],
+            enter,
+            leave,
+            xy[np.argmax(inside_mask)],
+            zone="territorial_sea",
+            flag="KP",
+        )
 
     def identity(self) -> None:
         a = self.offshore(10)
@@ -346,8 +403,9 @@ class _Builder:
     def confounders(self) -> None:
         _, port = self.world.port()
         for k in range(2):  # moored together in port, for hours
-            self.vessel([Still(self.start_s - HOUR, self.end_s + HOUR, port + [30.0 * k, 0])],
-                        ship_type=80)  # fmt: skip
+            self.vessel(
+                [Still(self.start_s - HOUR, self.end_s + HOUR, port + [30.0 * k, 0])], ship_type=80
+            )
         _, port2 = self.world.port()
         lane = np.array([port2 + [6000, 6000], port2 + [500, 500]])
         ship = Transit.along(lane, self.start_s + HOUR, 4)
@@ -357,8 +415,12 @@ class _Builder:
         ground = self.offshore(15)
         for k in range(4):  # fishing: slow offshore but kilometres apart
             spot = ground + np.array([3000.0 * k, 2500.0 * (k % 2)])
-            self.vessel([Drift(self.start_s - HOUR, self.end_s + HOUR, spot, 600, max_kn=1.5)],
-                        ship_type=30, length_m=25, beam_m=7)  # fmt: skip
+            self.vessel(
+                [Drift(self.start_s - HOUR, self.end_s + HOUR, spot, 600, max_kn=1.5)],
+                ship_type=30,
+                length_m=25,
+                beam_m=7,
+            )
         cross = self.offshore(12)
         t_meet = self.start_s + 2 * HOUR
         for sign in (1, -1):  # passing at 300 m, 12 kn
@@ -399,13 +461,16 @@ def build_scenario(world: World, start_s: float, hours: float, vessels: int) -> 
     b.confounders()
     events: list[tuple[str, Callable[[], None]]] = []
     if hours >= 10:
-        events += [("sts_transfer", lambda: b.sts(dark_partner=False)),
-                   ("dark_rendezvous", lambda: b.sts(dark_partner=True)),
-                   ("loitering", b.loiter), ("zone_entry", b.zone_entry),
-                   ("identity_anomaly", b.identity), ("identity_anomaly", b.jump)]  # fmt: skip
+        events += [
+            ("sts_transfer", lambda: b.sts(dark_partner=False)),
+            ("dark_rendezvous", lambda: b.sts(dark_partner=True)),
+            ("loitering", b.loiter),
+            ("zone_entry", b.zone_entry),
+            ("identity_anomaly", b.identity),
+            ("identity_anomaly", b.jump),
+        ]
     if hours >= 20:
-        events += [("suspicious_landing", b.landing), ("ais_gap", b.gap),
-                   ("watchlist", b.watched)]  # fmt: skip
+        events += [("suspicious_landing", b.landing), ("ais_gap", b.gap), ("watchlist", b.watched)]
     skipped = []
     for name, inject in events:
         try:
@@ -414,5 +479,6 @@ def build_scenario(world: World, start_s: float, hours: float, vessels: int) -> 
             log.warning("no %s in this scenario: %s", name, exc)
             skipped.append(name)
     names = [f"rx{k:02d}" for k in range(len(b.receivers_m))]
-    return Scenario(start_s, b.end_s, b.vessels, b.truth, b.receivers_m, names, skipped,
-                    b.watchlist)  # fmt: skip
+    return Scenario(
+        start_s, b.end_s, b.vessels, b.truth, b.receivers_m, names, skipped, b.watchlist
+    )

@@ -31,8 +31,9 @@ class World:
         self.to_m = Transformer.from_crs(4326, metric, always_xy=True)
         self.to_deg = Transformer.from_crs(metric, 4326, always_xy=True)
         land = read_land(self.aoi.bbox_deg)
-        self.land_m = shapely.transform(land.geometry.to_numpy(), self.to_m.transform,
-                                        interleaved=False)  # fmt: skip
+        self.land_m = shapely.transform(
+            land.geometry.to_numpy(), self.to_m.transform, interleaved=False
+        )
         self.land_tree = STRtree(self.land_m)
         self._coarse_land = shapely.simplify(self.land_m, 250.0)  # for quick tests
         shapely.prepare(self._coarse_land)
@@ -100,9 +101,14 @@ class World:
 
     # -- places ------------------------------------------------------------------------
 
-    def sea_point(self, min_shore_m: float, max_shore_m: float = np.inf,
-                  min_port_m: float = 0.0, near_m: np.ndarray | None = None,
-                  reach_m: float = np.inf) -> np.ndarray:  # fmt: skip
+    def sea_point(
+        self,
+        min_shore_m: float,
+        max_shore_m: float = np.inf,
+        min_port_m: float = 0.0,
+        near_m: np.ndarray | None = None,
+        reach_m: float = np.inf,
+    ) -> np.ndarray:
         """A random point at sea between the given distances from the shore (and within
         ``reach_m`` of one of the points ``near_m``, e.g. receivers)."""
         low, high = self.bounds_m

@@ -252,11 +252,20 @@ class Cluster:
     def _create_server_user(self) -> None:
         log.info("creating the system user %r for the embedded server", self.server_user)
         result = subprocess.run(
-            ["useradd", "--system", "--user-group", "--no-create-home",
-             "--home-dir", str(ROOT_STATE_DIR), "--shell", "/usr/sbin/nologin",
-             self.server_user],
-            capture_output=True, text=True,
-        )  # fmt: skip
+            [
+                "useradd",
+                "--system",
+                "--user-group",
+                "--no-create-home",
+                "--home-dir",
+                str(ROOT_STATE_DIR),
+                "--shell",
+                "/usr/sbin/nologin",
+                self.server_user,
+            ],
+            capture_output=True,
+            text=True,
+        )
         if result.returncode != 0:
             raise ClusterError(
                 f"cannot create the server user {self.server_user!r}: {result.stderr.strip()}",
@@ -288,11 +297,18 @@ class Cluster:
         log.info("initialising a PostgreSQL %s cluster in %s", bindir.parent.name, self.data_dir)
         self._run_pg(
             [
-                "initdb", "-D", str(staging), "-U", ROLE,
-                "--auth-local=trust", "--auth-host=reject",
-                "--encoding=UTF8", "--no-locale", "--no-instructions",
+                "initdb",
+                "-D",
+                str(staging),
+                "-U",
+                ROLE,
+                "--auth-local=trust",
+                "--auth-host=reject",
+                "--encoding=UTF8",
+                "--no-locale",
+                "--no-instructions",
             ]
-        )  # fmt: skip
+        )
         with open(staging / "postgresql.conf", "a") as conf:
             conf.write(f"\n# Coastwatch: the settings in force are in {_CONF_FILE}\n")
             conf.write(f"include_if_exists = '{_CONF_FILE}'\n")
@@ -336,10 +352,19 @@ class Cluster:
         # PostgreSQL sorts that out, given a few tries.
         for attempt in range(1, _START_ATTEMPTS + 1):
             result = self._run_pg(
-                ["pg_ctl", "start", "-D", str(self.data_dir), "-l", str(self.log_file),
-                 "-w", "-t", "60"],
+                [
+                    "pg_ctl",
+                    "start",
+                    "-D",
+                    str(self.data_dir),
+                    "-l",
+                    str(self.log_file),
+                    "-w",
+                    "-t",
+                    "60",
+                ],
                 check=False,
-            )  # fmt: skip
+            )
             if result.returncode == 0:
                 return
             if attempt < _START_ATTEMPTS:

@@ -14,8 +14,9 @@ NM_M = 1852.0
 Coordinate = np.ndarray | float
 
 
-def haversine_m(lon1: Coordinate, lat1: Coordinate, lon2: Coordinate, lat2: Coordinate
-                ) -> np.ndarray:  # fmt: skip
+def haversine_m(
+    lon1: Coordinate, lat1: Coordinate, lon2: Coordinate, lat2: Coordinate
+) -> np.ndarray:
     """Great-circle distance in metres.
 
     >>> round(float(haversine_m(0.0, 0.0, 1.0, 0.0)))

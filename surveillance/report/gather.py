@@ -16,9 +16,21 @@ __all__ = ["COLUMNS", "TABLE_COLUMNS", "gather"]
 
 #: What :func:`gather` returns, in this order (``geometry`` in EPSG:4326 last).
 COLUMNS = (
-    "id", "type", "status", "score", "start", "end", "mmsi", "names", "lat", "lon",
-    "summary", "evidence", "rule_version", "geometry",
-)  # fmt: skip
+    "id",
+    "type",
+    "status",
+    "score",
+    "start",
+    "end",
+    "mmsi",
+    "names",
+    "lat",
+    "lon",
+    "summary",
+    "evidence",
+    "rule_version",
+    "geometry",
+)
 #: The columns of the text formats (CSV), in this order.
 TABLE_COLUMNS = [c for c in COLUMNS if c != "geometry"]
 

@@ -130,17 +130,27 @@ def _draw_map(
         shapes = [g for g in group.geometry if g is not None and g.geom_type != "Point"]
         _draw_lines(ax, [g.boundary if g.area > 0 else g for g in shapes], colors=colour)
         ax.scatter(
-            group["lon"], group["lat"], s=12 + 0.5 * group["score"], c=colour,
-            edgecolors="white", linewidths=0.5, zorder=3,
-        )  # fmt: skip
+            group["lon"],
+            group["lat"],
+            s=12 + 0.5 * group["score"],
+            c=colour,
+            edgecolors="white",
+            linewidths=0.5,
+            zorder=3,
+        )
         handles.append(
             Line2D([], [], marker="o", linestyle="", color=colour, label=f"{kind} ({len(group)})")
         )
     for rank, row in enumerate(alerts.head(_TOP_SCORES).itertuples(index=False), start=1):
         ax.annotate(
-            str(rank), (row.lon, row.lat), xytext=(4, 4), textcoords="offset points",
-            fontsize=8, weight="bold", zorder=4,
-        )  # fmt: skip
+            str(rank),
+            (row.lon, row.lat),
+            xytext=(4, 4),
+            textcoords="offset points",
+            fontsize=8,
+            weight="bold",
+            zorder=4,
+        )
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     ax.set_aspect(1 / max(math.cos(math.radians((south + north) / 2)), 0.01))
@@ -181,8 +191,20 @@ def _clip(text: str, chars: int) -> str:
     return text if len(text) <= chars else text[: chars - 1] + "…"
 
 
-_TABLE_HEADER = ["#", "type", "score", "status", "start", "end", "MMSI", "vessels",
-                 "lat", "lon", "why", "id (prefix)"]  # fmt: skip
+_TABLE_HEADER = [
+    "#",
+    "type",
+    "score",
+    "status",
+    "start",
+    "end",
+    "MMSI",
+    "vessels",
+    "lat",
+    "lon",
+    "why",
+    "id (prefix)",
+]
 _TABLE_WIDTHS = [0.025, 0.09, 0.035, 0.065, 0.085, 0.085, 0.1, 0.1, 0.045, 0.05, 0.23, 0.09]
 #: Enough of an alert's id for ``coastwatch alerts show`` (which takes 6+ characters).
 _ID_PREFIX_CHARS = 12
@@ -199,9 +221,12 @@ def _table_page(page: gpd.GeoDataFrame, number: int, pages: int) -> Figure:
     first = (number - 1) * _ROWS_PER_PAGE + 1
     rows = [_table_row(first + i, row) for i, row in enumerate(page.itertuples(index=False))]
     table = ax.table(
-        cellText=rows, colLabels=_TABLE_HEADER, colWidths=_TABLE_WIDTHS, loc="upper left",
+        cellText=rows,
+        colLabels=_TABLE_HEADER,
+        colWidths=_TABLE_WIDTHS,
+        loc="upper left",
         cellLoc="left",
-    )  # fmt: skip
+    )
     table.auto_set_font_size(False)
     table.set_fontsize(6.5)
     table.scale(1, 1.25)
@@ -215,8 +240,16 @@ def _table_page(page: gpd.GeoDataFrame, number: int, pages: int) -> Figure:
 
 def _table_row(rank: int, row: Any) -> list[str]:
     return [
-        str(rank), row.type, str(int(row.score)), row.status,
-        short_time(row.start), short_time(row.end),
-        _clip(" ".join(str(m) for m in row.mmsi), 21), _clip(names_text(row.names), 20),
-        f"{row.lat:.4f}", f"{row.lon:.4f}", _clip(row.summary, 52), row.id[:_ID_PREFIX_CHARS],
-    ]  # fmt: skip
+        str(rank),
+        row.type,
+        str(int(row.score)),
+        row.status,
+        short_time(row.start),
+        short_time(row.end),
+        _clip(" ".join(str(m) for m in row.mmsi), 21),
+        _clip(names_text(row.names), 20),
+        f"{row.lat:.4f}",
+        f"{row.lon:.4f}",
+        _clip(row.summary, 52),
+        row.id[:_ID_PREFIX_CHARS],
+    ]

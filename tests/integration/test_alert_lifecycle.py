@@ -31,26 +31,41 @@ def history(store: Store, alert_id: str) -> list[tuple[str, str, str, str, str |
 def test_list_json_has_the_shape_design_fixes(store: Store, coastwatch: Coastwatch) -> None:
     reasons = [{"reason": "night", "points": 10}]
     insert_alert(store, id=STS, score=80, end=T0 + timedelta(hours=3), score_reasons=reasons)
-    insert_alert(store, id="gap-431000003", type="ais_gap", mmsi=[431000003], score=40,
-                 lon=129.5, lat=33.25)  # fmt: skip
+    insert_alert(
+        store, id="gap-431000003", type="ais_gap", mmsi=[431000003], score=40, lon=129.5, lat=33.25
+    )
 
     ran = coastwatch("alerts", "list", "--format", "json")
 
     assert ran.code == 0, ran.stderr
     assert json.loads(ran.stdout) == [
         {
-            "id": STS, "type": "sts_transfer", "status": "new", "score": 80,
-            "start": "2026-11-26T22:00:00Z", "end": "2026-11-27T01:00:00Z",
-            "lat": 34.0, "lon": 130.0, "mmsi": [431000001, 431000002],
-            "score_reasons": reasons, "rule_version": "test-1",
+            "id": STS,
+            "type": "sts_transfer",
+            "status": "new",
+            "score": 80,
+            "start": "2026-11-26T22:00:00Z",
+            "end": "2026-11-27T01:00:00Z",
+            "lat": 34.0,
+            "lon": 130.0,
+            "mmsi": [431000001, 431000002],
+            "score_reasons": reasons,
+            "rule_version": "test-1",
         },
         {
-            "id": "gap-431000003", "type": "ais_gap", "status": "new", "score": 40,
-            "start": "2026-11-26T22:00:00Z", "end": None,
-            "lat": 33.25, "lon": 129.5, "mmsi": [431000003],
-            "score_reasons": [], "rule_version": "test-1",
+            "id": "gap-431000003",
+            "type": "ais_gap",
+            "status": "new",
+            "score": 40,
+            "start": "2026-11-26T22:00:00Z",
+            "end": None,
+            "lat": 33.25,
+            "lon": 129.5,
+            "mmsi": [431000003],
+            "score_reasons": [],
+            "rule_version": "test-1",
         },
-    ]  # fmt: skip
+    ]
 
 
 def test_list_json_of_no_alerts_is_an_empty_array(coastwatch: Coastwatch) -> None:
@@ -75,10 +90,18 @@ def test_list_filters(
     store: Store, coastwatch: Coastwatch, options: list[str], expected: list[str]
 ) -> None:
     insert_alert(store, id="sts", score=90)
-    insert_alert(store, id="loiter", type="loitering", mmsi=[431000004], score=60,
-                 status="acknowledged", start=T0 + timedelta(hours=2))  # fmt: skip
-    insert_alert(store, id="gap", type="ais_gap", mmsi=[431000003], score=30,
-                 start=T0 + timedelta(hours=6))  # fmt: skip
+    insert_alert(
+        store,
+        id="loiter",
+        type="loitering",
+        mmsi=[431000004],
+        score=60,
+        status="acknowledged",
+        start=T0 + timedelta(hours=2),
+    )
+    insert_alert(
+        store, id="gap", type="ais_gap", mmsi=[431000003], score=30, start=T0 + timedelta(hours=6)
+    )
 
     ran = coastwatch("alerts", "list", "--format", "json", *options)
 

@@ -47,12 +47,17 @@ def test_a_marinecadastre_export_loads_with_its_rejects(store: Store, tmp_path: 
     stats = ingest_files([export], store, now_s=NOW_S)
     assert stats.positions == 3
     assert dict(stats.rejected) == {
-        "position_not_available": 1, "invalid_mmsi": 1, "no_timestamp": 1,
-    }  # fmt: skip
+        "position_not_available": 1,
+        "invalid_mmsi": 1,
+        "no_timestamp": 1,
+    }
     vessel = store.vessels([367004000]).iloc[0]
     assert (vessel["name"], vessel["imo"], vessel["callsign"], vessel["flag"]) == (
-        "SEA HAWK", 9337963, "WDA1234", "US"
-    )  # fmt: skip
+        "SEA HAWK",
+        9337963,
+        "WDA1234",
+        "US",
+    )
     positions = store.positions(mmsi=[367004000, 338123000])
     assert positions["heading_deg"].isna().sum() == 2  # 511: not available
     assert set(positions["msg_type"]) == {1, 18}
@@ -73,8 +78,16 @@ def test_a_dma_export_loads_ships_and_skips_other_mobiles(store: Store, tmp_path
 def test_a_broken_csv_row_is_counted_not_lost(store: Store, tmp_path: Path) -> None:
     export = tmp_path / "broken.csv"
     lines = MARINECADASTRE.splitlines()
-    export.write_text("\n".join([*lines[:3], "367009999,2026-11-26T21:00:00,1,2,3,4,5,6,7,8,9,10,"
-                                 "11,12,13,14,15,16,17,18", *lines[3:4]]) + "\n")  # fmt: skip
+    export.write_text(
+        "\n".join(
+            [
+                *lines[:3],
+                "367009999,2026-11-26T21:00:00,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18",
+                *lines[3:4],
+            ]
+        )
+        + "\n"
+    )
     stats = ingest_files([export], store, now_s=NOW_S)
     assert stats.rejected["malformed_row"] == 1 and stats.positions == 3
     with store.engine.connect() as conn:

@@ -26,13 +26,26 @@ TANKER, BUNKER, FERRY = 431000001, 431000002, 431000003
 STS_ID = "sts-dash-0001"
 
 
-def _track(mmsi: int, lon0: float, lat0: float, dlon_per_min: float, sog_knots: float,
-           minutes: int = 120, source: str = "rx-kochi") -> pd.DataFrame:  # fmt: skip
+def _track(
+    mmsi: int,
+    lon0: float,
+    lat0: float,
+    dlon_per_min: float,
+    sog_knots: float,
+    minutes: int = 120,
+    source: str = "rx-kochi",
+) -> pd.DataFrame:
     step = np.arange(minutes)
-    return pd.DataFrame({
-        "mmsi": mmsi, "ts": [T0 + timedelta(minutes=int(m)) for m in step],
-        "lon": lon0 + dlon_per_min * step, "lat": lat0, "sog_knots": sog_knots, "source": source,
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "mmsi": mmsi,
+            "ts": [T0 + timedelta(minutes=int(m)) for m in step],
+            "lon": lon0 + dlon_per_min * step,
+            "lat": lat0,
+            "sog_knots": sog_knots,
+            "source": source,
+        }
+    )
 
 
 def _sts_evidence() -> dict[str, Any]:
@@ -50,30 +63,66 @@ def _sts_evidence() -> dict[str, Any]:
 def busy(store: Store) -> Store:
     """Two hours in the open sea: a tanker and a bunker lying together, a ferry passing;
     their identities; an STS alert on the pair and a loitering alert; two rejected lines."""
-    load_positions(store, pd.concat([
-        _track(TANKER, *OPEN_SEA, 0.0, 0.4),
-        _track(BUNKER, OPEN_SEA[0] + 0.003, OPEN_SEA[1], 0.0, 0.6),
-        _track(FERRY, 134.0, 31.0, 0.005, 16.0, source="rx-muroto"),
-    ]))  # fmt: skip
-    store.write_identities(pd.DataFrame({
-        "mmsi": [TANKER, BUNKER, FERRY], "ts": [T0] * 3,
-        "name": ["SEA STAR", "OCEAN BUNKER", "SUNRISE FERRY"], "ship_type": [80, 80, 60],
-        "imo": [9074729, None, None], "callsign": ["JA1X", "JB2Y", "JC3Z"], "flag": ["JP"] * 3,
-    }))  # fmt: skip
-    insert_alert(store, id=STS_ID, mmsi=(TANKER, BUNKER), score=62, start=T0,
-                 end=T0 + timedelta(hours=1), lon=OPEN_SEA[0], lat=OPEN_SEA[1],
-                 evidence=_sts_evidence(),
-                 score_reasons=[{"points": 60, "reason": "within 500 m for 2.0 h"},
-                                {"points": 2, "reason": "long"}])  # fmt: skip
-    insert_alert(store, id="loi-dash-0001", type="loitering", mmsi=(TANKER,), score=35,
-                 start=T0 + timedelta(minutes=10), end=T0 + timedelta(hours=2),
-                 lon=OPEN_SEA[0], lat=OPEN_SEA[1],
-                 score_reasons=[{"points": 35, "reason": "under 2 kn for 2 h"}])  # fmt: skip
-    store.quarantine(pd.DataFrame({
-        "source": ["rx-kochi"] * 2, "reason": ["bad_checksum", "bad_checksum"],
-        "raw": ["!AIVDM,1,1,,A,13aEOK?P00PD2wVMdLDRhgvL289?,0*28", "!AIVDM,1,1,,B,x,0*00"],
-        "received_at": [T0 + timedelta(minutes=5), T0 + timedelta(minutes=6)],
-    }))  # fmt: skip
+    load_positions(
+        store,
+        pd.concat(
+            [
+                _track(TANKER, *OPEN_SEA, 0.0, 0.4),
+                _track(BUNKER, OPEN_SEA[0] + 0.003, OPEN_SEA[1], 0.0, 0.6),
+                _track(FERRY, 134.0, 31.0, 0.005, 16.0, source="rx-muroto"),
+            ]
+        ),
+    )
+    store.write_identities(
+        pd.DataFrame(
+            {
+                "mmsi": [TANKER, BUNKER, FERRY],
+                "ts": [T0] * 3,
+                "name": ["SEA STAR", "OCEAN BUNKER", "SUNRISE FERRY"],
+                "ship_type": [80, 80, 60],
+                "imo": [9074729, None, None],
+                "callsign": ["JA1X", "JB2Y", "JC3Z"],
+                "flag": ["JP"] * 3,
+            }
+        )
+    )
+    insert_alert(
+        store,
+        id=STS_ID,
+        mmsi=(TANKER, BUNKER),
+        score=62,
+        start=T0,
+        end=T0 + timedelta(hours=1),
+        lon=OPEN_SEA[0],
+        lat=OPEN_SEA[1],
+        evidence=_sts_evidence(),
+        score_reasons=[
+            {"points": 60, "reason": "within 500 m for 2.0 h"},
+            {"points": 2, "reason": "long"},
+        ],
+    )
+    insert_alert(
+        store,
+        id="loi-dash-0001",
+        type="loitering",
+        mmsi=(TANKER,),
+        score=35,
+        start=T0 + timedelta(minutes=10),
+        end=T0 + timedelta(hours=2),
+        lon=OPEN_SEA[0],
+        lat=OPEN_SEA[1],
+        score_reasons=[{"points": 35, "reason": "under 2 kn for 2 h"}],
+    )
+    store.quarantine(
+        pd.DataFrame(
+            {
+                "source": ["rx-kochi"] * 2,
+                "reason": ["bad_checksum", "bad_checksum"],
+                "raw": ["!AIVDM,1,1,,A,13aEOK?P00PD2wVMdLDRhgvL289?,0*28", "!AIVDM,1,1,,B,x,0*00"],
+                "received_at": [T0 + timedelta(minutes=5), T0 + timedelta(minutes=6)],
+            }
+        )
+    )
     return store
 
 
@@ -165,8 +214,16 @@ def test_the_map_draws_vessels_at_their_latest_position_and_their_tracks(app: Ap
 
 
 def test_the_alerts_page_lists_alerts_by_score_and_filters_them(app: AppTest, busy: Store) -> None:
-    insert_alert(busy, id="gap-dash-0001", type="ais_gap", mmsi=(FERRY,), score=90,
-                 start=T0 + timedelta(minutes=30), lon=134.2, lat=31.0)  # fmt: skip
+    insert_alert(
+        busy,
+        id="gap-dash-0001",
+        type="ais_gap",
+        mmsi=(FERRY,),
+        score=90,
+        start=T0 + timedelta(minutes=30),
+        lon=134.2,
+        lat=31.0,
+    )
     _open(app, "page_alerts.py")
     table = _frame(app, "score")
     assert table["id"].tolist() == ["gap-dash-0001", STS_ID, "loi-dash-0001"]
@@ -298,9 +355,15 @@ def test_the_sidebar_window_and_live_mode_drive_the_map(app: AppTest) -> None:
 
 @pytest.mark.parametrize(
     "page",
-    ["page_map.py", "page_alerts.py", "page_alert.py", "page_vessel.py", "page_reports.py",
-     "page_sources.py"],
-)  # fmt: skip
+    [
+        "page_map.py",
+        "page_alerts.py",
+        "page_alert.py",
+        "page_vessel.py",
+        "page_reports.py",
+        "page_sources.py",
+    ],
+)
 def test_every_page_opens_on_an_empty_store(
     store: Store, monkeypatch: pytest.MonkeyPatch, page: str
 ) -> None:

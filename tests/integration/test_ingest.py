@@ -24,8 +24,14 @@ def traffic(vessels: int = 20, reports: int = 30) -> list[str]:
     lines = []
     for k in range(reports):
         for v in range(vessels):
-            lines.append(tagged(position(mmsi=431000000 + v, lon=130 + v / 100 + k / 1000,
-                                         lat=34.0, second=k % 60), T0_S + 10 * k))  # fmt: skip
+            lines.append(
+                tagged(
+                    position(
+                        mmsi=431000000 + v, lon=130 + v / 100 + k / 1000, lat=34.0, second=k % 60
+                    ),
+                    T0_S + 10 * k,
+                )
+            )
     for v in range(vessels):
         lines += [tagged(s, T0_S) for s in static(mmsi=431000000 + v, name=f"MARU {v}")]
     return lines
@@ -72,9 +78,13 @@ def test_bad_lines_are_counted_and_quarantined_and_the_rest_stored(
     stats = ingest_files([feed], store, now_s=T0_S + 3600)
     assert stats.positions == 6
     assert dict(stats.rejected) == {
-        "bad_checksum": 1, "malformed_sentence": 1, "position_not_available": 1,
-        "invalid_mmsi": 1, "no_timestamp": 1, "lost_fragment": 1,
-    }  # fmt: skip
+        "bad_checksum": 1,
+        "malformed_sentence": 1,
+        "position_not_available": 1,
+        "invalid_mmsi": 1,
+        "no_timestamp": 1,
+        "lost_fragment": 1,
+    }
     with store.engine.connect() as conn:
         kept = dict(conn.execute(text("SELECT reason, raw FROM quarantine")).all())
     assert set(kept) == set(stats.rejected)
@@ -86,8 +96,9 @@ def test_messages_split_across_chunk_edges_are_reassembled(
 ) -> None:
     lines = []
     for v in range(40):
-        lines += [tagged(s, T0_S) for s in static(mmsi=431000000 + v, name=f"SHIP {v}",
-                                                  seq_id=v % 10)]  # fmt: skip
+        lines += [
+            tagged(s, T0_S) for s in static(mmsi=431000000 + v, name=f"SHIP {v}", seq_id=v % 10)
+        ]
         lines.append(tagged(position(mmsi=431000000 + v), T0_S + v))
     feed = write_feed(tmp_path / "split.nmea", lines)
     monkeypatch.setattr(files, "CHUNK_BYTES", 700)  # a few lines a chunk

@@ -71,8 +71,9 @@ def test_a_tcp_feed_that_drops_is_reconnected_and_nothing_is_lost(
     server.serve([position(mmsi=431000001 + k, lon=130 + k / 1000) for k in range(30)])
     assert wait_for(lambda: positions_stored(store) == 30)
     first, second = static(name="SECOND CONNECTION")
-    server.serve([first, second] + [position(mmsi=431000100 + k, lon=131 + k / 1000)
-                                    for k in range(10)])  # fmt: skip
+    server.serve(
+        [first, second] + [position(mmsi=431000100 + k, lon=131 + k / 1000) for k in range(10)]
+    )
     assert wait_for(lambda: positions_stored(store) == 40)
     follower.stop.set()
     thread.join(timeout=10)
@@ -107,8 +108,10 @@ def test_a_store_that_goes_away_loses_nothing(
     source = TcpSource("127.0.0.1", server.port, tick_s=0.05)
     follower, thread = follow(store, source, tmp_path)
     send = threading.Event()
-    batches = [[position(mmsi=431000100 + 10 * b + k, lon=130 + k / 1000) for k in range(10)]
-               for b in range(3)]  # fmt: skip
+    batches = [
+        [position(mmsi=431000100 + 10 * b + k, lon=130 + k / 1000) for k in range(10)]
+        for b in range(3)
+    ]
 
     def feed() -> None:
         conn, _ = server.server.accept()

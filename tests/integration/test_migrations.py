@@ -13,10 +13,24 @@ from surveillance.models import Base
 from surveillance.store import Store
 
 EXPECTED = {
-    "vessels", "vessel_identities", "ais_positions", "scenes", "detections", "drone_telemetry",
-    "missions", "leads", "ports", "zones", "alerts", "alert_events", "users", "quarantine",
-    "reference_datasets", "watchlist", "exports",
-}  # fmt: skip
+    "vessels",
+    "vessel_identities",
+    "ais_positions",
+    "scenes",
+    "detections",
+    "drone_telemetry",
+    "missions",
+    "leads",
+    "ports",
+    "zones",
+    "alerts",
+    "alert_events",
+    "users",
+    "quarantine",
+    "reference_datasets",
+    "watchlist",
+    "exports",
+}
 
 
 def test_upgrade_from_empty_then_downgrade_to_base(database_url: str) -> None:

@@ -87,7 +87,7 @@ def day(store: Store) -> Store:
     )
     insert_alert(store, id="after", start=T0 + timedelta(days=1))
     add_vessel(store, 431000001, "OCEAN STAR")
-    return store  # fmt: skip
+    return store
 
 
 def ids_in(path: Path) -> list[str]:
@@ -124,9 +124,18 @@ def test_everywhere_when_no_area_is_given(
 def test_types_filter_the_report(day: Store, coastwatch: Coastwatch, tmp_path: Path) -> None:
     output = tmp_path / "typed.geojson"
     ran = coastwatch(
-        "report", *WINDOW, *BBOX, "--type", "ais_gap", "--type", "loitering",
-        "-o", str(output), "--by", "alice",
-    )  # fmt: skip
+        "report",
+        *WINDOW,
+        *BBOX,
+        "--type",
+        "ais_gap",
+        "--type",
+        "loitering",
+        "-o",
+        str(output),
+        "--by",
+        "alice",
+    )
     assert ran.code == 0, ran.stderr
     assert ids_in(output) == ["gap", "loiter"]
     assert day.exports()["types"].tolist() == [["ais_gap", "loitering"]]

@@ -28,12 +28,20 @@ def test_each_rule_finds_its_events_and_little_else(
     assert coastwatch("watchlist", "import", str(tmp_path / "watchlist.csv")).code == 0
     ran = coastwatch("detect", "--since", truth["start"], "--until", truth["end"])
     assert ran.code == 0, ran.stderr
-    scores = json.loads(coastwatch("evaluate", "--truth", str(tmp_path / "truth.json"),
-                                   "--format", "json").stdout)  # fmt: skip
+    scores = json.loads(
+        coastwatch("evaluate", "--truth", str(tmp_path / "truth.json"), "--format", "json").stdout
+    )
     by_rule = {s["rule"]: s for s in scores}
     evaluated = {e["type"] for e in truth["events"]} & set(by_rule)
-    assert evaluated >= {"sts_transfer", "loitering", "ais_gap", "suspicious_landing",
-                         "zone_entry", "identity_anomaly", "watchlist"}  # fmt: skip
+    assert evaluated >= {
+        "sts_transfer",
+        "loitering",
+        "ais_gap",
+        "suspicious_landing",
+        "zone_entry",
+        "identity_anomaly",
+        "watchlist",
+    }
     for rule in evaluated:
         score = by_rule[rule]
         assert score["recall"] >= BAR, score

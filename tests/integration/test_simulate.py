@@ -14,8 +14,16 @@ from ais_ingest.pipeline import ingest_files
 from surveillance.store import Store
 from tests.builders import cli
 
-EVENTS = {"sts_transfer", "dark_rendezvous", "suspicious_landing", "ais_gap", "loitering",
-          "zone_entry", "identity_anomaly", "watchlist"}  # fmt: skip
+EVENTS = {
+    "sts_transfer",
+    "dark_rendezvous",
+    "suspicious_landing",
+    "ais_gap",
+    "loitering",
+    "zone_entry",
+    "identity_anomaly",
+    "watchlist",
+}
 
 
 def simulate(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -85,8 +93,9 @@ def test_a_scenario_replays_as_a_live_feed(tmp_path: Path, store: Store) -> None
     server.bind(("127.0.0.1", 0))
     port = server.getsockname()[1]
     server.close()
-    threading.Thread(target=serve_tcp, args=(feed, port, 0), kwargs={"clients": 1},
-                     daemon=True).start()  # fmt: skip
+    threading.Thread(
+        target=serve_tcp, args=(feed, port, 0), kwargs={"clients": 1}, daemon=True
+    ).start()
     source = TcpSource("127.0.0.1", port, tick_s=0.05)
     follower = Follower(store, source, spool_dir=tmp_path / "spool", flush_s=0.2)
     lines = len(feed.read_bytes().splitlines())

@@ -62,10 +62,13 @@ CORPORA = [
 def test_positions_agree_with_gpsd(capture: str, answers: str) -> None:
     decoded = decode_chunk((SAMPLES / capture).read_bytes(), ASSUMED + 60, assume_ts=ASSUMED)
     ours = {
-        (int(row.mmsi), round(row.lon, 3 if row.msg_type == 27 else 5),
-         round(row.lat, 3 if row.msg_type == 27 else 5))
+        (
+            int(row.mmsi),
+            round(row.lon, 3 if row.msg_type == 27 else 5),
+            round(row.lat, 3 if row.msg_type == 27 else 5),
+        )
         for row in decoded.positions.itertuples()
-    }  # fmt: skip
+    }
     expected = expected_positions(gpsd_records(SAMPLES / answers))
     assert ours == expected
     assert len(ours) > 5

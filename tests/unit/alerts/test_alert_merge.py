@@ -18,11 +18,22 @@ NOW = at_s(hours=100)
 
 def stored(*rows: dict[str, object]) -> _Stored:
     frame = gpd.GeoDataFrame(
-        [{"id": "x", "type": "loitering", "status": "new", "mmsi": [A], "key": "",
-          "start": pd.Timestamp(at(hours=10)), "end": pd.Timestamp(at(hours=15)), **row}
-         for row in rows],
-        geometry=[shapely.Point(135, 30)] * len(rows), crs=4326,
-    ).rename_geometry("geom")  # fmt: skip
+        [
+            {
+                "id": "x",
+                "type": "loitering",
+                "status": "new",
+                "mmsi": [A],
+                "key": "",
+                "start": pd.Timestamp(at(hours=10)),
+                "end": pd.Timestamp(at(hours=15)),
+                **row,
+            }
+            for row in rows
+        ],
+        geometry=[shapely.Point(135, 30)] * len(rows),
+        crs=4326,
+    ).rename_geometry("geom")
     return _Stored(frame, NOW)
 
 
@@ -58,6 +69,7 @@ def test_a_dismissed_alert_is_not_continued_by_a_new_episode() -> None:
 
 
 def test_two_findings_of_one_stored_alert_become_one() -> None:
-    ids, alerts = stored({}).place([found(start_h=11, end_h=13), found(start_h=14, end_h=20)],
-                                   slack_s=2 * HOUR_S)  # fmt: skip
+    ids, alerts = stored({}).place(
+        [found(start_h=11, end_h=13), found(start_h=14, end_h=20)], slack_s=2 * HOUR_S
+    )
     assert ids == ["x"] and (alerts[0].start_s, alerts[0].end_s) == (at_s(hours=10), at_s(hours=20))

@@ -11,8 +11,12 @@ A, B = 431000001, 445000002
 
 
 def context(**fields: object) -> ScoreContext:
-    base: dict[str, object] = {"flags": {A: "JP", B: "KP"}, "watch_flags": ("KP",),
-                               "watchlisted": set(), "history": []}  # fmt: skip
+    base: dict[str, object] = {
+        "flags": {A: "JP", B: "KP"},
+        "watch_flags": ("KP",),
+        "watchlisted": set(),
+        "history": [],
+    }
     return ScoreContext(**{**base, **fields})  # type: ignore[arg-type]
 
 

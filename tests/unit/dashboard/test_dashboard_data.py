@@ -18,8 +18,13 @@ from surveillance.store.position_read import PositionArrays
 def arrays(*rows: tuple[int, float, float, float]) -> PositionArrays:
     """Reports as (mmsi, t_s, lon, lat), already sorted by vessel and time."""
     mmsi, t_s, lon, lat = (np.array(column) for column in zip(*rows, strict=True))
-    return PositionArrays(mmsi.astype(np.int64), t_s.astype(float), lon.astype(float),
-                          lat.astype(float), np.full(len(rows), 5.0, np.float32))  # fmt: skip
+    return PositionArrays(
+        mmsi.astype(np.int64),
+        t_s.astype(float),
+        lon.astype(float),
+        lat.astype(float),
+        np.full(len(rows), 5.0, np.float32),
+    )
 
 
 def test_latest_positions_are_each_vessels_last_report() -> None:
@@ -36,10 +41,13 @@ def test_latest_positions_of_nothing_is_empty() -> None:
 
 def test_downsampling_keeps_the_first_report_per_bin_and_the_last_of_each_vessel() -> None:
     reports = arrays(
-        (1, 0, 130.0, 34.0), (1, 100, 130.1, 34.0), (1, 299, 130.2, 34.0),  # bin 0
-        (1, 300, 130.3, 34.0), (1, 410, 130.4, 34.0),                      # bin 1
+        (1, 0, 130.0, 34.0),
+        (1, 100, 130.1, 34.0),
+        (1, 299, 130.2, 34.0),  # bin 0
+        (1, 300, 130.3, 34.0),
+        (1, 410, 130.4, 34.0),  # bin 1
         (2, 50, 131.0, 35.0),
-    )  # fmt: skip
+    )
     assert downsample(reports, 300).tolist() == [0, 3, 4, 5]
 
 
@@ -53,10 +61,20 @@ def test_a_replay_is_the_full_track_in_seconds_after_the_origin() -> None:
 
 @pytest.mark.parametrize(
     ("code", "category"),
-    [(70, "cargo"), (84, "tanker"), (60, "passenger"), (30, "fishing"), (52, "tug / service"),
-     (55, "law enforcement / military"), (37, "pleasure / sailing"), (None, "unknown"),
-     (0, "unknown"), (255, "unknown"), (99, "other")],
-)  # fmt: skip
+    [
+        (70, "cargo"),
+        (84, "tanker"),
+        (60, "passenger"),
+        (30, "fishing"),
+        (52, "tug / service"),
+        (55, "law enforcement / military"),
+        (37, "pleasure / sailing"),
+        (None, "unknown"),
+        (0, "unknown"),
+        (255, "unknown"),
+        (99, "other"),
+    ],
+)
 def test_ship_types_fall_into_display_groups(code: int | None, category: str) -> None:
     assert ship_category([code]).tolist() == [category]
 

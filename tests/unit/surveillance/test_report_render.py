@@ -46,12 +46,26 @@ def as_bytes(document: Any) -> bytes:
 REQUEST = ReportRequest(T0, T0 + timedelta(days=1), area=parse_area(bbox="129,33,131,35"))
 THREE = report_frame(
     report_row(),
-    report_row(id="gap-1", type="ais_gap", score=45, status="acknowledged", end_hours=None,
-               mmsi=(431000003,), names=("A & B <x>",),
-               geometry=shapely.LineString([(129.4, 33.4), (129.6, 33.6)])),
-    report_row(id="land-1", type="suspicious_landing", score=95, hours=2, mmsi=(431000004,),
-               names=("",), geometry=shapely.box(129.9, 34.4, 130.0, 34.5)),
-)  # fmt: skip
+    report_row(
+        id="gap-1",
+        type="ais_gap",
+        score=45,
+        status="acknowledged",
+        end_hours=None,
+        mmsi=(431000003,),
+        names=("A & B <x>",),
+        geometry=shapely.LineString([(129.4, 33.4), (129.6, 33.6)]),
+    ),
+    report_row(
+        id="land-1",
+        type="suspicious_landing",
+        score=95,
+        hours=2,
+        mmsi=(431000004,),
+        names=("",),
+        geometry=shapely.box(129.9, 34.4, 130.0, 34.5),
+    ),
+)
 
 
 def read_back(data: bytes, suffix: str, tmp_path: Path) -> gpd.GeoDataFrame:
@@ -135,8 +149,10 @@ def test_geojson_in_crs84_is_accepted() -> None:
         (b"\xff\xfe", "not GeoJSON"),
         (b"[1, 2]", "not GeoJSON"),
         (as_bytes({"type": "Point", "coordinates": [130, 34]}), "MultiPolygon, not Point"),
-        (as_bytes(feature({"type": "LineString", "coordinates": [[0, 0], [1, 1]]})),
-         "not LineString"),
+        (
+            as_bytes(feature({"type": "LineString", "coordinates": [[0, 0], [1, 1]]})),
+            "not LineString",
+        ),
         (as_bytes({"type": "FeatureCollection", "features": []}), "no features"),
         (as_bytes({"type": "FeatureCollection", "features": [SQUARE]}), "not a Feature"),
         (as_bytes({"type": "Feature", "geometry": None}), "no geometry"),
@@ -146,7 +162,7 @@ def test_geojson_in_crs84_is_accepted() -> None:
         (as_bytes(polygon((0, 0), (200, 0), (200, 1))), "outside"),
         (as_bytes({**SQUARE, "crs": WEB_MERCATOR}), "EPSG:3857"),
     ],
-)  # fmt: skip
+)
 def test_bad_geojson_says_what_is_wrong(data: bytes, says: str) -> None:
     with pytest.raises(InputError, match=says):
         parse_area(geojson=data)
