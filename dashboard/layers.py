@@ -27,7 +27,10 @@ import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
 from dashboard import tooltip
-from dashboard.data import SHIP_CATEGORIES, BaseMap, MapData, replay_tracks
+from dashboard.data.basemap import BaseMap
+from dashboard.data.common import SHIP_CATEGORIES
+from dashboard.data.operations import MapData
+from dashboard.data.positions import replay_tracks
 from surveillance.store import BBox, Store, Window
 
 __all__ = [

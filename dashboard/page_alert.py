@@ -11,7 +11,8 @@ import shapely
 import streamlit as st
 
 from dashboard import layers, state, tooltip
-from dashboard.data import AlertDetail, alert_detail, vessel_link
+from dashboard.data.alerts import AlertDetail, alert_detail
+from dashboard.data.common import vessel_link
 from surveillance.errors import CoastwatchError
 from surveillance.lifecycle import allowed_actions
 from surveillance.store import Store

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state
-from dashboard.data import AlertFilters, alerts_table
+from dashboard.data.alerts import AlertFilters, alerts_table
 from surveillance.alert_types import alert_types
 from surveillance.lifecycle import OPEN_STATUSES
 from surveillance.models import ALERT_STATUSES

@@ -8,7 +8,7 @@ from datetime import timedelta
 import streamlit as st
 
 from dashboard import layers, state
-from dashboard.data import SHIP_CATEGORIES
+from dashboard.data.common import SHIP_CATEGORIES
 
 _KEY_REPLAY = "replay_mmsi"
 _KEY_LIVE, _KEY_EVERY = "live", "live_every_s"

@@ -10,7 +10,7 @@ import shapely
 import streamlit as st
 
 from dashboard import state
-from dashboard.data import report_preview
+from dashboard.data.sources import report_preview
 from surveillance.alert_types import alert_types
 from surveillance.errors import CoastwatchError
 from surveillance.report.area import parse_area

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state
-from dashboard.data import sources_data
+from dashboard.data.sources import sources_data
 
 
 def render() -> None:

@@ -8,7 +8,7 @@ import pydeck as pdk
 import streamlit as st
 
 from dashboard import layers, state, tooltip
-from dashboard.data import VesselDetail, vessel_detail
+from dashboard.data.vessel import VesselDetail, vessel_detail
 from surveillance.errors import CoastwatchError
 from surveillance.store import Store
 from surveillance.times import people_utc

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import streamlit as st
 
-from dashboard import data
+from dashboard.data import basemap, operations
 from surveillance.errors import CoastwatchError
 from surveillance.settings import Settings, load_settings
 from surveillance.store import BBox, Store, Window
@@ -197,21 +197,21 @@ def sidebar() -> View:
 
 
 @st.cache_resource(ttl=3600, max_entries=4, show_spinner="Drawing the coast")
-def _base_map(key: str, aoi: str, _store: Store) -> data.BaseMap:
-    return data.base_map(_store, aoi)
+def _base_map(key: str, aoi: str, _store: Store) -> basemap.BaseMap:
+    return basemap.base_map(_store, aoi)
 
 
-def cached_base_map(current: View) -> data.BaseMap:
+def cached_base_map(current: View) -> basemap.BaseMap:
     """Land, zones and ports: read once an hour per store and area."""
     return _base_map(current.store_key, current.settings.aoi_name, current.store)
 
 
 @st.cache_resource(ttl=_MAP_CACHE_S, max_entries=3, show_spinner="Reading positions")
-def _map_data(key: str, window: Window, bbox: BBox, _store: Store) -> data.MapData:
-    return data.map_data(_store, window, bbox)
+def _map_data(key: str, window: Window, bbox: BBox, _store: Store) -> operations.MapData:
+    return operations.map_data(_store, window, bbox)
 
 
-def cached_map_data(current: View) -> data.MapData:
+def cached_map_data(current: View) -> operations.MapData:
     """The map's data for the view (kept a minute, and shared by the sessions; treated
     as read-only)."""
     return _map_data(current.store_key, current.window, current.bbox, current.store)

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from dashboard import tooltip
-from dashboard.data import _paths, downsample, latest_positions, replay_tracks, ship_category
+from dashboard.data.common import ship_category
+from dashboard.data.positions import downsample, latest_positions, paths, replay_tracks
 from dashboard.layers import offline_deck, tile_layers, view_for_bbox
 from surveillance.store.position_read import PositionArrays
 
@@ -106,9 +107,9 @@ def test_the_deck_names_no_basemap_and_is_compact_json() -> None:
 
 def test_vessels_with_one_point_between_others_are_left_out_of_the_paths() -> None:
     mmsi = np.array([1, 1, 2, 3, 3])
-    paths = _paths(mmsi, np.array([0.0, 1, 5, 2, 3]), np.array([0.0, 0, 5, 1, 1]), 0.0)
-    assert paths["mmsi"].tolist() == [1, 3]
-    assert paths["path"].tolist() == [[[0.0, 0.0], [1.0, 0.0]], [[2.0, 1.0], [3.0, 1.0]]]
+    found = paths(mmsi, np.array([0.0, 1, 5, 2, 3]), np.array([0.0, 0, 5, 1, 1]), 0.0)
+    assert found["mmsi"].tolist() == [1, 3]
+    assert found["path"].tolist() == [[[0.0, 0.0], [1.0, 0.0]], [[2.0, 1.0], [3.0, 1.0]]]
 
 
 def test_the_tooltip_template_holds_the_markup_and_fills_in_every_field() -> None:
