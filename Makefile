@@ -39,6 +39,8 @@ bench: setup
 	$(BIN)/python bench/geography_load.py
 	$(BIN)/python bench/ingest_speed.py
 	$(BIN)/python bench/live_latency.py
+	$(BIN)/python bench/rules_speed.py
+	$(BIN)/python bench/dashboard_speed.py
 	$(BIN)/python bench/cli_help.py
 
 clean:
