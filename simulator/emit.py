@@ -18,8 +18,8 @@ import numpy as np
 from pyais.encode import encode_dict
 
 from ais_ingest.encode import encode_positions, tag_blocks
+from simulator.builder import Scenario, Vessel
 from simulator.motion import positions
-from simulator.scenario import Scenario, Vessel
 from simulator.world import NM_M, World
 from surveillance.errors import InputError
 from surveillance.times import iso_utc
