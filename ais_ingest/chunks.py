@@ -20,8 +20,9 @@ from types import TracebackType
 import pandas as pd
 
 from ais_ingest.assemble import Fragment, Reassembler
-from ais_ingest.decode import DEDUP_WINDOW_S, Decoded, decode_chunk, decode_groups, lost_fragments
+from ais_ingest.decode import decode_chunk, decode_groups, lost_fragments
 from ais_ingest.files import Chunk
+from ais_ingest.records import DEDUP_WINDOW_S, Decoded
 from surveillance.store.position_load import encode_by_day
 
 __all__ = ["DecodePool", "NmeaChunks"]

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ais_ingest.decode import IDENTITY_COLUMNS, POSITION_COLUMNS, STATION_COLUMNS, Decoded, finish
+from ais_ingest.decode import finish
 from ais_ingest.files import CsvRows
+from ais_ingest.records import IDENTITY_COLUMNS, POSITION_COLUMNS, STATION_COLUMNS, Decoded
 
 __all__ = ["CsvParse"]
 

@@ -29,7 +29,8 @@ import pandas as pd
 from sqlalchemy.exc import DBAPIError
 
 from ais_ingest.assemble import Fragment
-from ais_ingest.decode import DEDUP_WINDOW_S, Decoded, decode_chunk, lost_fragments
+from ais_ingest.decode import decode_chunk, lost_fragments
+from ais_ingest.records import DEDUP_WINDOW_S, Decoded
 from ais_ingest.sources import Event, FeedSource
 from ais_ingest.writer import BatchWriter
 from surveillance.errors import StoreError

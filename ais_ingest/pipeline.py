@@ -17,8 +17,8 @@ from pathlib import Path
 
 from ais_ingest.chunks import DecodePool, NmeaChunks
 from ais_ingest.csvformats import CsvParse
-from ais_ingest.decode import Decoded
 from ais_ingest.files import CsvFile, NmeaFile, detect_format
+from ais_ingest.records import Decoded
 from ais_ingest.writer import BatchWriter
 from surveillance.errors import InputError
 from surveillance.ingest import IngestStats, run

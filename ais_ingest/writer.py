@@ -9,7 +9,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ais_ingest.decode import Decoded
+from ais_ingest.records import Decoded
 from surveillance.ingest import IngestStats, quarantine_frame
 from surveillance.store import Store
 
