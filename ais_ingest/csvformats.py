@@ -128,19 +128,8 @@ def _records(
         }
     )
     has_identity = identities[["name", "callsign", "imo"]].notna().any(axis=1)
-    identities = identities[has_identity].drop_duplicates(
-        [
-            "mmsi",
-            "imo",
-            "name",
-            "callsign",
-            "ship_type",
-            "length_m",
-            "beam_m",
-            "draught_m",
-            "destination",
-        ]
-    )
+    fields = [c for c in IDENTITY_COLUMNS if c not in ("ts", "msg_type")]
+    identities = identities[has_identity].drop_duplicates(fields)
     counts: Counter[str] = Counter(
         {"csv_rows": len(frame), "type_1": int((~class_b).sum()), "type_18": int(class_b.sum())}
     )
