@@ -52,11 +52,12 @@ def detect(app: AppContext, since: str | None, until: str | None, follow: bool) 
     """
     from alerts.engine import Engine
 
+    if follow and (since or until):
+        raise InputError("--follow runs up to now: it takes no --since or --until")
+    end, start = parse_time(until, "--until"), parse_time(since, "--since")  # before the store
     store = app.open_store()
     engine = Engine(app.settings, store)
     if follow:
-        if since or until:
-            raise InputError("--follow runs up to now: it takes no --since or --until")
         stop = threading.Event()
 
         def interrupt(_signum: int, _frame: FrameType | None) -> None:
@@ -67,7 +68,6 @@ def detect(app: AppContext, since: str | None, until: str | None, follow: bool) 
         console.print("following new data; Ctrl-C stops")
         engine.follow(stop, _print_run)
         return
-    end = parse_time(until, "--until")
     if end is None:
         latest = store.latest_position_time()
         if latest is None:
@@ -75,7 +75,7 @@ def detect(app: AppContext, since: str | None, until: str | None, follow: bool) 
                 "the store holds no positions", hint="ingest some: coastwatch ingest ais FILE"
             )
         end = latest + timedelta(seconds=1)
-    start = parse_time(since, "--since") or end - timedelta(hours=24)
+    start = start or end - timedelta(hours=24)
     with step("running the rules") as update:
         stats = engine.run(start, end, on_step=update)
     _print_run(stats)
