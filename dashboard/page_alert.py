@@ -104,7 +104,7 @@ def _map(current: state.View, detail: AlertDetail) -> pdk.Deck:
                     "colour": colour,
                     **tooltip.fields(
                         label,
-                        f"{which} position {row['t']:%H:%M} UTC",
+                        f"{which} position {people_utc(row['t'], zone=' UTC')}",
                         f"{row['sog_knots']:.1f} kn",
                     ),
                 }

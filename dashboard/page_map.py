@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import layers, state
 from dashboard.data.common import SHIP_CATEGORIES
+from surveillance.times import people_utc
 
 _KEY_REPLAY = "replay_mmsi"
 _KEY_LIVE, _KEY_EVERY = "live", "live_every_s"
@@ -44,7 +45,7 @@ def _picture(enabled: list[str]) -> None:
     counts[2].metric("Alerts in the window", f"{len(picture.alerts):,}")
     counts[3].metric("Positions drawn", f"{picture.positions:,}")
     newest = current.newest
-    counts[4].metric("Newest position", "-" if newest is None else f"{newest:%H:%M:%S} UTC")
+    counts[4].metric("Newest position", people_utc(newest, seconds=True, zone=" UTC", missing="-"))
 
     names = dict(zip(picture.vessels["mmsi"], picture.vessels["name"], strict=True))
     if _KEY_REPLAY in st.session_state:  # drop vessels the window no longer has

@@ -68,7 +68,7 @@ def _map(current: state.View, detail: VesselDetail) -> pdk.Deck:
                 "lat": last["lat"],
                 **tooltip.fields(
                     f"MMSI {detail.mmsi}",
-                    f"last seen {last['t']:%Y-%m-%d %H:%M} UTC",
+                    f"last seen {people_utc(last['t'], zone=' UTC')}",
                     f"{last['sog_knots']:.1f} kn",
                 ),
             }

@@ -20,7 +20,15 @@ from typing import Any, overload
 
 from surveillance.errors import InputError
 
-__all__ = ["parse_time", "iso_utc", "people_utc", "utc", "from_epoch_s", "EXAMPLE"]
+__all__ = [
+    "parse_time",
+    "iso_utc",
+    "people_utc",
+    "people_utc_many",
+    "utc",
+    "from_epoch_s",
+    "EXAMPLE",
+]
 
 #: What a time looks like on the command line, for help texts and error messages.
 EXAMPLE = "2026-11-26T12:00Z"
@@ -81,4 +89,18 @@ def people_utc(moment: Any, *, seconds: bool = False, zone: str = "", missing: s
     found = _moment(moment)
     if found is None:
         return missing
-    return found.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M") + zone
+    return found.strftime(_people_format(seconds)) + zone
+
+
+def people_utc_many(seconds_utc: Any, *, seconds: bool = False, zone: str = "") -> Any:
+    """:func:`people_utc` of many Unix times at once (a numpy array of text), for tables and
+    map tooltips of thousands of vessels."""
+    import numpy as np
+    import pandas as pd
+
+    stamps = pd.to_datetime(np.asarray(seconds_utc, dtype=np.float64), unit="s", utc=True)
+    return np.asarray(stamps.strftime(_people_format(seconds) + zone.replace("%", "%%")))
+
+
+def _people_format(seconds: bool) -> str:
+    return "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M"

@@ -1,4 +1,4 @@
-"""What the dashboard's data share: ship categories, links to pages, times as text."""
+"""What the dashboard's data share: ship categories and links to pages."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["SHIP_CATEGORIES", "alert_link", "ship_category", "utc_text", "vessel_link"]
+__all__ = ["SHIP_CATEGORIES", "alert_link", "ship_category", "vessel_link"]
 
 #: Display groups of the AIS ship type code, in legend order.
 SHIP_CATEGORIES = (
@@ -62,8 +62,3 @@ def alert_link(alert_id: str) -> str:
 def vessel_link(mmsi: int) -> str:
     """A relative link to the Vessel page."""
     return f"vessel?mmsi={int(mmsi)}"
-
-
-def utc_text(t_s: np.ndarray) -> np.ndarray:
-    """Times in seconds as ``YYYY-MM-DD HH:MM:SSZ`` text, vectorized."""
-    return np.asarray(pd.to_datetime(t_s, unit="s", utc=True).strftime("%Y-%m-%d %H:%M:%SZ"))

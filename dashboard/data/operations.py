@@ -10,9 +10,10 @@ import pandas as pd
 import shapely
 
 from dashboard import tooltip
-from dashboard.data.common import ship_category, utc_text
+from dashboard.data.common import ship_category
 from dashboard.data.positions import downsample, latest_positions, paths
 from surveillance.store import BBox, Store, Window
+from surveillance.times import people_utc_many
 
 __all__ = ["MapData", "map_data"]
 
@@ -84,7 +85,7 @@ def map_data(
     vessels["ship_type_text"] = vessels["ship_type"].map(
         lambda v: "?" if pd.isna(v) else str(int(v))
     )
-    vessels["last_seen"] = utc_text(vessels["t_s"].to_numpy())
+    vessels["last_seen"] = people_utc_many(vessels["t_s"], seconds=True, zone="Z")
     vessels["in_alert"] = vessels["mmsi"].isin(in_alert)
     vessels = vessels.assign(**_vessel_tooltips(vessels))
     categories = vessels.set_index("mmsi")["category"]

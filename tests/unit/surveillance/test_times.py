@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from surveillance.errors import InputError
-from surveillance.times import from_epoch_s, iso_utc, parse_time, people_utc
+from surveillance.times import from_epoch_s, iso_utc, parse_time, people_utc, people_utc_many
+from tests.builders.clock import T0_S
 
 NOON = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
@@ -81,3 +82,9 @@ def test_people_read_minutes_or_seconds_with_a_zone_if_asked() -> None:
 def test_epoch_seconds_and_back() -> None:
     assert from_epoch_s(NOON.timestamp()) == NOON
     assert parse_time(iso_utc(NOON.timestamp()) or "", "--start") == NOON
+
+
+def test_many_times_read_as_one_does() -> None:
+    many = people_utc_many([T0_S, T0_S + 61.5], seconds=True, zone="Z")
+    assert many.tolist() == ["2026-11-26 22:00:00Z", "2026-11-26 22:01:01Z"]
+    assert many[0] == people_utc(T0_S, seconds=True, zone="Z")
