@@ -6,8 +6,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
-from rich.table import Table
 
 from ais_ingest.sources import FeedSource, TcpSource, UdpSource, parse_endpoint
 from surveillance.cli.app import AppContext, console, out, pass_app
@@ -21,6 +19,8 @@ __all__ = ["ingest_ais", "print_summary"]
 
 def print_summary(stats: IngestStats) -> None:
     """The end-of-run summary: messages, positions, vessels, rejects by reason, rate."""
+    from rich.table import Table
+
     table = Table(box=None, show_header=False)
     table.add_row("messages", f"{stats.messages:,}")
     table.add_row("positions stored (new)", f"{stats.positions:,}")
@@ -65,6 +65,8 @@ def ingest_ais(
     Bad lines are counted by reason and kept in the quarantine table; loading the same
     file twice stores it once.
     """
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
     from ais_ingest.live import Follower
     from ais_ingest.pipeline import ingest_files
 

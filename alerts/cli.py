@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
-from rich.table import Table
 
 from surveillance.alert_types import alert_types
 from surveillance.cli.app import AppContext, by_option, console, out, pass_app, who
@@ -97,6 +96,8 @@ _SHOWN_ID = 12
 
 
 def _print_table(found: list[dict[str, Any]], limit: int) -> None:
+    from rich.table import Table
+
     if not found:
         console.print("no alerts match")
         return
@@ -222,6 +223,8 @@ def _reason(item: Any) -> str:
 
 
 def _print_alert(alert: dict[str, Any], vessel_names: dict[int, str]) -> None:
+    from rich.table import Table
+
     record = _record(alert)
     fields = Table(box=None, show_header=False)
     fields.add_column(style="bold")
@@ -254,6 +257,7 @@ def _print_alert(alert: dict[str, Any], vessel_names: dict[int, str]) -> None:
 
 def _print_history(events: Any) -> None:
     import pandas as pd
+    from rich.table import Table
 
     out.print("\n[bold]history[/]")
     if events.empty:

@@ -11,7 +11,6 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 import click
-from rich.table import Table
 
 from surveillance.cli.app import AppContext, console, out, pass_app, step
 from surveillance.errors import InputError
@@ -24,6 +23,8 @@ __all__ = ["detect", "evaluate"]
 
 
 def _print_run(stats: RunStats) -> None:
+    from rich.table import Table
+
     table = Table("rule", "alerts", "seconds", box=None)
     for rule, seconds in stats.seconds.items():
         found = stats.failed.get(rule) or str(stats.found.get(rule, ""))
@@ -106,6 +107,8 @@ def evaluate(app: AppContext, truth_file: Path, slack_minutes: float, fmt: str) 
     Run `coastwatch detect` over the scenario first; alerts are matched to events of the
     same type by vessels and overlapping time.
     """
+    from rich.table import Table
+
     from alerts.evaluate import evaluate as score_rules
     from alerts.evaluate import truth_window
 

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.markup import escape
-from rich.table import Table
 
 from surveillance.cli.app import AppContext, by_option, console, out, pass_app, who
 from surveillance.errors import InputError
@@ -112,6 +111,7 @@ def remove(
 def list_entries(app: AppContext, fmt: str) -> None:
     """The watchlist, by kind and value."""
     import pandas as pd
+    from rich.table import Table
 
     with app.open_store() as store:
         entries = store.watchlist()

@@ -6,7 +6,6 @@ import sys
 from typing import TYPE_CHECKING
 
 import click
-from rich.table import Table
 
 from surveillance.cli.app import AppContext, console, out, pass_app, step
 
@@ -76,6 +75,8 @@ def down(app: AppContext) -> None:
 
 def print_status(app: AppContext, store: Store | None) -> None:
     """Where the store is, its versions, whether it is up and what each table holds."""
+    from rich.table import Table
+
     from surveillance.settings import mask_url
 
     settings = app.settings
