@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich.markup import escape
 
 from surveillance.alert_types import alert_types
 from surveillance.cli.app import AppContext, by_option, console, out, pass_app, who
@@ -96,6 +95,7 @@ _SHOWN_ID = 12
 
 
 def _print_table(found: list[dict[str, Any]], limit: int) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     if not found:
@@ -223,6 +223,7 @@ def _reason(item: Any) -> str:
 
 
 def _print_alert(alert: dict[str, Any], vessel_names: dict[int, str]) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     record = _record(alert)
@@ -257,6 +258,7 @@ def _print_alert(alert: dict[str, Any], vessel_names: dict[int, str]) -> None:
 
 def _print_history(events: Any) -> None:
     import pandas as pd
+    from rich.markup import escape
     from rich.table import Table
 
     out.print("\n[bold]history[/]")
@@ -296,6 +298,8 @@ def show(app: AppContext, alert_id: str) -> None:
 
 
 def _act(app: AppContext, alert_id: str, action: str, note: str | None, by: str | None) -> None:
+    from rich.markup import escape
+
     actor = who(by)
     with app.open_store() as store:
         alert_id = _find(store, alert_id)["id"]

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.markup import escape
 
 from surveillance.cli.app import AppContext, by_option, console, out, pass_app, who
 from surveillance.errors import InputError
@@ -77,6 +76,7 @@ def add(
 ) -> None:
     """Put a vessel on the watchlist (again: its note is replaced by a new one)."""
     import pandas as pd
+    from rich.markup import escape
 
     kind, value = _selected(mmsi, imo, callsign, name)
     entry = pd.DataFrame({"kind": [kind], "value": [value], "note": [note]})
@@ -92,6 +92,8 @@ def remove(
     app: AppContext, mmsi: str | None, imo: str | None, callsign: str | None, name: str | None
 ) -> None:
     """Take a vessel off the watchlist."""
+    from rich.markup import escape
+
     kind, value = _selected(mmsi, imo, callsign, name)
     with app.open_store() as store:
         removed = store.remove_watchlist(kind, value)
@@ -111,6 +113,7 @@ def remove(
 def list_entries(app: AppContext, fmt: str) -> None:
     """The watchlist, by kind and value."""
     import pandas as pd
+    from rich.markup import escape
     from rich.table import Table
 
     with app.open_store() as store:
@@ -199,6 +202,8 @@ def import_entries(app: AppContext, path: Path, by: str | None) -> None:
     Bad rows are reported with their line numbers and the good ones imported all the same;
     the exit code is then 2. Importing a file again adds nothing twice.
     """
+    from rich.markup import escape
+
     actor = who(by)
     entries, bad = read_entries(path)
     for line, reason in bad:

@@ -11,14 +11,15 @@ import getpass
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
-from rich.console import Console
 
 from surveillance.errors import InputError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from surveillance.settings import Settings
     from surveillance.store import Store
 
@@ -26,9 +27,25 @@ __all__ = ["AppContext", "pass_app", "console", "out", "step", "by_option", "who
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+
+class _Deferred:
+    """A rich ``Console`` made on first use, so that ``--help`` does not wait for rich."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return getattr(self._console, name)
+
+
 #: Messages, spinners and progress (stderr); ``out`` is what a command prints (stdout).
-console = Console(stderr=True, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+console = cast("Console", _Deferred(stderr=True, soft_wrap=True))
+out = cast("Console", _Deferred(highlight=False, soft_wrap=True))
 
 
 class AppContext:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.markup import escape
 
 from surveillance.alert_types import alert_types
 from surveillance.cli.app import AppContext, by_option, out, pass_app, step, who
@@ -74,6 +73,8 @@ def report(
     that touch the area (everywhere when no --bbox or --area is given). Each export is
     recorded with who made it (--by). Times without a zone are UTC.
     """
+    from rich.markup import escape
+
     from surveillance.report.area import parse_area
     from surveillance.report.export import export
     from surveillance.report.request import ReportRequest

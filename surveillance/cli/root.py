@@ -15,7 +15,6 @@ from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 
 import click
-from rich.markup import escape
 
 from surveillance.cli.app import AppContext, console
 from surveillance.errors import CoastwatchError
@@ -105,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except CoastwatchError as exc:
+        from rich.markup import escape
+
         console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         if exc.hint:
             console.print(f"[bold]hint:[/] {escape(exc.hint)}", highlight=False)
