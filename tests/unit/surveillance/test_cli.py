@@ -53,7 +53,14 @@ def test_every_registered_command_is_attached() -> None:
 
 #: What ``--help`` must not wait for: each takes a good part of a second to import.
 HEAVY = ["pandas", "numpy", "geopandas", "shapely", "sqlalchemy", "pyais", "streamlit"]
-HEAVY += ["pydantic", "psycopg", "matplotlib", "surveillance.store", "surveillance.settings"]
+HEAVY += [
+    "pydantic",
+    "psycopg",
+    "matplotlib",
+    "rich",
+    "surveillance.store",
+    "surveillance.settings",
+]
 #: Runs in a fresh interpreter: --help of the root and of every command, then what loaded.
 _HELP_EVERYWHERE = """
 import click, contextlib, io, sys
