@@ -22,6 +22,7 @@ import pandas as pd
 from ais_ingest.decode import finish
 from ais_ingest.files import CsvRows
 from ais_ingest.records import IDENTITY_COLUMNS, POSITION_COLUMNS, STATION_COLUMNS, Decoded
+from surveillance.vocabulary import IDENTITY_FIELDS
 
 __all__ = ["CsvParse"]
 
@@ -128,8 +129,7 @@ def _records(
         }
     )
     has_identity = identities[["name", "callsign", "imo"]].notna().any(axis=1)
-    fields = [c for c in IDENTITY_COLUMNS if c not in ("ts", "msg_type")]
-    identities = identities[has_identity].drop_duplicates(fields)
+    identities = identities[has_identity].drop_duplicates(["mmsi", *IDENTITY_FIELDS])
     counts: Counter[str] = Counter(
         {"csv_rows": len(frame), "type_1": int((~class_b).sum()), "type_18": int(class_b.sum())}
     )

@@ -8,6 +8,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from surveillance.vocabulary import IDENTITY_FIELDS
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -34,19 +36,7 @@ POSITION_COLUMNS = (
     "nav_status",
     "msg_type",
 )
-IDENTITY_COLUMNS = (
-    "mmsi",
-    "ts",
-    "imo",
-    "name",
-    "callsign",
-    "ship_type",
-    "length_m",
-    "beam_m",
-    "draught_m",
-    "destination",
-    "msg_type",
-)
+IDENTITY_COLUMNS = ("mmsi", "ts", *IDENTITY_FIELDS, "msg_type")
 STATION_COLUMNS = ("mmsi", "ts", "kind", "name", "aid_type", "lon", "lat")
 DEDUP_WINDOW_S = 60.0  # the same payload within a minute is one report heard twice
 

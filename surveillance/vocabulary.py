@@ -1,12 +1,25 @@
-"""The closed lists of the domain: alert statuses, user roles, watchlist kinds.
+"""The closed lists of the domain: alert statuses, user roles, watchlist kinds, and the
+fields of a vessel's broadcast identity.
 
 Light on purpose (no SQLAlchemy): command-line options offer these as choices before any
 command runs. :mod:`surveillance.models` builds its CHECK constraints from them. Alert types are
 not closed: each registered rule brings one (:mod:`surveillance.alert_types`).
 """
 
-__all__ = ["ALERT_STATUSES", "USER_ROLES", "WATCHLIST_KINDS"]
+__all__ = ["ALERT_STATUSES", "IDENTITY_FIELDS", "USER_ROLES", "WATCHLIST_KINDS"]
 
 ALERT_STATUSES = ("new", "acknowledged", "escalated", "dismissed", "closed")
 USER_ROLES = ("admin", "monitor", "officer", "operator", "analyst")
 WATCHLIST_KINDS = ("mmsi", "imo", "callsign", "name")
+#: What a vessel says of itself (AIS static data, export columns), as ``vessel_identities``
+#: keeps it: the ingesters produce these fields, the store keeps their history.
+IDENTITY_FIELDS = (
+    "imo",
+    "name",
+    "callsign",
+    "ship_type",
+    "length_m",
+    "beam_m",
+    "draught_m",
+    "destination",
+)

@@ -12,19 +12,9 @@ from surveillance.errors import InputError
 from surveillance.store.bulk import stage_frame, store_errors
 from surveillance.store.inputs import require_columns
 from surveillance.store.window import Window, window_params, within
+from surveillance.vocabulary import IDENTITY_FIELDS
 
 __all__ = ["VesselTables"]
-
-_IDENTITY_COLUMNS = (
-    "imo",
-    "name",
-    "callsign",
-    "ship_type",
-    "length_m",
-    "beam_m",
-    "draught_m",
-    "destination",
-)
 
 
 def _utc_times(values: pd.Series, what: str) -> pd.Series:
@@ -38,7 +28,7 @@ def _identity_changes(data: pd.DataFrame) -> pd.DataFrame:
     """Per vessel, in time order: fill fields a message lacks from the one before, and
     keep only the rows where something changed."""
     ordered = data.sort_values(["mmsi", "valid_from"], kind="stable").reset_index(drop=True)
-    fields = list(_IDENTITY_COLUMNS)
+    fields = list(IDENTITY_FIELDS)
     ordered[fields] = ordered.groupby("mmsi")[fields].ffill()
     # messages of one second (type 24's two halves) are one identity: the last, filled one
     ordered = ordered.drop_duplicates(["mmsi", "valid_from"], keep="last").reset_index(drop=True)
@@ -68,13 +58,13 @@ class VesselTables:
             return 0
         data = frame.rename(columns={"ts": "valid_from"}).copy()
         data["valid_from"] = _utc_times(data["valid_from"], "identities")
-        for column in (*_IDENTITY_COLUMNS, "flag"):
+        for column in (*IDENTITY_FIELDS, "flag"):
             if column not in data.columns:
                 data[column] = None
         data = _identity_changes(data)
-        cols = ("mmsi", "valid_from", *_IDENTITY_COLUMNS)
-        fill = ", ".join(f"{c} = COALESCE(s.{c}, v.{c})" for c in _IDENTITY_COLUMNS)
-        same = " AND ".join(f"v.{c} IS NOT DISTINCT FROM s.{c}" for c in _IDENTITY_COLUMNS)
+        cols = ("mmsi", "valid_from", *IDENTITY_FIELDS)
+        fill = ", ".join(f"{c} = COALESCE(s.{c}, v.{c})" for c in IDENTITY_FIELDS)
+        same = " AND ".join(f"v.{c} IS NOT DISTINCT FROM s.{c}" for c in IDENTITY_FIELDS)
         latest_cols = ", ".join((*cols[:1], *cols[2:], "flag"))
         with self.engine.begin() as conn, store_errors("vessel_identities"):
             history = stage_frame(conn, "vessel_identities", data, cols)
@@ -107,7 +97,7 @@ class VesselTables:
                     "ON CONFLICT (mmsi, valid_from) DO NOTHING"
                 )
             ).rowcount
-            sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*_IDENTITY_COLUMNS, "flag"))
+            sets = ", ".join(f"{c} = EXCLUDED.{c}" for c in (*IDENTITY_FIELDS, "flag"))
             conn.execute(
                 text(
                     f"INSERT INTO vessels ({latest_cols}, updated_at) "
