@@ -47,8 +47,12 @@ def open_input(path: Path) -> BinaryIO:
 
 
 def detect_format(path: Path) -> str:
-    """``marinecadastre``, ``dma`` or ``nmea``, from the file's first line."""
+    """``parquet`` (an archive: the ``PAR1`` magic, or the suffix), else ``marinecadastre``,
+    ``dma`` or ``nmea``, from the file's first line."""
     with open_input(path) as stream:
+        if stream.read(4) == b"PAR1" or path.suffix == ".parquet":
+            return "parquet"
+        stream.seek(0)
         first = stream.readline(4096).decode("utf-8", "replace").strip().lstrip("\ufeff")
     header = tuple(part.strip() for part in first.split(","))
     if header[: len(_MARINECADASTRE)] == _MARINECADASTRE:

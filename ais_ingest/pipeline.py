@@ -18,6 +18,7 @@ from pathlib import Path
 from ais_ingest.chunks import DecodePool, NmeaChunks
 from ais_ingest.csvformats import CsvParse
 from ais_ingest.files import CsvFile, NmeaFile, detect_format
+from ais_ingest.parquet import ingest_archive
 from ais_ingest.records import Decoded
 from ais_ingest.writer import BatchWriter
 from surveillance.errors import InputError
@@ -40,7 +41,7 @@ def ingest_files(
     progress: Progress | None = None,
     now_s: float | None = None,
 ) -> IngestStats:
-    """Ingest NMEA files (plain or gzipped) and CSV exports into the store."""
+    """Ingest NMEA files (plain or gzipped), CSV exports and position archives (Parquet)."""
     for path in paths:
         if not path.is_file():
             raise InputError(f"no such file: {path}")
@@ -58,7 +59,9 @@ def ingest_files(
         for path in paths:
             writer = BatchWriter(store, source=path.name, bulk=True)
             fmt = detect_format(path)
-            if fmt == "nmea":
+            if fmt == "parquet":
+                stats.add(ingest_archive(path, store, now_s))
+            elif fmt == "nmea":
                 parse = NmeaChunks(pool, path.name, now_s, assume_ts)
                 stats.add(run(NmeaFile(path), parse, writer, progress=report))
             else:

@@ -74,15 +74,24 @@ class Settings(BaseSettings):
     port_area_radius_km: float = Field(default=3.0, gt=0)
     #: Validated against every registered rule's settings (see :func:`load_settings`).
     rules: BaseRuleSettings = Field(default_factory=lambda: rule_settings_model()())
+    retention_days: int | None = Field(
+        default=None,
+        ge=1,
+        description="days of positions the store keeps; older days go to `db archive` "
+        "(unset: keep all)",
+    )
+    archive_dir: Path | None = Field(
+        default=None, description="where `db archive` writes GeoParquet (unset: HOME/archive)"
+    )
     tile_url: str | None = Field(
         default=None,
         description="optional XYZ tile server for the dashboard's base map (online)",
     )
 
-    @field_validator("home")
+    @field_validator("home", "archive_dir")
     @classmethod
-    def _absolute_home(cls, home: Path) -> Path:
-        return home.expanduser().resolve()
+    def _absolute_path(cls, path: Path | None) -> Path | None:
+        return None if path is None else path.expanduser().resolve()
 
     @field_validator("database_url", mode="before")
     @classmethod
@@ -127,6 +136,11 @@ class Settings(BaseSettings):
     def embedded(self) -> bool:
         """True when Coastwatch runs its own PostGIS cluster."""
         return self.database_url is None
+
+    @property
+    def archive_path(self) -> Path:
+        """Where day partitions are archived: ``archive_dir``, or ``archive`` under home."""
+        return self.archive_dir or self.home / "archive"
 
     def describe(self) -> dict[str, str]:
         """What is in force, as text, with secrets masked."""

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -10,9 +13,13 @@ import click
 from surveillance.cli.app import AppContext, console, out, pass_app, step
 
 if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
     from surveillance.embedded import Cluster
     from surveillance.reference import GeographyLoad
+    from surveillance.settings import Settings
     from surveillance.store import Store
+    from surveillance.store.archive import ArchivedDay
 
 __all__ = ["db", "geo"]
 
@@ -99,6 +106,7 @@ def print_status(app: AppContext, store: Store | None) -> None:
         current, head = store.revision()
         behind = "" if current == head else f" (this code expects {head}: `db up` migrates)"
         info.add_row("schema", f"{current or 'none'}{behind}")
+    info.add_row("archive", _archive_line(settings))
     out.print(info)
     if store is None:
         return
@@ -119,6 +127,121 @@ def status(app: AppContext) -> None:
         return
     with app.open_store(migrate=False) as store:
         print_status(app, store)
+
+
+def _archive_line(settings: Settings) -> str:
+    """The archive directory and the days archived there, on one line."""
+    from surveillance.store.archive import archived_files
+
+    files = archived_files(settings.archive_path)
+    keeps = (
+        f"keeps {settings.retention_days} days"
+        if settings.retention_days
+        else "keeps all (retention_days unset)"
+    )
+    if not files:
+        return f"{settings.archive_path}: no days archived; the store {keeps}"
+    days = sorted({f.day for f in files})
+    megabytes = sum(f.file_bytes for f in files) / 1e6
+    span = days[0].isoformat() if len(days) == 1 else f"{days[0]} .. {days[-1]}"
+    return (
+        f"{settings.archive_path}: {len(days)} days archived ({span}, {megabytes:,.1f} MB); "
+        f"the store {keeps}"
+    )
+
+
+def _rows_done(bar: Progress, task: TaskID) -> Callable[[int], None]:
+    """A progress callback: rows written so far, into the bar's task."""
+    return lambda rows: bar.update(task, completed=rows)
+
+
+def _archive_cutoff(settings: Settings, older_than: int | None, before: str | None) -> datetime:
+    """The end of the last day to archive: from ``--before``, ``--older-than`` or the
+    ``retention_days`` setting, in that order."""
+    from datetime import UTC, timedelta
+
+    from surveillance.times import parse_time
+
+    if older_than is not None and before is not None:
+        raise click.UsageError("give --older-than or --before, not both")
+    if before is not None:
+        return parse_time(before, "--before")
+    days = older_than if older_than is not None else settings.retention_days
+    if days is None:
+        raise click.UsageError(
+            "retention_days is not set (the store keeps all positions): give --older-than "
+            "DAYS or --before DATE, or set retention_days"
+        )
+    return datetime.now(UTC) - timedelta(days=days)
+
+
+@db.command()
+@click.option(
+    "--older-than",
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="Archive the days that ended more than DAYS ago (default: retention_days).",
+)
+@click.option("--before", metavar="DATE", help="Archive the days that end by DATE (ISO 8601).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Directory for the files (default: archive_dir, or archive under the home).",
+)
+@click.option("--dry-run", is_flag=True, help="Say what would be archived, change nothing.")
+@pass_app
+def archive(
+    app: AppContext,
+    older_than: int | None,
+    before: str | None,
+    out_dir: Path | None,
+    dry_run: bool,
+) -> None:
+    """Move old days of positions out of the store into GeoParquet files, one per day.
+
+    Each day's partition is detached, written (geometry as WKB, readable by geopandas,
+    DuckDB and QGIS), checked, and only then dropped; `coastwatch ingest ais FILE.parquet`
+    loads a file back. An interrupted run loses nothing: the next one finishes it.
+    """
+    from rich.progress import MofNCompleteColumn, Progress
+    from rich.table import Table
+
+    from surveillance.store.archive import check_writable
+    from surveillance.times import iso_utc
+
+    cutoff = _archive_cutoff(app.settings, older_than, before)
+    directory = (out_dir or app.settings.archive_path).expanduser().resolve()
+    with app.open_store() as store, store.archive_lock():
+        due = store.days_to_archive(cutoff)
+        if not due:
+            console.print(f"nothing to archive: no day of positions ends by {iso_utc(cutoff)}")
+            return
+        if dry_run:
+            plan = Table("day", "rows", "state", box=None)
+            for planned in due:
+                state = "detached (an earlier run)" if planned.detached else "partition"
+                plan.add_row(planned.day.isoformat(), f"{planned.rows:,}", state)
+            out.print(plan)
+            rows = sum(d.rows for d in due)
+            console.print(f"dry run: would archive {len(due)} days, {rows:,} rows to {directory}")
+            return
+        check_writable(directory)
+        done: list[ArchivedDay] = []
+        columns = (*Progress.get_default_columns()[:-1], MofNCompleteColumn())
+        with Progress(*columns, console=console, transient=True) as bar:
+            for due_day in due:
+                task = bar.add_task(f"archiving {due_day.day}", total=due_day.rows)
+                done.append(store.archive_day(due_day, directory, _rows_done(bar, task)))
+                bar.remove_task(task)
+    summary = Table("day", "rows", "file", "MB", box=None)
+    for day in done:
+        summary.add_row(
+            day.day.isoformat(), f"{day.rows:,}", day.path.name, f"{day.file_bytes / 1e6:,.1f}"
+        )
+    out.print(summary)
+    rows, size = sum(d.rows for d in done), sum(d.file_bytes for d in done)
+    console.print(f"archived {len(done)} days, {rows:,} rows, {size / 1e6:,.1f} MB to {directory}")
 
 
 @db.command()

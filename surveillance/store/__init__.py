@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from surveillance.settings import Settings
 from surveillance.store.alerts import AlertTables
+from surveillance.store.archive import ArchiveTables
 from surveillance.store.connection import (
     TABLES,
     Housekeeping,
@@ -49,6 +50,7 @@ class Store(
     WatchlistTables,
     ExportTables,
     SourceStatistics,
+    ArchiveTables,
     Housekeeping,
 ):
     """Typed reads and batched, idempotent writes over the Coastwatch schema."""

@@ -1,0 +1,190 @@
+"""A table of the store as one GeoParquet file, streamed in batches (bounded memory).
+
+The columns come from the table itself, whatever its schema (a migration that adds a column
+adds it to the archive). Geometry goes as WKB with GeoParquet 1.0 metadata, which
+geopandas, DuckDB and QGIS read; times as UTC microseconds. The file is written under a
+temporary name, its row count read back, and only then renamed into place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from psycopg import sql
+from sqlalchemy import Connection
+
+from surveillance.errors import StoreError
+
+__all__ = [
+    "ARCHIVE_KEY",
+    "TableColumn",
+    "archive_metadata",
+    "table_columns",
+    "write_table",
+]
+
+#: The key of the Parquet metadata that tells a Coastwatch archive (JSON: table, day, rows).
+ARCHIVE_KEY = b"coastwatch"
+BATCH_ROWS = 100_000
+
+#: PostgreSQL type -> Arrow type of the column, for types that travel as they are.
+_PLAIN = {
+    "int8": pa.int64(),
+    "int4": pa.int32(),
+    "int2": pa.int16(),
+    "float4": pa.float32(),
+    "float8": pa.float64(),
+    "bool": pa.bool_(),
+    "bytea": pa.binary(),
+}
+_GEOMETRY = re.compile(r"geometry(?:\((\w+)(?:,(\d+))?\))?", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    """A column of a table, as it is selected and typed in the archive."""
+
+    name: str
+    pg_type: str  # the type's name (``int8``, ``timestamptz``, ``geometry``...)
+    declared: str  # as the table declares it (``geometry(Point,4326)``)
+
+    @property
+    def is_geometry(self) -> bool:
+        return self.pg_type == "geometry"
+
+    def select(self) -> sql.Composable:
+        """How the column is read: WKB for geometry, microseconds for times, text for the rest."""
+        name = sql.Identifier(self.name)
+        if self.is_geometry:
+            return sql.SQL("ST_AsBinary({})").format(name)
+        if self.pg_type in ("timestamptz", "timestamp"):
+            return sql.SQL("(EXTRACT(EPOCH FROM {}) * 1000000)::int8").format(name)
+        if self.pg_type in _PLAIN:
+            return name
+        return sql.SQL("{}::text").format(name)
+
+    def arrow_type(self) -> pa.DataType:
+        if self.is_geometry:
+            return pa.binary()
+        if self.pg_type == "timestamptz":
+            return pa.timestamp("us", tz="UTC")
+        if self.pg_type == "timestamp":
+            return pa.timestamp("us")
+        return _PLAIN.get(self.pg_type, pa.string())
+
+    def array(self, values: list[Any]) -> pa.Array:
+        """The column's values (as :meth:`select` reads them) as an Arrow array."""
+        if self.pg_type in ("timestamptz", "timestamp"):
+            return pa.array(values, pa.int64()).cast(self.arrow_type())
+        return pa.array(values, self.arrow_type())
+
+    def geo(self) -> dict[str, Any]:
+        """The GeoParquet description of a geometry column (type and CRS from its declaration)."""
+        from pyproj import CRS
+
+        match = _GEOMETRY.fullmatch(self.declared.replace(" ", ""))
+        kind, srid = (match.group(1), match.group(2)) if match else (None, None)
+        known = {"point": "Point", "linestring": "LineString", "polygon": "Polygon"}
+        described: dict[str, Any] = {
+            "encoding": "WKB",
+            "geometry_types": [known[kind.lower()]] if kind and kind.lower() in known else [],
+        }
+        if srid and srid != "0":
+            described["crs"] = CRS.from_epsg(int(srid)).to_json_dict()
+        return described
+
+
+def table_columns(conn: Connection, table: str) -> list[TableColumn]:
+    """The columns of ``table`` in their order."""
+    rows = conn.exec_driver_sql(
+        "SELECT a.attname, t.typname, format_type(a.atttypid, a.atttypmod) "
+        "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid "
+        "WHERE a.attrelid = %(table)s::regclass AND a.attnum > 0 AND NOT a.attisdropped "
+        "ORDER BY a.attnum",
+        {"table": table},
+    ).all()
+    return [TableColumn(name, pg_type, declared) for name, pg_type, declared in rows]
+
+
+def archive_metadata(path: Path) -> dict[str, Any] | None:
+    """What a Coastwatch archive says of itself (None for any other Parquet file)."""
+    metadata = pq.read_schema(path).metadata or {}
+    raw = metadata.get(ARCHIVE_KEY)
+    return None if raw is None else dict(json.loads(raw))
+
+
+def _schema(columns: list[TableColumn], about: dict[str, Any]) -> pa.Schema:
+    geometry = [c for c in columns if c.is_geometry]
+    metadata = {ARCHIVE_KEY: json.dumps(about).encode()}
+    if geometry:
+        geo = {
+            "version": "1.0.0",
+            "primary_column": geometry[0].name,
+            "columns": {c.name: c.geo() for c in geometry},
+        }
+        metadata[b"geo"] = json.dumps(geo).encode()
+    fields = [pa.field(c.name, c.arrow_type()) for c in columns]
+    return pa.schema(fields, metadata=metadata)
+
+
+def _batches(
+    conn: Connection, table: str, columns: list[TableColumn], schema: pa.Schema
+) -> Iterator[pa.RecordBatch]:
+    """The table's rows in batches of :data:`BATCH_ROWS`, read through a server-side cursor."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    query = sql.SQL("SELECT {} FROM {}").format(
+        sql.SQL(", ").join(c.select() for c in columns), sql.Identifier(table)
+    )
+    with raw.cursor(name=f"archive_{table}") as cur:
+        cur.itersize = BATCH_ROWS
+        cur.execute(query)
+        while rows := cur.fetchmany(BATCH_ROWS):
+            values = list(zip(*rows, strict=True))
+            arrays = [c.array(list(v)) for c, v in zip(columns, values, strict=True)]
+            yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def write_table(
+    conn: Connection,
+    table: str,
+    path: Path,
+    about: dict[str, Any],
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write ``table`` to ``path`` (GeoParquet, ``about`` in its metadata) atomically; the
+    rows written, checked against the file as read back. Raises StoreError if they differ."""
+    columns = table_columns(conn, table)
+    schema = _schema(columns, about)
+    partial = path.with_name(f".{path.name}.partial")
+    written = 0
+    with pq.ParquetWriter(partial, schema, compression="zstd") as writer:
+        for batch in _batches(conn, table, columns, schema):
+            writer.write_batch(batch)
+            written += batch.num_rows
+            if progress:
+                progress(written)
+    with open(partial, "rb") as handle:
+        os.fsync(handle.fileno())
+    read_back = pq.ParquetFile(partial).metadata.num_rows
+    if read_back != written or written != about.get("rows", written):
+        partial.unlink()
+        raise StoreError(
+            f"archiving {table}: {written:,} rows read, {read_back:,} in the file "
+            f"(expected {about.get('rows', written):,}); the table is kept"
+        )
+    os.replace(partial, path)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+    return written
