@@ -22,7 +22,6 @@ import pyarrow.parquet as pq
 import shapely
 
 from ais_ingest import validate
-from ais_ingest.records import payload_hash
 from surveillance.errors import InputError
 from surveillance.ingest import REJECT_COLUMNS, IngestStats, Source, quarantine_frame, run
 from surveillance.store import Store
@@ -31,9 +30,15 @@ from surveillance.store.position_load import PositionLoader
 __all__ = ["ArchiveParse", "ArchiveRows", "ArchiveWriter", "ParquetArchive", "ingest_archive"]
 
 ROWS_PER_BATCH = 200_000
-_REQUIRED = {"mmsi": pa.types.is_integer, "ts": pa.types.is_timestamp, "geom": pa.types.is_binary}
+_REQUIRED = {
+    "mmsi": pa.types.is_integer,
+    "ts": pa.types.is_timestamp,
+    "geom": lambda kind: pa.types.is_binary(kind) or pa.types.is_large_binary(kind),
+}
 #: Report fields an archive may carry (older or newer files may lack some), NaN when absent.
 _FIELDS = ("sog_knots", "cog_deg", "heading_deg", "nav_status", "msg_type")
+_POINT_BYTES = 21  # a 2-D WKB point: byte order, type, x, y
+_POINT_HEAD = np.array([1, 1, 0, 0, 0], dtype=np.uint8)  # little-endian, type 1 (point)
 
 
 @dataclass
@@ -75,31 +80,40 @@ class ParquetArchive(Source[pa.RecordBatch]):
 
 
 def _report_hashes(positions: pd.DataFrame) -> np.ndarray:
-    """A hash of each report's fields, for files written before the store kept one (the way
-    a CSV row is told apart: what it says stands in for a payload)."""
-    return np.array(
-        [
-            payload_hash(f"{m},{t},{x},{y}".encode())
-            for m, t, x, y in zip(
-                positions["mmsi"], positions["ts"], positions["lon"], positions["lat"], strict=True
-            )
-        ],
-        dtype=np.int64,
-    )
+    """A 64-bit hash of each report's fields, for files written before the store kept one
+    (as for a CSV row: what the report says stands in for its payload)."""
+    fields = positions[["mmsi", "ts", "lon", "lat"]]
+    return pd.util.hash_pandas_object(fields, index=False).to_numpy().view(np.int64)
+
+
+def _points(wkb: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Longitudes and latitudes of WKB points: read from the bytes at once when all are
+    2-D little-endian points (what the archive writes), else through shapely."""
+    if isinstance(wkb, pa.ChunkedArray):
+        wkb = wkb.combine_chunks()
+    if not pa.types.is_binary(wkb.type):  # large_binary: offsets of another width
+        points = shapely.from_wkb(wkb.to_numpy(zero_copy_only=False), on_invalid="ignore")
+        return shapely.get_x(points), shapely.get_y(points)
+    offsets = np.frombuffer(wkb.buffers()[1], np.int32)[wkb.offset : wkb.offset + len(wkb) + 1]
+    if len(wkb) and not wkb.null_count and (np.diff(offsets) == _POINT_BYTES).all():
+        raw = np.frombuffer(wkb.buffers()[2], np.uint8)[offsets[0] : offsets[-1]]
+        rows = raw.reshape(len(wkb), _POINT_BYTES)
+        if (rows[:, :5] == _POINT_HEAD).all():
+            xy = np.ascontiguousarray(rows[:, 5:]).view("<f8")
+            return xy[:, 0].copy(), xy[:, 1].copy()
+    return _points(wkb.cast(pa.large_binary()))
 
 
 def _positions(batch: pa.RecordBatch) -> pd.DataFrame:
     names = batch.schema.names
     ts = batch.column("ts").cast(pa.timestamp("us", tz="UTC")).cast(pa.int64())
-    points = shapely.from_wkb(
-        batch.column("geom").to_numpy(zero_copy_only=False), on_invalid="ignore"
-    )
+    lon, lat = _points(batch.column("geom"))
     frame = pd.DataFrame(
         {
             "mmsi": batch.column("mmsi").to_numpy(zero_copy_only=False),
             "ts": ts.to_numpy(zero_copy_only=False) / 1e6,
-            "lon": shapely.get_x(points),
-            "lat": shapely.get_y(points),
+            "lon": lon,
+            "lat": lat,
         }
     )
     for name in _FIELDS:

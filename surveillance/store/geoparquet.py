@@ -1,4 +1,6 @@
-"""A table of the store as one GeoParquet file, streamed in batches (bounded memory).
+"""A table of the store as one GeoParquet file, streamed in batches (bounded memory):
+``COPY .. TO STDOUT`` in CSV, parsed by pyarrow's streaming reader, written a row group
+at a time by ``ParquetWriter``.
 
 The columns come from the table itself, whatever its schema (a migration that adds a column
 adds it to the archive). Geometry goes as WKB with GeoParquet 1.0 metadata, which
@@ -8,6 +10,7 @@ temporary name, its row count read back, and only then renamed into place.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -16,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.csv as csv
 import pyarrow.parquet as pq
 from psycopg import sql
 from sqlalchemy import Connection
@@ -33,7 +38,7 @@ __all__ = [
 
 #: The key of the Parquet metadata that tells a Coastwatch archive (JSON: table, day, rows).
 ARCHIVE_KEY = b"coastwatch"
-BATCH_ROWS = 100_000
+BATCH_BYTES = 16 << 20  # of CSV per batch (about 200,000 positions)
 
 #: PostgreSQL type -> Arrow type of the column, for types that travel as they are.
 _PLAIN = {
@@ -50,7 +55,7 @@ _GEOMETRY = re.compile(r"geometry(?:\((\w+)(?:,(\d+))?\))?", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class TableColumn:
-    """A column of a table, as it is selected and typed in the archive."""
+    """A column of a table, as it is read out (a CSV column of COPY) and typed in the file."""
 
     name: str
     pg_type: str  # the type's name (``int8``, ``timestamptz``, ``geometry``...)
@@ -60,19 +65,36 @@ class TableColumn:
     def is_geometry(self) -> bool:
         return self.pg_type == "geometry"
 
+    @property
+    def _binary(self) -> bool:
+        return self.is_geometry or self.pg_type == "bytea"
+
+    @property
+    def _time(self) -> bool:
+        return self.pg_type in ("timestamptz", "timestamp")
+
     def select(self) -> sql.Composable:
-        """How the column is read: WKB for geometry, microseconds for times, text for the rest."""
+        """How COPY writes the column: WKB in hex for geometry, microseconds for times,
+        numbers as they are, text for the rest."""
         name = sql.Identifier(self.name)
         if self.is_geometry:
-            return sql.SQL("ST_AsBinary({})").format(name)
-        if self.pg_type in ("timestamptz", "timestamp"):
+            return sql.SQL("encode(ST_AsBinary({}), 'hex')").format(name)
+        if self.pg_type == "bytea":
+            return sql.SQL("encode({}, 'hex')").format(name)
+        if self._time:
             return sql.SQL("(EXTRACT(EPOCH FROM {}) * 1000000)::int8").format(name)
         if self.pg_type in _PLAIN:
             return name
         return sql.SQL("{}::text").format(name)
 
+    def csv_type(self) -> pa.DataType:
+        """The column's type as the CSV reader parses it."""
+        if self._binary:
+            return pa.string()
+        return pa.int64() if self._time else self.arrow_type()
+
     def arrow_type(self) -> pa.DataType:
-        if self.is_geometry:
+        if self._binary:
             return pa.binary()
         if self.pg_type == "timestamptz":
             return pa.timestamp("us", tz="UTC")
@@ -80,11 +102,11 @@ class TableColumn:
             return pa.timestamp("us")
         return _PLAIN.get(self.pg_type, pa.string())
 
-    def array(self, values: list[Any]) -> pa.Array:
-        """The column's values (as :meth:`select` reads them) as an Arrow array."""
-        if self.pg_type in ("timestamptz", "timestamp"):
-            return pa.array(values, pa.int64()).cast(self.arrow_type())
-        return pa.array(values, self.arrow_type())
+    def convert(self, parsed: pa.Array) -> pa.Array:
+        """The column as the CSV reader parsed it -> its type in the file."""
+        if self._binary:
+            return _unhex(parsed)
+        return parsed.cast(self.arrow_type()) if self._time else parsed
 
     def geo(self) -> dict[str, Any]:
         """The GeoParquet description of a geometry column (type and CRS from its declaration)."""
@@ -135,21 +157,74 @@ def _schema(columns: list[TableColumn], about: dict[str, Any]) -> pa.Schema:
     return pa.schema(fields, metadata=metadata)
 
 
+def _unhex(text: pa.Array) -> pa.Array:
+    """Hex text -> binary; at numpy speed when every value has one length (WKB points)."""
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    offsets = np.frombuffer(text.buffers()[1], np.int32)[text.offset : text.offset + len(text) + 1]
+    widths = np.diff(offsets)
+    if len(text) and not text.null_count and (widths == widths[0]).all():
+        chars = np.frombuffer(text.buffers()[2], np.uint8)[offsets[0] : offsets[-1]]
+        chars = chars.reshape(len(text), int(widths[0]))
+        nibbles = np.where(chars >= ord("a"), chars - (ord("a") - 10), chars - ord("0"))
+        raw = (nibbles[:, 0::2] << 4 | nibbles[:, 1::2]).astype(np.uint8)
+        starts = np.arange(len(text) + 1, dtype=np.int32) * raw.shape[1]
+        buffers = [None, pa.py_buffer(starts.tobytes()), pa.py_buffer(raw.tobytes())]
+        return pa.Array.from_buffers(pa.binary(), len(text), buffers)
+    return pa.array(
+        [None if v is None else bytes.fromhex(v) for v in text.to_pylist()], pa.binary()
+    )
+
+
+class _CopyStream(io.RawIOBase):
+    """The output of ``COPY .. TO STDOUT`` as a file, for pyarrow's streaming CSV reader."""
+
+    def __init__(self, blocks: Iterator[memoryview]) -> None:
+        self._blocks = blocks
+        self._left = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._left:
+            block = next(self._blocks, None)
+            if block is None:
+                return 0
+            self._left = memoryview(block).cast("B")
+        size = min(len(buffer), len(self._left))
+        buffer[:size], self._left = self._left[:size], self._left[size:]
+        return size
+
+
 def _batches(
     conn: Connection, table: str, columns: list[TableColumn], schema: pa.Schema
 ) -> Iterator[pa.RecordBatch]:
-    """The table's rows in batches of :data:`BATCH_ROWS`, read through a server-side cursor."""
+    """The table's rows in batches of about :data:`BATCH_BYTES` of CSV: streamed out by
+    ``COPY`` and parsed by pyarrow, so that no Python object is made per row."""
     raw = conn.connection.driver_connection
     assert raw is not None
-    query = sql.SQL("SELECT {} FROM {}").format(
+    query = sql.SQL("COPY (SELECT {} FROM {}) TO STDOUT (FORMAT csv)").format(
         sql.SQL(", ").join(c.select() for c in columns), sql.Identifier(table)
     )
-    with raw.cursor(name=f"archive_{table}") as cur:
-        cur.itersize = BATCH_ROWS
-        cur.execute(query)
-        while rows := cur.fetchmany(BATCH_ROWS):
-            values = list(zip(*rows, strict=True))
-            arrays = [c.array(list(v)) for c, v in zip(columns, values, strict=True)]
+    names = [c.name for c in columns]
+    with raw.cursor() as cur, cur.copy(query) as copy:
+        stream = io.BufferedReader(_CopyStream(iter(copy)), buffer_size=1 << 20)
+        reader = csv.open_csv(
+            stream,
+            read_options=csv.ReadOptions(
+                column_names=names, use_threads=False, block_size=BATCH_BYTES
+            ),
+            convert_options=csv.ConvertOptions(
+                column_types={c.name: c.csv_type() for c in columns},
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=False,
+                true_values=["t"],
+                false_values=["f"],
+            ),
+        )
+        for parsed in reader:
+            arrays = [c.convert(parsed.column(i)) for i, c in enumerate(columns)]
             yield pa.RecordBatch.from_arrays(arrays, schema=schema)
 
 
