@@ -129,6 +129,10 @@ def status(app: AppContext) -> None:
         print_status(app, store)
 
 
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
 def _archive_line(settings: Settings) -> str:
     """The archive directory and the days archived there, on one line."""
     from surveillance.store.archive import archived_files
@@ -145,7 +149,7 @@ def _archive_line(settings: Settings) -> str:
     megabytes = sum(f.file_bytes for f in files) / 1e6
     span = days[0].isoformat() if len(days) == 1 else f"{days[0]} .. {days[-1]}"
     return (
-        f"{settings.archive_path}: {len(days)} days archived ({span}, {megabytes:,.1f} MB); "
+        f"{settings.archive_path}: {_days(len(days))} archived ({span}, {megabytes:,.1f} MB); "
         f"the store {keeps}"
     )
 
@@ -224,7 +228,7 @@ def archive(
                 plan.add_row(planned.day.isoformat(), f"{planned.rows:,}", state)
             out.print(plan)
             rows = sum(d.rows for d in due)
-            console.print(f"dry run: would archive {len(due)} days, {rows:,} rows to {directory}")
+            console.print(f"dry run: would archive {_days(len(due))}, {rows:,} rows to {directory}")
             return
         check_writable(directory)
         done: list[ArchivedDay] = []
@@ -241,7 +245,9 @@ def archive(
         )
     out.print(summary)
     rows, size = sum(d.rows for d in done), sum(d.file_bytes for d in done)
-    console.print(f"archived {len(done)} days, {rows:,} rows, {size / 1e6:,.1f} MB to {directory}")
+    console.print(
+        f"archived {_days(len(done))}, {rows:,} rows, {size / 1e6:,.1f} MB to {directory}"
+    )
 
 
 @db.command()

@@ -67,7 +67,7 @@ def test_a_day_goes_to_geoparquet_and_leaves_the_store(
     on_the_26th = before[before["ts"] < pd.Timestamp("2026-11-27", tz="UTC")]
     ran = coastwatch("db", "archive", "--before", "2026-11-27", "--out", str(tmp_path))
     assert ran.code == 0, ran.stderr
-    assert f"archived 1 days, {len(on_the_26th):,} rows" in ran.stderr
+    assert f"archived 1 day, {len(on_the_26th):,} rows" in ran.stderr
     assert partitions(store) == ["ais_positions_20261127"]
     assert len(stored(store)) == len(before) - len(on_the_26th)
 
@@ -182,6 +182,46 @@ def test_a_parquet_file_that_is_no_archive_is_refused(
     assert "not a Coastwatch positions archive" in ran.stderr
     assert "mmsi" in ran.stderr
     assert stored(store).empty
+
+
+def test_columns_the_table_gains_come_along(
+    store: Store, coastwatch: Coastwatch, two_days: pd.DataFrame, tmp_path: Path
+) -> None:
+    with store.engine.begin() as conn:  # as a later migration may add one
+        conn.execute(text("ALTER TABLE ais_positions ADD COLUMN station varchar(64)"))
+        conn.execute(text("UPDATE ais_positions SET station = 'rx-hakata' WHERE mmsi = 431000001"))
+    assert coastwatch("db", "archive", "--before", "2026-11-27", "--out", str(tmp_path)).code == 0
+    archived = pq.read_table(tmp_path / DAY_FILE)
+    assert archived.column_names[-1] == "station"
+    heard = set(zip(archived["mmsi"].to_pylist(), archived["station"].to_pylist(), strict=True))
+    assert heard == {(431000001, "rx-hakata"), (431000002, None)}
+
+    loaded = coastwatch("ingest", "ais", str(tmp_path / DAY_FILE))
+    assert loaded.code == 0, loaded.stderr
+    assert store.table_counts()["ais_positions"] == len(two_days)
+
+
+def test_rows_of_an_archive_the_store_cannot_hold_are_quarantined(
+    store: Store, coastwatch: Coastwatch, tmp_path: Path
+) -> None:
+    """A file from elsewhere, in the archive's shape, with one good row among bad ones."""
+    import shapely
+
+    points = shapely.points([130.0, 200.0, 130.1], [34.0, 34.0, 34.1])
+    table = pa.table(
+        {
+            "mmsi": pa.array([431000001, 431000001, None], pa.int64()),
+            "ts": pa.array([T0, T0, T0], pa.timestamp("us", tz="UTC")),
+            "geom": pa.array(shapely.to_wkb(points).tolist(), pa.binary()),
+        }
+    )
+    path = tmp_path / "elsewhere.parquet"
+    pq.write_table(table, path)
+    ran = coastwatch("ingest", "ais", str(path))
+    assert ran.code == 0, ran.stderr
+    assert "position_out_of_range" in ran.stdout and "invalid_mmsi" in ran.stdout
+    counts = store.table_counts()
+    assert (counts["ais_positions"], counts["quarantine"]) == (1, 2)
 
 
 @pytest.mark.skipif(importlib.util.find_spec("duckdb") is None, reason="duckdb not installed")
