@@ -60,7 +60,8 @@ def ingest_ais(
     assume_time: str | None,
     workers: int | None,
 ) -> None:
-    """Load AIS from NMEA files (plain or .gz), a TCP feed or a UDP port.
+    """Load AIS from NMEA files (plain or .gz), CSV exports, archives of `db archive`
+    (.parquet), a TCP feed or a UDP port.
 
     Bad lines are counted by reason and kept in the quarantine table; loading the same
     file twice stores it once.

@@ -43,6 +43,17 @@ def test_file_then_environment_then_flags(tmp_path: Path, monkeypatch: pytest.Mo
     assert load_settings(config, territorial_sea_nm=9.0).territorial_sea_nm == 9.0
 
 
+def test_retention_keeps_all_unless_told_and_archives_under_home(tmp_path: Path) -> None:
+    settings = load_settings(home=tmp_path / "state")
+    assert settings.retention_days is None
+    assert settings.archive_path == tmp_path / "state" / "archive"
+    config = write_toml(tmp_path, f"retention_days = 30\narchive_dir = '{tmp_path}/cold'\n")
+    told = load_settings(config)
+    assert (told.retention_days, told.archive_path) == (30, tmp_path / "cold")
+    with pytest.raises(ConfigError, match="retention_days"):
+        load_settings(retention_days=0)
+
+
 def test_config_file_named_in_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COASTWATCH_CONFIG", str(write_toml(tmp_path, 'aoi_name = "tsushima"\n')))
     assert load_settings().aoi_name == "tsushima"
