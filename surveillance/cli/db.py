@@ -106,6 +106,8 @@ def print_status(app: AppContext, store: Store | None) -> None:
         current, head = store.revision()
         behind = "" if current == head else f" (this code expects {head}: `db up` migrates)"
         info.add_row("schema", f"{current or 'none'}{behind}")
+    days = settings.retention_days
+    info.add_row("retention", f"{days} days" if days else "keep all (retention_days unset)")
     info.add_row("archive", _archive_line(settings))
     out.print(info)
     if store is None:
@@ -138,20 +140,12 @@ def _archive_line(settings: Settings) -> str:
     from surveillance.store.archive import archived_files
 
     files = archived_files(settings.archive_path)
-    keeps = (
-        f"keeps {settings.retention_days} days"
-        if settings.retention_days
-        else "keeps all (retention_days unset)"
-    )
     if not files:
-        return f"{settings.archive_path}: no days archived; the store {keeps}"
+        return f"{settings.archive_path}: no days archived"
     days = sorted({f.day for f in files})
     megabytes = sum(f.file_bytes for f in files) / 1e6
     span = days[0].isoformat() if len(days) == 1 else f"{days[0]} .. {days[-1]}"
-    return (
-        f"{settings.archive_path}: {_days(len(days))} archived ({span}, {megabytes:,.1f} MB); "
-        f"the store {keeps}"
-    )
+    return f"{settings.archive_path}: {_days(len(days))} ({span}, {megabytes:,.1f} MB)"
 
 
 def _rows_done(bar: Progress, task: TaskID) -> Callable[[int], None]:

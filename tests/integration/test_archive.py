@@ -166,10 +166,11 @@ def test_status_lists_the_archive(
 ) -> None:
     monkeypatch.setenv("COASTWATCH_ARCHIVE_DIR", str(tmp_path))
     monkeypatch.setenv("COASTWATCH_RETENTION_DAYS", "30")
-    assert "no days archived; the store keeps 30 days" in coastwatch("db", "status").stdout
+    status = coastwatch("db", "status").stdout
+    assert "retention   30 days" in status and f"{tmp_path}: no days archived" in status
     assert coastwatch("db", "archive", "--before", "2026-11-28").code == 0
     status = coastwatch("db", "status").stdout
-    assert f"{tmp_path}: 2 days archived (2026-11-26 .. 2026-11-27" in status
+    assert f"{tmp_path}: 2 days (2026-11-26 .. 2026-11-27, 0.0 MB)" in status
 
 
 def test_a_parquet_file_that_is_no_archive_is_refused(
