@@ -215,6 +215,7 @@ def _batches(
             read_options=csv.ReadOptions(
                 column_names=names, use_threads=False, block_size=BATCH_BYTES
             ),
+            parse_options=csv.ParseOptions(newlines_in_values=True),
             convert_options=csv.ConvertOptions(
                 column_types={c.name: c.csv_type() for c in columns},
                 strings_can_be_null=True,

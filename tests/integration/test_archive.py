@@ -19,6 +19,7 @@ from tests.builders.clock import T0
 from tests.builders.positions import drifting, load_positions
 
 DAY_FILE = "ais_positions_2026-11-26.parquet"
+TRICKY_NAME = 'rx "Hakata", mast 2\nnorth'  # quotes, a comma and a newline survive
 
 
 @pytest.fixture
@@ -190,12 +191,15 @@ def test_columns_the_table_gains_come_along(
 ) -> None:
     with store.engine.begin() as conn:  # as a later migration may add one
         conn.execute(text("ALTER TABLE ais_positions ADD COLUMN station varchar(64)"))
-        conn.execute(text("UPDATE ais_positions SET station = 'rx-hakata' WHERE mmsi = 431000001"))
+        conn.execute(
+            text("UPDATE ais_positions SET station = :name WHERE mmsi = 431000001"),
+            {"name": TRICKY_NAME},
+        )
     assert coastwatch("db", "archive", "--before", "2026-11-27", "--out", str(tmp_path)).code == 0
     archived = pq.read_table(tmp_path / DAY_FILE)
     assert archived.column_names[-1] == "station"
     heard = set(zip(archived["mmsi"].to_pylist(), archived["station"].to_pylist(), strict=True))
-    assert heard == {(431000001, "rx-hakata"), (431000002, None)}
+    assert heard == {(431000001, TRICKY_NAME), (431000002, None)}
 
     loaded = coastwatch("ingest", "ais", str(tmp_path / DAY_FILE))
     assert loaded.code == 0, loaded.stderr
