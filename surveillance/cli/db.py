@@ -109,6 +109,9 @@ def print_status(app: AppContext, store: Store | None) -> None:
     days = settings.retention_days
     info.add_row("retention", f"{days} days" if days else "keep all (retention_days unset)")
     info.add_row("archive", _archive_line(settings))
+    if store is not None and (unfinished := store.unfinished_archive_days()):
+        listed = ", ".join(day.isoformat() for day in unfinished)
+        info.add_row("unfinished", f"{listed}: detached, not yet archived (`db archive` ends it)")
     out.print(info)
     if store is None:
         return

@@ -136,18 +136,17 @@ class ArchiveTables:
                 for day in schema.position_partition_days(conn)
                 if datetime.combine(day + timedelta(days=1), datetime.min.time(), UTC) <= before
             ]
-            detached = conn.execute(
-                text(
-                    "SELECT relname FROM pg_class WHERE relkind = 'r' AND relname LIKE :p "
-                    "AND relnamespace = current_schema()::regnamespace"
-                ),
-                {"p": _DETACHED_PREFIX.replace("_", "\\_") + "%"},
-            ).scalars()
-            due += [(_day_of(name), name, True) for name in detached]
+            due += [(_day_of(name), name, True) for name in _detached(conn)]
             return [
                 ArchiveDay(day, table, _count(conn, table), is_detached)
                 for day, table, is_detached in sorted(due)
             ]
+
+    def unfinished_archive_days(self) -> list[date]:
+        """Days detached by a run that did not finish: out of the store's reads until the
+        next ``db archive`` writes them."""
+        with self.engine.connect() as conn:
+            return sorted(_day_of(name) for name in _detached(conn))
 
     def detach_day(self, day: date) -> str:
         """Take the day's partition out of ``ais_positions``; the detached table's name."""
@@ -177,6 +176,18 @@ class ArchiveTables:
         with self.engine.begin() as conn:
             conn.execute(text(f"DROP TABLE {table}"))
         return ArchivedDay(due.day, rows, path, path.stat().st_size)
+
+
+def _detached(conn: Connection) -> list[str]:
+    """The tables detached for the archive and not yet dropped."""
+    names = conn.execute(
+        text(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND relname LIKE :p "
+            "AND relnamespace = current_schema()::regnamespace"
+        ),
+        {"p": _DETACHED_PREFIX.replace("_", "\\_") + "%"},
+    ).scalars()
+    return list(names)
 
 
 def _day_of(table: str) -> date:

@@ -118,6 +118,7 @@ def test_an_interrupted_run_is_finished_by_the_next(
     store.detach_day(T0.date())  # where a run that died after the first step left it
     due = store.days_to_archive(T0)
     assert [(d.table, d.detached) for d in due] == [("ais_archiving_20261126", True)]
+    assert "2026-11-26: detached, not yet archived" in coastwatch("db", "status").stdout
     ran = coastwatch("db", "archive", "--before", "2026-11-27", "--out", str(tmp_path))
     assert ran.code == 0, ran.stderr
     archived = pq.read_table(tmp_path / DAY_FILE)
