@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 from psycopg import sql
 from sqlalchemy import Connection
 
-from surveillance.errors import StoreError
+from surveillance.errors import InputError, StoreError
 
 __all__ = [
     "ARCHIVE_KEY",
@@ -242,14 +242,24 @@ def write_table(
     schema = _schema(columns, about)
     partial = path.with_name(f".{path.name}.partial")
     written = 0
-    with pq.ParquetWriter(partial, schema, compression="zstd") as writer:
-        for batch in _batches(conn, table, columns, schema):
-            writer.write_batch(batch)
-            written += batch.num_rows
-            if progress:
-                progress(written)
-    with open(partial, "rb") as handle:
-        os.fsync(handle.fileno())
+    try:
+        with pq.ParquetWriter(partial, schema, compression="zstd") as writer:
+            for batch in _batches(conn, table, columns, schema):
+                writer.write_batch(batch)
+                written += batch.num_rows
+                if progress:
+                    progress(written)
+        with open(partial, "rb") as handle:
+            os.fsync(handle.fileno())
+    except OSError as exc:  # a full disk, a directory that went away
+        partial.unlink(missing_ok=True)
+        raise InputError(
+            f"cannot write {path}: {exc.strerror or exc}",
+            hint=f"{table} is kept; `coastwatch db archive` again finishes it",
+        ) from None
+    except pa.ArrowException as exc:
+        partial.unlink(missing_ok=True)
+        raise StoreError(f"archiving {table}: the rows could not be converted: {exc}") from None
     read_back = pq.ParquetFile(partial).metadata.num_rows
     if read_back != written or written != about.get("rows", written):
         partial.unlink()
