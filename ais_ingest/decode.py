@@ -143,6 +143,9 @@ def finish(collected: Decoded, now_s: float, raw_of: Any = None) -> Decoded:
     positions, bad = _validate(positions, now_s, raw_of)
     rejects.append(bad)
     positions, duplicates = _dedup(positions)
+    if "station" in positions.columns:  # None, not NaN, where unknown (frames mix the two)
+        station = positions["station"].astype(object)
+        positions = positions.assign(station=station.where(station.notna(), None))
     counts["duplicates"] += duplicates
     identities, bad = _validate(identities, now_s, raw_of, coordinates=False)
     # a record that gave both a position and an identity (type 19, a CSV row) is one reject
