@@ -31,7 +31,7 @@ def frame_lines(buf: bytes) -> Frames:
         buf += b"\n"
     arr = np.frombuffer(buf, dtype=np.uint8)
     newlines = np.flatnonzero(arr == 10)
-    start = np.concatenate(([0], newlines[:-1] + 1)).astype(np.int64)
+    start = np.concatenate(([0], newlines + 1))[: len(newlines)].astype(np.int64)
     end = newlines.astype(np.int64)
     end -= (end > start) & (arr[np.maximum(end - 1, 0)] == 13)
     n = len(start)
