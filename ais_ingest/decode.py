@@ -54,7 +54,7 @@ def _fast_positions(frames: Frames, rows: np.ndarray) -> pd.DataFrame:
             "msg_type": raw["msg_type"],
             "key": np.ascontiguousarray(payloads).view(f"S{fastdecode.PAYLOAD_CHARS}").ravel(),
             "key_hash": _payload_hashes(payloads),
-            "station": frames.station[rows],
+            "station": pd.Series(frames.station[rows], dtype=object),
             "row": rows,
             "valid": raw["valid"],
         }
@@ -144,8 +144,14 @@ def finish(collected: Decoded, now_s: float, raw_of: Any = None) -> Decoded:
     rejects.append(bad)
     positions, duplicates = _dedup(positions)
     if "station" in positions.columns:  # None, not NaN, where unknown (frames mix the two)
-        station = positions["station"].astype(object)
-        positions = positions.assign(station=station.where(station.notna(), None))
+        station = positions["station"].to_numpy(dtype=object)
+        unknown = pd.isna(station)
+        if unknown.any():
+            station = station.copy()
+            station[unknown] = None
+            positions = positions.assign(
+                station=pd.Series(station, index=positions.index, dtype=object)
+            )
     counts["duplicates"] += duplicates
     identities, bad = _validate(identities, now_s, raw_of, coordinates=False)
     # a record that gave both a position and an identity (type 19, a CSV row) is one reject

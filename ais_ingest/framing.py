@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from ais_ingest import receipt
 from ais_ingest.frames import Frames, LineKind
-from ais_ingest.receipt import DIGIT, first_at_or_after
+from ais_ingest.receipt import DIGIT, Marks, first_at_or_after
 
 __all__ = ["Frames", "LineKind", "frame_lines"]
 
@@ -43,10 +43,11 @@ def frame_lines(buf: bytes) -> Frames:
     lead = arr[np.maximum(first, 0)]
     kind[(first < 0) | (lead == ord("#"))] = LineKind.BLANK
 
-    tags = receipt.tag_blocks(arr, start, end)
+    marks = Marks(arr)
+    tags = receipt.tag_blocks(marks, start, end)
     body = np.where(tags.close >= 0, tags.close + 1, start)
-    bang = first_at_or_after(np.flatnonzero(arr == ord("!")), body, end)
-    dollar = first_at_or_after(np.flatnonzero(arr == ord("$")), body, end)
+    bang = first_at_or_after(marks.of("!"), body, end)
+    dollar = first_at_or_after(marks.of("$"), body, end)
     kind[(bang < 0) & (dollar >= 0) & (kind != LineKind.BLANK)] = LineKind.OTHER_NMEA
 
     frames = Frames(
@@ -69,17 +70,18 @@ def frame_lines(buf: bytes) -> Frames:
     )
     candidates = np.flatnonzero((bang >= 0) & (kind == LineKind.MALFORMED))
     if len(candidates):
-        _frame_sentences(frames, arr, candidates)
+        _frame_sentences(frames, marks, candidates)
     ais = np.flatnonzero(kind == LineKind.AIS)
     broken_tag = ais[tags.present[ais] & ~tags.ok[ais]]
     kind[broken_tag] = LineKind.BAD_TAG
     headers = np.flatnonzero(kind == LineKind.OTHER_NMEA)
     headers = headers[receipt.is_time_header(arr, dollar[headers])]
-    receipt.read_receipts(frames, arr, tags, headers)
+    receipt.read_receipts(frames, marks, tags, headers)
     return frames
 
 
-def _frame_sentences(frames: Frames, arr: npt.NDArray[np.uint8], rows: IntArray) -> None:
+def _frame_sentences(frames: Frames, marks: Marks, rows: IntArray) -> None:
+    arr = marks.arr
     bang, end = frames.bang[rows], frames.end[rows]
     last = len(arr) - 1
     # "!ttVDM," or "!ttVDO,", the talker any two capital letters
@@ -91,7 +93,7 @@ def _frame_sentences(frames: Frames, arr: npt.NDArray[np.uint8], rows: IntArray)
         sentence_ok &= arr[np.minimum(bang + offset, last)] == allowed[0]
     fifth = arr[np.minimum(bang + 5, last)]
     sentence_ok &= (fifth == ord("M")) | (fifth == ord("O"))
-    commas = np.flatnonzero(arr == ord(","))
+    commas = marks.of(",")
     c0 = np.searchsorted(commas, bang)
     fields = (
         np.stack([commas[np.minimum(c0 + k, len(commas) - 1)] for k in range(7)], axis=1)

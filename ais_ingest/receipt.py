@@ -23,6 +23,7 @@ from ais_ingest.frames import Frames, LineKind
 __all__ = [
     "DIGIT",
     "HEX",
+    "Marks",
     "TagBlocks",
     "checksums_ok",
     "first_at_or_after",
@@ -45,11 +46,24 @@ DIGIT = np.full(256, 255, dtype=np.uint8)
 for _i in range(10):
     DIGIT[48 + _i] = _i
 
-MAX_NUMBER_CHARS = 20  # the longest time field read: unix ms with a fraction
+MAX_NUMBER_CHARS = 18  # the longest time field read (unix ms with a fraction); int64-safe
 MAX_STATION_CHARS = 32  # a longer station name is cut to this
 MILLISECONDS_FROM = 1e11  # a c: value this large counts milliseconds (1e11 s is AD 5138)
 TRAILER_TIME_FROM_S = 1e8  # the last trailer field is a time only if it is this large
 _TIME_HEADER = b"$PGHP,1,"
+
+
+class Marks:
+    """A chunk's bytes, and the offsets of each character asked for, found once."""
+
+    def __init__(self, arr: Bytes) -> None:
+        self.arr = arr
+        self._found: dict[str, IntArray] = {}
+
+    def of(self, char: str) -> IntArray:
+        if char not in self._found:
+            self._found[char] = np.flatnonzero(self.arr == ord(char))
+        return self._found[char]
 
 
 def first_at_or_after(positions: IntArray, at: IntArray, limit: IntArray) -> IntArray:
@@ -95,18 +109,17 @@ class TagBlocks:
     star: IntArray  # offset of its '*'
 
 
-def tag_blocks(arr: Bytes, start: IntArray, end: IntArray) -> TagBlocks:
+def tag_blocks(marks: Marks, start: IntArray, end: IntArray) -> TagBlocks:
     """Locate and check the tag block of every line that opens with one."""
+    arr = marks.arr
     present = (end > start) & (arr[np.minimum(start, max(len(arr) - 1, 0))] == ord("\\"))
     close = np.full(len(start), -1, dtype=np.int64)
     star = np.full(len(start), -1, dtype=np.int64)
     ok = np.zeros(len(start), dtype=bool)
     rows = np.flatnonzero(present)
     if len(rows):
-        close[rows] = first_at_or_after(
-            np.flatnonzero(arr == ord("\\")), start[rows] + 1, end[rows]
-        )
-        star[rows] = _last_before(np.flatnonzero(arr == ord("*")), close[rows])
+        close[rows] = first_at_or_after(marks.of("\\"), start[rows] + 1, end[rows])
+        star[rows] = _last_before(marks.of("*"), close[rows])
         shaped = (
             (close[rows] > 0) & (star[rows] > start[rows] + 1) & (close[rows] == star[rows] + 3)
         )
@@ -124,46 +137,67 @@ def is_time_header(arr: Bytes, dollar: IntArray) -> BoolArray:
 def _decimal(arr: Bytes, begin: IntArray, stop: IntArray) -> FloatArray:
     """The number ``arr[begin:stop]`` spells (digits, at most one '.'), else NaN."""
     length = stop - begin
-    k = np.arange(MAX_NUMBER_CHARS)
-    inside = k < length[:, None]
-    chars = arr[np.clip(begin[:, None] + k, 0, len(arr) - 1)]
-    digit = DIGIT[chars].astype(np.float64)
-    is_digit = inside & (digit < 10)
-    is_dot = inside & (chars == ord("."))
-    valid = (length > 0) & (length <= MAX_NUMBER_CHARS) & is_digit.any(axis=1)
-    valid &= (is_digit | is_dot | ~inside).all(axis=1) & (is_dot.sum(axis=1) <= 1)
-    dot = np.where(is_dot.any(axis=1), np.argmax(is_dot, axis=1), length)[:, None]
-    exponent = np.where(k < dot, dot - 1 - k, dot - k).astype(np.float64)
-    value = np.where(is_digit, digit * 10.0**exponent, 0.0).sum(axis=1)
-    return np.where(valid, value, np.nan)
+    valid = (begin >= 0) & (length > 0) & (length <= MAX_NUMBER_CHARS)
+    width = int(length[valid].max()) if valid.any() else 0
+    value = np.zeros(len(begin), dtype=np.int64)
+    digits = np.zeros(len(begin), dtype=np.int64)
+    dots = np.zeros(len(begin), dtype=np.int64)
+    after_dot = np.zeros(len(begin), dtype=np.int64)
+    for k in range(width):
+        inside = k < length
+        char = arr[np.clip(begin + k, 0, len(arr) - 1)]
+        digit = DIGIT[char].astype(np.int64)
+        is_digit = inside & (digit < 10)
+        is_dot = inside & (char == ord("."))
+        valid &= is_digit | is_dot | ~inside
+        after_dot += is_digit & (dots > 0)
+        dots += is_dot
+        digits += is_digit
+        value = np.where(is_digit, value * 10 + digit, value)
+    valid &= (digits > 0) & (dots <= 1)
+    return np.where(valid, value / 10.0**after_dot, np.nan)
 
 
-def _texts(buf: bytes, arr: Bytes, begin: IntArray, stop: IntArray) -> npt.NDArray[np.object_]:
-    """The text ``arr[begin:stop]`` of each row (cut to MAX_STATION_CHARS), None if empty."""
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _texts(arr: Bytes, begin: IntArray, stop: IntArray) -> npt.NDArray[np.object_]:
+    """The text ``arr[begin:stop]`` of each row (cut to MAX_STATION_CHARS), None if empty.
+    Feeds name few stations: each distinct name is decoded once, found by a 64-bit hash."""
     out = np.full(len(begin), None, dtype=object)
     length = np.clip(stop - begin, 0, MAX_STATION_CHARS)
-    some = (begin >= 0) & (length > 0)
-    if not some.any():
+    some = np.flatnonzero((begin >= 0) & (length > 0))
+    if not len(some):
         return out
-    k = np.arange(MAX_STATION_CHARS)
+    width = -(-int(length[some].max()) // 8) * 8
+    k = np.arange(width)
     chars = arr[np.clip(begin[some, None] + k, 0, len(arr) - 1)]
     chars = np.where(k < length[some, None], chars, 0).astype(np.uint8)
-    names, inverse = np.unique(chars.view(f"S{MAX_STATION_CHARS}").ravel(), return_inverse=True)
-    texts = np.array([n.decode("ascii", "replace") for n in names], dtype=object)
+    words = np.ascontiguousarray(chars).view(np.uint64)
+    hashed = np.zeros(len(some), dtype=np.uint64)
+    for column in range(words.shape[1]):
+        hashed = (hashed ^ words[:, column]) * _MIX
+    _, first, inverse = np.unique(hashed, return_index=True, return_inverse=True)
+    texts = np.array(
+        [bytes(chars[i, : length[some[i]]]).decode("ascii", "replace") for i in first],
+        dtype=object,
+    )
     out[some] = texts[inverse.ravel()]
     return out
 
 
 def _tag_field(
-    arr: Bytes, letter: str, tags: TagBlocks, rows: IntArray, start: IntArray
+    marks: Marks, letter: str, tags: TagBlocks, rows: IntArray, start: IntArray
 ) -> tuple[IntArray, IntArray]:
     """Where the value of tag field ``letter:`` of each row's tag block begins and ends."""
-    colon = np.flatnonzero(arr[1:] == ord(":")) + 1
+    arr = marks.arr
+    colon = marks.of(":")
+    colon = colon[colon > 0]
     keys = colon[arr[colon - 1] == ord(letter)] - 1
     keys = keys[np.isin(arr[np.maximum(keys - 1, 0)], (ord("\\"), ord(",")))]
     found = first_at_or_after(keys, start[rows], tags.star[rows])
-    delimiters = np.flatnonzero((arr == ord(",")) | (arr == ord("*")))
-    value_end = first_at_or_after(delimiters, found + 2, tags.star[rows] + 1)
+    comma = first_at_or_after(marks.of(","), found + 2, tags.star[rows])
+    value_end = np.where(comma >= 0, comma, tags.star[rows])
     return np.where(found >= 0, found + 2, -1), value_end
 
 
@@ -173,18 +207,19 @@ def _fill(target: FloatArray, rows: IntArray, values: FloatArray) -> None:
     target[rows[empty]] = values[empty]
 
 
-def read_receipts(frames: Frames, arr: Bytes, tags: TagBlocks, headers: IntArray) -> None:
+def read_receipts(frames: Frames, marks: Marks, tags: TagBlocks, headers: IntArray) -> None:
     """Fill ``frames.ts`` and ``frames.station`` of AIS lines, and classify the $PGHP
     ``headers`` (rows) as good or bad time headers."""
+    arr = marks.arr
     rows = np.flatnonzero(frames.kind == LineKind.AIS)
     start, end, bang, star = frames.start, frames.end, frames.bang, frames.star
     tagged = rows[tags.ok[rows]]
     if len(tagged):
-        begin, stop = _tag_field(arr, "c", tags, tagged, start)
+        begin, stop = _tag_field(marks, "c", tags, tagged, start)
         value = _decimal(arr, begin, stop)
         frames.ts[tagged] = np.where(value >= MILLISECONDS_FROM, value / 1000.0, value)
-        begin, stop = _tag_field(arr, "s", tags, tagged, start)
-        frames.station[tagged] = _texts(frames.buf, arr, begin, stop)
+        begin, stop = _tag_field(marks, "s", tags, tagged, start)
+        frames.station[tagged] = _texts(arr, begin, stop)
     plain = rows[~tags.present[rows] & (bang[rows] > start[rows])]
     if len(plain):
         _fill(frames.ts, plain, _column_times(frames, plain))
@@ -192,25 +227,25 @@ def read_receipts(frames: Frames, arr: Bytes, tags: TagBlocks, headers: IntArray
         (star[rows] + 3 < end[rows]) & (arr[np.minimum(star[rows] + 3, len(arr) - 1)] == ord(","))
     ]
     if len(trailed):
-        _read_trailers(frames, arr, trailed)
+        _read_trailers(frames, marks, trailed)
     if len(headers):
-        _read_time_headers(frames, arr, headers)
+        _read_time_headers(frames, marks, headers)
 
 
-def _read_trailers(frames: Frames, arr: Bytes, rows: IntArray) -> None:
+def _read_trailers(frames: Frames, marks: Marks, rows: IntArray) -> None:
     """USCG NAIS metadata after the checksum: an ``r``/``b`` station, the time last."""
-    commas = np.flatnonzero(arr == ord(","))
+    arr, commas = marks.arr, marks.of(",")
     after_star = frames.star[rows] + 3
     last = _last_before(commas, frames.end[rows])
     value = _decimal(arr, last + 1, frames.end[rows])
     _fill(frames.ts, rows, np.where(value >= TRAILER_TIME_FROM_S, value, np.nan))
     lead = arr[np.minimum(commas + 1, len(arr) - 1)]
-    marks = commas[(lead == ord("r")) | (lead == ord("b"))]
-    found = first_at_or_after(marks, after_star, frames.end[rows])
+    station_fields = commas[(lead == ord("r")) | (lead == ord("b"))]
+    found = first_at_or_after(station_fields, after_star, frames.end[rows])
     stop = first_at_or_after(commas, found + 1, frames.end[rows])
     stop = np.where(stop >= 0, stop, frames.end[rows])
     unknown = frames.station[rows] == None  # noqa: E711 (elementwise)
-    names = _texts(frames.buf, arr, np.where(found >= 0, found + 1, -1), stop)
+    names = _texts(arr, np.where(found >= 0, found + 1, -1), stop)
     frames.station[rows[unknown]] = names[unknown]
 
 
@@ -239,13 +274,12 @@ def _header_time(text: bytes) -> float:
     return calendar.timegm((year, month, day, hour, minute, second)) + ms / 1000.0
 
 
-def _read_time_headers(frames: Frames, arr: Bytes, headers: IntArray) -> None:
+def _read_time_headers(frames: Frames, marks: Marks, headers: IntArray) -> None:
     """Check each $PGHP header; a good one times the next AIS sentence, if no other header
     comes first and the sentence carries no time of its own."""
-    dollar = first_at_or_after(
-        np.flatnonzero(arr == ord("$")), frames.start[headers], frames.end[headers]
-    )
-    star = _last_before(np.flatnonzero(arr == ord("*")), frames.end[headers])
+    dollar = first_at_or_after(marks.of("$"), frames.start[headers], frames.end[headers])
+    arr = marks.arr
+    star = _last_before(marks.of("*"), frames.end[headers])
     ok = (star > dollar) & (star + 3 == frames.end[headers])
     ok &= checksums_ok(arr, dollar + 1, np.where(ok, star, dollar))
     times = np.full(len(headers), np.nan)

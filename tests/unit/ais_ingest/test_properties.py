@@ -15,7 +15,7 @@ from ais_ingest.csvformats import CsvParse
 from ais_ingest.decode import decode_chunk
 from ais_ingest.files import CsvFile
 from ais_ingest.framing import LineKind, frame_lines
-from ais_ingest.receipt import tag_blocks
+from ais_ingest.receipt import Marks, tag_blocks
 from tests.builders.clock import T0_S
 from tests.builders.nmea import gatehouse, position, static, tagged, uscg
 
@@ -111,7 +111,7 @@ TAG_TEXT = st.text(alphabet="abcgnrsx0123456789:,-_.", max_size=40)
 def test_a_tag_block_holds_exactly_when_its_checksum_does(body: str, stated: int) -> None:
     line = f"\\{body}*{stated:02X}\\!AIVDM".encode()
     arr = np.frombuffer(line + b"\n", dtype=np.uint8)
-    tags = tag_blocks(arr, np.array([0]), np.array([len(line)]))
+    tags = tag_blocks(Marks(arr), np.array([0]), np.array([len(line)]))
     assert tags.present[0]
     assert tags.ok[0] == (stated == xor(body) and len(body) > 0)
 
