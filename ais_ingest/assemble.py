@@ -25,6 +25,7 @@ class Fragment:
     seq: int
     channel: int
     ts: float
+    station: str | None  # the receiving station, when the line names it
     sentence: bytes
     raw: bytes  # the whole input line, for quarantine
 

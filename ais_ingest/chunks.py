@@ -20,20 +20,21 @@ from types import TracebackType
 import pandas as pd
 
 from ais_ingest.assemble import Fragment, Reassembler
-from ais_ingest.decode import decode_chunk, decode_groups, lost_fragments
+from ais_ingest.decode import AssumedTime, decode_chunk, decode_groups, lost_fragments
 from ais_ingest.files import Chunk
 from ais_ingest.records import DEDUP_WINDOW_S, Decoded
 from surveillance.store.position_load import encode_by_day
 
 __all__ = ["DecodePool", "NmeaChunks"]
 
-_Job = tuple[bytes, float, int, float | None, str]  # chunk, now, order base, assumed time, source
+_Job = tuple[bytes, float, int, AssumedTime | None, str]  # chunk, now, order base, assumed, source
+ASSUMED_LINE_STEP_S = 0.001  # lines without a time, given one: 1 ms apart in file order
 
 
 def _work(args: _Job) -> Decoded:
     """One chunk, in a worker: decoded, validated, and its positions put in COPY form."""
-    buf, now_s, order_base, assume_ts, source = args
-    decoded = decode_chunk(buf, now_s, order_base, assume_ts)
+    buf, now_s, order_base, assume, source = args
+    decoded = decode_chunk(buf, now_s, order_base, assume)
     decoded.encoded = encode_by_day(decoded.positions, source)
     decoded.positions = decoded.positions[["mmsi"]]
     return decoded
@@ -124,8 +125,8 @@ class NmeaChunks:
 
     def __call__(self, chunks: Iterable[Chunk]) -> Iterator[Decoded]:
         jobs = (
-            (c.file_bytes, (c.data, self.now_s, c.index << 32, self.assume_ts, self.source))
-            for c in chunks
+            (c.file_bytes, (c.data, self.now_s, c.index << 32, assume, self.source))
+            for c, assume in self._assumed(chunks)
         )
         loose: list[Fragment] = []
         previous = pd.DataFrame(columns=["key_hash", "ts", "mmsi"])
@@ -141,3 +142,14 @@ class NmeaChunks:
             yield decoded
         if loose:
             yield _placed(_paired(loose, self.now_s), file_bytes)
+
+    def _assumed(self, chunks: Iterable[Chunk]) -> Iterator[tuple[Chunk, AssumedTime | None]]:
+        """Each chunk with the time its untimed lines get: the assumed time, a step for
+        each line of the file before them."""
+        lines_before = 0
+        for chunk in chunks:
+            if self.assume_ts is None:
+                yield chunk, None
+                continue
+            yield chunk, AssumedTime(self.assume_ts, ASSUMED_LINE_STEP_S, lines_before)
+            lines_before += chunk.data.count(b"\n")

@@ -27,6 +27,8 @@ def print_summary(stats: IngestStats) -> None:
     table.add_row("vessels seen", f"{stats.vessels:,}")
     table.add_row("duplicates (several receivers)", f"{stats.counts['duplicates']:,}")
     table.add_row("other NMEA passed over", f"{stats.counts['other_nmea']:,}")
+    if stats.counts["time_headers"]:
+        table.add_row("time headers ($PGHP) read", f"{stats.counts['time_headers']:,}")
     for reason, count in sorted(stats.rejected.items()):
         table.add_row(f"rejected: {reason}", f"{count:,}")
     table.add_row("rate", f"{stats.rate:,.0f} messages/s in {stats.seconds:.1f} s")
@@ -47,7 +49,8 @@ def print_summary(stats: IngestStats) -> None:
 @click.option(
     "--assume-time",
     metavar="ISO8601",
-    help="Time for lines that carry none (files without tag blocks or timestamp column); "
+    help="Time for lines that carry none (no tag block, USCG trailer, $PGHP header or "
+    "timestamp column): T plus 1 ms a line in file order, so every report keeps its place; "
     "UTC unless it says otherwise.",
 )
 @click.option("--workers", type=click.IntRange(1, 64), help="Decoding processes (default: cores).")

@@ -9,6 +9,7 @@ Validation
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,14 @@ from ais_ingest.records import DEDUP_WINDOW_S, Decoded, payload_hash
 from ais_ingest.slowdecode import Collector, decode_message, decode_pairs
 from surveillance.ingest import REJECT_COLUMNS
 
-__all__ = ["decode_chunk", "decode_groups", "finish", "lost_fragments"]
+__all__ = [
+    "AssumedTime",
+    "decode_chunk",
+    "decode_groups",
+    "finish",
+    "lost_fragments",
+    "quarantinable",
+]
 
 
 def _nan_if(values: np.ndarray, bad: np.ndarray) -> np.ndarray:
@@ -46,6 +54,7 @@ def _fast_positions(frames: Frames, rows: np.ndarray) -> pd.DataFrame:
             "msg_type": raw["msg_type"],
             "key": np.ascontiguousarray(payloads).view(f"S{fastdecode.PAYLOAD_CHARS}").ravel(),
             "key_hash": _payload_hashes(payloads),
+            "station": pd.Series(frames.station[rows], dtype=object),
             "row": rows,
             "valid": raw["valid"],
         }
@@ -134,6 +143,15 @@ def finish(collected: Decoded, now_s: float, raw_of: Any = None) -> Decoded:
     positions, bad = _validate(positions, now_s, raw_of)
     rejects.append(bad)
     positions, duplicates = _dedup(positions)
+    if "station" in positions.columns:  # None, not NaN, where unknown (frames mix the two)
+        station = positions["station"].to_numpy(dtype=object)
+        unknown = pd.isna(station)
+        if unknown.any():
+            station = station.copy()
+            station[unknown] = None
+            positions = positions.assign(
+                station=pd.Series(station, index=positions.index, dtype=object)
+            )
     counts["duplicates"] += duplicates
     identities, bad = _validate(identities, now_s, raw_of, coordinates=False)
     # a record that gave both a position and an identity (type 19, a CSV row) is one reject
@@ -142,8 +160,8 @@ def finish(collected: Decoded, now_s: float, raw_of: Any = None) -> Decoded:
         stations, now_s, raw_of, base_station=(stations["kind"] == "base_station").to_numpy()
     )
     rejects.append(bad)
-    rejects_frame = pd.concat(
-        [r for r in rejects if not r.empty] or [rejects[0]], ignore_index=True
+    rejects_frame = quarantinable(
+        pd.concat([r for r in rejects if not r.empty] or [rejects[0]], ignore_index=True)
     )
 
     return Decoded(
@@ -156,16 +174,47 @@ def finish(collected: Decoded, now_s: float, raw_of: Any = None) -> Decoded:
     )
 
 
+MAX_RAW_BYTES = 1024  # a longer rejected line is kept cut, with its length in the detail
+_TIME_RANGE_S = (0.0, 4_102_444_800.0)  # 1970 to 2100: a reject's time outside is unknown
+
+
+def _bounded(raw: bytes) -> tuple[bytes, str]:
+    """A rejected line as the quarantine can keep it: at most MAX_RAW_BYTES, NUL spelt out."""
+    note = ""
+    if len(raw) > MAX_RAW_BYTES:
+        raw, note = raw[:MAX_RAW_BYTES], f"line of {len(raw):,} bytes, cut to {MAX_RAW_BYTES:,}"
+    return raw.replace(b"\x00", b"\\x00"), note
+
+
+def quarantinable(rejects: pd.DataFrame) -> pd.DataFrame:
+    """Rejects with their raw text bounded and their times in a range a clock can show
+    (an impossible time, the very reason for some rejects, becomes unknown)."""
+    if rejects.empty:
+        return rejects
+    bounded = [_bounded(r) if isinstance(r, bytes) else (r, "") for r in rejects["raw"]]
+    details = [
+        "; ".join(part for part in (str(d or ""), note) if part)
+        for d, (_, note) in zip(rejects["detail"], bounded, strict=True)
+    ]
+    ts = rejects["ts"].to_numpy(dtype=np.float64)
+    known = (ts >= _TIME_RANGE_S[0]) & (ts < _TIME_RANGE_S[1])
+    return rejects.assign(
+        raw=[raw for raw, _ in bounded], detail=details, ts=np.where(known, ts, np.nan)
+    )
+
+
 def lost_fragments(fragments: list[Fragment]) -> pd.DataFrame:
     """Rejects for fragments whose message never completed."""
-    return pd.DataFrame(
-        {
-            "reason": "lost_fragment",
-            "raw": [f.raw for f in fragments],
-            "ts": [f.ts for f in fragments],
-            "detail": "",
-        },
-        columns=REJECT_COLUMNS,
+    return quarantinable(
+        pd.DataFrame(
+            {
+                "reason": "lost_fragment",
+                "raw": [f.raw for f in fragments],
+                "ts": [f.ts for f in fragments],
+                "detail": "",
+            },
+            columns=REJECT_COLUMNS,
+        )
     )
 
 
@@ -177,6 +226,27 @@ def decode_groups(groups: list[list[Fragment]], now_s: float) -> Decoded:
     return finish(out.decoded(), now_s)
 
 
+_LINE_REJECTS = {
+    LineKind.MALFORMED: "malformed_sentence",
+    LineKind.BAD_TAG: "bad_tag_checksum",
+    LineKind.BAD_TIME_HEADER: "bad_time_header",
+}
+
+
+@dataclass(frozen=True)
+class AssumedTime:
+    """The time of lines that carry none: ``ts`` plus ``step_s`` per line of the file
+    (``first_line`` is the chunk's first line), so the file's order is kept and no two
+    reports share a time."""
+
+    ts: float
+    step_s: float = 0.0
+    first_line: int = 0
+
+    def at(self, rows: np.ndarray) -> np.ndarray:
+        return self.ts + (self.first_line + rows) * self.step_s
+
+
 def _fragments(frames: Frames, rows: np.ndarray, order_base: int) -> list[Fragment]:
     return [
         Fragment(
@@ -186,6 +256,7 @@ def _fragments(frames: Frames, rows: np.ndarray, order_base: int) -> list[Fragme
             seq=int(frames.seq[i]),
             channel=int(frames.channel[i]),
             ts=float(frames.ts[i]),
+            station=frames.station[i],
             sentence=frames.sentence(i),
             raw=frames.line(i),
         )
@@ -194,25 +265,34 @@ def _fragments(frames: Frames, rows: np.ndarray, order_base: int) -> list[Fragme
 
 
 def decode_chunk(
-    buf: bytes, now_s: float, order_base: int = 0, assume_ts: float | None = None
+    buf: bytes,
+    now_s: float,
+    order_base: int = 0,
+    assume_ts: float | AssumedTime | None = None,
 ) -> Decoded:
     """Frame, decode, validate and de-duplicate one chunk of complete lines.
 
     Lines that carry no time get ``assume_ts`` (a live feed's receive time, or a time the
-    user gives a file without timestamps). Fragments that do not complete a message
-    within the chunk come back as ``loose``.
+    user gives a file without timestamps, with a step per line: :class:`AssumedTime`).
+    Every line is counted once: as blank, other NMEA, a time header, a rejected line, or a
+    sentence. Fragments that do not complete a message within the chunk come back as
+    ``loose``.
     """
     frames = frame_lines(buf)
     if assume_ts is not None:
-        frames.ts[np.isnan(frames.ts)] = assume_ts
+        assume = assume_ts if isinstance(assume_ts, AssumedTime) else AssumedTime(assume_ts)
+        untimed = np.flatnonzero(np.isnan(frames.ts))
+        frames.ts[untimed] = assume.at(untimed)
     counts: Counter[str] = Counter()
     counts["lines"] = len(frames)
     counts["bytes"] = len(buf)
     counts["other_nmea"] = int((frames.kind == LineKind.OTHER_NMEA).sum())
     counts["blank"] = int((frames.kind == LineKind.BLANK).sum())
+    counts["time_headers"] = int((frames.kind == LineKind.TIME_HEADER).sum())
     slow = Collector()
-    for i in np.flatnonzero(frames.kind == LineKind.MALFORMED).tolist():
-        slow.reject("malformed_sentence", frames.line(i), float(frames.ts[i]))
+    for kind, reason in _LINE_REJECTS.items():
+        for i in np.flatnonzero(frames.kind == kind).tolist():
+            slow.reject(reason, frames.line(i), float(frames.ts[i]))
     ais = frames.kind == LineKind.AIS
     for i in np.flatnonzero(ais & ~frames.checksum_ok).tolist():
         slow.reject("bad_checksum", frames.line(i), float(frames.ts[i]))

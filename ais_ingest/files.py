@@ -73,14 +73,24 @@ def read_chunks(path: Path, chunk_bytes: int = CHUNK_BYTES) -> Iterator[tuple[in
             if not block:
                 break
             data = carry + block
-            cut = data.rfind(b"\n") + 1
+            cut = _chunk_end(data)
             if cut == 0:
                 carry = data
                 continue
             carry = data[cut:]
             yield done, data[:cut]
-    if carry:
-        yield raw.tell(), carry + b"\n"
+        if carry:
+            yield raw.tell(), carry + b"\n"
+
+
+def _chunk_end(data: bytes) -> int:
+    """Where a chunk of ``data`` ends: after its last whole line, unless that line is a
+    GateHouse ``$PGHP`` header, which goes with the sentence it times."""
+    cut = data.rfind(b"\n") + 1
+    last_line = data.rfind(b"\n", 0, max(cut - 1, 0)) + 1
+    if cut and data.startswith(b"$PGHP", last_line):
+        return last_line
+    return cut
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,8 @@ class Collector:
 
     def decoded(self, fast_positions: pd.DataFrame | None = None) -> Decoded:
         """The rows as frames (after ``fast_positions``, when given), not yet validated."""
-        positions = pd.DataFrame(self.positions, columns=[*POSITION_COLUMNS, "key", "raw"])
+        columns = [*POSITION_COLUMNS, "station", "key", "raw"]
+        positions = pd.DataFrame(self.positions, columns=columns)
         hashes = [payload_hash(k) for k in positions["key"]]
         positions = positions.assign(key_hash=np.array(hashes, dtype=np.int64), row=-1)
         if fast_positions is not None:
@@ -143,9 +144,17 @@ def _templates_of(data: dict[str, Any], payload: bytes) -> list[Template]:
     return out
 
 
-def _emit(
-    out: Collector, sentences: tuple[bytes, ...], payload: bytes, ts: float, raw: bytes
-) -> None:
+@dataclass(frozen=True)
+class Heard:
+    """When and by whom a message was received, and the raw line(s) it came in."""
+
+    ts: float
+    station: str | None
+    raw: bytes
+
+
+def _emit(out: Collector, sentences: tuple[bytes, ...], payload: bytes, heard: Heard) -> None:
+    ts, raw = heard.ts, heard.raw
     try:
         msg_type, records = _message_records(sentences, payload)
     except _ERRORS as exc:
@@ -154,12 +163,18 @@ def _emit(
     out.counts[f"type_{msg_type}"] += 1
     for bucket, template in records:
         getattr(out, bucket).append({**template, "ts": ts, "raw": raw})
+        if bucket == "positions":
+            out.positions[-1]["station"] = heard.station
 
 
 def decode_message(group: list[Fragment], out: Collector) -> None:
+    """Decode one complete message; its time and station are those of the first fragment
+    that names them."""
     ts = next((f.ts for f in group if not np.isnan(f.ts)), np.nan)
+    station = next((f.station for f in group if f.station is not None), None)
     payload = b"".join(f.sentence.split(b",")[5] for f in group)
-    _emit(out, tuple(f.sentence for f in group), payload, ts, b"\n".join(f.raw for f in group))
+    heard = Heard(ts, station, b"\n".join(f.raw for f in group))
+    _emit(out, tuple(f.sentence for f in group), payload, heard)
 
 
 def decode_pairs(frames: Frames, multi: np.ndarray, out: Collector) -> np.ndarray:
@@ -180,11 +195,12 @@ def decode_pairs(frames: Frames, multi: np.ndarray, out: Collector) -> np.ndarra
     first, second = first[paired], second[paired]
     for i, j in zip(first.tolist(), second.tolist(), strict=True):
         ts = frames.ts[i] if not np.isnan(frames.ts[i]) else frames.ts[j]
+        station = frames.station[i] if frames.station[i] is not None else frames.station[j]
+        heard = Heard(float(ts), station, frames.line(i) + b"\n" + frames.line(j))
         _emit(
             out,
             (frames.sentence(i), frames.sentence(j)),
             frames.payload(i) + frames.payload(j),
-            float(ts),
-            frames.line(i) + b"\n" + frames.line(j),
+            heard,
         )
     return np.setdiff1d(multi, np.concatenate([first, second]))

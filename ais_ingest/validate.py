@@ -5,7 +5,10 @@ Reasons (the quarantine's ``reason`` column and the ingest summary): ``malformed
 ``position_not_available`` (lon 181 / lat 91), ``position_out_of_range``, ``invalid_mmsi``
 (not a valid 9-digit identity for its kind of station), ``unknown_mid`` (no such
 Maritime Identification Digits), ``no_timestamp``, ``timestamp_in_future``,
-``timestamp_before_era`` (before 2000, or a month before the rest of its file).
+``timestamp_before_era`` (before 2000, or a month before the rest of its file, when there
+are enough times to tell), ``bad_tag_checksum`` (an NMEA 4.0 tag block broken or failing
+its own checksum), ``bad_time_header`` (a GateHouse ``$PGHP`` failing its checksum or
+naming no real time).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ __all__ = ["mmsi_flags", "position_reasons", "time_reasons"]
 ERA_START_S = 946_684_800.0  # 2000-01-01T00:00Z: nothing older is a real AIS record here
 FUTURE_TOLERANCE_S = 300.0
 ERA_SPREAD_S = 30 * 86_400.0
+ERA_SAMPLE = 20  # fewer timed records than this tell no era of their file
 
 ObjArray = npt.NDArray[np.object_]
 
@@ -85,7 +89,9 @@ def time_reasons(ts: npt.NDArray[np.float64], now_s: float) -> ObjArray:
     known = ~np.isnan(ts)
     reasons[~known] = "no_timestamp"
     if known.any():
-        era_start = max(ERA_START_S, float(np.median(ts[known])) - ERA_SPREAD_S)
+        era_start = ERA_START_S
+        if known.sum() >= ERA_SAMPLE:
+            era_start = max(era_start, float(np.median(ts[known])) - ERA_SPREAD_S)
         reasons[known & (ts < era_start)] = "timestamp_before_era"
         reasons[known & (ts > now_s + FUTURE_TOLERANCE_S)] = "timestamp_in_future"
     return reasons

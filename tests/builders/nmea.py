@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import reduce
 from typing import Any
 
 from pyais.encode import encode_dict
 
-__all__ = ["checksum", "feed", "position", "sentences", "static", "tagged"]
+__all__ = [
+    "checksum",
+    "feed",
+    "gatehouse",
+    "position",
+    "sentences",
+    "static",
+    "tagged",
+    "uscg",
+]
 
 
 def checksum(body: str) -> str:
@@ -19,6 +29,21 @@ def tagged(sentence: str, unix_s: float, station: str = "rx1") -> str:
     """Prefix an NMEA 4.0 tag block with receive time ``c:`` and source station ``s:``."""
     body = f"s:{station},c:{int(unix_s)}"
     return f"\\{body}*{checksum(body)}\\{sentence}"
+
+
+def uscg(sentence: str, unix_s: float, station: str = "b003669794") -> str:
+    """A USCG NAIS log line: the sentence, then its receiving station and unix time."""
+    return f"{sentence},{station},{int(unix_s)}"
+
+
+def gatehouse(unix_s: float) -> str:
+    """A GateHouse ``$PGHP`` header giving the time of the sentence after it."""
+    t = datetime.fromtimestamp(unix_s, UTC)
+    body = (
+        f"PGHP,1,{t.year},{t.month},{t.day},{t.hour},{t.minute},{t.second},"
+        f"{t.microsecond // 1000},338,2,,1,09"
+    )
+    return f"${body}*{checksum(body)}"
 
 
 def sentences(fields: dict[str, Any], seq_id: int | None = None, channel: str = "A") -> list[str]:

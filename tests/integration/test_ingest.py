@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import gzip
+import json
+import random
+import time
+from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from sqlalchemy import text
 
 from ais_ingest import files
+from ais_ingest.decode import MAX_RAW_BYTES, decode_chunk
 from ais_ingest.pipeline import ingest_files
+from ais_ingest.validate import mmsi_flags
 from surveillance.store import Store
+from tests.builders.cli import Coastwatch
 from tests.builders.clock import T0_S
-from tests.builders.nmea import position, static, tagged
+from tests.builders.nmea import checksum, position, static, tagged
+from tests.builders.samples import shared_data
 
 
 def write_feed(path: Path, lines: list[str]) -> Path:
@@ -126,3 +136,156 @@ def test_a_report_heard_twice_across_a_chunk_edge_is_stored_once(
     monkeypatch.setattr(files, "CHUNK_BYTES", 500)  # pairs fall apart at many edges
     stats = ingest_files([feed], store, workers=2, now_s=T0_S + 3600)
     assert stats.positions == 30 and store.table_counts()["ais_positions"] == 30
+
+
+# Real captures from public projects, and a damaged simulated day: formats, times, noise.
+
+REAL = shared_data("ais-real")
+GPSD = shared_data("ais-samples")
+POSITION_TYPES = {1, 2, 3, 18, 19, 27}
+REAL_NOW_S = 1_800_000_000.0
+
+
+def pyais_positions(path: Path) -> set[tuple[int, float, float]]:
+    """What pyais decodes from ``path`` as valid positions: (mmsi, lon, lat), but for
+    sentences without a checksum that holds, which pyais decodes and we refuse."""
+    from pyais.stream import FileReaderStream
+
+    kept = set()
+    for message in FileReaderStream(str(path)):
+        body, _, stated = message.raw.decode()[1:].partition("*")
+        if checksum(body) != stated[:2]:
+            continue
+        try:
+            data = message.decode().asdict()
+        except Exception:  # pyais refuses the message: so do we, with a reason
+            continue
+        if data["msg_type"] not in POSITION_TYPES or data["lat"] is None:
+            continue
+        lon, lat = float(data["lon"]), float(data["lat"])
+        _, reasons = mmsi_flags(np.array([data["mmsi"]]))
+        if abs(lon) <= 180 and abs(lat) <= 90 and reasons[0] is None:
+            kept.add((int(data["mmsi"]), float(np.round(lon, 4)), float(np.round(lat, 4))))
+    return kept
+
+
+def stored_positions(store: Store) -> pd.DataFrame:
+    frame = store.positions()
+    return pd.DataFrame(
+        {
+            "mmsi": frame["mmsi"].astype(int),
+            "lon": frame.geometry.x.round(4),
+            "lat": frame.geometry.y.round(4),
+            "ts": [t.timestamp() for t in frame["ts"]],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "name, first_day, last_day",
+    [
+        ("libais__test.aivdm", "2010-04-28", "2010-04-28"),  # USCG NAIS trailers
+        ("pyais__timestamped.ais", "2008-05-09", "2020-04-07"),  # GateHouse $PGHP headers
+        ("pyais__mixed.txt", "2008-05-09", "2020-04-07"),  # all of them in one file
+        ("pyais__nmea_data_sample.txt", "2020-04-07", "2020-04-07"),  # no times at all
+    ],
+)
+def test_every_real_capture_ingests_with_its_real_times(
+    store: Store, name: str, first_day: str, last_day: str
+) -> None:
+    path = REAL / name
+    if not path.is_file():
+        pytest.skip(f"real capture not found at {path}")
+    assumed = datetime(2020, 4, 7, 21, 39, 50, tzinfo=UTC).timestamp()
+    stats = ingest_files([path], store, assume_ts=assumed, workers=1, now_s=REAL_NOW_S)
+    stored = stored_positions(store)
+    assert stats.positions == len(stored) > 0
+    assert set(zip(stored["mmsi"], stored["lon"], stored["lat"], strict=True)) == (
+        pyais_positions(path)
+    )
+    days = pd.to_datetime(stored["ts"], unit="s", utc=True).dt.strftime("%Y-%m-%d")
+    assert (days.min(), days.max()) == (first_day, last_day)
+
+
+def gpsd_answers(check_file: Path) -> list[int]:
+    """The MMSI of each valid position GPSD decodes from a capture, in the capture's order
+    (its answer follows each sentence in the check file)."""
+    answers, after_sentence = [], False
+    for line in check_file.read_text(errors="replace").splitlines():
+        if line.startswith("{"):
+            record = json.loads(line)
+            if after_sentence and record.get("type") in POSITION_TYPES:
+                unit = 1.0 if record.get("scaled", True) else 600_000.0
+                lon, lat = record["lon"] / unit, record["lat"] / unit
+                _, reasons = mmsi_flags(np.array([record["mmsi"]]))
+                if abs(lon) <= 180 and abs(lat) <= 90 and reasons[0] is None:
+                    answers.append(record["mmsi"])
+            after_sentence = False
+        else:
+            after_sentence = "VDM" in line or "VDO" in line
+    return answers
+
+
+def test_a_log_without_times_keeps_every_report_in_order(
+    coastwatch: Coastwatch, store: Store
+) -> None:
+    capture = GPSD / "test_daemon_ais-nmea.log"
+    if not capture.is_file():
+        pytest.skip(f"GPSD capture not found at {capture}")
+    ran = coastwatch("ingest", "ais", str(capture), "--assume-time", "2020-04-07T21:39:50Z")
+    assert ran.code == 0
+    stored = stored_positions(store).sort_values("ts")
+    answers = gpsd_answers(GPSD / "test_daemon_ais-nmea.log.chk")
+    assert len(answers) > 100
+    assert list(stored["mmsi"]) == answers  # every report, in the capture's order
+    assert stored["ts"].is_unique
+
+
+def damaged_copy(lines: list[bytes], rng: random.Random) -> tuple[list[bytes], list[bytes]]:
+    """(a damaged copy, its intact lines): a few bytes flipped or a line cut on one line
+    in five, binary junk and NUL bytes between, and a few lines of 400 kB."""
+    damaged, intact = [], []
+    for line in lines:
+        roll = rng.random()
+        if roll < 0.01:
+            damaged.append(b"!AIVDM," + bytes([48 + rng.randrange(40)]) * 400_000)
+        elif roll < 0.05:
+            damaged.append(bytes(rng.randrange(256) for _ in range(rng.randrange(1, 120))))
+        if roll < 0.2:
+            broken = bytearray(line)
+            for _ in range(rng.randrange(1, 4)):
+                broken[rng.randrange(len(broken))] = rng.randrange(256)
+            if rng.random() < 0.3:
+                del broken[rng.randrange(len(broken)) :]
+            if bytes(broken) != line:
+                damaged.append(bytes(broken).replace(b"\n", b"\x00"))
+                continue
+        damaged.append(line)
+        intact.append(line)
+    return damaged, intact
+
+
+def test_a_damaged_day_ingests_and_keeps_every_intact_report(
+    coastwatch: Coastwatch, store: Store, tmp_path: Path
+) -> None:
+    ran = coastwatch("simulate", "--out", str(tmp_path / "day"), "--vessels", "20")
+    assert ran.code == 0
+    lines = (tmp_path / "day" / "feed.nmea").read_bytes().splitlines()[:20_000]
+    damaged, intact = damaged_copy(lines, random.Random(10))
+    path = tmp_path / "damaged.nmea"
+    path.write_bytes(b"\n".join(damaged) + b"\n")
+    ran = coastwatch("ingest", "ais", str(path))
+    assert ran.code == 0 and "Traceback" not in ran.stdout + ran.stderr
+    expected = decode_chunk(b"\n".join(intact) + b"\n", time.time()).positions
+    assert len(expected) > 10_000
+    stored = stored_positions(store)
+    kept = set(zip(stored["mmsi"], stored["ts"].round(3), strict=True))
+    wanted = set(zip(expected["mmsi"], expected["ts"].round(3), strict=True))
+    assert wanted <= kept
+    with store.engine.connect() as conn:
+        reasons = dict(
+            conn.execute(text("SELECT reason, count(*) FROM quarantine GROUP BY 1")).all()
+        )
+        longest = conn.execute(text("SELECT max(length(raw)) FROM quarantine")).scalar()
+    assert {"bad_checksum", "malformed_sentence", "bad_tag_checksum"} <= set(reasons)
+    assert longest <= MAX_RAW_BYTES

@@ -5,7 +5,7 @@ import pytest
 
 from ais_ingest.framing import LineKind, frame_lines
 from tests.builders.clock import T0_S
-from tests.builders.nmea import feed, position, tagged
+from tests.builders.nmea import checksum, feed, position, tagged
 
 SENTENCE = "!AIVDM,1,1,,A,15RTgt0PAso;90TKcjM8h6g208CQ,0*4A"
 
@@ -23,7 +23,10 @@ def test_an_ais_sentence_is_located_field_by_field() -> None:
     "line, expected_s",
     [
         (tagged(SENTENCE, T0_S), T0_S),
-        ("\\c:1764194400123,s:rx9*00\\" + SENTENCE, 1764194400.123),
+        (
+            f"\\c:1764194400123,s:rx9*{checksum('c:1764194400123,s:rx9')}\\" + SENTENCE,
+            1764194400.123,
+        ),
         ("2026-11-26T22:00:00Z " + SENTENCE, T0_S),
         ("2026-11-26 22:00:00," + SENTENCE, T0_S),
         (f"{T0_S:.3f};" + SENTENCE, T0_S),

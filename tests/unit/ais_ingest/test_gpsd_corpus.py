@@ -14,8 +14,9 @@ import pytest
 
 from ais_ingest.decode import decode_chunk
 from ais_ingest.validate import mmsi_flags
+from tests.builders.samples import shared_data
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "ais-samples"
+SAMPLES = shared_data("ais-samples")
 ASSUMED = 1_586_295_590.0  # the captures carry no times of their own
 POSITION_TYPES = {1, 2, 3, 18, 19, 27}
 
