@@ -240,7 +240,7 @@ def read_station_hours(
     engine: Engine, since: datetime, until: datetime, cell_deg: float, bbox: BBox | None = None
 ) -> pd.DataFrame:
     """Messages heard per receiving station, hour and grid cell of ``cell_deg`` degrees:
-    ``station`` (None when unknown), ``hour`` (its start, UTC), ``cell_x, cell_y`` (the
+    ``station`` (missing when unknown), ``hour`` (its start, UTC), ``cell_x, cell_y`` (the
     cell's south-west corner is ``cell_x * cell_deg, cell_y * cell_deg``), ``messages`` and
     ``vessels`` (distinct MMSIs); the stuff of a coverage map per station."""
     if not cell_deg > 0:
