@@ -41,7 +41,17 @@ _NULLABLE = (
 
 
 #: The fields a report's hash is made of when it has no payload, as the store keeps them.
-_HASHED = ("mmsi", "lon", "lat", "sog_knots", "cog_deg", "heading_deg", "nav_status", "msg_type")
+_HASHED = (
+    "mmsi",
+    "ts",
+    "lon",
+    "lat",
+    "sog_knots",
+    "cog_deg",
+    "heading_deg",
+    "nav_status",
+    "msg_type",
+)
 _HASH_MIX = np.array(
     [0x9E3779B97F4A7C15 + 2 * k for k in range(len(_HASHED))], dtype=np.uint64
 )  # odd multipliers, one per field
@@ -55,9 +65,11 @@ def _avalanche(h: np.ndarray) -> np.ndarray:
 
 
 def report_hashes(frame: pd.DataFrame) -> np.ndarray:
-    """Each row's ``key_hash`` when the frame has one; else a 64-bit hash of its vessel and
-    fields as stored (speed and course as float4), the same in every process and run, so a
-    file loaded twice matches itself. The time is left out, as from a payload's hash."""
+    """Each row's ``key_hash`` when the frame has one; else a 64-bit hash of its vessel,
+    time and fields as stored (time to the microsecond, speed and course as float4), the
+    same in every process and run, so a file loaded twice matches itself. The time is in:
+    without a payload (whose UTC second tells a moored vessel's reports apart), equal
+    fields a minute apart are two reports, not one heard twice."""
     if "key_hash" in frame.columns:
         return frame["key_hash"].to_numpy(dtype=np.int64)
     h = np.zeros(len(frame), dtype=np.uint64)
@@ -65,6 +77,8 @@ def report_hashes(frame: pd.DataFrame) -> np.ndarray:
         values = frame[name].to_numpy(dtype=np.float64)
         if name in ("sog_knots", "cog_deg"):
             values = values.astype(np.float32).astype(np.float64)
+        elif name == "ts":
+            values = np.round(values * 1e6)
         values = np.where(np.isnan(values), np.nan, values + 0.0)  # one NaN, no -0.0
         h = _avalanche((h ^ values.view(np.uint64)) * mix)
     return h.view(np.int64)

@@ -32,7 +32,7 @@ def test_a_frame_with_key_hashes_keeps_them() -> None:
     assert report_hashes(frame(key_hash=[7, -3])).tolist() == [7, -3]
 
 
-def test_distinct_reports_hash_apart_and_the_time_is_not_in_the_hash() -> None:
+def test_reports_differing_in_any_field_or_time_hash_apart() -> None:
     hashes = report_hashes(
         frame(
             lon=[130.0, 130.001, 130.0, 130.0, 130.0],
@@ -41,19 +41,22 @@ def test_distinct_reports_hash_apart_and_the_time_is_not_in_the_hash() -> None:
             ts=[0.0, 0.0, 0.0, 0.0, 60.0],
         )
     )
-    assert len(set(hashes[:4].tolist())) == 4 and hashes[4] == hashes[0]
+    assert len(set(hashes.tolist())) == 5
 
 
 def test_values_the_store_keeps_alike_hash_alike() -> None:
-    # speed is stored as float4, and -0.0 is 0.0
-    hashes = report_hashes(frame(sog_knots=[8.5, 8.500000001], cog_deg=[0.0, -0.0]))
+    # speed is stored as float4, time to the microsecond, and -0.0 is 0.0
+    hashes = report_hashes(
+        frame(sog_knots=[8.5, 8.500000001], cog_deg=[0.0, -0.0], ts=[1.0, 1.0000000001])
+    )
     assert hashes[0] == hashes[1]
 
 
 def test_the_hash_is_the_same_in_another_process() -> None:
     code = (
         "import pandas as pd; from surveillance.store.pgbinary import report_hashes; "
-        "print(report_hashes(pd.DataFrame({'mmsi': [431000001], 'lon': [130.0], 'lat': [34.0],"
+        "print(report_hashes(pd.DataFrame({'mmsi': [431000001], 'ts': [1_764_115_200.0], "
+        "'lon': [130.0], 'lat': [34.0],"
         " 'sog_knots': [8.5], 'cog_deg': [float('nan')], 'heading_deg': [91.0], "
         "'nav_status': [0.0], 'msg_type': [1.0]}))[0])"
     )
