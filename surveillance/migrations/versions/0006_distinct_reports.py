@@ -30,10 +30,14 @@ _FIELDS_HASH = (
 def upgrade() -> None:
     op.add_column("ais_positions", sa.Column("report_hash", sa.BigInteger(), nullable=True))
     op.add_column("ais_positions", sa.Column("station", sa.String(length=64), nullable=True))
-    op.execute(f"UPDATE ais_positions SET report_hash = {_FIELDS_HASH}")
-    op.alter_column("ais_positions", "report_hash", nullable=False)
-    op.drop_constraint("ais_positions_pkey", "ais_positions", type_="primary")
-    op.create_primary_key("ais_positions_pkey", "ais_positions", ["mmsi", "ts", "report_hash"])
+    # a type change with USING rewrites each partition once, its indexes built afresh: no
+    # dead copy of every row as an UPDATE leaves, and no index kept up row by row
+    op.execute(
+        "ALTER TABLE ais_positions DROP CONSTRAINT ais_positions_pkey, "
+        f"ALTER COLUMN report_hash TYPE bigint USING {_FIELDS_HASH}, "
+        "ALTER COLUMN report_hash SET NOT NULL, "
+        "ADD CONSTRAINT ais_positions_pkey PRIMARY KEY (mmsi, ts, report_hash)"
+    )
 
 
 def downgrade() -> None:
