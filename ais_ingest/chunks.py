@@ -134,7 +134,7 @@ class NmeaChunks:
         for decoded in self.pool.in_order(jobs):
             edges = decoded.edges if decoded.edges is not None else previous.iloc[:0]
             copies = _copies_across(previous, edges)
-            decoded.copies = copies[["mmsi", "ts", "ts_first"]]
+            decoded.copies = copies[["mmsi", "key_hash", "ts", "ts_first"]]
             decoded.counts["duplicates"] += len(copies)
             previous = edges
             loose.extend(decoded.loose)

@@ -21,6 +21,7 @@ from ais_ingest.framing import Frames, LineKind, frame_lines
 from ais_ingest.records import DEDUP_WINDOW_S, Decoded, payload_hash
 from ais_ingest.slowdecode import Collector, decode_message, decode_pairs
 from surveillance.ingest import REJECT_COLUMNS
+from surveillance.store.pgbinary import report_hashes
 
 __all__ = [
     "AssumedTime",
@@ -116,12 +117,18 @@ def _payload_hashes(payloads: np.ndarray) -> np.ndarray:
 
 
 def _dedup(positions: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """Drop the same report heard by several receivers (same payload within a minute)."""
+    """Drop the same report heard by several receivers (same payload within a minute).
+    Records without a payload hash get one of their ``key`` or, lacking that, of their
+    fields (the store's :func:`report_hashes`)."""
     if positions.empty:
         return positions.assign(key_hash=pd.Series(dtype=np.int64)), 0
     if "key_hash" not in positions.columns or positions["key_hash"].dtype != np.int64:
-        keys = positions["key"]
-        positions = positions.assign(key_hash=[payload_hash(bytes(k)) for k in keys])
+        positions = positions.drop(columns="key_hash", errors="ignore")
+        if "key" in positions.columns:
+            hashes = np.array([payload_hash(bytes(k)) for k in positions["key"]], np.int64)
+        else:
+            hashes = report_hashes(positions)
+        positions = positions.assign(key_hash=hashes)
     hashes = positions["key_hash"].to_numpy(dtype=np.int64)
     ts = positions["ts"].to_numpy(dtype=np.float64)
     order = np.lexsort((ts, hashes))

@@ -119,12 +119,17 @@ class VesselIdentity(Base):
 
 
 class AisPosition(Base):
-    """One position report; partitioned by day on ``ts``; (mmsi, ts) makes ingest idempotent."""
+    """One position report; partitioned by day on ``ts``. (mmsi, ts, report_hash) makes
+    ingest idempotent and keeps distinct reports of one MMSI and second apart (two
+    transmitters on one MMSI); ``station`` is the receiving station, when known."""
 
     __tablename__ = "ais_positions"
 
     mmsi: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     ts: Mapped[datetime] = mapped_column(_tz(), primary_key=True)
+    #: the payload's hash (NMEA) or the report fields' (CSV): the same report, heard twice,
+    #: has the same one
+    report_hash: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     geom: Mapped[WKBElement] = mapped_column(
         Geometry("POINT", srid=SRID, spatial_index=False), nullable=False
     )
@@ -134,6 +139,7 @@ class AisPosition(Base):
     nav_status: Mapped[int | None] = mapped_column(SmallInteger)
     msg_type: Mapped[int | None] = mapped_column(SmallInteger)
     source: Mapped[str | None] = mapped_column(String(64))
+    station: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         Index("ix_ais_positions_geom", "geom", postgresql_using="gist"),

@@ -6,6 +6,9 @@ indexes built in one pass each, and it is attached as that day's partition: the 
 appears all at once. A day that already has a partition takes the careful path: COPY to a
 staging table and ``INSERT .. ON CONFLICT DO NOTHING``, so loading a file twice stores it
 once.
+
+A row is known by ``KEY`` (mmsi, ts, report_hash): two distinct reports of one MMSI in one
+second are both kept, the same report (same payload, so same hash) once.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,11 +31,13 @@ from surveillance import schema
 from surveillance.store.bulk import store_errors
 from surveillance.store.pgbinary import COPY_COLUMNS, encode_positions
 
-__all__ = ["PositionLoader", "LoadStats", "Encoded", "encode_by_day"]
+__all__ = ["KEY", "PositionLoader", "LoadStats", "Encoded", "encode_by_day"]
 
 log = logging.getLogger(__name__)
 
 _LOAD_PREFIX = "ais_load_"
+#: The primary key of ``ais_positions`` and of every day partition.
+KEY = "mmsi, ts, report_hash"
 
 #: Positions in binary COPY form, per UTC day: (payload, rows).
 Encoded = dict[date, tuple[bytes, int]]
@@ -91,7 +97,8 @@ class PositionLoader:
         self.stats = LoadStats()
         self._loading: dict[date, str] = {}  # day -> its load table
         self._copied: dict[str, int] = {}  # load table -> rows copied into it
-        self._copies: set[tuple[int, int, int]] = set()  # (mmsi, copy µs, first µs)
+        self._copies: set[tuple[int, int, int, int]] = set()  # mmsi, hash, copy µs, first µs
+        self._merged = False  # some rows went straight into ais_positions
         self._drop_abandoned_loads()
 
     def _drop_abandoned_loads(self) -> None:
@@ -111,13 +118,15 @@ class PositionLoader:
                     conn.execute(text(f"DROP TABLE {name}"))
 
     def drop_copies(self, copies: pd.DataFrame) -> None:
-        """Note reports loaded twice in this run (``mmsi``, the copy's ``ts`` and the first
-        one's ``ts_first``, unix seconds); ``finish`` removes the copies."""
-        for mmsi, ts, first in copies[["mmsi", "ts", "ts_first"]].itertuples(index=False):
-            self._copies.add((int(mmsi), round(ts * 1e6), round(first * 1e6)))
+        """Note reports loaded twice in this run (``mmsi``, ``key_hash``, the copy's ``ts``
+        and the first one's ``ts_first``, unix seconds); ``finish`` removes the copies."""
+        columns = copies[["mmsi", "key_hash", "ts", "ts_first"]]
+        for mmsi, key_hash, ts, first in columns.itertuples(index=False):
+            self._copies.add((int(mmsi), int(key_hash), round(ts * 1e6), round(first * 1e6)))
 
     def add(self, frame: pd.DataFrame) -> None:
-        """Load a batch (``mmsi, ts`` in unix seconds, ``lon, lat``, report fields)."""
+        """Load a batch (``mmsi, ts`` in unix seconds, ``lon, lat``, report fields, and
+        ``key_hash`` and ``station`` if known: see :func:`pgbinary.encode_positions`)."""
         if not frame.empty:
             self.add_encoded(encode_by_day(frame, self.source))
 
@@ -154,11 +163,12 @@ class PositionLoader:
         cols = ", ".join(COPY_COLUMNS)
         result = conn.execute(
             text(
-                f"INSERT INTO ais_positions ({cols}) SELECT DISTINCT ON (mmsi, ts) {cols} "
-                "FROM _stage_positions ORDER BY mmsi, ts ON CONFLICT (mmsi, ts) DO NOTHING"
+                f"INSERT INTO ais_positions ({cols}) SELECT DISTINCT ON ({KEY}) {cols} "
+                f"FROM _stage_positions ORDER BY {KEY} ON CONFLICT ({KEY}) DO NOTHING"
             )
         )
         conn.execute(text("DROP TABLE _stage_positions"))
+        self._merged = True
         return result.rowcount
 
     def finish(self) -> LoadStats:
@@ -169,11 +179,12 @@ class PositionLoader:
                 name = schema.position_partition_name(day)
                 if day in schema.position_partition_days(conn):
                     # another run made the partition meanwhile: merge into it
+                    self._merged = True
                     cols = ", ".join(COPY_COLUMNS)
                     result = conn.execute(
                         text(
-                            f"INSERT INTO ais_positions ({cols}) SELECT DISTINCT ON (mmsi, ts) "
-                            f"{cols} FROM {table} ORDER BY mmsi, ts ON CONFLICT DO NOTHING"
+                            f"INSERT INTO ais_positions ({cols}) SELECT DISTINCT ON ({KEY}) "
+                            f"{cols} FROM {table} ORDER BY {KEY} ON CONFLICT DO NOTHING"
                         )
                     )
                     self.stats.new_rows += result.rowcount
@@ -182,27 +193,56 @@ class PositionLoader:
                 self.stats.new_rows += self._index_and_attach(conn, table, name, day)
                 self.stats.partitions_built.append(name)
         self._loading.clear()
+        if self._merged:
+            self.stats.new_rows -= self._delete_merged_copies()
+            self._merged = False
         return self.stats
 
-    def _delete_known_copies(self, table: str) -> int:
-        """Remove the copies noted by :meth:`drop_copies` (one of each when both copies
-        have the same time)."""
+    def _noted_copies(self) -> tuple[str, dict[str, list[Any]]]:
+        """The copies noted by :meth:`drop_copies` as a query ``c(mmsi, ts, h, same)`` (one
+        row per key; ``same``: the first report has that key too) and its parameters."""
+        rows = sorted(self._copies)
+        params: dict[str, list[Any]] = {
+            "m": [m for m, _, _, _ in rows],
+            "h": [h for _, h, _, _ in rows],
+            "t": [datetime.fromtimestamp(c / 1e6, UTC) for _, _, c, _ in rows],
+            "same": [c == f for _, _, c, f in rows],
+        }
+        query = (
+            "SELECT mmsi, ts, h, bool_or(same) AS same FROM unnest(CAST(:m AS bigint[]), "
+            "CAST(:h AS bigint[]), CAST(:t AS timestamptz[]), CAST(:same AS boolean[])) "
+            "AS c(mmsi, h, ts, same) GROUP BY mmsi, ts, h"
+        )
+        return query, params
+
+    def _delete_merged_copies(self) -> int:
+        """Remove from ais_positions the copies the merge path stored (at another time than
+        the first report: the key told them apart)."""
         if not self._copies:
             return 0
-        rows = sorted(self._copies)
-        params = {
-            "m": [m for m, _, _ in rows],
-            "t": [datetime.fromtimestamp(c / 1e6, UTC) for _, c, _ in rows],
-            "same": [c == f for _, c, f in rows],
-        }
+        copies, params = self._noted_copies()
+        with self.engine.begin() as conn, store_errors("ais_positions"):
+            return conn.execute(
+                text(
+                    f"DELETE FROM ais_positions t USING ({copies}) AS c WHERE t.mmsi = c.mmsi "
+                    "AND t.ts = c.ts AND t.report_hash = c.h AND NOT c.same"
+                ),
+                params,
+            ).rowcount
+
+    def _delete_known_copies(self, table: str) -> int:
+        """Remove the copies noted by :meth:`drop_copies`: every row of a copy's key, but
+        one when the first report has that key too (same hash, same time)."""
+        if not self._copies:
+            return 0
+        copies, params = self._noted_copies()
         with self.engine.begin() as conn:
             return conn.execute(
                 text(
-                    f"DELETE FROM {table} WHERE ctid = ANY(ARRAY(SELECT unnest(CASE WHEN "
-                    "bool_or(c.same) THEN (array_agg(t.ctid))[2:] ELSE array_agg(t.ctid) END) "
-                    f"FROM {table} t JOIN unnest(CAST(:m AS bigint[]), "
-                    "CAST(:t AS timestamptz[]), CAST(:same AS boolean[])) AS c(mmsi, ts, same) "
-                    "ON t.mmsi = c.mmsi AND t.ts = c.ts GROUP BY t.mmsi, t.ts))"
+                    f"WITH c AS ({copies}) DELETE FROM {table} WHERE ctid = ANY(ARRAY(SELECT "
+                    "unnest(CASE WHEN c.same THEN (array_agg(t.ctid))[2:] "
+                    f"ELSE array_agg(t.ctid) END) FROM {table} t JOIN c ON t.mmsi = c.mmsi "
+                    "AND t.ts = c.ts AND t.report_hash = c.h GROUP BY c.mmsi, c.ts, c.h, c.same))"
                 ),
                 params,
             ).rowcount
@@ -234,7 +274,7 @@ class PositionLoader:
         return rows
 
     def _unique_index(self, table: str) -> int:
-        """Build the GiST index beside the (mmsi, ts) unique and BRIN ones; rows deleted."""
+        """Build the GiST index beside the unique (``KEY``) and BRIN ones; rows deleted."""
 
         deleted = self._delete_known_copies(table)
 
@@ -247,20 +287,18 @@ class PositionLoader:
             with self.engine.begin() as conn:
                 try:
                     with conn.begin_nested():
-                        conn.execute(
-                            text(f"CREATE UNIQUE INDEX {table}_pkey ON {table} (mmsi, ts)")
-                        )
+                        conn.execute(text(f"CREATE UNIQUE INDEX {table}_pkey ON {table} ({KEY})"))
                 except IntegrityError:
                     # The same report with the same time in two batches: rare; remove the
                     # copies in one pass, then build the index.
                     deleted += conn.execute(
                         text(
                             f"DELETE FROM {table} WHERE ctid = ANY(ARRAY(SELECT unnest("
-                            f"(array_agg(ctid))[2:]) FROM {table} GROUP BY mmsi, ts "
+                            f"(array_agg(ctid))[2:]) FROM {table} GROUP BY {KEY} "
                             "HAVING count(*) > 1))"
                         )
                     ).rowcount
-                    conn.execute(text(f"CREATE UNIQUE INDEX {table}_pkey ON {table} (mmsi, ts)"))
+                    conn.execute(text(f"CREATE UNIQUE INDEX {table}_pkey ON {table} ({KEY})"))
                 conn.execute(text(f"CREATE INDEX {table}_ts ON {table} USING brin (ts)"))
             spatial.result()
         return deleted

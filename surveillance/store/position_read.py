@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
+import pandas as pd
 from psycopg import sql
 from sqlalchemy import Engine
 
@@ -20,7 +21,13 @@ from surveillance.errors import InputError, StoreError
 from surveillance.store.bulk import store_errors
 from surveillance.store.window import BBox
 
-__all__ = ["PositionArrays", "read_position_arrays", "read_latest_positions", "estimate_rows"]
+__all__ = [
+    "PositionArrays",
+    "read_position_arrays",
+    "read_latest_positions",
+    "read_station_hours",
+    "estimate_rows",
+]
 
 _PG_EPOCH_S = 946_684_800  # 2000-01-01 in unix seconds
 _HEADER_BYTES = 19  # signature (11), flags (4), header extension length (4)
@@ -214,7 +221,8 @@ def read_latest_positions(
     engine: Engine, since: datetime, until: datetime, bbox: BBox | None = None
 ) -> PositionArrays:
     """Each vessel's newest position in the window (and the box), one index probe per
-    vessel: a skip scan of the (mmsi, ts) key, not a read of the whole window."""
+    vessel: a skip scan of the (mmsi, ts, report_hash) key, not a read of the whole window
+    (of two reports in the vessel's last second, the one with the higher hash)."""
     where = _filter(since, until, bbox)
     rows = sql.SQL(
         "WITH RECURSIVE v AS ("
@@ -222,6 +230,39 @@ def read_latest_positions(
         " UNION ALL SELECT (SELECT min(mmsi) FROM ais_positions WHERE mmsi > v.m AND {where})"
         " FROM v WHERE v.m IS NOT NULL) "
         "SELECT p.* FROM v CROSS JOIN LATERAL (SELECT mmsi, ts, geom, sog_knots "
-        "FROM ais_positions WHERE mmsi = v.m AND {where} ORDER BY ts DESC LIMIT 1) AS p"
+        "FROM ais_positions WHERE mmsi = v.m AND {where} "
+        "ORDER BY ts DESC, report_hash DESC LIMIT 1) AS p"
     ).format(where=where)
     return PositionArrays.concat([_copy_arrays(engine, rows)])
+
+
+def read_station_hours(
+    engine: Engine, since: datetime, until: datetime, cell_deg: float, bbox: BBox | None = None
+) -> pd.DataFrame:
+    """Messages heard per receiving station, hour and grid cell of ``cell_deg`` degrees:
+    ``station`` (missing when unknown), ``hour`` (its start, UTC), ``cell_x, cell_y`` (the
+    cell's south-west corner is ``cell_x * cell_deg, cell_y * cell_deg``), ``messages`` and
+    ``vessels`` (distinct MMSIs); the stuff of a coverage map per station."""
+    if not cell_deg > 0:
+        raise InputError(f"cell_deg must be positive: {cell_deg}")
+    query = sql.SQL(
+        "SELECT station, date_trunc('hour', ts) AS hour, "
+        "floor(ST_X(geom) / {cell})::integer AS cell_x, "
+        "floor(ST_Y(geom) / {cell})::integer AS cell_y, "
+        "count(*) AS messages, count(DISTINCT mmsi) AS vessels FROM ais_positions "
+        "WHERE {where} GROUP BY 1, 2, 3, 4 ORDER BY 1 NULLS FIRST, 2, 3, 4"
+    ).format(cell=sql.Literal(float(cell_deg)), where=_filter(since, until, bbox))
+    with store_errors("ais_positions"), engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        if raw is None:
+            raise StoreError("the store connection was closed")
+        with raw.cursor() as cur:
+            cur.execute(query)
+            rows = cur.fetchall()
+    frame = pd.DataFrame(
+        rows, columns=["station", "hour", "cell_x", "cell_y", "messages", "vessels"]
+    )
+    frame["hour"] = pd.to_datetime(frame["hour"], utc=True)
+    return frame.astype(
+        {"cell_x": np.int64, "cell_y": np.int64, "messages": np.int64, "vessels": np.int64}
+    )

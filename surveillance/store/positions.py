@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import geopandas as gpd
+import pandas as pd
 from sqlalchemy import Engine, text
 
 from surveillance.store.geoframes import read_geoframe
@@ -16,6 +17,7 @@ from surveillance.store.position_read import (
     estimate_rows,
     read_latest_positions,
     read_position_arrays,
+    read_station_hours,
 )
 from surveillance.store.window import BBox, Window, aware
 
@@ -34,7 +36,8 @@ class PositionTables:
     def positions(
         self, window: Window | None = None, bbox: BBox | None = None, mmsi: Sequence[int] = ()
     ) -> gpd.GeoDataFrame:
-        """Position reports in the window and box, ordered by vessel and time."""
+        """Position reports in the window and box, ordered by vessel and time (and hash:
+        one MMSI may send distinct reports in one second), each with its ``station``."""
         return read_geoframe(
             self.engine,
             "ais_positions",
@@ -43,7 +46,7 @@ class PositionTables:
             bbox=bbox,
             where="mmsi = ANY(:mmsi)" if mmsi else "",
             params={"mmsi": list(mmsi)},
-            order="mmsi, ts",
+            order="mmsi, ts, report_hash",
         )
 
     def latest_position_time(self) -> datetime | None:
@@ -78,3 +81,11 @@ class PositionTables:
         """Each vessel's newest position in the window (and the box)."""
         since, until = aware(window)
         return read_latest_positions(self.engine, since, until, bbox)
+
+    def station_hours(
+        self, window: Window, cell_deg: float = 0.1, bbox: BBox | None = None
+    ) -> pd.DataFrame:
+        """Messages and vessels heard per station, hour and grid cell (see
+        :func:`position_read.read_station_hours`)."""
+        since, until = aware(window)
+        return read_station_hours(self.engine, since, until, cell_deg, bbox)

@@ -6,7 +6,7 @@ import gzip
 import json
 import random
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -18,11 +18,15 @@ from ais_ingest import files
 from ais_ingest.decode import MAX_RAW_BYTES, decode_chunk
 from ais_ingest.pipeline import ingest_files
 from ais_ingest.validate import mmsi_flags
+from alerts.rules import identity_anomaly
+from alerts.tracks import Tracks
+from surveillance.rule_settings import RuleSettings
 from surveillance.store import Store
 from tests.builders.cli import Coastwatch
-from tests.builders.clock import T0_S
+from tests.builders.clock import HOUR_S, MIDNIGHT, MIDNIGHT_S, T0_S
 from tests.builders.nmea import checksum, position, static, tagged
 from tests.builders.samples import shared_data
+from tests.builders.tracks import context
 
 
 def write_feed(path: Path, lines: list[str]) -> Path:
@@ -289,3 +293,47 @@ def test_a_damaged_day_ingests_and_keeps_every_intact_report(
         longest = conn.execute(text("SELECT max(length(raw)) FROM quarantine")).scalar()
     assert {"bad_checksum", "malformed_sentence", "bad_tag_checksum"} <= set(reasons)
     assert longest <= MAX_RAW_BYTES
+
+
+@pytest.mark.parametrize("delay_s", [0, 1], ids=["same second", "next second"])
+def test_a_file_with_reports_heard_twice_across_chunk_edges_loads_once_when_loaded_twice(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, delay_s: int
+) -> None:
+    lines = []
+    for v in range(30):
+        report = position(mmsi=431000000 + v)
+        lines += [tagged(report, T0_S + v, "rx1"), tagged(report, T0_S + v + delay_s, "rx2")]
+    feed = write_feed(tmp_path / "twice.nmea", lines)
+    monkeypatch.setattr(files, "CHUNK_BYTES", 500)
+    ingest_files([feed], store, workers=2, now_s=T0_S + 3600)  # bulk: a new partition
+    again = ingest_files([feed], store, workers=2, now_s=T0_S + 3600)  # merged into it
+    assert again.positions == 0 and store.table_counts()["ais_positions"] == 30
+
+
+def _twins(start_s: float, minutes: int) -> list[str]:
+    """One MMSI sent by two ships 90 km apart, both reporting in the same seconds."""
+    return [
+        tagged(position(mmsi=431000001, lon=lon, lat=33.5, second=k % 60), start_s + 60 * k)
+        for k in range(minutes)
+        for lon in (131.5, 132.5)
+    ]
+
+
+def test_two_ships_on_one_mmsi_are_both_stored_in_full_and_flagged(
+    store: Store, tmp_path: Path
+) -> None:
+    first = write_feed(tmp_path / "first.nmea", _twins(MIDNIGHT_S + HOUR_S, 60))
+    later = write_feed(tmp_path / "later.nmea", _twins(MIDNIGHT_S + 2 * HOUR_S, 60))
+    built = ingest_files([first], store, workers=1, now_s=MIDNIGHT_S + 6 * HOUR_S)
+    merged = ingest_files([later], store, workers=1, now_s=MIDNIGHT_S + 6 * HOUR_S)
+    assert (built.positions, merged.positions) == (120, 120)
+    assert built.partitions_built == ["ais_positions_20261127"] and merged.partitions_built == []
+    again = ingest_files([first, later], store, workers=1, now_s=MIDNIGHT_S + 6 * HOUR_S)
+    assert again.positions == 0
+    arrays = store.position_arrays((MIDNIGHT, MIDNIGHT + timedelta(hours=4)))
+    assert dict(zip(*np.unique(np.round(arrays.lon, 1), return_counts=True), strict=True)) == {
+        131.5: 120,
+        132.5: 120,
+    }
+    (alert,) = identity_anomaly.detect(Tracks(arrays, RuleSettings()), context(now_h=4))
+    assert alert.evidence["kind"] == "mmsi_in_two_places"

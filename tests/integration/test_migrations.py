@@ -1,8 +1,12 @@
 """Alembic owns the schema: up from empty, down to nothing, and the models agree with it."""
 
+from datetime import date
+
 import geopandas as gpd
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from geoalchemy2 import alembic_helpers
 from sqlalchemy import Engine, create_engine, inspect, text
@@ -90,3 +94,69 @@ def test_a_new_rule_needs_no_migration(database_url: str) -> None:
 def test_the_store_writes_alerts_of_registered_rules_only(store: Store) -> None:
     with pytest.raises(InputError, match="not an alert type: no_such_rule"):
         store.write_alerts(gpd.GeoDataFrame({"type": ["loitering", "no_such_rule"]}))
+
+
+def _downgrade(engine: Engine, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", "surveillance:migrations")
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, revision)
+
+
+def _key_columns(engine: Engine, table: str) -> list[str]:
+    key = inspect(engine).get_pk_constraint(table)["constrained_columns"]
+    return list(key)
+
+
+def _insert_position(engine: Engine, sog_knots: float | None, **key: int) -> None:
+    """A report of one vessel at T0 (with ``report_hash=...`` once 0006 is in)."""
+    columns = "".join(f", {k}" for k in key)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                f"INSERT INTO ais_positions (mmsi, ts, geom, sog_knots{columns}) VALUES "
+                "(431000001, '2026-11-26 22:00+00', ST_SetSRID(ST_MakePoint(130, 34), 4326), "
+                f":sog{''.join(f', :{k}' for k in key)})"
+            ),
+            {"sog": sog_knots, **key},
+        )
+
+
+def test_0006_keys_a_populated_store_by_report_and_back(database_url: str) -> None:
+    engine = create_engine(database_url)
+    schema.upgrade(engine, "0005")
+    with engine.begin() as conn:
+        made = schema.create_position_partition(conn, date(2026, 11, 26))
+        # a day as the bulk loader of 0005 built it: its own key index, then attached
+        conn.execute(text("CREATE TABLE built (LIKE ais_positions INCLUDING DEFAULTS)"))
+        conn.execute(
+            text(
+                "INSERT INTO built (mmsi, ts, geom) VALUES (431000001, '2026-11-27 03:00+00', "
+                "ST_SetSRID(ST_MakePoint(130, 34), 4326))"
+            )
+        )
+        conn.execute(text("CREATE UNIQUE INDEX built_pkey ON built (mmsi, ts)"))
+        conn.execute(text("ALTER TABLE built ADD PRIMARY KEY USING INDEX built_pkey"))
+        conn.execute(
+            text(
+                "ALTER TABLE ais_positions ATTACH PARTITION built "
+                "FOR VALUES FROM ('2026-11-27 00:00+00') TO ('2026-11-28 00:00+00')"
+            )
+        )
+    _insert_position(engine, 8.5)
+    schema.upgrade(engine)
+    key = ["mmsi", "ts", "report_hash"]
+    assert [_key_columns(engine, t) for t in ("ais_positions", made, "built")] == [key] * 3
+    with engine.connect() as conn:
+        hashes = conn.execute(text("SELECT report_hash FROM ais_positions")).scalars().all()
+    assert len(hashes) == 2 and None not in hashes
+    lowest = min(hashes) - 1
+    _insert_position(engine, None, report_hash=lowest)  # another report in that second: kept
+    _downgrade(engine, "0005")
+    key = ["mmsi", "ts"]
+    assert [_key_columns(engine, t) for t in ("ais_positions", made, "built")] == [key] * 3
+    with engine.connect() as conn:
+        kept = conn.execute(text("SELECT count(*), min(sog_knots) FROM ais_positions")).one()
+    assert tuple(kept) == (2, None)  # one row per (mmsi, ts); of the pair, the smaller hash
+    engine.dispose()

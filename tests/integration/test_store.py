@@ -5,6 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 import shapely
@@ -28,6 +29,78 @@ def test_positions_load_once_however_often_they_are_written(store: Store) -> Non
 
 def test_duplicates_within_one_batch_are_stored_once(store: Store) -> None:
     assert load_positions(store, positions(report(), report(), report(minute=1))) == 2
+
+
+def test_distinct_reports_of_one_mmsi_in_one_second_are_all_kept(store: Store) -> None:
+    # two transmitters on one MMSI, heard in the same second at two places
+    batch = positions(report(lon=130.0), report(lon=131.0), report(lon=131.0, sog_knots=3.0))
+    assert load_positions(store, batch) == 3
+    assert load_positions(store, batch) == 0
+    assert sorted(store.positions(WINDOW).geometry.x) == [130.0, 131.0, 131.0]
+    assert len(store.position_arrays(WINDOW)) == 3
+    assert len(store.latest_positions(WINDOW)) == 1
+
+
+def test_each_position_keeps_the_station_that_heard_it(store: Store) -> None:
+    load_positions(
+        store,
+        positions(report(minute=0, station="rx-north"), report(minute=1), report(minute=2)),
+    )
+    load_positions(store, positions(report(minute=3)))  # a frame without the column
+    assert store.positions(WINDOW)["station"].fillna("-").tolist() == ["rx-north", *"---"]
+    with store.engine.connect() as conn:
+        unknown = conn.execute(text("SELECT count(*) FROM ais_positions WHERE station IS NULL"))
+        assert unknown.scalar() == 3
+
+
+def test_a_bulk_load_keeps_distinct_reports_and_stations_and_drops_repeats(
+    store: Store,
+) -> None:
+    # the frame a decoder gives: payload hashes; the third row repeats the first's report
+    batch = positions(
+        report(key_hash=11, station="rx1"),
+        report(key_hash=22, lon=131.0, station="rx1"),
+        report(key_hash=11, station="rx2"),
+    ).assign(ts=T0.timestamp())
+    for column in ("sog_knots", "cog_deg", "heading_deg", "nav_status", "msg_type"):
+        batch[column] = np.nan
+    loader = store.position_loader("feed.nmea")
+    loader.add(batch)
+    loaded = loader.finish()
+    assert (loaded.new_rows, loaded.partitions_built) == (2, ["ais_positions_20261126"])
+    read = store.positions(WINDOW)
+    assert read["report_hash"].tolist() == [11, 22]
+    assert read["station"].iloc[1] == "rx1"
+
+
+def test_messages_are_counted_per_station_hour_and_cell(store: Store) -> None:
+    load_positions(
+        store,
+        positions(
+            report(mmsi=431000001, minute=0, lon=130.01, lat=34.01, station="rx-north"),
+            report(mmsi=431000002, minute=5, lon=130.05, lat=34.05, station="rx-north"),
+            report(mmsi=431000001, minute=70, lon=130.25, lat=34.01, station="rx-north"),
+            report(mmsi=431000003, minute=10, lon=130.01, lat=34.01, station="rx-south"),
+            report(mmsi=431000004, minute=10, lon=130.01, lat=34.01),
+        ),
+    )
+    cells = store.station_hours(WINDOW, cell_deg=0.1)
+    hours = [h.strftime("%H") for h in cells["hour"]]
+    rows = zip(
+        cells["station"].fillna("-"),
+        hours,
+        cells["cell_x"],
+        cells["cell_y"],
+        cells["messages"],
+        cells["vessels"],
+        strict=True,
+    )
+    assert list(rows) == [
+        ("-", "22", 1300, 340, 1, 1),  # heard by a station not named
+        ("rx-north", "22", 1300, 340, 2, 2),
+        ("rx-north", "23", 1302, 340, 1, 1),
+        ("rx-south", "22", 1300, 340, 1, 1),
+    ]
 
 
 def test_positions_land_in_daily_partitions_made_on_demand(store: Store) -> None:
@@ -73,6 +146,7 @@ def test_positions_read_by_window_box_and_vessel(store: Store) -> None:
         Store.export_alerts,
         Store.rejections,
         Store.source_minutes,
+        Store.station_hours,
     ],
 )
 def test_a_naive_window_is_refused_by_every_family(store: Store, read: Callable[..., Any]) -> None:

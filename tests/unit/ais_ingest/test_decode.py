@@ -3,11 +3,14 @@
 import random
 
 import numpy as np
+import pandas as pd
 import pyais
 import pytest
 
-from ais_ingest.decode import decode_chunk
+from ais_ingest.decode import decode_chunk, finish
 from ais_ingest.fastdecode import decode_positions
+from ais_ingest.records import IDENTITY_COLUMNS, STATION_COLUMNS, Decoded
+from surveillance.ingest import REJECT_COLUMNS
 from tests.builders.clock import T0_S
 from tests.builders.nmea import feed, position, sentences, static, tagged
 
@@ -139,3 +142,26 @@ def test_a_chunk_of_nothing_but_bad_static_data_is_rejected_not_a_crash() -> Non
     decoded = decode(tagged(first, T0_S), second)
     assert list(decoded.rejects["reason"]) == ["invalid_mmsi"]
     assert decoded.positions.empty and decoded.identities.empty
+
+
+def test_records_without_a_payload_are_told_apart_by_their_time_and_fields() -> None:
+    rows = [(T0_S, 130.0), (T0_S, 130.0), (T0_S + 30, 130.0), (T0_S, 130.5)]  # 2nd: a repeat
+    positions = pd.DataFrame(
+        {
+            "mmsi": 431000001,
+            "ts": [t for t, _ in rows],
+            "lon": [lon for _, lon in rows],
+            "lat": 34.0,
+            **dict.fromkeys(("sog_knots", "cog_deg", "heading_deg", "nav_status"), np.nan),
+            "msg_type": 1.0,
+            "raw": [b"row"] * len(rows),
+        }
+    )
+    empty = [pd.DataFrame(columns=[*c, "raw"]) for c in (IDENTITY_COLUMNS, STATION_COLUMNS)]
+    decoded = finish(Decoded(positions, *empty, pd.DataFrame(columns=REJECT_COLUMNS)), NOW)
+    assert decoded.counts["duplicates"] == 1
+    assert decoded.positions[["ts", "lon"]].to_numpy().tolist() == [
+        [T0_S, 130.0],
+        [T0_S + 30, 130.0],
+        [T0_S, 130.5],
+    ]
