@@ -45,7 +45,17 @@ def partitions(store: Store) -> list[str]:
         )
 
 
-COLUMNS = ["mmsi", "ts", "lon", "lat", "sog_knots", "cog_deg", "heading_deg", "source"]
+COLUMNS = [
+    "mmsi",
+    "ts",
+    "lon",
+    "lat",
+    "sog_knots",
+    "cog_deg",
+    "heading_deg",
+    "source",
+    "report_hash",
+]
 
 
 def plain(frame: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -53,7 +63,7 @@ def plain(frame: gpd.GeoDataFrame) -> pd.DataFrame:
     frame = frame.assign(lon=frame.geometry.x, lat=frame.geometry.y)[COLUMNS]
     numbers = ["sog_knots", "cog_deg", "heading_deg"]
     frame[numbers] = frame[numbers].astype(float)
-    return frame.sort_values(["mmsi", "ts"]).reset_index(drop=True)
+    return frame.sort_values(["mmsi", "ts", "report_hash"]).reset_index(drop=True)
 
 
 def stored(store: Store) -> pd.DataFrame:
@@ -85,6 +95,8 @@ def test_a_day_goes_to_geoparquet_and_leaves_the_store(
         "nav_status",
         "msg_type",
         "source",
+        "report_hash",
+        "station",
     ]
     pd.testing.assert_frame_equal(
         plain(archived), on_the_26th.reset_index(drop=True), check_dtype=False
@@ -191,20 +203,26 @@ def test_columns_the_table_gains_come_along(
     store: Store, coastwatch: Coastwatch, two_days: pd.DataFrame, tmp_path: Path
 ) -> None:
     with store.engine.begin() as conn:  # as a later migration may add one
-        conn.execute(text("ALTER TABLE ais_positions ADD COLUMN station varchar(64)"))
+        conn.execute(text("ALTER TABLE ais_positions ADD COLUMN remark text"))
         conn.execute(
-            text("UPDATE ais_positions SET station = :name WHERE mmsi = 431000001"),
-            {"name": TRICKY_NAME},
+            text(
+                "UPDATE ais_positions SET remark = :t, station = CAST(:t AS text) "
+                "WHERE mmsi = 431000001"
+            ),
+            {"t": TRICKY_NAME[:64]},
         )
     assert coastwatch("db", "archive", "--before", "2026-11-27", "--out", str(tmp_path)).code == 0
     archived = pq.read_table(tmp_path / DAY_FILE)
-    assert archived.column_names[-1] == "station"
-    heard = set(zip(archived["mmsi"].to_pylist(), archived["station"].to_pylist(), strict=True))
-    assert heard == {(431000001, TRICKY_NAME), (431000002, None)}
+    assert archived.column_names[-1] == "remark"
+    heard = set(zip(archived["mmsi"].to_pylist(), archived["remark"].to_pylist(), strict=True))
+    assert heard == {(431000001, TRICKY_NAME[:64]), (431000002, None)}
 
     loaded = coastwatch("ingest", "ais", str(tmp_path / DAY_FILE))
     assert loaded.code == 0, loaded.stderr
     assert store.table_counts()["ais_positions"] == len(two_days)
+    back = store.positions()
+    stations = set(zip(back["mmsi"], back["station"].where(back["station"].notna()), strict=True))
+    assert (431000001, TRICKY_NAME[:64]) in stations, "the receiving station comes back"
 
 
 def test_rows_of_an_archive_the_store_cannot_hold_are_quarantined(

@@ -24,7 +24,7 @@ from surveillance.rule_settings import RuleSettings
 from surveillance.store import Store
 from tests.builders.cli import Coastwatch
 from tests.builders.clock import HOUR_S, MIDNIGHT, MIDNIGHT_S, T0_S
-from tests.builders.nmea import checksum, position, static, tagged
+from tests.builders.nmea import checksum, position, static, tagged, uscg
 from tests.builders.samples import shared_data
 from tests.builders.tracks import context
 
@@ -337,3 +337,17 @@ def test_two_ships_on_one_mmsi_are_both_stored_in_full_and_flagged(
     }
     (alert,) = identity_anomaly.detect(Tracks(arrays, RuleSettings()), context(now_h=4))
     assert alert.evidence["kind"] == "mmsi_in_two_places"
+
+
+def test_each_position_keeps_the_station_that_heard_it(store: Store, tmp_path: Path) -> None:
+    """Tag-block ``s:`` and USCG ``b``/``r`` stations end up in the store; none gives NULL."""
+    lines = [
+        tagged(position(mmsi=431000001, lon=130.0, lat=34.0, second=1), T0_S, station="hakata"),
+        uscg(position(mmsi=431000002, lon=130.1, lat=34.0, second=2), T0_S + 1, "b003669794"),
+        f"{T0_S + 2} " + position(mmsi=431000003, lon=130.2, lat=34.0, second=3),
+    ]
+    ingest_files([write_feed(tmp_path / "mixed.nmea", lines)], store, now_s=T0_S + 3600)
+    stored = store.positions().set_index("mmsi")["station"]
+    assert stored[431000001] == "hakata"
+    assert stored[431000002] == "b003669794"
+    assert pd.isna(stored[431000003])
