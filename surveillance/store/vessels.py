@@ -6,15 +6,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, Integer, text
 
 from surveillance.errors import InputError
-from surveillance.store.bulk import stage_frame, store_errors
+from surveillance.models import VesselIdentity
+from surveillance.store.bulk import stage_frame, store_errors, whole_numbers
 from surveillance.store.inputs import require_columns
 from surveillance.store.window import Window, window_params, within
 from surveillance.vocabulary import IDENTITY_FIELDS
 
 __all__ = ["VesselTables"]
+
+_INTEGER_FIELDS = tuple(
+    c for c in IDENTITY_FIELDS if isinstance(VesselIdentity.__table__.c[c].type, Integer)
+)
 
 
 def _utc_times(values: pd.Series, what: str) -> pd.Series:
@@ -61,6 +66,8 @@ class VesselTables:
         for column in (*IDENTITY_FIELDS, "flag"):
             if column not in data.columns:
                 data[column] = None
+        for column in _INTEGER_FIELDS:  # batches that mix IMOs and None hold them as floats
+            data[column] = whole_numbers("vessel_identities", column, data[column])
         data = _identity_changes(data)
         cols = ("mmsi", "valid_from", *IDENTITY_FIELDS)
         fill = ", ".join(f"{c} = COALESCE(s.{c}, v.{c})" for c in IDENTITY_FIELDS)
