@@ -20,6 +20,7 @@ from ais_ingest.records import Decoded
 from surveillance.errors import DataRefused
 from surveillance.ingest import REJECT_COLUMNS, IngestStats, quarantine_frame
 from surveillance.store import Store
+from surveillance.store.vessels import identity_changes
 
 __all__ = ["BatchWriter", "UNREAD_REASONS"]
 
@@ -104,9 +105,12 @@ class BatchWriter:
         else:
             self.loader.add(decoded.positions)
         self._mmsi.update(np.unique(decoded.positions["mmsi"].to_numpy(dtype=np.int64)).tolist())
-        self._mmsi.update(int(m) for m in decoded.identities["mmsi"])
+        self._mmsi.update(np.unique(decoded.identities["mmsi"].to_numpy(dtype=np.int64)).tolist())
+        identities = decoded.identities
+        if not identities.empty:  # statics repeat every few minutes: keep their changes
+            identities = identity_changes(identities, time_column="ts")
         for bucket, frame in (
-            (self._identities, decoded.identities),
+            (self._identities, identities),
             (self._stations, decoded.stations),
             (self._rejects, decoded.rejects),
         ):
