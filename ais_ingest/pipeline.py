@@ -2,7 +2,7 @@
 
 An NMEA file is read in chunks (:class:`~ais_ingest.files.NmeaFile`) and decoded in worker
 processes (:class:`~ais_ingest.chunks.NmeaChunks`, one pool for all the files); a CSV
-export is read in frames (:class:`~ais_ingest.files.CsvFile`) and parsed by its format
+export is read in blocks (:class:`~ais_ingest.csvfile.CsvFile`) and parsed by its format
 (:class:`~ais_ingest.csvformats.CsvParse`). Both are loaded by a
 :class:`~ais_ingest.writer.BatchWriter` through :func:`surveillance.ingest.run`.
 """
@@ -16,8 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ais_ingest.chunks import DecodePool, NmeaChunks
+from ais_ingest.csvfile import CsvFile
 from ais_ingest.csvformats import CsvParse
-from ais_ingest.files import CsvFile, NmeaFile, detect_format
+from ais_ingest.files import NmeaFile, detect_format
 from ais_ingest.records import Decoded
 from ais_ingest.writer import BatchWriter
 from surveillance.errors import InputError
