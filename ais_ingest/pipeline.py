@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ais_ingest.chunks import DecodePool, NmeaChunks
+from ais_ingest.chunks import DecodePool, NmeaChunks, chunk_bytes
 from ais_ingest.csvfile import CsvFile
 from ais_ingest.csvformats import CsvParse
 from ais_ingest.files import NmeaFile, detect_format
@@ -61,7 +61,8 @@ def ingest_files(
             fmt = detect_format(path)
             if fmt == "nmea":
                 parse = NmeaChunks(pool, path.name, now_s, assume_ts)
-                stats.add(run(NmeaFile(path), parse, writer, progress=report))
+                source = NmeaFile(path, chunk_bytes(path.stat().st_size, pool.workers))
+                stats.add(run(source, parse, writer, progress=report))
             else:
                 log.info("%s: %s CSV export", path, fmt)
                 stats.add(run(CsvFile(path), CsvParse(fmt, now_s), writer))

@@ -40,8 +40,7 @@ def _as_rows(table: str, frame: pd.DataFrame, columns: Sequence[str]) -> list[tu
     for column in columns:
         if isinstance(types[column].type, Integer):
             subset[column] = whole_numbers(table, column, subset[column])
-    subset = subset.astype(object)
-    subset = subset.where(subset.map(_is_value), None)
+    subset = subset.astype(object).where(subset.notna(), None)  # dicts, lists: values
     for column in columns:
         if isinstance(types[column].type, JSONB):
             subset[column] = subset[column].map(lambda v: None if v is None else Jsonb(v))
@@ -66,10 +65,6 @@ def whole_numbers(table: str, column: str, values: pd.Series) -> pd.Series:
 def _quote(column: str) -> str:
     """A column name as SQL text (``end`` is a keyword); names are checked against the model."""
     return f'"{column}"'
-
-
-def _is_value(value: Any) -> bool:
-    return isinstance(value, dict | list) or bool(pd.notna(value))
 
 
 @contextmanager
