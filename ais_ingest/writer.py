@@ -108,7 +108,7 @@ class BatchWriter:
         self._mmsi.update(np.unique(decoded.identities["mmsi"].to_numpy(dtype=np.int64)).tolist())
         identities = decoded.identities
         if not identities.empty:  # statics repeat every few minutes: keep their changes
-            identities = identity_changes(identities, time_column="ts")
+            identities = identity_changes(identities, time_column="ts", keep_run_ends=True)
         for bucket, frame in (
             (self._identities, identities),
             (self._stations, decoded.stations),

@@ -38,13 +38,17 @@ def _filled_rows(codes: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return np.where(last >= starts, last, -1)
 
 
-def identity_changes(data: pd.DataFrame, time_column: str = "valid_from") -> pd.DataFrame:
+def identity_changes(
+    data: pd.DataFrame, time_column: str = "valid_from", *, keep_run_ends: bool = False
+) -> pd.DataFrame:
     """Per vessel, in time order: fill fields a message lacks from the one before, and
     keep only the rows where something changed.
 
-    Writers may thin a batch with it before the store does (vessels repeat their static
-    data every few minutes): the changes of the changes of each part are those of the
-    whole. Vectorized over integer codes of the values, as batches hold 100,000s of rows.
+    Writers thin each batch with it before the store does (vessels repeat their static
+    data every few minutes), keeping the last row of each unchanged run too
+    (``keep_run_ends``): a later batch that falls inside a run (late data, another ship on
+    the same MMSI) then still shows the change back. Vectorized over integer codes of the
+    values, as batches hold 100,000s of rows.
     """
     ordered = data.sort_values(["mmsi", time_column], kind="stable").reset_index(drop=True)
     mmsi = ordered["mmsi"].to_numpy(dtype=np.int64)
@@ -63,7 +67,10 @@ def identity_changes(data: pd.DataFrame, time_column: str = "valid_from") -> pd.
     codes = np.stack([filled[f] for f in IDENTITY_FIELDS], axis=1)[~later_same]
     ordered = ordered[~later_same].reset_index(drop=True)
     kept_mmsi = mmsi[~later_same]
-    unchanged = np.r_[False, (kept_mmsi[1:] == kept_mmsi[:-1]) & (codes[1:] == codes[:-1]).all(1)]
+    repeats = (kept_mmsi[1:] == kept_mmsi[:-1]) & (codes[1:] == codes[:-1]).all(1)
+    unchanged = np.r_[False, repeats]
+    if keep_run_ends:
+        unchanged &= np.r_[repeats, False]  # a repeat the next row does not repeat: kept
     return ordered[~unchanged]
 
 
