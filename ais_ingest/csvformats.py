@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ais_ingest.csvfile import CsvRows
 from ais_ingest.decode import finish
@@ -65,7 +67,14 @@ _DMA_SHIP_TYPE = {
 
 
 def _number(series: pd.Series) -> np.ndarray:
-    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
+    """Numbers from text, NaN where a field is empty or no number; pyarrow's cast parses
+    a block at once, and only a block holding something else is parsed by pandas."""
+    text = pa.array(series, type=pa.string(), from_pandas=True)
+    try:
+        numbers = pc.cast(pc.if_else(pc.equal(text, ""), None, text), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
+    return numbers.to_numpy(zero_copy_only=False)
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -110,7 +119,7 @@ def _records(
         {
             "mmsi": positions["mmsi"],
             "ts": ts,
-            "imo": pd.to_numeric(col["imo"].astype(str).str.replace("IMO", ""), errors="coerce")
+            "imo": _number(col["imo"].astype(str).str.replace("IMO", ""))
             if "imo" in col
             else np.nan,
             "name": _text(col["name"]) if "name" in col else None,
