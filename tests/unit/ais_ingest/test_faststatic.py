@@ -6,12 +6,13 @@ import random
 
 import numpy as np
 import pandas as pd
+import pyais
 
 from ais_ingest.decode import decode_chunk
 from ais_ingest.slowdecode import _templates_of
 from surveillance.vocabulary import IDENTITY_FIELDS
 from tests.builders.clock import T0_S
-from tests.builders.nmea import feed, sentences, tagged
+from tests.builders.nmea import checksum, feed, sentences, tagged
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 -@"
 
@@ -52,8 +53,6 @@ def test_statics_decode_as_pyais_decodes_them() -> None:
     for k, message in enumerate(messages):
         parts = [s.encode() for s in sentences(message, seq_id=k % 10)]
         payload = b"".join(p.split(b",")[5] for p in parts)
-        import pyais
-
         ((_, expected),) = _templates_of(pyais.decode(*parts).asdict(), payload)
         row = got.iloc[k]
         assert row["mmsi"] == expected["mmsi"]
@@ -71,8 +70,6 @@ def test_a_static_split_otherwise_still_decodes() -> None:
     second = second.replace(f",{tail},", f",{moved}{tail},")
 
     def fixed(sentence: str) -> str:
-        from tests.builders.nmea import checksum
-
         core = sentence[1 : sentence.index("*")]
         return f"!{core}*{checksum(core)}"
 
