@@ -19,13 +19,16 @@ from types import TracebackType
 
 import pandas as pd
 
+from ais_ingest import files
 from ais_ingest.assemble import Fragment, Reassembler
 from ais_ingest.decode import AssumedTime, decode_chunk, decode_groups, lost_fragments
 from ais_ingest.files import Chunk
 from ais_ingest.records import DEDUP_WINDOW_S, Decoded
 from surveillance.store.position_load import encode_by_day
 
-__all__ = ["DecodePool", "NmeaChunks"]
+__all__ = ["DecodePool", "NmeaChunks", "chunk_bytes"]
+
+_SMALLEST_CHUNK_BYTES = 256 << 10
 
 _Job = tuple[bytes, float, int, AssumedTime | None, str]  # chunk, now, order base, assumed, source
 ASSUMED_LINE_STEP_S = 0.001  # lines without a time, given one: 1 ms apart in file order
@@ -38,6 +41,13 @@ def _work(args: _Job) -> Decoded:
     decoded.encoded = encode_by_day(decoded.positions, source)
     decoded.positions = decoded.positions[["mmsi"]]
     return decoded
+
+
+def chunk_bytes(file_bytes: int, workers: int) -> int:
+    """Chunks small enough that a small file keeps every worker busy (four chunks each),
+    at most :data:`~ais_ingest.files.CHUNK_BYTES`."""
+    share = file_bytes // (4 * max(workers, 1))
+    return min(files.CHUNK_BYTES, max(_SMALLEST_CHUNK_BYTES, share))
 
 
 def _quiet_worker() -> None:

@@ -18,9 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from ais_ingest.csvfile import CsvRows
 from ais_ingest.decode import finish
-from ais_ingest.files import CsvRows
 from ais_ingest.records import IDENTITY_COLUMNS, POSITION_COLUMNS, STATION_COLUMNS, Decoded
 from surveillance.vocabulary import IDENTITY_FIELDS
 
@@ -65,7 +67,14 @@ _DMA_SHIP_TYPE = {
 
 
 def _number(series: pd.Series) -> np.ndarray:
-    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
+    """Numbers from text, NaN where a field is empty or no number; pyarrow's cast parses
+    a block at once, and only a block holding something else is parsed by pandas."""
+    text = pa.array(series, type=pa.string(), from_pandas=True)
+    try:
+        numbers = pc.cast(pc.if_else(pc.equal(text, ""), None, text), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
+    return numbers.to_numpy(zero_copy_only=False)
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -81,12 +90,10 @@ def _records(
     status: np.ndarray,
     ship_type: np.ndarray,
 ) -> Decoded:
+    rows = frame.index.to_numpy()  # the block's row of each record: its line, if rejected
     frame, times = frame.reset_index(drop=True), times.reset_index(drop=True)
     col = {ours: frame[theirs] for ours, theirs in columns.items() if theirs in frame.columns}
     ts = (times - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy(dtype=np.float64)
-    text = frame.fillna("").astype(str)
-    others = [text[c] for c in text.columns[1:]]
-    raw = text.iloc[:, 0].str.cat(others, sep=",").str.encode("utf-8")  # type: ignore[arg-type]
     mmsi = _number(col["mmsi"])
     heading = _number(col["heading"]) if "heading" in col else np.full(len(frame), np.nan)
     cog = _number(col["cog"]) if "cog" in col else np.full(len(frame), np.nan)
@@ -101,20 +108,18 @@ def _records(
             "heading_deg": np.where(heading > 359, np.nan, heading),
             "nav_status": status,
             "msg_type": np.where(class_b, 18, 1),
-            "raw": raw.to_numpy(),
+            "raw": None,
+            "row": rows,
         }
     )
-    positions["key"] = [  # a CSV row has no payload: what it says stands in for one
-        f"{m},{t},{x},{y}".encode()
-        for m, t, x, y in zip(
-            positions["mmsi"], ts, positions["lon"], positions["lat"], strict=True
-        )
-    ]
+    # a CSV row has no payload: what it says stands in for one
+    said = positions[["mmsi", "ts", "lon", "lat"]]
+    positions["key_hash"] = pd.util.hash_pandas_object(said, index=False).to_numpy().view(np.int64)
     identities = pd.DataFrame(
         {
             "mmsi": positions["mmsi"],
             "ts": ts,
-            "imo": pd.to_numeric(col["imo"].astype(str).str.replace("IMO", ""), errors="coerce")
+            "imo": _number(col["imo"].astype(str).str.replace("IMO", ""))
             if "imo" in col
             else np.nan,
             "name": _text(col["name"]) if "name" in col else None,
@@ -125,7 +130,8 @@ def _records(
             "draught_m": _number(col["draught"]) if "draught" in col else np.nan,
             "destination": _text(col["destination"]) if "destination" in col else None,
             "msg_type": 5,
-            "raw": positions["raw"],
+            "raw": None,
+            "row": rows,
         }
     )
     has_identity = identities[["name", "callsign", "imo"]].notna().any(axis=1)
@@ -134,8 +140,8 @@ def _records(
         {"csv_rows": len(frame), "type_1": int((~class_b).sum()), "type_18": int(class_b.sum())}
     )
     return Decoded(
-        positions=positions[[*POSITION_COLUMNS, "key", "raw"]],
-        identities=identities[[*IDENTITY_COLUMNS, "raw"]],
+        positions=positions[[*POSITION_COLUMNS, "key_hash", "raw", "row"]],
+        identities=identities[[*IDENTITY_COLUMNS, "raw", "row"]],
         stations=pd.DataFrame(columns=[*STATION_COLUMNS, "raw"]),
         rejects=pd.DataFrame(columns=["reason", "raw", "ts", "detail"]),
         counts=counts,
@@ -213,7 +219,8 @@ class CsvParse:
     def __call__(self, batches: Iterable[CsvRows]) -> Iterator[Decoded]:
         records = _marinecadastre if self.fmt == "marinecadastre" else _dma
         for rows in batches:
-            decoded = finish(records(rows.frame), self.now_s)
+            decoded = finish(records(rows.frame), self.now_s, raw_of=rows.line)
+            decoded.identities = decoded.identities.drop(columns=["row"])
             if rows.malformed:
                 bad = pd.DataFrame(
                     {"reason": "malformed_row", "ts": np.nan, "detail": "", "raw": rows.malformed}

@@ -11,7 +11,14 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["FAST_TYPES", "PAYLOAD_CHARS", "decode_positions", "fast_eligible"]
+__all__ = [
+    "FAST_TYPES",
+    "PAYLOAD_CHARS",
+    "SIX_BIT",
+    "bit_field",
+    "decode_positions",
+    "fast_eligible",
+]
 
 PAYLOAD_CHARS = 28  # 168 bits
 FAST_TYPES = (1, 2, 3, 18)
@@ -39,20 +46,21 @@ _CLASS_B = {
 }
 _SIGNED = {"lon", "lat"}
 
-_SIX_BIT = np.full(256, 255, dtype=np.uint8)
+SIX_BIT = np.full(256, 255, dtype=np.uint8)
 for _c in range(48, 88):
-    _SIX_BIT[_c] = _c - 48
+    SIX_BIT[_c] = _c - 48
 for _c in range(96, 120):
-    _SIX_BIT[_c] = _c - 56
+    SIX_BIT[_c] = _c - 56
 
 
 def fast_eligible(first_chars: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
     """Whether a payload's first character announces one of :data:`FAST_TYPES`."""
-    types = _SIX_BIT[first_chars]
+    types = SIX_BIT[first_chars]
     return np.isin(types, FAST_TYPES)
 
 
-def _field(bits: npt.NDArray[np.uint8], start: int, width: int, signed: bool) -> np.ndarray:
+def bit_field(bits: npt.NDArray[np.uint8], start: int, width: int, signed: bool) -> np.ndarray:
+    """The unsigned (or two's-complement) integer of bits ``start`` to ``start + width``."""
     weights = 1 << np.arange(width - 1, -1, -1, dtype=np.int64)
     value = bits[:, start : start + width].astype(np.int64) @ weights
     if signed:
@@ -73,11 +81,11 @@ def decode_positions(payloads: npt.NDArray[np.uint8]) -> dict[str, np.ndarray]:
     valid = np.ones(n, dtype=bool)
     for lo in range(0, n, _BLOCK):
         hi = min(lo + _BLOCK, n)
-        six = _SIX_BIT[payloads[lo:hi]]
+        six = SIX_BIT[payloads[lo:hi]]
         valid[lo:hi] = (six != 255).all(axis=1)
         bits = np.unpackbits((six << 2).astype(np.uint8)[:, :, None], axis=2)[:, :, :6]
         bits = bits.reshape(hi - lo, PAYLOAD_CHARS * 6)
-        msg_type = _field(bits, 0, 6, False)
+        msg_type = bit_field(bits, 0, 6, False)
         out["msg_type"][lo:hi] = msg_type
         class_b = msg_type == 18
         for layout, rows in ((_CLASS_A, ~class_b), (_CLASS_B, class_b)):
@@ -85,7 +93,7 @@ def decode_positions(payloads: npt.NDArray[np.uint8]) -> dict[str, np.ndarray]:
                 continue
             sub = bits[rows]
             for name, (start, width) in layout.items():
-                out[name][lo:hi][rows] = _field(sub, start, width, name in _SIGNED)
+                out[name][lo:hi][rows] = bit_field(sub, start, width, name in _SIGNED)
         out["status"][lo:hi][class_b] = -1
     out["valid"] = valid
     return out

@@ -1,19 +1,16 @@
 """AIS files as sources: opened plain or gunzipped, their format told from the first line.
 
-An NMEA file is read in chunks of whole lines (:class:`NmeaFile`); a CSV export in frames
-of rows as pandas splits them, with the lines it could not split (:class:`CsvFile`).
+An NMEA file is read in chunks of whole lines (:class:`NmeaFile`); a CSV export in blocks
+of rows (:class:`ais_ingest.csvfile.CsvFile`).
 """
 
 from __future__ import annotations
 
 import gzip
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
-
-import pandas as pd
 
 from surveillance.errors import InputError
 from surveillance.ingest import Source
@@ -21,8 +18,6 @@ from surveillance.ingest import Source
 __all__ = [
     "CHUNK_BYTES",
     "Chunk",
-    "CsvFile",
-    "CsvRows",
     "NmeaFile",
     "detect_format",
     "open_input",
@@ -30,7 +25,6 @@ __all__ = [
 ]
 
 CHUNK_BYTES = 4 << 20
-ROWS_PER_BATCH = 500_000
 
 _MARINECADASTRE = ("MMSI", "BaseDateTime", "LAT", "LON")
 _DMA = ("# Timestamp", "Type of mobile", "MMSI", "Latitude", "Longitude")
@@ -114,41 +108,3 @@ class NmeaFile(Source[Chunk]):
         chunks = read_chunks(self.path, self.chunk_bytes or CHUNK_BYTES)
         for index, (file_bytes, data) in enumerate(chunks):
             yield Chunk(index, file_bytes, data)
-
-
-@dataclass(frozen=True)
-class CsvRows:
-    """Rows of a CSV export as text, and the lines pandas could not split into its header."""
-
-    frame: pd.DataFrame
-    malformed: list[bytes]
-
-
-class CsvFile(Source[CsvRows]):
-    """A CSV export, plain or gzipped, in frames of :data:`ROWS_PER_BATCH` rows."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.name = path.name
-
-    def read(self) -> Iterator[CsvRows]:
-        with open_input(self.path) as stream, warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", pd.errors.ParserWarning)
-            reader = pd.read_csv(
-                stream,
-                dtype=str,
-                chunksize=ROWS_PER_BATCH,
-                skipinitialspace=True,
-                on_bad_lines="warn",
-            )
-            for frame in reader:
-                # pandas reports all the bad rows of a chunk in one warning, a line each
-                malformed = [
-                    line.strip().encode()
-                    for w in caught
-                    if issubclass(w.category, pd.errors.ParserWarning)
-                    for line in str(w.message).splitlines()
-                    if line.strip()
-                ]
-                caught.clear()
-                yield CsvRows(frame, malformed)

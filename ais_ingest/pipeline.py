@@ -2,7 +2,7 @@
 
 An NMEA file is read in chunks (:class:`~ais_ingest.files.NmeaFile`) and decoded in worker
 processes (:class:`~ais_ingest.chunks.NmeaChunks`, one pool for all the files); a CSV
-export is read in frames (:class:`~ais_ingest.files.CsvFile`) and parsed by its format
+export is read in blocks (:class:`~ais_ingest.csvfile.CsvFile`) and parsed by its format
 (:class:`~ais_ingest.csvformats.CsvParse`). Both are loaded by a
 :class:`~ais_ingest.writer.BatchWriter` through :func:`surveillance.ingest.run`.
 """
@@ -15,9 +15,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ais_ingest.chunks import DecodePool, NmeaChunks
+from ais_ingest.chunks import DecodePool, NmeaChunks, chunk_bytes
+from ais_ingest.csvfile import CsvFile
 from ais_ingest.csvformats import CsvParse
-from ais_ingest.files import CsvFile, NmeaFile, detect_format
+from ais_ingest.files import NmeaFile, detect_format
 from ais_ingest.parquet import ingest_archive
 from ais_ingest.records import Decoded
 from ais_ingest.writer import BatchWriter
@@ -63,7 +64,8 @@ def ingest_files(
                 stats.add(ingest_archive(path, store, now_s))
             elif fmt == "nmea":
                 parse = NmeaChunks(pool, path.name, now_s, assume_ts)
-                stats.add(run(NmeaFile(path), parse, writer, progress=report))
+                source = NmeaFile(path, chunk_bytes(path.stat().st_size, pool.workers))
+                stats.add(run(source, parse, writer, progress=report))
             else:
                 log.info("%s: %s CSV export", path, fmt)
                 stats.add(run(CsvFile(path), CsvParse(fmt, now_s), writer))

@@ -11,6 +11,7 @@ __all__ = [
     "ClusterError",
     "NotAvailableYet",
     "InputError",
+    "DataRefused",
 ]
 
 
@@ -34,6 +35,11 @@ class InputError(CoastwatchError):
     """A file or argument given by the user cannot be used."""
 
     exit_code = 2
+
+
+class DataRefused(InputError):
+    """The store refused rows for what they hold (a data exception, a broken constraint):
+    the rows are wrong, not the store, so a writer can set them aside and keep the rest."""
 
 
 class StoreError(CoastwatchError):

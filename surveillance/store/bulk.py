@@ -1,7 +1,7 @@
 """Batched, idempotent writes: COPY a frame into a staging table, then merge it.
 
 The store's writers all come through :func:`merge_frame`; it turns the database's refusals
-into :class:`InputError` (the data is wrong) or :class:`StoreError` (the store is).
+into :class:`DataRefused` (the data is wrong) or :class:`StoreError` (the store is).
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from sqlalchemy import Connection, Integer, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import DBAPIError
 
-from surveillance.errors import InputError, StoreError
+from surveillance.errors import DataRefused, InputError, StoreError
 from surveillance.models import Base
 
-__all__ = ["merge_frame", "stage_frame", "store_errors", "check_columns"]
+__all__ = ["merge_frame", "stage_frame", "store_errors", "check_columns", "whole_numbers"]
 
 
 def check_columns(table: str, columns: Sequence[str]) -> None:
@@ -33,23 +33,33 @@ def check_columns(table: str, columns: Sequence[str]) -> None:
 
 
 def _as_rows(table: str, frame: pd.DataFrame, columns: Sequence[str]) -> list[tuple[Any, ...]]:
-    """Rows for COPY: NaN/NaT become NULL, JSONB columns Jsonb, integer columns ints."""
+    """Rows for COPY: NaN/NaT become NULL, JSONB columns Jsonb, integer columns ints
+    (whole floats too, as a frame that mixed numbers and None holds them)."""
     types = Base.metadata.tables[table].columns
     subset = frame.loc[:, list(columns)].copy()
     for column in columns:
-        kind = types[column].type
-        if isinstance(kind, Integer) and subset[column].dtype.kind == "f":
-            values = subset[column].to_numpy()
-            finite = values[~np.isnan(values)]
-            if (finite != np.round(finite)).any():
-                raise InputError(f"{table}.{column} must hold whole numbers")
-            subset[column] = subset[column].astype("Int64")
-    subset = subset.astype(object)
-    subset = subset.where(subset.map(_is_value), None)
+        if isinstance(types[column].type, Integer):
+            subset[column] = whole_numbers(table, column, subset[column])
+    subset = subset.astype(object).where(subset.notna(), None)  # dicts, lists: values
     for column in columns:
         if isinstance(types[column].type, JSONB):
             subset[column] = subset[column].map(lambda v: None if v is None else Jsonb(v))
     return list(subset.itertuples(index=False, name=None))
+
+
+def whole_numbers(table: str, column: str, values: pd.Series) -> pd.Series:
+    """An integer column's values as nullable integers; refused if some are not whole."""
+    if values.dtype.kind == "O":
+        numeric = pd.to_numeric(values, errors="coerce")
+        if (numeric.isna() & values.notna()).any():
+            return values  # text that is no number: the store says what is wrong with it
+        values = numeric
+    if values.dtype.kind != "f":
+        return values
+    finite = values.to_numpy()[~np.isnan(values.to_numpy())]
+    if (finite != np.round(finite)).any():
+        raise DataRefused(f"the store refused a batch for {table}: {column} must be whole")
+    return values.astype("Int64")
 
 
 def _quote(column: str) -> str:
@@ -57,21 +67,19 @@ def _quote(column: str) -> str:
     return f'"{column}"'
 
 
-def _is_value(value: Any) -> bool:
-    return isinstance(value, dict | list) or bool(pd.notna(value))
-
-
 @contextmanager
 def store_errors(table: str) -> Iterator[None]:
-    """Translate database errors: bad data is an InputError, anything else a StoreError."""
+    """Translate database errors: bad data is DataRefused, anything else a StoreError."""
     try:
         yield
     except (psycopg.Error, DBAPIError) as exc:
         orig = getattr(exc, "orig", None) or exc
         sqlstate = getattr(orig, "sqlstate", None) or ""
         first_line = str(orig).strip().splitlines()[0] if str(orig).strip() else repr(orig)
-        if sqlstate[:2] in {"22", "23"}:  # data exception, integrity constraint violation
-            raise InputError(f"the store refused a batch for {table}: {first_line}") from None
+        # a data exception, a broken constraint, or data the driver itself cannot send
+        refused = isinstance(orig, psycopg.DataError | psycopg.IntegrityError)
+        if refused or sqlstate[:2] in {"22", "23"}:
+            raise DataRefused(f"the store refused a batch for {table}: {first_line}") from None
         raise StoreError(f"writing {table} failed: {first_line}") from None
 
 

@@ -5,16 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, Integer, text
 
 from surveillance.errors import InputError
-from surveillance.store.bulk import stage_frame, store_errors
+from surveillance.models import VesselIdentity
+from surveillance.store.bulk import stage_frame, store_errors, whole_numbers
 from surveillance.store.inputs import require_columns
 from surveillance.store.window import Window, window_params, within
 from surveillance.vocabulary import IDENTITY_FIELDS
 
-__all__ = ["VesselTables"]
+__all__ = ["VesselTables", "identity_changes"]
+
+_INTEGER_FIELDS = tuple(
+    c for c in IDENTITY_FIELDS if isinstance(VesselIdentity.__table__.c[c].type, Integer)
+)
 
 
 def _utc_times(values: pd.Series, what: str) -> pd.Series:
@@ -24,19 +30,47 @@ def _utc_times(values: pd.Series, what: str) -> pd.Series:
     return times
 
 
-def _identity_changes(data: pd.DataFrame) -> pd.DataFrame:
+def _filled_rows(codes: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per row of one field's codes (-1 where the message lacks it): the row whose value
+    it holds once filled from the rows before it of the same vessel (-1: none yet)."""
+    rows = np.arange(len(codes))
+    last = np.maximum.accumulate(np.where(codes >= 0, rows, -1))
+    return np.where(last >= starts, last, -1)
+
+
+def identity_changes(
+    data: pd.DataFrame, time_column: str = "valid_from", *, keep_run_ends: bool = False
+) -> pd.DataFrame:
     """Per vessel, in time order: fill fields a message lacks from the one before, and
-    keep only the rows where something changed."""
-    ordered = data.sort_values(["mmsi", "valid_from"], kind="stable").reset_index(drop=True)
-    fields = list(IDENTITY_FIELDS)
-    ordered[fields] = ordered.groupby("mmsi")[fields].ffill()
+    keep only the rows where something changed.
+
+    Writers thin each batch with it before the store does (vessels repeat their static
+    data every few minutes), keeping the last row of each unchanged run too
+    (``keep_run_ends``): a later batch that falls inside a run (late data, another ship on
+    the same MMSI) then still shows the change back. Vectorized over integer codes of the
+    values, as batches hold 100,000s of rows.
+    """
+    ordered = data.sort_values(["mmsi", time_column], kind="stable").reset_index(drop=True)
+    mmsi = ordered["mmsi"].to_numpy(dtype=np.int64)
+    same_vessel = np.r_[False, mmsi[1:] == mmsi[:-1]]
+    starts = np.maximum.accumulate(np.where(same_vessel, 0, np.arange(len(mmsi))))
+    filled = {}
+    for field in IDENTITY_FIELDS:
+        codes, _ = pd.factorize(ordered[field])
+        source = _filled_rows(codes, starts)
+        filled[field] = np.where(source >= 0, codes[np.maximum(source, 0)], -1)
+        values = ordered[field].to_numpy()[np.maximum(source, 0)]
+        ordered[field] = pd.Series(values, dtype=ordered[field].dtype).where(source >= 0)
     # messages of one second (type 24's two halves) are one identity: the last, filled one
-    ordered = ordered.drop_duplicates(["mmsi", "valid_from"], keep="last").reset_index(drop=True)
-    previous = ordered.groupby("mmsi")[fields].shift()
-    same_vessel = ordered["mmsi"].eq(ordered["mmsi"].shift())
-    unchanged = same_vessel & (
-        ordered[fields].eq(previous) | (ordered[fields].isna() & previous.isna())
-    ).all(axis=1)
+    when = ordered[time_column].to_numpy()
+    later_same = np.r_[same_vessel[1:] & (when[1:] == when[:-1]), False]
+    codes = np.stack([filled[f] for f in IDENTITY_FIELDS], axis=1)[~later_same]
+    ordered = ordered[~later_same].reset_index(drop=True)
+    kept_mmsi = mmsi[~later_same]
+    repeats = (kept_mmsi[1:] == kept_mmsi[:-1]) & (codes[1:] == codes[:-1]).all(1)
+    unchanged = np.r_[False, repeats]
+    if keep_run_ends:
+        unchanged &= np.r_[repeats, False]  # a repeat the next row does not repeat: kept
     return ordered[~unchanged]
 
 
@@ -61,7 +95,9 @@ class VesselTables:
         for column in (*IDENTITY_FIELDS, "flag"):
             if column not in data.columns:
                 data[column] = None
-        data = _identity_changes(data)
+        for column in _INTEGER_FIELDS:  # batches that mix IMOs and None hold them as floats
+            data[column] = whole_numbers("vessel_identities", column, data[column])
+        data = identity_changes(data)
         cols = ("mmsi", "valid_from", *IDENTITY_FIELDS)
         fill = ", ".join(f"{c} = COALESCE(s.{c}, v.{c})" for c in IDENTITY_FIELDS)
         same = " AND ".join(f"v.{c} IS NOT DISTINCT FROM s.{c}" for c in IDENTITY_FIELDS)
