@@ -11,9 +11,9 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ais_ingest.csvfile import CsvFile
 from ais_ingest.csvformats import CsvParse
 from ais_ingest.decode import decode_chunk
-from ais_ingest.files import CsvFile
 from ais_ingest.framing import LineKind, frame_lines
 from ais_ingest.receipt import Marks, tag_blocks
 from tests.builders.clock import T0_S
