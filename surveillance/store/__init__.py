@@ -28,6 +28,7 @@ from surveillance.store.connection import (
 )
 from surveillance.store.detections import DetectionTables
 from surveillance.store.exports import ExportTables
+from surveillance.store.learnt import LearntMaps
 from surveillance.store.positions import PositionTables
 from surveillance.store.quarantine import QuarantineTables
 from surveillance.store.reference import REFERENCE_KINDS, ReferenceTables
@@ -49,6 +50,7 @@ class Store(
     WatchlistTables,
     ExportTables,
     SourceStatistics,
+    LearntMaps,
     Housekeeping,
 ):
     """Typed reads and batched, idempotent writes over the Coastwatch schema."""
