@@ -94,6 +94,7 @@ class Reception:
         self._keys = cell_keys(*cells_of(steps.lon, steps.lat, cell_deg))
         self._by_time = np.argsort(steps.t_s, kind="stable")
         self._t_sorted = steps.t_s[self._by_time]
+        self._step_s = steps.step_s
         self._heard = np.unique(self._keys)
         span = max(history.span_hours, 1.0)
         busy = (history.heard_hours >= hole_min_heard_hours) & (
@@ -102,15 +103,16 @@ class Reception:
         self._busy = history.keys[busy]
 
     def _heard_between(self, t0_s: float, t1_s: float) -> np.ndarray:
-        """Cells anyone was heard in strictly between two times."""
-        lo, hi = np.searchsorted(self._t_sorted, [t0_s, t1_s], side="right")
+        """Cells anyone was heard in between two times (the steps' bins that start after
+        ``t0_s`` and end before ``t1_s``: not the silent vessel's own)."""
+        lo, hi = np.searchsorted(self._t_sorted, [t0_s, t1_s - self._step_s], side="right")
         return np.unique(self._keys[self._by_time[lo:hi]])
 
     def share(self, points: np.ndarray, t0_s: float, t1_s: float) -> Share:
         """How the cells of the points (lon and lat rows, as :meth:`along` and
         :meth:`around` give them) divide while a vessel was silent from t0 to t1."""
         keys = cell_keys(*cells_of(points[0], points[1], self.cell_deg))
-        hole = np.isin(keys, self._busy) & ~np.isin(keys, self._heard_between(t0_s + 1, t1_s))
+        hole = np.isin(keys, self._busy) & ~np.isin(keys, self._heard_between(t0_s, t1_s))
         covered = ~hole & (np.isin(keys, self._heard) | (self.history.hours_of(keys) > 0))
         return Share(float(covered.mean()), float(hole.mean()))
 
