@@ -12,6 +12,8 @@ counts messages in the same cells). Each cell a gap passes through is one of:
 A **feed outage** is a silence of the whole feed of ``gap_outage_min_minutes`` or more just
 after ``gap_outage_min_vessels`` or more vessels were heard in an hour: the receivers went
 away, not the fleet. One vessel alone falling silent is that vessel, not an outage.
+A **station outage** (whole hours in which one station heard no one, from the stored map)
+silences the vessels that only that station heard: :class:`StationOutages`.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import pandas as pd
 from alerts.tracks import Steps
 from surveillance.geodesy import DEG_M
 
-__all__ = ["ReceptionHistory", "Reception", "Outages", "cell_keys", "cells_of"]
+__all__ = ["ReceptionHistory", "Reception", "Outages", "StationOutages", "cell_keys", "cells_of"]
 
 _ROW = np.int64(1 << 32)
 
@@ -167,3 +169,54 @@ class Outages:
         return float(
             np.clip(np.minimum(self.end_s, t1_s) - np.maximum(self.start_s, t0_s), 0, None).sum()
         )
+
+
+@dataclass(frozen=True)
+class StationOutages:
+    """Outages of single stations (whole hours without a message, from the stored map) and,
+    for the cells and hours those stations heard, every station that heard them: a vessel
+    last heard only by stations that then went quiet is not silent, its stations are."""
+
+    cell_deg: float = 0.05
+    #: station -> (start_s, end_s) of each outage; end_s is inf while it goes on
+    outages: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+    #: (cell key, hour start_s) -> the stations that heard the cell in that hour
+    heard: dict[tuple[int, int], frozenset[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_frames(
+        cls, outages: pd.DataFrame, heard: pd.DataFrame, cell_deg: float
+    ) -> StationOutages:
+        """From the store's ``station, start, end`` outages and ``cell_x, cell_y, hour,
+        stations`` rows."""
+        spans: dict[str, list[tuple[float, float]]] = {}
+        for station, start, end in outages[["station", "start", "end"]].itertuples(index=False):
+            stop = np.inf if pd.isna(end) else pd.Timestamp(end).timestamp()
+            spans.setdefault(str(station), []).append((pd.Timestamp(start).timestamp(), stop))
+        keys = cell_keys(heard["cell_x"].to_numpy(), heard["cell_y"].to_numpy())
+        hours = [int(pd.Timestamp(h).timestamp()) for h in heard["hour"]]
+        cells = {
+            (int(k), h): frozenset(map(str, s))
+            for k, h, s in zip(keys, hours, heard["stations"], strict=True)
+        }
+        return cls(cell_deg, spans, cells)
+
+    def _stations(self, where: tuple[float, float], t_s: float) -> frozenset[str]:
+        x, y = cells_of(np.array([where[0]]), np.array([where[1]]), self.cell_deg)
+        hour = int(t_s // 3600 * 3600)
+        return self.heard.get((int(cell_keys(x, y)[0]), hour), frozenset())
+
+    def silenced(self, where: tuple[float, float], t0_s: float, t1_s: float) -> tuple[float, bool]:
+        """Seconds from t0 to t1 during which every station that heard the place at t0 was
+        out, and whether they all still are at t1 (the vessel's gap waits for them)."""
+        stations = self._stations(where, t0_s)
+        if not stations or not self.outages or any(s not in self.outages for s in stations):
+            return 0.0, False
+        edges = np.arange(t0_s // 3600 * 3600, t1_s + 3600, 3600.0)
+        out = np.ones(len(edges), bool)
+        for station in stations:
+            spans = np.array(self.outages[station])
+            out &= ((spans[:, :1] <= edges) & (edges < spans[:, 1:])).any(axis=0)
+        inside = np.clip(np.minimum(edges + 3600, t1_s) - np.maximum(edges, t0_s), 0, None)
+        ongoing = all(any(np.isinf(end) for _, end in self.outages[s]) for s in stations)
+        return float(inside[out].sum()), bool(out[-1]) and ongoing

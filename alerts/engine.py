@@ -313,6 +313,7 @@ class Engine:
             open_gaps=stored.open_gaps(),
             reception=learnt.reception,
             anchorages=learnt.anchorages,
+            station_outages=learnt.station_outages,
         )
         stats.positions, stats.vessels = len(positions), len(tracks.vessel_index[0])
         stats.seconds["read"] = time.perf_counter() - clock

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from alerts.anchorages import Anchorages, stops
-from alerts.coverage import ReceptionHistory
+from alerts.coverage import ReceptionHistory, StationOutages
 from alerts.tracks import Tracks
 from surveillance.rule_settings import BaseRuleSettings
 from surveillance.store import Store, Window
+from surveillance.store.learnt import WHOLE_FEED
 
 __all__ = ["Learnt", "learn"]
 
@@ -24,11 +25,13 @@ __all__ = ["Learnt", "learn"]
 class Learnt:
     reception: ReceptionHistory
     anchorages: Anchorages
+    station_outages: StationOutages
 
 
 def learn(store: Store, cfg: BaseRuleSettings, tracks: Tracks, window: Window) -> Learnt:
     """Update the maps from the window ``[since, until)`` (its positions; the stops of the
-    tracks) and read back what the map knew before the tracks begin."""
+    tracks) and read back what the map knew before the tracks begin, and the outages of
+    single stations while the tracks run."""
     cell_deg = cfg.coverage_cell_deg
     store.update_reception(window, cell_deg, cfg.coverage_window_days)
     before = window[0] - timedelta(hours=cfg.detect_context_hours)
@@ -37,7 +40,13 @@ def learn(store: Store, cfg: BaseRuleSettings, tracks: Tracks, window: Window) -
     )
     store.add_stops(stops(tracks.steps, cfg))
     store.refresh_anchorages(cell_deg, cfg.anchorage_min_vessels)
+    read = (before, window[1])
+    outages = store.station_outages(read)
+    outages = outages[outages["station"] != WHOLE_FEED]  # the rules see the feed themselves
+    stations = sorted(set(outages["station"]))
+    heard = store.station_cells(read, stations) if stations else None
     return Learnt(
         ReceptionHistory.from_frame(cells, span_h),
         Anchorages.from_frame(store.anchorages(), cell_deg),
+        StationOutages() if heard is None else StationOutages.from_frames(outages, heard, cell_deg),
     )

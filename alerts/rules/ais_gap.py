@@ -8,8 +8,9 @@ vessel fell silent and where it was heard again runs through covered cells; an o
 when the cells around its last position are covered. A way through a known coverage hole
 (busy cells nobody was heard in while the vessel was silent) is no gap. A way through cells
 the map has never heard is still a gap, scored lower ("coverage unknown"), when both of its
-ends lie where reception was good all around. Time the whole feed was silent (an outage)
-does not count as silence, and while the feed is silent, open gaps wait.
+ends lie where reception was good all around (an open gap's way is unknown: it needs
+coverage). Time the whole feed, or every station that heard where the vessel fell silent,
+was out (an outage) does not count as silence; while they are out, open gaps wait.
 Other vessels heard near it during the gap are recorded as evidence of coverage.
 """
 
@@ -208,9 +209,12 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
         where0 = (float(p.lon[b]), float(p.lat[b]))
         where1 = None if still_open else (float(p.lon[a]), float(p.lat[a]))
         t0, t1 = float(p.t_s[b]), None if still_open else float(p.t_s[a])
-        outage_s = outages.overlap_s(t0, t1 or ctx.now_s)
+        stations_out_s, waiting = ctx.station_outages.silenced(where0, t0, t1 or ctx.now_s)
+        if still_open and waiting:
+            continue  # the stations that heard it are out: wait until they are heard again
+        outage_s = max(outages.overlap_s(t0, t1 or ctx.now_s), stations_out_s)
         if (t1 or ctx.now_s) - t0 - outage_s < cfg.gap_min_hours * 3600:
-            continue  # silent mostly while the whole feed was
+            continue  # silent mostly while the feed, or its stations, were
         judged = _judge(reception, cfg, t0, t1 or ctx.now_s, where0, where1)
         if judged is None:
             continue
@@ -221,7 +225,7 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
             "others_heard_nearby": others,
             "coverage": judged[0],
             "covered_fraction": round(judged[1], 2),
-            "feed_outage_h": round(outage_s / 3600, 2),
+            "outage_h": round(outage_s / 3600, 2),
         }
         alerts.append(_gap(ctx, mmsi, t0, where0, t1, where1, evidence))
     return alerts + _reappeared(tracks, ctx, alerts)

@@ -11,7 +11,7 @@ import pandas as pd
 
 from alerts.anchorages import Anchorages
 from alerts.coast import Coast
-from alerts.coverage import ReceptionHistory
+from alerts.coverage import ReceptionHistory, StationOutages
 from alerts.tracks import Tracks, vessel_slice
 from surveillance.rule_settings import BaseRuleSettings
 
@@ -58,6 +58,8 @@ class RuleContext:
     reception: ReceptionHistory = field(default_factory=ReceptionHistory)
     #: the learnt anchorages, exempt like ports (alerts/anchorages.py)
     anchorages: Anchorages = field(default_factory=Anchorages)
+    #: outages of single stations, and which stations heard where (alerts/coverage.py)
+    station_outages: StationOutages = field(default_factory=StationOutages)
 
     def ship_types(self, mmsi: np.ndarray) -> np.ndarray:
         """Ship type per MMSI (0 when unknown)."""

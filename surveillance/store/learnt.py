@@ -136,6 +136,22 @@ class LearntMaps:
                 params=bind,
             )
 
+    def station_cells(self, window: Window, stations: list[str]) -> pd.DataFrame:
+        """The cells and hours of the window that any of ``stations`` heard, with every
+        station that heard each: ``cell_x, cell_y, hour, stations``."""
+        bind: dict[str, Any] = window_params(_whole_hours(window)) | {"names": stations}
+        with self.engine.connect() as conn:
+            return pd.read_sql(
+                text(
+                    "SELECT cell_x, cell_y, hour, array_agg(DISTINCT station) AS stations "
+                    f"FROM reception_hours WHERE {within('hour')} AND (cell_x, cell_y, hour) IN "
+                    "(SELECT cell_x, cell_y, hour FROM reception_hours "
+                    f"WHERE station = ANY(:names) AND {within('hour')}) GROUP BY 1, 2, 3"
+                ),
+                conn,
+                params=bind,
+            )
+
     def add_stops(self, stops: pd.DataFrame) -> int:
         """Keep vessel stops (``cell_x, cell_y, mmsi, first_stop, last_stop``): one row per
         vessel and cell, spanning its first and last stop there. Rows inserted or widened."""

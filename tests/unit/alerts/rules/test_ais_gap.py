@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from alerts.coverage import ReceptionHistory, cells_of
+from alerts.coverage import ReceptionHistory, StationOutages, cells_of
 from alerts.rules import ais_gap
 from surveillance.store.position_read import PositionArrays
 from tests.builders.clock import HOUR_S, MIDNIGHT_S
@@ -115,3 +115,37 @@ def test_the_end_of_the_feed_raises_no_open_gaps() -> None:
     # everyone heard until hour 10, then nothing until now (hour 24): the feed ended
     scene = tracks(leg(A, 0, 10, SEA), *_crowd(A + 100, SEA, hours=10))
     assert ais_gap.detect(scene, context(now_h=24)) == []
+
+
+def _station_out(
+    where: tuple[float, float], silent_h: float, back_h: float | None
+) -> StationOutages:
+    """Station ``rx1`` alone heard ``where`` at hour 1, and heard no one from ``silent_h``
+    (to ``back_h``, or still)."""
+    x, y = cells_of(np.array([where[0]]), np.array([where[1]]), 0.05)
+    end = None if back_h is None else pd.Timestamp(MIDNIGHT_S + back_h * HOUR_S, unit="s", tz="UTC")
+    outages = pd.DataFrame(
+        {
+            "station": ["rx1"],
+            "start": [pd.Timestamp(MIDNIGHT_S + silent_h * HOUR_S, unit="s", tz="UTC")],
+            "end": [end],
+        }
+    )
+    hour = pd.Timestamp(MIDNIGHT_S + HOUR_S, unit="s", tz="UTC")
+    heard = pd.DataFrame({"cell_x": x, "cell_y": y, "hour": [hour], "stations": [["rx1"]]})
+    return StationOutages.from_frames(outages, heard, 0.05)
+
+
+def test_the_open_gap_of_a_vessel_heard_only_by_a_station_that_is_out_waits() -> None:
+    # others heard all around (by other stations): the vessel's own station went quiet
+    scene = tracks(leg(A, 0, 2, SEA), *_crowd(A + 100, SEA))
+    ctx = context(now_h=24, station_outages=_station_out(SEA, 2, None))
+    assert [a for a in ais_gap.detect(scene, ctx) if a.mmsi == (A,)] == []
+    (alert,) = [a for a in ais_gap.detect(scene, context(now_h=24)) if a.mmsi == (A,)]
+    assert alert.end_s is None  # without the outage: an open gap
+
+
+def test_a_gap_mostly_spent_while_its_station_was_out_is_no_gap() -> None:
+    scene = tracks(leg(A, 0, 2, SEA), leg(A, 15, 2, SEA))
+    ctx = context(station_outages=_station_out(SEA, 2, 14))
+    assert ais_gap.detect(scene, ctx) == []
