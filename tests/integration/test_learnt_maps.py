@@ -9,6 +9,7 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 import pytest
+from sqlalchemy import text
 
 from alerts.engine import Engine, RunStats
 from surveillance.settings import Settings, load_settings
@@ -173,3 +174,38 @@ def test_anchorages_are_learnt_where_many_vessels_stop_and_exempt_sts(
     _run(store, settings, *pairs, since_h=0, until_h=4)
     (sts,) = store.alerts(types=["sts_transfer"]).itertuples()
     assert sorted(sts.mmsi) == [431800003, 431800004]  # the pair at anchor is not one
+
+
+def test_vessels_heard_only_by_a_station_that_goes_quiet_wait_for_it(
+    store: Store, settings: Settings
+) -> None:
+    # the store as it is once positions carry their receiving station
+    with store.engine.begin() as conn:
+        conn.execute(text("ALTER TABLE ais_positions ADD COLUMN station varchar(64)"))
+    centre = (OPEN_SEA[0] + 0.025, OPEN_SEA[1] + 0.025)  # the middle of one cell
+    near = [_heard(DARK + k, 0, 2, (centre[0] + 0.004 * k, centre[1])) for k in range(3)]
+    around = [
+        f
+        for f in _neighbours(431900000, centre, 0, 24, 0.04)
+        if (abs(f["lon"].iloc[0] - centre[0]) > 0.025 or abs(f["lat"].iloc[0] - centre[1]) > 0.025)
+    ]
+    frames = [*(f.assign(source="rx-b") for f in near), *(f.assign(source="rx-a") for f in around)]
+    load_positions(store, pd.concat(frames, ignore_index=True))
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE ais_positions SET station = source"))
+    Engine(settings, store).run(T0, T0 + timedelta(hours=24))
+    assert _gaps(store).empty  # rx-b went quiet with its three vessels: they wait
+    outages = store.station_outages((T0, T0 + timedelta(hours=24)))
+    (quiet,) = outages.itertuples()
+    assert quiet.station == "rx-b" and pd.isna(quiet.end)
+    assert quiet.start == pd.Timestamp(T0 + timedelta(hours=3))
+
+
+def test_without_the_station_outage_those_vessels_have_open_gaps(
+    store: Store, settings: Settings
+) -> None:
+    centre = (OPEN_SEA[0] + 0.025, OPEN_SEA[1] + 0.025)
+    near = [_heard(DARK + k, 0, 2, (centre[0] + 0.004 * k, centre[1])) for k in range(3)]
+    around = _neighbours(431900000, centre, 0, 24, 0.04)  # heard in the same cell too
+    _run(store, settings, *near, *around, since_h=0, until_h=24)
+    assert sorted(m for ms in _gaps(store)["mmsi"] for m in ms) == [DARK, DARK + 1, DARK + 2]
