@@ -296,7 +296,9 @@ class Engine:
             now.timestamp(),
         )
         tracks = Tracks(positions, cfg)
+        learning = time.perf_counter()
         learnt = learn(self.store, cfg, tracks, (since, until))
+        stats.seconds["learn"] = time.perf_counter() - learning
         seen = np.union1d(tracks.vessel_index[0], vessels.index.to_numpy(dtype=np.int64))
         ctx = RuleContext(
             now_s=now.timestamp(),
