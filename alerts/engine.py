@@ -25,6 +25,7 @@ import pandas as pd
 import shapely
 
 from alerts.coast import Coast
+from alerts.learning import learn
 from alerts.rules import AlertRecord, RuleContext, registered_rules
 from alerts.rules.base import Rule
 from alerts.scoring import ScoreContext, score_alerts
@@ -295,6 +296,9 @@ class Engine:
             now.timestamp(),
         )
         tracks = Tracks(positions, cfg)
+        learning = time.perf_counter()
+        learnt = learn(self.store, cfg, tracks, (since, until))
+        stats.seconds["learn"] = time.perf_counter() - learning
         seen = np.union1d(tracks.vessel_index[0], vessels.index.to_numpy(dtype=np.int64))
         ctx = RuleContext(
             now_s=now.timestamp(),
@@ -309,6 +313,9 @@ class Engine:
             ),
             identities=self.store.identities((read_from, until)),
             open_gaps=stored.open_gaps(),
+            reception=learnt.reception,
+            anchorages=learnt.anchorages,
+            station_outages=learnt.station_outages,
         )
         stats.positions, stats.vessels = len(positions), len(tracks.vessel_index[0])
         stats.seconds["read"] = time.perf_counter() - clock

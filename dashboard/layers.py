@@ -29,8 +29,10 @@ from pydeck.bindings.json_tools import default_serialize
 from dashboard import tooltip
 from dashboard.data.basemap import BaseMap
 from dashboard.data.common import SHIP_CATEGORIES
+from dashboard.data.learnt import anchorage_cells, coverage_cells
 from dashboard.data.operations import MapData
 from dashboard.data.positions import replay_tracks
+from surveillance.rule_settings import BaseRuleSettings
 from surveillance.store import BBox, Store, Window
 
 __all__ = [
@@ -107,6 +109,8 @@ class MapContext:
     replay_mmsi: Sequence[int] = ()
     replay_until_s: float | None = None  # seconds after the window's start
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the grid of the learnt maps (``rules.coverage_cell_deg`` of the settings in force)
+    cell_deg: float = BaseRuleSettings.model_fields["coverage_cell_deg"].default
 
 
 Builder = Callable[[MapContext], list[pdk.Layer]]
@@ -260,6 +264,38 @@ def _zones(ctx: MapContext) -> list[pdk.Layer]:
 @register("ports", "Ports")
 def _ports(ctx: MapContext) -> list[pdk.Layer]:
     return [ports(ctx.base)]
+
+
+def _cells(key: str, data: pd.DataFrame, fill: Any, line: list[int]) -> list[pdk.Layer]:
+    """Grid cells of a learnt map as filled squares (none when the map is empty)."""
+    if data.empty:
+        return []
+    return [
+        pdk.Layer(
+            "PolygonLayer",
+            id=key,
+            data=data,
+            get_polygon="polygon",
+            get_fill_color=fill,
+            get_line_color=line,
+            stroked=True,
+            line_width_min_pixels=1,
+            pickable=True,
+        )
+    ]
+
+
+@register("coverage", "Coverage (messages / hour)", default=False)
+def _coverage(ctx: MapContext) -> list[pdk.Layer]:
+    cells = coverage_cells(ctx.store, ctx.window, ctx.cell_deg)
+    return _cells("coverage", cells, "colour", [0, 0, 0, 0])
+
+
+@register("anchorages", "Anchorages (learnt)")
+def _anchorages(ctx: MapContext) -> list[pdk.Layer]:
+    return _cells(
+        "anchorages", anchorage_cells(ctx.store, ctx.cell_deg), [0, 120, 90, 70], [0, 120, 90, 220]
+    )
 
 
 @register("all_tracks", "Tracks of all vessels", default=False)

@@ -81,6 +81,7 @@ def _picture(enabled: list[str]) -> None:
         picture=picture,
         replay_mmsi=replay,
         replay_until_s=replay_until_s,
+        cell_deg=current.settings.rules.coverage_cell_deg,
     )
     deck = layers.deck(ctx, enabled, st.session_state["view"], tile_url=current.settings.tile_url)
     st.pydeck_chart(

@@ -1,11 +1,13 @@
 """Sources: per source (receiver, station or file), the newest position, positions per
-minute over the window's last hour, and the records rejected, by reason."""
+minute over the window's last hour, the outages of each station and of the whole feed, and
+the records rejected, by reason."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from dashboard import state
+from dashboard.data.learnt import outages
 from dashboard.data.sources import sources_data
 
 
@@ -47,6 +49,27 @@ def render() -> None:
             },
         )
         st.caption("Positions are counted once, by the source that stored them first.")
+    st.subheader("Outages")
+    stopped = outages(current.store, current.window)
+    if stopped.empty:
+        st.caption("None in the window: every station heard someone every hour.")
+    else:
+        st.dataframe(
+            stopped[["station", "start", "end", "hours", "ongoing"]],
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "station": "Station",
+                "start": st.column_config.DatetimeColumn("From (UTC)", format="YYYY-MM-DD HH:mm"),
+                "end": st.column_config.DatetimeColumn("Until (UTC)", format="YYYY-MM-DD HH:mm"),
+                "hours": st.column_config.NumberColumn("Hours", format="%.0f"),
+                "ongoing": "Still silent",
+            },
+        )
+        st.caption(
+            "Whole hours in which a station heard no one, from the reception map that "
+            "`detect` keeps; ais_gap raises no gaps for the time the whole feed was silent."
+        )
     st.subheader("Rejected records")
     if found.rejections.empty:
         st.caption("None." if all_time else "None in the window.")

@@ -52,6 +52,9 @@ __all__ = [
     "ReferenceDataset",
     "WatchlistEntry",
     "Export",
+    "ReceptionHour",
+    "AnchorageStop",
+    "Anchorage",
     "ALERT_STATUSES",
     "USER_ROLES",
     "WATCHLIST_KINDS",
@@ -457,3 +460,44 @@ class Export(Base):
     types: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False, server_default="{}")
     alerts: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(_tz(), nullable=False, server_default=func.now())
+
+
+class ReceptionHour(Base):
+    """The reception map: messages heard in one grid cell by one station in one hour
+    (``station`` is ``'all'`` when the feed does not say); rewritten by each ``detect``
+    from the positions of its window, so a rerun changes nothing."""
+
+    __tablename__ = "reception_hours"
+
+    cell_x: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cell_y: Mapped[int] = mapped_column(Integer, primary_key=True)
+    station: Mapped[str] = mapped_column(String(64), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(_tz(), primary_key=True)
+    messages: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __table_args__ = (Index("ix_reception_hours_hour", "hour"),)
+
+
+class AnchorageStop(Base):
+    """A vessel seen stopped in a grid cell: the evidence anchorages are learnt from."""
+
+    __tablename__ = "anchorage_stops"
+
+    cell_x: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cell_y: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mmsi: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    first_stop: Mapped[datetime] = mapped_column(_tz(), nullable=False)
+    last_stop: Mapped[datetime] = mapped_column(_tz(), nullable=False)
+
+
+class Anchorage(Base):
+    """A learnt anchorage: a grid cell where many distinct vessels have stopped."""
+
+    __tablename__ = "anchorages"
+
+    cell_x: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cell_y: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lon: Mapped[float] = mapped_column(Float, nullable=False)
+    lat: Mapped[float] = mapped_column(Float, nullable=False)
+    vessels: Mapped[int] = mapped_column(Integer, nullable=False)
+    last_stop: Mapped[datetime] = mapped_column(_tz(), nullable=False)

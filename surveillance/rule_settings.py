@@ -40,6 +40,12 @@ class BaseRuleSettings(BaseModel):
     zone_files: tuple[Path, ...] = ()
     watch_flags: tuple[str, ...] = ("KP", "IR", "SY")
     watchlist_name_min_similarity_pct: float = Field(default=90.0, ge=0, le=100)
+    # learnt maps (alerts/coverage.py, alerts/anchorages.py), kept by every detect
+    coverage_cell_deg: float = Field(default=0.05, gt=0, le=1)
+    coverage_window_days: float = Field(default=14.0, gt=0)
+    anchorage_stopped_max_knots: float = Field(default=0.5, gt=0)
+    anchorage_stopped_min_hours: float = Field(default=2.0, gt=0)
+    anchorage_min_vessels: int = Field(default=5, ge=1)
     # engine
     detect_context_hours: float = Field(default=12.0, ge=0)
     detect_follow_interval_s: float = Field(default=30.0, gt=0)

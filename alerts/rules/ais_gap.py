@@ -1,10 +1,16 @@
 """``ais_gap``: no signal for >= 6 h (suspected disabling at >= 12 h), starting and ending
 offshore, where the vessel was being received well just before.
 
-Leaving the receivers' range is not going dark. Coverage is learnt from the data: a cell
-of the grid is covered when anyone was heard there in the window. A gap counts when the
-straight way between where the vessel fell silent and where it was heard again runs
-through covered cells (an open gap: when the cells around its last position are covered).
+Leaving the receivers' range is not going dark, and neither is the feed going quiet.
+Coverage is the stored reception map joined with the window's traffic
+(:mod:`alerts.coverage`): a closed gap counts when the straight way between where the
+vessel fell silent and where it was heard again runs through covered cells; an open gap
+when the cells around its last position are covered. A way through a known coverage hole
+(busy cells nobody was heard in while the vessel was silent) is no gap. A way through cells
+the map has never heard is still a gap, scored lower ("coverage unknown"), when both of its
+ends lie where reception was good all around (an open gap's way is unknown: it needs
+coverage). Time the whole feed, or every station that heard where the vessel fell silent,
+was out (an outage) does not count as silence; while they are out, open gaps wait.
 Other vessels heard near it during the gap are recorded as evidence of coverage.
 """
 
@@ -15,16 +21,17 @@ from typing import Any
 import numpy as np
 from pydantic import Field
 
+from alerts.coverage import Outages, Reception
 from alerts.rules.base import AlertRecord, RuleContext, reason
-from alerts.tracks import Steps, Tracks, grid_cells, vessel_slice
-from surveillance.geodesy import DEG_M, NM_M, haversine_m
+from alerts.tracks import Steps, Tracks, vessel_slice
+from surveillance.geodesy import NM_M, haversine_m
 from surveillance.rule_settings import BaseRuleSettings
 
 __all__ = ["NAME", "VERSION", "COLOUR", "Settings", "detect"]
 
 NAME = "ais_gap"
 #: Stored with every alert of this rule; bump it when the logic changes.
-VERSION = "1"
+VERSION = "2"
 COLOUR = "#1f77b4"
 
 
@@ -36,43 +43,18 @@ class Settings(BaseRuleSettings):
     gap_min_shore_distance_nm: float = Field(default=5.0, ge=0)
     gap_reception_window_hours: float = Field(default=1.0, gt=0)
     gap_min_reports_before: int = Field(default=6, ge=1)
-    gap_coverage_cell_km: float = Field(default=5.0, gt=0)
     gap_min_covered_fraction: float = Field(default=0.9, ge=0, le=1)
     gap_neighbour_radius_km: float = Field(default=10.0, gt=0)
+    gap_unknown_min_end_covered_fraction: float = Field(default=0.5, ge=0, le=1)
+    gap_hole_min_heard_share: float = Field(default=0.5, ge=0, le=1)
+    gap_hole_min_heard_hours: int = Field(default=12, ge=1)
+    gap_outage_min_minutes: float = Field(default=30.0, gt=0)
+    gap_outage_min_vessels: int = Field(default=3, ge=1)
 
 
 BASE_SCORE = 40
-
-
-class _Coverage:
-    """Grid cells (about ``cell_m`` across) where some report was received."""
-
-    def __init__(self, s: Steps, cell_m: float) -> None:
-        self.cell_m = cell_m
-        self.middle_lat = float(np.median(np.abs(s.lat))) if len(s) else 0.0
-        self.cells = np.unique(self._cells(s.lon, s.lat))
-
-    def _cells(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-        cx, cy = grid_cells(lon, lat, self.cell_m, self.middle_lat)
-        return cx * 1_000_000 + cy
-
-    def fraction(self, lon: np.ndarray, lat: np.ndarray) -> float:
-        return float(np.isin(self._cells(lon, lat), self.cells).mean())
-
-    def along(self, lon0: float, lat0: float, lon1: float, lat1: float) -> float:
-        """Covered share of the straight way between two points."""
-        n = max(2, int(haversine_m(lon0, lat0, lon1, lat1) / (self.cell_m / 2)) + 1)
-        f = np.linspace(0, 1, n)
-        return self.fraction(lon0 + f * (lon1 - lon0), lat0 + f * (lat1 - lat0))
-
-    def around(self, lon: float, lat: float, radius_m: float) -> float:
-        """Covered share of the disc around a point."""
-        k = np.arange(-radius_m, radius_m + 1, self.cell_m / 2)
-        dx, dy = np.meshgrid(k, k)
-        inside = dx**2 + dy**2 <= radius_m**2
-        lat_pts = lat + dy[inside] / DEG_M
-        lon_pts = lon + dx[inside] / (DEG_M * np.cos(np.radians(lat)))
-        return self.fraction(lon_pts, lat_pts)
+#: Points off when the map has never heard the cells of the way.
+UNKNOWN_COVERAGE_POINTS = 20
 
 
 def _others_heard(
@@ -105,7 +87,14 @@ def _gap(
     """The alert for a gap from ``t0`` to ``t1`` (None: still silent)."""
     cfg = ctx.settings.of(Settings)
     hours = ((ctx.now_s if t1 is None else t1) - t0) / 3600
-    reasons = [reason(BASE_SCORE, f"silent for {hours:.1f} h offshore, inside coverage")]
+    if evidence.get("coverage") == "unknown":
+        first = reason(
+            BASE_SCORE - UNKNOWN_COVERAGE_POINTS,
+            f"silent for {hours:.1f} h offshore, coverage unknown along the way",
+        )
+    else:
+        first = reason(BASE_SCORE, f"silent for {hours:.1f} h offshore, inside coverage")
+    reasons = [first]
     if hours >= cfg.gap_disabling_hours:
         reasons.append(reason(20, f"{cfg.gap_disabling_hours:g}+ h: suspected disabling"))
     others = int(evidence.get("others_heard_nearby", 0))
@@ -130,6 +119,33 @@ def _gap(
     )
 
 
+def _judge(
+    reception: Reception,
+    cfg: Settings,
+    t0: float,
+    t1: float,
+    where0: tuple[float, float],
+    where1: tuple[float, float] | None,
+) -> tuple[str, float] | None:
+    """The coverage of a gap ("covered" or "unknown", and the covered share), or None when
+    the silence proves nothing (a coverage hole, or out of the receivers' reach)."""
+    radius_m = cfg.gap_neighbour_radius_km * 1000
+    points = (
+        reception.around(where0, radius_m) if where1 is None else reception.along(where0, where1)
+    )
+    share = reception.share(points, t0, t1)
+    if share.hole > 1 - cfg.gap_min_covered_fraction:
+        return None
+    if share.covered >= cfg.gap_min_covered_fraction:
+        return "covered", share.covered
+    if where1 is None or share.unknown < 1 - cfg.gap_min_covered_fraction:
+        return None  # an open gap's way is not known; part of the way out of reach
+    ends = (reception.share(reception.around(w, radius_m), t0, t1) for w in (where0, where1))
+    if all(end.covered >= cfg.gap_unknown_min_end_covered_fraction for end in ends):
+        return "unknown", share.covered
+    return None
+
+
 def _reappeared(tracks: Tracks, ctx: RuleContext, found: list[AlertRecord]) -> list[AlertRecord]:
     """Gaps stored as open whose vessel is heard again (their start may be out of the window)."""
     p, known = tracks.pos, {(a.mmsi[0], round(a.start_s)) for a in found}
@@ -145,8 +161,10 @@ def _reappeared(tracks: Tracks, ctx: RuleContext, found: list[AlertRecord]) -> l
     return closed
 
 
-def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
-    cfg, p = ctx.settings.of(Settings), tracks.pos
+def _candidates(tracks: Tracks, ctx: RuleContext, cfg: Settings) -> tuple[np.ndarray, ...]:
+    """Reports after which a vessel fell silent long enough, well heard just before and
+    offshore at both ends: (before, after, still open, reports in the hour before)."""
+    p = tracks.pos
     min_gap_s = cfg.gap_min_hours * 3600
     last_of_vessel = np.append(~tracks.same_vessel, True)
     closed = np.flatnonzero(tracks.same_vessel & (tracks.dt_s >= min_gap_s))
@@ -164,33 +182,50 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
     offshore_m = cfg.gap_min_shore_distance_nm * NM_M
     offshore = ctx.coast.shore_m(p.lon[before], p.lat[before]) >= offshore_m
     offshore &= ctx.coast.shore_m(p.lon[after], p.lat[after]) >= offshore_m
-    before, after, is_open, heard = (
-        before[offshore],
-        after[offshore],
-        is_open[offshore],
-        heard[offshore],
+    return before[offshore], after[offshore], is_open[offshore], heard[offshore]
+
+
+def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
+    cfg, p = ctx.settings.of(Settings), tracks.pos
+    before, after, is_open, heard = _candidates(tracks, ctx, cfg)
+    outages = Outages.of_feed(
+        p.t_s, p.mmsi, ctx.now_s, cfg.gap_outage_min_minutes * 60, cfg.gap_outage_min_vessels
     )
     alerts: list[AlertRecord] = []
     if len(before):
         s = tracks.steps
-        coverage = _Coverage(s, cfg.gap_coverage_cell_km * 1000)
+        reception = Reception(
+            s,
+            ctx.reception,
+            cfg.coverage_cell_deg,
+            cfg.gap_hole_min_heard_share,
+            cfg.gap_hole_min_heard_hours,
+        )
         by_time = np.argsort(s.t_s, kind="stable")
         radius_m = cfg.gap_neighbour_radius_km * 1000
     for b, a, still_open, n_before in zip(before, after, is_open, heard, strict=True):
+        if still_open and outages.ongoing:
+            continue  # the feed is silent: the vessel's gap waits until it is heard again
         where0 = (float(p.lon[b]), float(p.lat[b]))
-        where1 = (float(p.lon[a]), float(p.lat[a]))
+        where1 = None if still_open else (float(p.lon[a]), float(p.lat[a]))
         t0, t1 = float(p.t_s[b]), None if still_open else float(p.t_s[a])
-        covered = (
-            coverage.around(*where0, radius_m) if still_open else coverage.along(*where0, *where1)
-        )
-        if covered < cfg.gap_min_covered_fraction:
+        stations_out_s, waiting = ctx.station_outages.silenced(where0, t0, t1 or ctx.now_s)
+        if still_open and waiting:
+            continue  # the stations that heard it are out: wait until they are heard again
+        outage_s = max(outages.overlap_s(t0, t1 or ctx.now_s), stations_out_s)
+        if (t1 or ctx.now_s) - t0 - outage_s < cfg.gap_min_hours * 3600:
+            continue  # silent mostly while the feed, or its stations, were
+        judged = _judge(reception, cfg, t0, t1 or ctx.now_s, where0, where1)
+        if judged is None:
             continue
         mmsi = int(p.mmsi[b])
         others = _others_heard(s, by_time, mmsi, *where0, t0, t1 or ctx.now_s, radius_m)
         evidence = {
             "reports_in_hour_before": int(n_before),
             "others_heard_nearby": others,
-            "covered_fraction": round(covered, 2),
+            "coverage": judged[0],
+            "covered_fraction": round(judged[1], 2),
+            "outage_h": round(outage_s / 3600, 2),
         }
-        alerts.append(_gap(ctx, mmsi, t0, where0, t1, None if still_open else where1, evidence))
+        alerts.append(_gap(ctx, mmsi, t0, where0, t1, where1, evidence))
     return alerts + _reappeared(tracks, ctx, alerts)

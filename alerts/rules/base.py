@@ -9,7 +9,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from alerts.anchorages import Anchorages
 from alerts.coast import Coast
+from alerts.coverage import ReceptionHistory, StationOutages
 from alerts.tracks import Tracks, vessel_slice
 from surveillance.rule_settings import BaseRuleSettings
 
@@ -52,6 +54,12 @@ class RuleContext:
     identities: pd.DataFrame  # mmsi, valid_from, name, callsign, imo (oldest first)
     #: AIS gaps stored as still open: (mmsi, start_s, lon, lat) of where each fell silent
     open_gaps: list[tuple[int, float, float, float]] = field(default_factory=list)
+    #: the stored reception map before the window (alerts/coverage.py)
+    reception: ReceptionHistory = field(default_factory=ReceptionHistory)
+    #: the learnt anchorages, exempt like ports (alerts/anchorages.py)
+    anchorages: Anchorages = field(default_factory=Anchorages)
+    #: outages of single stations, and which stations heard where (alerts/coverage.py)
+    station_outages: StationOutages = field(default_factory=StationOutages)
 
     def ship_types(self, mmsi: np.ndarray) -> np.ndarray:
         """Ship type per MMSI (0 when unknown)."""

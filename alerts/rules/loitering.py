@@ -1,4 +1,5 @@
-"""``loitering``: one vessel under 2 kn for >= 4 h, >= 20 nm from shore.
+"""``loitering``: one vessel under 2 kn for >= 4 h, >= 20 nm from shore, outside the
+learnt anchorages (waiting at anchor is what they are for).
 
 Work boats (fishing, tugs, pilots, dredgers...) are slow at sea by trade and are left out;
 an STS pair loiters too, and the engine lets its ``sts_transfer`` alert stand for both.
@@ -18,7 +19,7 @@ __all__ = ["NAME", "VERSION", "COLOUR", "Settings", "detect"]
 
 NAME = "loitering"
 #: Stored with every alert of this rule; bump it when the logic changes.
-VERSION = "1"
+VERSION = "2"
 COLOUR = "#ff7f0e"
 #: Ship types (ITU) for which slow work at sea is the job: fishing, towing, dredging,
 #: diving, military, pilot, search and rescue, tugs, port tenders, law enforcement.
@@ -41,6 +42,7 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
     cfg, s = ctx.settings.of(Settings), tracks.steps
     slow = s.sog_knots < cfg.loitering_max_speed_knots
     slow &= ~np.isin(ctx.ship_types(s.mmsi), cfg.loitering_exempt_ship_types)
+    slow &= ~ctx.anchorages.contains(s.lon, s.lat)
     idx = np.flatnonzero(slow)
     far = np.zeros(len(s), bool)
     far[idx] = (

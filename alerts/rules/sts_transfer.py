@@ -1,5 +1,5 @@
 """``sts_transfer``: two vessels within 500 m for >= 2 h, both under 2 kn, >= 10 km from any
-port (Global Fishing Watch's encounter definition).
+port (Global Fishing Watch's encounter definition) and outside the learnt anchorages.
 
 Pairs come from a grid hash per time step: each slow position falls in a cell the size of
 the distance threshold, and only the 3 x 3 cells around it are compared (never all pairs).
@@ -19,7 +19,7 @@ __all__ = ["NAME", "VERSION", "COLOUR", "Settings", "detect", "close_pairs"]
 
 NAME = "sts_transfer"
 #: Stored with every alert of this rule; bump it when the logic changes.
-VERSION = "1"
+VERSION = "2"
 COLOUR = "#d62728"
 
 
@@ -66,6 +66,7 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
     cfg, s = ctx.settings.of(Settings), tracks.steps
     slow = np.flatnonzero(s.sog_knots < cfg.sts_max_speed_knots)
     away = ctx.coast.port_m(s.lon[slow], s.lat[slow]) >= cfg.sts_min_port_distance_km * 1000
+    away &= ~ctx.anchorages.contains(s.lon[slow], s.lat[slow])  # anchorages are ports too
     i, j = close_pairs(s, slow[away], cfg.sts_max_distance_m)
     order = np.lexsort((s.bin[i], s.mmsi[j], s.mmsi[i]))
     i, j = i[order], j[order]

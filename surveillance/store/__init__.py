@@ -29,6 +29,7 @@ from surveillance.store.connection import (
 )
 from surveillance.store.detections import DetectionTables
 from surveillance.store.exports import ExportTables
+from surveillance.store.learnt import LearntMaps
 from surveillance.store.positions import PositionTables
 from surveillance.store.quarantine import QuarantineTables
 from surveillance.store.reference import REFERENCE_KINDS, ReferenceTables
@@ -51,6 +52,7 @@ class Store(
     ExportTables,
     SourceStatistics,
     ArchiveTables,
+    LearntMaps,
     Housekeeping,
 ):
     """Typed reads and batched, idempotent writes over the Coastwatch schema."""

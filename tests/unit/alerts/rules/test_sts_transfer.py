@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
+from alerts.anchorages import Anchorages
+from alerts.coverage import cells_of
 from alerts.rules import sts_transfer
 from tests.builders.clock import HOUR_S
 from tests.builders.tracks import SEA, A, B, context, leg, tracks
@@ -37,3 +42,10 @@ def test_fast_ships_passing_close_are_not_an_sts() -> None:
         leg(A, 1, 5, SEA, far, sog_knots=12), leg(B, 1, 5, (SEA[0], SEA[1] + 0.002), far, 12)
     )
     assert sts_transfer.detect(pair, context()) == []
+
+
+def test_ships_side_by_side_in_a_learnt_anchorage_are_not_an_sts() -> None:
+    x, y = cells_of(np.array([SEA[0]]), np.array([SEA[1]]), 0.05)
+    ctx = context(anchorages=Anchorages.from_frame(pd.DataFrame({"cell_x": x, "cell_y": y}), 0.05))
+    pair = tracks(leg(A, 1, 3, SEA), leg(B, 1, 3, (SEA[0] + 0.002, SEA[1])))
+    assert sts_transfer.detect(pair, ctx) == []
