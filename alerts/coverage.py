@@ -10,7 +10,7 @@ counts messages in the same cells). Each cell a gap passes through is one of:
 - **unknown**: neither heard in the window nor ever before.
 
 A **feed outage** is a silence of the whole feed of ``gap_outage_min_minutes`` or more just
-after ``gap_outage_min_vessels`` or more vessels were heard in an hour: the receivers went
+after ``outage_min_vessels`` or more vessels were heard in an hour: the receivers went
 away, not the fleet. One vessel alone falling silent is that vessel, not an outage.
 A **station outage** (whole hours in which one station heard no one, from the stored map)
 silences the vessels that only that station heard: :class:`StationOutages`.

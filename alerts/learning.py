@@ -41,7 +41,7 @@ def learn(store: Store, cfg: BaseRuleSettings, tracks: Tracks, window: Window) -
     store.add_stops(stops(tracks.steps, cfg))
     store.refresh_anchorages(cell_deg, cfg.anchorage_min_vessels)
     read = (before, window[1])
-    outages = store.station_outages(read)
+    outages = store.station_outages(read, min_vessels=cfg.outage_min_vessels)
     outages = outages[outages["station"] != WHOLE_FEED]  # the rules see the feed themselves
     stations = sorted(set(outages["station"]))
     heard = store.station_cells(read, stations) if stations else None

@@ -50,7 +50,7 @@ def render() -> None:
         )
         st.caption("Positions are counted once, by the source that stored them first.")
     st.subheader("Outages")
-    stopped = outages(current.store, current.window)
+    stopped = outages(current.store, current.window, current.settings.rules.outage_min_vessels)
     if stopped.empty:
         st.caption("None in the window: every station heard someone every hour.")
     else:

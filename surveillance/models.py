@@ -478,6 +478,17 @@ class ReceptionHour(Base):
     __table_args__ = (Index("ix_reception_hours_hour", "hour"),)
 
 
+class StationHour(Base):
+    """Distinct vessels one station heard in one hour (``'(whole feed)'``: every station
+    together): a station falls silent as an outage only after an hour it heard many."""
+
+    __tablename__ = "station_hours"
+
+    station: Mapped[str] = mapped_column(String(64), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(_tz(), primary_key=True)
+    vessels: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
 class AnchorageStop(Base):
     """A vessel seen stopped in a grid cell: the evidence anchorages are learnt from."""
 

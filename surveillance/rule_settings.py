@@ -46,6 +46,8 @@ class BaseRuleSettings(BaseModel):
     anchorage_stopped_max_knots: float = Field(default=0.5, gt=0)
     anchorage_stopped_min_hours: float = Field(default=2.0, gt=0)
     anchorage_min_vessels: int = Field(default=5, ge=1)
+    # a station (or the whole feed) silent after an hour it heard this many is an outage
+    outage_min_vessels: int = Field(default=3, ge=1)
     # engine
     detect_context_hours: float = Field(default=12.0, ge=0)
     detect_follow_interval_s: float = Field(default=30.0, gt=0)

@@ -49,7 +49,6 @@ class Settings(BaseRuleSettings):
     gap_hole_min_heard_share: float = Field(default=0.5, ge=0, le=1)
     gap_hole_min_heard_hours: int = Field(default=12, ge=1)
     gap_outage_min_minutes: float = Field(default=30.0, gt=0)
-    gap_outage_min_vessels: int = Field(default=3, ge=1)
 
 
 BASE_SCORE = 40
@@ -189,7 +188,7 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
     cfg, p = ctx.settings.of(Settings), tracks.pos
     before, after, is_open, heard = _candidates(tracks, ctx, cfg)
     outages = Outages.of_feed(
-        p.t_s, p.mmsi, ctx.now_s, cfg.gap_outage_min_minutes * 60, cfg.gap_outage_min_vessels
+        p.t_s, p.mmsi, ctx.now_s, cfg.gap_outage_min_minutes * 60, cfg.outage_min_vessels
     )
     alerts: list[AlertRecord] = []
     if len(before):

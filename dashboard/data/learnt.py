@@ -64,10 +64,10 @@ def anchorage_cells(store: Store, cell_deg: float) -> pd.DataFrame:
     )
 
 
-def outages(store: Store, window: Window) -> pd.DataFrame:
+def outages(store: Store, window: Window, min_vessels: int) -> pd.DataFrame:
     """Outages of each station and of the whole feed in the window: ``station, start,
     end, hours`` (``end`` empty and ``hours`` up to the window's end while it goes on)."""
-    found = store.station_outages(window)
+    found = store.station_outages(window, min_vessels=min_vessels)
     end = pd.to_datetime(found["end"], utc=True)
     until = pd.Timestamp(window[1])
     found["hours"] = (

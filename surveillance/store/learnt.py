@@ -71,13 +71,26 @@ class LearntMaps:
                 ),
                 bind,
             ).rowcount
+            station = _station(conn)
             conn.execute(
                 text(
-                    "DELETE FROM reception_hours WHERE hour < "
-                    "(SELECT max(hour) FROM reception_hours) - make_interval(secs => :keep_s)"
+                    "INSERT INTO station_hours (station, hour, vessels) "
+                    f"SELECT {station}, date_bin('1 hour', ts, {_EPOCH}), count(DISTINCT mmsi) "
+                    f"FROM ais_positions WHERE {within('ts')} GROUP BY 1, 2 "
+                    f"UNION ALL SELECT '{WHOLE_FEED}', date_bin('1 hour', ts, {_EPOCH}), "
+                    f"count(DISTINCT mmsi) FROM ais_positions WHERE {within('ts')} GROUP BY 2 "
+                    "ON CONFLICT (station, hour) DO UPDATE SET vessels = EXCLUDED.vessels"
                 ),
                 bind,
             )
+            for table in ("reception_hours", "station_hours"):
+                conn.execute(
+                    text(
+                        f"DELETE FROM {table} WHERE hour < (SELECT max(hour) FROM {table}) "
+                        "- make_interval(secs => :keep_s)"
+                    ),
+                    bind,
+                )
         return int(rows)
 
     def reception_history(self, window: Window) -> tuple[pd.DataFrame, float]:
@@ -113,23 +126,29 @@ class LearntMaps:
                 params=window_params(window),
             )
 
-    def station_outages(self, window: Window, min_hours: int = 1) -> pd.DataFrame:
+    def station_outages(
+        self, window: Window, min_hours: int = 1, min_vessels: int = 1
+    ) -> pd.DataFrame:
         """Outages per station and of the whole feed in the window: ``station, start,
         end`` (``end`` NaT while it goes on), at least ``min_hours`` whole hours in which
-        the station heard no one after it had been heard; newest first."""
-        bind: dict[str, Any] = window_params(_whole_hours(window)) | {"min_h": min_hours}
-        heard = f"FROM reception_hours WHERE {within('hour')}"
+        the station heard no one right after an hour in which it heard ``min_vessels`` or
+        more vessels (one vessel falling silent is that vessel, not the station); newest
+        first."""
+        bind: dict[str, Any] = window_params(_whole_hours(window))
+        bind |= {"min_h": min_hours, "min_v": min_vessels}
         with self.engine.connect() as conn:
             return pd.read_sql(
                 text(
-                    f"WITH heard AS (SELECT station, hour {heard} GROUP BY 1, 2 "
-                    f"UNION ALL SELECT '{WHOLE_FEED}', hour {heard} GROUP BY 2), "
-                    "steps AS (SELECT station, hour, "
-                    "lag(hour) OVER (PARTITION BY station ORDER BY hour) AS before FROM heard) "
+                    "WITH steps AS (SELECT station, hour, lag(hour) OVER w AS before, "
+                    "lag(vessels) OVER w AS busy, vessels FROM station_hours "
+                    f"WHERE {within('hour')} WINDOW w AS (PARTITION BY station ORDER BY hour)), "
+                    "latest AS (SELECT DISTINCT ON (station) station, hour, vessels FROM steps "
+                    "ORDER BY station, hour DESC) "
                     "SELECT station, before + interval '1 hour' AS start, hour AS \"end\" "
                     "FROM steps WHERE hour - before > make_interval(hours => :min_h) "
-                    "UNION ALL SELECT station, max(hour) + interval '1 hour', NULL FROM heard "
-                    "GROUP BY 1 HAVING :until - max(hour) > make_interval(hours => :min_h) "
+                    "AND busy >= :min_v "
+                    "UNION ALL SELECT station, hour + interval '1 hour', NULL FROM latest "
+                    "WHERE :until - hour > make_interval(hours => :min_h) AND vessels >= :min_v "
                     "ORDER BY start DESC, station"
                 ),
                 conn,

@@ -179,9 +179,6 @@ def test_anchorages_are_learnt_where_many_vessels_stop_and_exempt_sts(
 def test_vessels_heard_only_by_a_station_that_goes_quiet_wait_for_it(
     store: Store, settings: Settings
 ) -> None:
-    # the store as it is once positions carry their receiving station
-    with store.engine.begin() as conn:
-        conn.execute(text("ALTER TABLE ais_positions ADD COLUMN station varchar(64)"))
     centre = (OPEN_SEA[0] + 0.025, OPEN_SEA[1] + 0.025)  # the middle of one cell
     near = [_heard(DARK + k, 0, 2, (centre[0] + 0.004 * k, centre[1])) for k in range(3)]
     around = [
@@ -195,10 +192,12 @@ def test_vessels_heard_only_by_a_station_that_goes_quiet_wait_for_it(
         conn.execute(text("UPDATE ais_positions SET station = source"))
     Engine(settings, store).run(T0, T0 + timedelta(hours=24))
     assert _gaps(store).empty  # rx-b went quiet with its three vessels: they wait
-    outages = store.station_outages((T0, T0 + timedelta(hours=24)))
+    outages = store.station_outages((T0, T0 + timedelta(hours=24)), min_vessels=3)
     (quiet,) = outages.itertuples()
     assert quiet.station == "rx-b" and pd.isna(quiet.end)
     assert quiet.start == pd.Timestamp(T0 + timedelta(hours=3))
+    busier = store.station_outages((T0, T0 + timedelta(hours=24)), min_vessels=4)
+    assert busier.empty, "a station that heard fewer vessels than that only lost them"
 
 
 def test_without_the_station_outage_those_vessels_have_open_gaps(

@@ -34,6 +34,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_reception_hours_hour", "reception_hours", ["hour"])
     op.create_table(
+        "station_hours",
+        sa.Column("station", sa.String(length=64), nullable=False),
+        sa.Column("hour", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("vessels", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("station", "hour"),
+    )
+    op.create_table(
         "anchorage_stops",
         *_cell(),
         sa.Column("mmsi", sa.BigInteger(), nullable=False),
@@ -55,5 +62,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("anchorages")
     op.drop_table("anchorage_stops")
+    op.drop_table("station_hours")
     op.drop_index("ix_reception_hours_hour", table_name="reception_hours")
     op.drop_table("reception_hours")
