@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alerts.rules import sts_transfer
 from tests.builders.clock import HOUR_S
-from tests.builders.tracks import SEA, A, B, context, leg, tracks
+from tests.builders.tracks import SEA, A, B, context, leg, tracks, vessels
 
 
 def test_two_slow_ships_side_by_side_for_three_hours_are_an_sts() -> None:
@@ -37,3 +37,16 @@ def test_fast_ships_passing_close_are_not_an_sts() -> None:
         leg(A, 1, 5, SEA, far, sog_knots=12), leg(B, 1, 5, (SEA[0], SEA[1] + 0.002), far, 12)
     )
     assert sts_transfer.detect(pair, context()) == []
+
+
+def test_two_fishing_vessels_hauling_side_by_side_are_pair_trawlers_not_an_sts() -> None:
+    pair = tracks(leg(A, 1, 3, SEA), leg(B, 1, 3, (SEA[0] + 0.003, SEA[1])))
+    fishing = vessels({"mmsi": A, "ship_type": 30}, {"mmsi": B, "ship_type": 30})
+    assert sts_transfer.detect(pair, context(vessels=fishing)) == []
+
+
+def test_a_fishing_vessel_beside_a_tanker_is_still_an_sts() -> None:
+    pair = tracks(leg(A, 1, 3, SEA), leg(B, 1, 3, (SEA[0] + 0.003, SEA[1])))
+    mixed = vessels({"mmsi": A, "ship_type": 30}, {"mmsi": B, "ship_type": 80})
+    (alert,) = sts_transfer.detect(pair, context(vessels=mixed))
+    assert alert.mmsi == (A, B)
