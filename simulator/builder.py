@@ -117,6 +117,7 @@ class Builder:
     def record_lookalike(
         self,
         kind: str,
+        mimics: str,
         vessels: list[Vessel],
         start: float,
         end: float,
@@ -124,7 +125,8 @@ class Builder:
         **extra: Any,
     ) -> None:
         """A confounder worth naming in the truth (pair trawling, a coverage hole crossed):
-        it looks like an event, and no rule should raise an alert for it."""
+        it looks like an event of type ``mimics``, and no rule should raise an alert for it."""
+        extra = {"mimics": mimics, **extra}
         self.lookalikes.append(self._entry("kind", kind, vessels, start, end, at_m, extra))
 
     def _entry(
@@ -191,6 +193,14 @@ class Builder:
             if (self.world.distance_to_land_m(way) > NM_M).all():
                 return np.array([start_m, end])
         raise InputError("no open water for a straight leg")
+
+    def open_water(
+        self, at_m: np.ndarray, min_m: float, max_m: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Where a vessel comes from and goes to around a meeting point: two points
+        ``min_m``-``max_m`` away, each reached in a straight line that stays off land."""
+        come_from = self.sea_leg(at_m, float(self.rng.uniform(min_m, max_m)))[1]
+        return come_from, self.sea_leg(at_m, float(self.rng.uniform(min_m, max_m)))[1]
 
     def approach(self, from_m: np.ndarray, to_m: np.ndarray, start: float, kn: float) -> Transit:
         return Transit.along(np.array([from_m, to_m]), start, kn)

@@ -24,8 +24,7 @@ class Events(Builder):
         t1 = t0 + hours * HOUR
         pair = []
         for side in (0, 1):
-            come_from = meet + self.rng.normal(0, 25_000, 2)
-            leave_to = meet + self.rng.normal(0, 25_000, 2)
+            come_from, leave_to = self.open_water(meet, 15_000, 45_000)
             inbound = self.approach(come_from, meet, 0, 11)
             inbound.start_s, inbound.end_s = t0 - (inbound.end_s - inbound.start_s), t0
             out = self.approach(meet, leave_to, t1, 11)
@@ -79,9 +78,10 @@ class Events(Builder):
         spot = self.offshore(24)
         t0 = self.start_s + HOUR
         t1 = t0 + float(self.rng.uniform(4.5, 7)) * HOUR
-        inbound = self.approach(spot + self.rng.normal(0, 30_000, 2), spot, 0, 12)
+        come_from, leave_to = self.open_water(spot, 20_000, 50_000)
+        inbound = self.approach(come_from, spot, 0, 12)
         inbound.start_s, inbound.end_s = t0 - (inbound.end_s - inbound.start_s), t0
-        out = self.approach(spot, spot + self.rng.normal(0, 30_000, 2), t1, 12)
+        out = self.approach(spot, leave_to, t1, 12)
         vessel = self.vessel(
             [inbound, Drift(t0, t1, spot, 300), out, self.sail_on(out)], ship_type=70
         )

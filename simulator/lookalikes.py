@@ -1,20 +1,21 @@
 """The harder day's look-alikes, which must raise no alert: pair trawlers (slow and close
-for hours, like an STS transfer), ships whose lane crosses a stretch no receiver hears
-(silent for hours, like a vessel gone dark), and sparse traffic far offshore, at the edge
-of the receivers' range."""
+for hours, like an STS transfer), ships crossing a stretch of sea no receiver hears (silent
+for hours, like a vessel gone dark), and sparse traffic far offshore, at the edge of the
+receivers' range."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from simulator.builder import HOUR, Builder, along_path
-from simulator.motion import Drift, Leg, Still, Transit
+from simulator.motion import Drift, Leg, Transit
 from surveillance.geodesy import KNOT_MS
 
 __all__ = ["Lookalikes"]
 
 #: A hole crossing is silent at least this long: longer than ``ais_gap``'s 6 h minimum.
 HOLE_MIN_SILENT_HOURS = 6.5
+HOLE_MAX_SILENT_HOURS = 10.0  # unless the hole is too wide for that at 14 kn
 _TOW_KNOTS = (2.5, 3.5)  # pair trawling speed
 _TOW_APART_M = 300.0  # the two boats either side of the net
 _HAUL_HOURS = (2.2, 3.0)  # nearly stopped, side by side, hauling the net
@@ -57,47 +58,65 @@ class Lookalikes(Builder):
             pair = [self.vessel(own, ship_type=30, length_m=35, beam_m=8) for own in legs]
             for start, end in hauls:
                 if start < self.end_s and end > self.start_s:
-                    self.record_lookalike("pair_trawling", pair, start, end, ground)
+                    self.record_lookalike("pair_trawling", "sts_transfer", pair, start, end, ground)
 
-    def hole_crossings(self, count: int, tries: int = 60) -> None:
-        """Ships on a sea lane through a stretch that no receiver hears, slow enough to be
-        silent there for 6.5 h or more, heard before and after: not a vessel gone dark."""
+    def hole_crossings(self, count: int, tries: int = 400) -> None:
+        """Ships crossing, in a straight line at sea, a stretch that no receiver hears, slow
+        enough to be silent there for 6.5 h or more, heard before and after: not a vessel
+        gone dark."""
         made = 0
         for _ in range(tries):
             if made == count:
                 return
-            a, b = (int(i) for i in self.rng.choice(len(self.world.ports), 2, replace=False))
-            lane = self.route(a, b)
-            hole = None if lane is None else self._longest_hole(lane)
-            if lane is None or hole is None:
+            start = self.offshore(8)
+            angle = float(self.rng.uniform(0, 2 * np.pi))
+            way = np.array([start, start + 400_000 * np.array([np.cos(angle), np.sin(angle)])])
+            hole = self._longest_hole(way)
+            if hole is None:
                 continue
             enter_m, leave_m = hole
-            kn = min(14.0, (leave_m - enter_m) / (HOLE_MIN_SILENT_HOURS * HOUR) / KNOT_MS)
-            if kn < 7.0:
+            fastest = min(14.0, (leave_m - enter_m) / (HOLE_MIN_SILENT_HOURS * HOUR) / KNOT_MS)
+            if fastest < 7.0:
                 continue  # the hole is too short to be silent that long at a ship's speed
+            slowest = max(7.0, (leave_m - enter_m) / (HOLE_MAX_SILENT_HOURS * HOUR) / KNOT_MS)
+            kn = float(self.rng.uniform(min(slowest, fastest), fastest))
             silent_s = (leave_m - enter_m) / (kn * KNOT_MS)
             latest = self.end_s - silent_s - 1.5 * HOUR
             if latest <= self.start_s + HOUR:
                 continue
             enter_s = float(self.rng.uniform(self.start_s + HOUR, latest))
-            leg = Transit.along(lane, enter_s - enter_m / (kn * KNOT_MS), kn)
-            ship = self.vessel([leg, Still(leg.end_s, self.end_s + HOUR, lane[-1])], ship_type=70)
+            path = way[0] + (way[1] - way[0]) * min(1.0, (leave_m + 20_000) / 400_000)
+            leg = Transit.along(np.array([way[0], path]), enter_s - enter_m / (kn * KNOT_MS), kn)
+            ship = self.vessel([leg, self.sail_on(leg)], ship_type=int(self.rng.choice([70, 80])))
             at = leg.at(np.array([enter_s]), self.rng)[0]
             self.record_lookalike(
-                "coverage_hole", [ship], enter_s, enter_s + silent_s, at, silent_h=silent_s / HOUR
+                "coverage_hole",
+                "ais_gap",
+                [ship],
+                enter_s,
+                enter_s + silent_s,
+                at,
+                silent_h=silent_s / HOUR,
             )
             made += 1
 
-    def _longest_hole(self, lane: np.ndarray) -> tuple[float, float] | None:
-        """Where (metres along the lane) its longest unheard stretch begins and ends, when
-        the lane is heard on both sides of it."""
-        d, xy = along_path(lane, 1000.0)
+    def _longest_hole(self, way: np.ndarray) -> tuple[float, float] | None:
+        """Where (metres along a straight way) its longest unheard stretch begins and ends
+        (its first and last unheard points, 1 km apart or more), when the way is heard on
+        both sides of it and stays at sea, inside the area, up to its end."""
+        d, xy = along_path(way, 1000.0)
         heard = self.heard(xy)
         change = np.flatnonzero(np.diff(heard.astype(np.int8)))  # heard[k] != heard[k + 1]
         falls, rises = change[heard[change]], change[~heard[change]]
         rises = rises[rises > falls[0]] if len(falls) else rises[:0]
-        spans = [(d[f], d[r + 1]) for f, r in zip(falls, rises, strict=False)]
-        return max(spans, key=lambda span: span[1] - span[0]) if spans else None
+        spans = [(f + 1, r) for f, r in zip(falls, rises, strict=False)]
+        if not spans:
+            return None
+        enter, leave = max(spans, key=lambda span: span[1] - span[0])
+        upto = slice(0, min(len(d), leave + 20))
+        if self.world.on_land(xy[upto]).any() or not self.world.inside(xy[upto]).all():
+            return None
+        return float(d[enter]), float(d[leave])
 
     def offshore_traffic(self, count: int) -> None:
         """A few ships 22 nm or more offshore, where few others are heard: a straight
