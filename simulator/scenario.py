@@ -10,6 +10,8 @@ sea), ``identity_anomaly`` (one MMSI in two places; an impossible jump) and ``wa
 Confounders, which must raise no alert: ships moored together in port, tugs and pilots
 alongside ships near ports, fishing vessels slow offshore but apart, ships passing at
 300 m and 12 kn, a crowded anchorage, a ferry calling at ports on schedule.
+The harder day (``hard``) has several events of each kind (``HARD_EVENTS``), one MMSI
+shared by two ships, and the look-alikes of :mod:`simulator.lookalikes`.
 """
 
 from __future__ import annotations
