@@ -33,6 +33,8 @@ class Settings(BaseRuleSettings):
     identity_episode_gap_hours: float = Field(default=1.0, gt=0)
     identity_min_inland_km: float = Field(default=2.0, gt=0)
     identity_min_land_reports: int = Field(default=6, ge=1)
+    #: returns to an identity sent before that make an MMSI shared (A, B, A, B: two)
+    identity_shared_min_returns: int = Field(default=2, ge=1)
 
 
 _FIELDS = ("name", "callsign", "imo")
@@ -146,7 +148,9 @@ def _identity_changes(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
     when_s = (since_epoch / pd.Timedelta(seconds=1)).to_numpy()
     texts, vessels = changes.to_numpy(dtype=str), ids["mmsi"].to_numpy()
     back = (texts != "") & pd.DataFrame({"m": vessels, "id": held}).duplicated().to_numpy()
-    taking_turns = set(vessels[back].tolist())
+    returns = pd.Series(vessels[back]).value_counts()
+    min_returns = ctx.settings.of(Settings).identity_shared_min_returns
+    taking_turns = set(returns.index[returns >= min_returns].tolist())
     alerts = []
     for k in np.flatnonzero((texts != "") & (when_s >= ctx.since_s)):
         mmsi, when, text = int(vessels[k]), float(when_s[k]), str(texts[k]).rstrip("; ")
