@@ -60,45 +60,50 @@ class Lookalikes(Builder):
                 if start < self.end_s and end > self.start_s:
                     self.record_lookalike("pair_trawling", "sts_transfer", pair, start, end, ground)
 
-    def hole_crossings(self, count: int, tries: int = 400) -> None:
+    def hole_crossings(self, count: int, starts: int = 60) -> None:
         """Ships crossing, in a straight line at sea, a stretch that no receiver hears, slow
         enough to be silent there for 6.5 h or more, heard before and after: not a vessel
-        gone dark."""
+        gone dark. Ways are tried in 16 directions from each of up to ``starts`` places,
+        one crossing per place."""
         made = 0
-        for _ in range(tries):
+        for _ in range(starts):
             if made == count:
                 return
             start = self.offshore(8)
-            angle = float(self.rng.uniform(0, 2 * np.pi))
-            way = np.array([start, start + 400_000 * np.array([np.cos(angle), np.sin(angle)])])
-            hole = self._longest_hole(way)
-            if hole is None:
-                continue
-            enter_m, leave_m = hole
-            fastest = min(14.0, (leave_m - enter_m) / (HOLE_MIN_SILENT_HOURS * HOUR) / KNOT_MS)
-            if fastest < 7.0:
-                continue  # the hole is too short to be silent that long at a ship's speed
-            slowest = max(7.0, (leave_m - enter_m) / (HOLE_MAX_SILENT_HOURS * HOUR) / KNOT_MS)
-            kn = float(self.rng.uniform(min(slowest, fastest), fastest))
-            silent_s = (leave_m - enter_m) / (kn * KNOT_MS)
-            latest = self.end_s - silent_s - 1.5 * HOUR
-            if latest <= self.start_s + HOUR:
-                continue
-            enter_s = float(self.rng.uniform(self.start_s + HOUR, latest))
-            path = way[0] + (way[1] - way[0]) * min(1.0, (leave_m + 20_000) / 400_000)
-            leg = Transit.along(np.array([way[0], path]), enter_s - enter_m / (kn * KNOT_MS), kn)
-            ship = self.vessel([leg, self.sail_on(leg)], ship_type=int(self.rng.choice([70, 80])))
-            at = leg.at(np.array([enter_s]), self.rng)[0]
-            self.record_lookalike(
-                "coverage_hole",
-                "ais_gap",
-                [ship],
-                enter_s,
-                enter_s + silent_s,
-                at,
-                silent_h=silent_s / HOUR,
-            )
-            made += 1
+            first = float(self.rng.uniform(0, 2 * np.pi))
+            made += any(self._cross(start, first + k * np.pi / 8) for k in range(16))
+
+    def _cross(self, start_m: np.ndarray, angle: float) -> bool:
+        """A ship crossing the widest hole on the way from ``start_m`` (False: none fits)."""
+        way = np.array([start_m, start_m + 400_000 * np.array([np.cos(angle), np.sin(angle)])])
+        hole = self._longest_hole(way)
+        if hole is None:
+            return False
+        enter_m, leave_m = hole
+        fastest = min(14.0, (leave_m - enter_m) / (HOLE_MIN_SILENT_HOURS * HOUR) / KNOT_MS)
+        if fastest < 7.0:
+            return False  # the hole is too short to be silent that long at a ship's speed
+        slowest = max(7.0, (leave_m - enter_m) / (HOLE_MAX_SILENT_HOURS * HOUR) / KNOT_MS)
+        kn = float(self.rng.uniform(min(slowest, fastest), fastest))
+        silent_s = (leave_m - enter_m) / (kn * KNOT_MS)
+        latest = self.end_s - silent_s - 1.5 * HOUR
+        if latest <= self.start_s + HOUR:
+            return False
+        enter_s = float(self.rng.uniform(self.start_s + HOUR, latest))
+        end_m = way[0] + (way[1] - way[0]) * min(1.0, (leave_m + 20_000) / 400_000)
+        leg = Transit.along(np.array([way[0], end_m]), enter_s - enter_m / (kn * KNOT_MS), kn)
+        ship = self.vessel([leg, self.sail_on(leg)], ship_type=int(self.rng.choice([70, 80])))
+        at = leg.at(np.array([enter_s]), self.rng)[0]
+        self.record_lookalike(
+            "coverage_hole",
+            "ais_gap",
+            [ship],
+            enter_s,
+            enter_s + silent_s,
+            at,
+            silent_h=silent_s / HOUR,
+        )
+        return True
 
     def _longest_hole(self, way: np.ndarray) -> tuple[float, float] | None:
         """Where (metres along a straight way) its longest unheard stretch begins and ends
