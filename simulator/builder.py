@@ -17,6 +17,7 @@ __all__ = ["HOUR", "RANGE_M", "Builder", "Scenario", "Vessel", "along_path"]
 
 HOUR = 3600.0
 RANGE_M = 40 * NM_M  # a coastal receiver hears a transmitter this far away
+APART_M = 30_000.0  # events and confounders at sea keep this far from one another
 # ship types (ITU): 30 fishing, 31 towing, 36 sailing, 37 pleasure, 50 pilot, 52 tug,
 # 60 passenger, 70 cargo, 80 tanker
 _NAMES = ("MARU", "STAR", "OCEAN", "PACIFIC", "EAST", "NORTH", "GLORY", "SPIRIT", "WAVE", "PEARL")
@@ -73,6 +74,7 @@ class Builder:
         self.watchlist: list[dict[str, str]] = []
         self.lookalikes: list[dict[str, Any]] = []
         self._serial = 0
+        self._taken: list[np.ndarray] = []  # places at sea given out by ``offshore``
         self._routes: dict[tuple[int, int], np.ndarray | None] = {}
         self.receivers_m = self._receivers()
 
@@ -159,14 +161,21 @@ class Builder:
     # -- places and paths --------------------------------------------------------------
 
     def offshore(self, min_shore_nm: float, min_port_km: float = 20.0) -> np.ndarray:
-        """A point at sea, well inside the coverage of some receiver."""
-        return self.world.sea_point(
-            min_shore_nm * NM_M,
-            (min_shore_nm + 15) * NM_M,
-            min_port_km * 1000,
-            self.receivers_m,
-            30 * NM_M,
-        )
+        """A point at sea, well inside the coverage of some receiver, and ``APART_M`` or
+        more from the points taken before when there is room: events in different places."""
+        for _ in range(20):
+            xy = self.world.sea_point(
+                min_shore_nm * NM_M,
+                (min_shore_nm + 15) * NM_M,
+                min_port_km * 1000,
+                self.receivers_m,
+                30 * NM_M,
+            )
+            taken = np.array(self._taken).reshape(-1, 2)
+            if not len(taken) or np.linalg.norm(taken - xy, axis=1).min() >= APART_M:
+                break
+        self._taken.append(xy)
+        return xy
 
     def route(self, a: int, b: int) -> np.ndarray | None:
         """Sea-lane path (metres) between two ports, from searoute's network; None when
