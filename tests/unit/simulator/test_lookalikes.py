@@ -12,12 +12,9 @@ from simulator.emit import _static_lines
 from simulator.motion import positions
 from simulator.scenario import _Builder
 from simulator.world import World
-from surveillance.geodesy import KNOT_MS
 from surveillance.reference import area_of_operations
 from surveillance.settings import Settings
 from tests.builders.clock import MIDNIGHT_S
-
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 @pytest.fixture(scope="module")
@@ -87,4 +84,3 @@ def test_sparse_offshore_traffic_stays_under_way(day: _Builder) -> None:
     for ship in day.vessels:
         xy, sog, _ = positions(ship.legs, t, day.rng)
         assert (sog > 8).all() and (day.world.distance_to_land_m(xy) > 1852).all()
-    assert KNOT_MS > 0
