@@ -105,7 +105,8 @@ def evaluate(app: AppContext, truth_file: Path, slack_minutes: float, fmt: str) 
     """Precision and recall of each rule against a simulated scenario's ground truth.
 
     Run `coastwatch detect` over the scenario first; alerts are matched to events of the
-    same type by vessels and overlapping time.
+    same type by vessels and overlapping time. The scenario's look-alikes (pair trawlers,
+    coverage holes crossed) should raise nothing; those that did are counted after the table.
     """
     from rich.table import Table
 
@@ -142,6 +143,9 @@ def evaluate(app: AppContext, truth_file: Path, slack_minutes: float, fmt: str) 
             _pct(s.precision),
         )
     out.print(table)
+    fooled = [f"{s.rule} {s.lookalikes_alerted} of {s.lookalikes}" for s in scores if s.lookalikes]
+    if fooled:
+        out.print(f"look-alikes alerted on: {', '.join(fooled)}")
     skipped = sorted({e["type"] for e in events} - {s.rule for s in scores})
     if skipped:
         console.print(f"not evaluated (no rule yet): {', '.join(skipped)}")

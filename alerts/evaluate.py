@@ -3,7 +3,9 @@
 An alert matches a truth event of its type when it names the event's vessels and overlaps
 it in time (give or take ``slack_s``). Recall: share of events matched; precision: share of
 alerts matched. Some events make other rules fire rightly (the visible partner of a dark
-rendezvous does loiter): such alerts count neither for nor against the rule.
+rendezvous does loiter): such alerts count neither for nor against the rule. The truth's
+look-alikes (pair trawlers for ``sts_transfer``, a coverage hole crossed for ``ais_gap``)
+should raise nothing: an alert on one counts against precision, and is counted apart too.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ class RuleScore:
     alerts: int
     true_alerts: int
     explained: int  # alerts explained by an event of another kind
+    lookalikes: int = 0  # confounders that mimic this rule's events
+    lookalikes_alerted: int = 0  # of them, those an alert of this rule names
 
     @property
     def recall(self) -> float | None:
@@ -77,5 +81,11 @@ def evaluate(
                 true_alerts += 1
             elif any(_matches(a, e, slack_s, end_s) for e in others):
                 explained += 1
-        scores.append(RuleScore(rule, len(own), detected, len(mine), true_alerts, explained))
+        looks = [e for e in truth.get("lookalikes", []) if e.get("mimics") == rule]
+        fooled = sum(any(_matches(a, e, 0.0, end_s) for a in mine.itertuples()) for e in looks)
+        scores.append(
+            RuleScore(
+                rule, len(own), detected, len(mine), true_alerts, explained, len(looks), fooled
+            )
+        )
     return scores

@@ -35,6 +35,15 @@ DEFAULT_START = "2026-11-01T00:00:00Z"  # fixed, so that a seed always gives one
     "--start", default=DEFAULT_START, show_default=True, help="ISO 8601 (UTC unless it says)."
 )
 @click.option(
+    "--scenario",
+    "kind",
+    type=click.Choice(["standard", "hard"]),
+    default="standard",
+    show_default=True,
+    help="hard: several events of each kind, pair trawlers, coverage holes crossed, "
+    "sparse traffic far offshore, one MMSI shared by two ships.",
+)
+@click.option(
     "--serve-tcp",
     "serve_port",
     type=click.IntRange(1, 65535),
@@ -55,6 +64,7 @@ def simulate(
     vessels: int,
     hours: float,
     start: str,
+    kind: str,
     serve_port: int | None,
     speed: float,
 ) -> None:
@@ -74,7 +84,7 @@ def simulate(
     rng = np.random.default_rng(seed)
     with step("building the scenario on the coast"):
         world = World(area_of_operations(app.settings), rng)
-        scenario = build_scenario(world, start_s, hours, vessels)
+        scenario = build_scenario(world, start_s, hours, vessels, hard=kind == "hard")
     with step("writing what the receivers heard"):
         stats = write_scenario(scenario, world, out_dir, rng)
     console.print(

@@ -13,20 +13,20 @@ import csv
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from pyais.encode import encode_dict
 
 from ais_ingest.encode import encode_positions, tag_blocks
-from simulator.builder import Scenario, Vessel
+from simulator.builder import RANGE_M, Scenario, Vessel
 from simulator.motion import positions
-from simulator.world import NM_M, World
+from simulator.world import World
 from surveillance.errors import InputError
 from surveillance.times import iso_utc
 
 __all__ = ["EmitStats", "write_scenario"]
 
-RANGE_M = 40 * NM_M
 LOSS = 0.03
 STATIC_EVERY_S = 360.0
 
@@ -89,8 +89,8 @@ def _static_lines(vessel: Vessel) -> list[bytes]:
         "mmsi": vessel.mmsi,
         "shipname": vessel.name,
         "ship_type": vessel.ship_type,
-        "callsign": f"J{vessel.mmsi % 100000}",
-        "imo": 9_000_000 + vessel.mmsi % 999_999,
+        "callsign": vessel.callsign or f"J{vessel.mmsi % 100000}",
+        "imo": vessel.imo or 9_000_000 + vessel.mmsi % 999_999,
         "to_bow": vessel.length_m - 20,
         "to_stern": 20,
         "draught": 8.0,
@@ -184,11 +184,16 @@ def write_scenario(
 
 
 def _truth(scenario: Scenario) -> dict[str, object]:
-    events = [{**e, "start": iso_utc(e["start"]), "end": iso_utc(e["end"])} for e in scenario.truth]
     return {
         "start": iso_utc(scenario.start_s),
         "end": iso_utc(scenario.end_s),
-        "events": events,
+        "events": _in_iso(scenario.truth),
         "skipped_events": scenario.skipped_events,
+        "lookalikes": _in_iso(scenario.lookalikes),
         "receivers": scenario.receiver_names,
     }
+
+
+def _in_iso(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Truth entries with their times in ISO 8601."""
+    return [{**e, "start": iso_utc(e["start"]), "end": iso_utc(e["end"])} for e in entries]

@@ -1,5 +1,6 @@
 """The injected events, each with its ground truth record: STS transfers (one partner dark
-or not), a landing, an AIS gap, loitering, a zone entry, identity anomalies, watched vessels."""
+or not), a landing, an AIS gap, loitering, a zone entry, identity anomalies (one MMSI in two
+places, an impossible jump, one MMSI shared by two ships), watched vessels."""
 
 from __future__ import annotations
 
@@ -23,8 +24,7 @@ class Events(Builder):
         t1 = t0 + hours * HOUR
         pair = []
         for side in (0, 1):
-            come_from = meet + self.rng.normal(0, 25_000, 2)
-            leave_to = meet + self.rng.normal(0, 25_000, 2)
+            come_from, leave_to = self.open_water(meet, 15_000, 45_000)
             inbound = self.approach(come_from, meet, 0, 11)
             inbound.start_s, inbound.end_s = t0 - (inbound.end_s - inbound.start_s), t0
             out = self.approach(meet, leave_to, t1, 11)
@@ -62,8 +62,9 @@ class Events(Builder):
         )
         self.record("suspicious_landing", [craft], t_stop, t_stop + stay, beach, night=True)
 
-    def gap(self) -> None:
-        a = self.offshore(15)
+    def gap(self, min_shore_nm: float = 15) -> None:
+        """AIS off for 12.5-15 h while fishing ``min_shore_nm`` or more offshore."""
+        a = self.offshore(min_shore_nm)
         b = a + self.rng.normal(0, 10_000, 2)
         leg = Transit.along(np.array([a, b]), self.start_s - HOUR, 3.0)
         off_from = self.start_s + 2 * HOUR
@@ -77,9 +78,10 @@ class Events(Builder):
         spot = self.offshore(24)
         t0 = self.start_s + HOUR
         t1 = t0 + float(self.rng.uniform(4.5, 7)) * HOUR
-        inbound = self.approach(spot + self.rng.normal(0, 30_000, 2), spot, 0, 12)
+        come_from, leave_to = self.open_water(spot, 20_000, 50_000)
+        inbound = self.approach(come_from, spot, 0, 12)
         inbound.start_s, inbound.end_s = t0 - (inbound.end_s - inbound.start_s), t0
-        out = self.approach(spot, spot + self.rng.normal(0, 30_000, 2), t1, 12)
+        out = self.approach(spot, leave_to, t1, 12)
         vessel = self.vessel(
             [inbound, Drift(t0, t1, spot, 300), out, self.sail_on(out)], ship_type=70
         )
@@ -130,6 +132,37 @@ class Events(Builder):
         self.vessels.append(twin)
         self.record("identity_anomaly", [first], t0, t1, a, kind="mmsi_in_two_places")
 
+    def shared_mmsi(self) -> None:
+        """Two ships, far apart, that both transmit one MMSI all day, each with its own
+        static data (name, call sign, IMO): common in real traffic (a copied or mistyped
+        MMSI), and an identity anomaly."""
+        a = self.offshore(15)
+        for _ in range(50):
+            b = self.offshore(15)
+            if np.linalg.norm(a - b) >= 100_000:
+                break
+        else:
+            raise InputError("no two covered places 100 km apart for a shared MMSI")
+        first = self.vessel([self.busy(self.start_s, a)], ship_type=70)
+        twin = Vessel(
+            first.mmsi,
+            self.name(),
+            70,
+            [self.busy(self.start_s, b)],
+            imo=9_500_000 + first.mmsi % 99_999,
+            callsign=f"K{first.mmsi % 100000}",
+        )
+        self.vessels.append(twin)
+        self.record(
+            "identity_anomaly",
+            [first],
+            self.start_s,
+            self.end_s,
+            a,
+            kind="shared_mmsi",
+            names=[first.name, twin.name],
+        )
+
     def jump(self) -> None:
         t0 = self.start_s + HOUR
         c = self.offshore(10)
@@ -145,8 +178,7 @@ class Events(Builder):
         one by call sign, one by its name spelled differently."""
         for kind in ("callsign", "name"):
             spot = self.offshore(15)  # beyond the territorial sea: no zone entry
-            busy = Drift(self.start_s, self.end_s + HOUR, spot, 2500, max_kn=9.0, period_s=1800.0)
-            vessel = self.vessel([busy], ship_type=70)
+            vessel = self.vessel([self.busy(self.start_s, spot)], ship_type=70)
             value = (
                 f"J{vessel.mmsi % 100000}" if kind == "callsign" else vessel.name.replace(" ", "-")
             )

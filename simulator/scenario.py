@@ -10,6 +10,8 @@ sea), ``identity_anomaly`` (one MMSI in two places; an impossible jump) and ``wa
 Confounders, which must raise no alert: ships moored together in port, tugs and pilots
 alongside ships near ports, fishing vessels slow offshore but apart, ships passing at
 300 m and 12 kn, a crowded anchorage, a ferry calling at ports on schedule.
+The harder day (``hard``) has several events of each kind (``HARD_EVENTS``), one MMSI
+shared by two ships, and the look-alikes of :mod:`simulator.lookalikes`.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from collections.abc import Callable
 
 from simulator.builder import Scenario
 from simulator.events import Events
+from simulator.lookalikes import Lookalikes
 from simulator.traffic import Traffic
 from simulator.world import World
 from surveillance.errors import InputError
@@ -28,12 +31,48 @@ __all__ = ["build_scenario"]
 log = logging.getLogger(__name__)
 
 
-class _Builder(Traffic, Events):
+class _Builder(Traffic, Events, Lookalikes):
     """Background traffic, confounders and events on one world."""
 
 
-def build_scenario(world: World, start_s: float, hours: float, vessels: int) -> Scenario:
-    """Background traffic of ``vessels`` ships plus every event that fits in ``hours``."""
+#: The harder day (``--scenario hard``): how many of each event, in different places.
+HARD_EVENTS = {
+    "sts_transfer": 3,
+    "dark_rendezvous": 2,
+    "loitering": 3,
+    "zone_entry": 2,
+    "identity_anomaly": 4,  # an MMSI in two places, two jumps, one MMSI shared by two ships
+    "suspicious_landing": 2,
+    "ais_gap": 3,  # one of them far offshore, where traffic is sparse
+}
+
+
+def _events(b: _Builder, hours: float, hard: bool) -> list[tuple[str, Callable[[], None]]]:
+    """The events that fit in ``hours``, in the order they are injected."""
+    n = {k: HARD_EVENTS[k] if hard else 1 for k in HARD_EVENTS}
+    events: list[tuple[str, Callable[[], None]]] = []
+    if hours >= 10:
+        events += [("sts_transfer", lambda: b.sts(dark_partner=False))] * n["sts_transfer"]
+        events += [("dark_rendezvous", lambda: b.sts(dark_partner=True))] * n["dark_rendezvous"]
+        events += [("loitering", b.loiter)] * n["loitering"]
+        events += [("zone_entry", b.zone_entry)] * n["zone_entry"]
+        events += [("identity_anomaly", b.identity), ("identity_anomaly", b.jump)]
+        if hard:
+            events += [("identity_anomaly", b.jump), ("identity_anomaly", b.shared_mmsi)]
+    if hours >= 20:
+        events += [("suspicious_landing", b.landing)] * n["suspicious_landing"]
+        events += [("ais_gap", b.gap)] * (n["ais_gap"] - 1 if hard else 1)
+        if hard:
+            events += [("ais_gap", lambda: b.gap(min_shore_nm=22))]
+        events += [("watchlist", b.watched)]
+    return events
+
+
+def build_scenario(
+    world: World, start_s: float, hours: float, vessels: int, hard: bool = False
+) -> Scenario:
+    """Background traffic of ``vessels`` ships plus every event that fits in ``hours``;
+    ``hard``: several events of each kind, and the harder day's look-alikes."""
     if len(world.ports) < 2:
         raise InputError(
             f"the area of operations has {len(world.ports)} coastal port(s); the simulator "
@@ -46,20 +85,12 @@ def build_scenario(world: World, start_s: float, hours: float, vessels: int) -> 
     b.fishing_fleets(int(vessels * 0.1))
     b.small_craft(int(vessels * 0.15))
     b.confounders()
-    events: list[tuple[str, Callable[[], None]]] = []
-    if hours >= 10:
-        events += [
-            ("sts_transfer", lambda: b.sts(dark_partner=False)),
-            ("dark_rendezvous", lambda: b.sts(dark_partner=True)),
-            ("loitering", b.loiter),
-            ("zone_entry", b.zone_entry),
-            ("identity_anomaly", b.identity),
-            ("identity_anomaly", b.jump),
-        ]
-    if hours >= 20:
-        events += [("suspicious_landing", b.landing), ("ais_gap", b.gap), ("watchlist", b.watched)]
+    if hard:
+        b.pair_trawlers(2)
+        b.hole_crossings(3)
+        b.offshore_traffic(max(2, int(vessels * 0.1)))
     skipped = []
-    for name, inject in events:
+    for name, inject in _events(b, hours, hard):
         try:
             inject()
         except InputError as exc:  # a small area may have no room for an event
@@ -67,5 +98,13 @@ def build_scenario(world: World, start_s: float, hours: float, vessels: int) -> 
             skipped.append(name)
     names = [f"rx{k:02d}" for k in range(len(b.receivers_m))]
     return Scenario(
-        start_s, b.end_s, b.vessels, b.truth, b.receivers_m, names, skipped, b.watchlist
+        start_s,
+        b.end_s,
+        b.vessels,
+        b.truth,
+        b.receivers_m,
+        names,
+        skipped,
+        b.watchlist,
+        b.lookalikes,
     )

@@ -1,5 +1,6 @@
 """``identity_anomaly``: impossible implied speed, one MMSI in two places at once,
-positions on land, and name / call sign / IMO changes.
+positions on land, name / call sign / IMO changes, and identities that take turns on one
+MMSI (two ships sharing it: one alert, not one per static message).
 
 Jumps (implied speed above ``max_implied_speed_knots`` over ``identity_min_jump_km``) are
 grouped into episodes; an episode of many back-and-forth jumps is one MMSI used by two
@@ -21,7 +22,7 @@ __all__ = ["NAME", "VERSION", "COLOUR", "Settings", "detect"]
 
 NAME = "identity_anomaly"
 #: Stored with every alert of this rule; bump it when the logic changes.
-VERSION = "1"
+VERSION = "2"
 COLOUR = "#7f7f7f"
 
 
@@ -32,6 +33,8 @@ class Settings(BaseRuleSettings):
     identity_episode_gap_hours: float = Field(default=1.0, gt=0)
     identity_min_inland_km: float = Field(default=2.0, gt=0)
     identity_min_land_reports: int = Field(default=6, ge=1)
+    #: returns to an identity sent before that make an MMSI shared (A, B, A, B: two)
+    identity_shared_min_returns: int = Field(default=2, ge=1)
 
 
 _FIELDS = ("name", "callsign", "imo")
@@ -124,26 +127,35 @@ def _on_land(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
 
 
 def _identity_changes(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
+    """An alert per change of name, call sign or IMO; one alert for an MMSI whose
+    identities take turns (two ships sharing it), not one per turn."""
     ids = ctx.identities.sort_values(["mmsi", "valid_from"], kind="stable")
     if ids.empty:
         return []
     ids = ids.assign(imo=ids["imo"].astype("Int64"))  # read back as float when NULLs are mixed in
     changes = pd.Series("", index=ids.index)
+    held = pd.Series("", index=ids.index)  # the identity in force after each row
     for field in _FIELDS:
         value = ids[field].where(~ids[field].isin(["", 0]))
-        before = value.groupby(ids["mmsi"]).ffill().groupby(ids["mmsi"]).shift()
+        now = value.groupby(ids["mmsi"]).ffill()
+        before = now.groupby(ids["mmsi"]).shift()
         changed = value.notna() & before.notna() & (value != before)
         changes[changed] += (
             field + " " + before[changed].astype(str) + " -> " + value[changed].astype(str) + "; "
         )
+        held += field + " " + now.astype(str).where(now.notna(), "?") + ", "
     since_epoch = pd.to_datetime(ids["valid_from"], utc=True) - pd.Timestamp(0, tz="UTC")
     when_s = (since_epoch / pd.Timedelta(seconds=1)).to_numpy()
     texts, vessels = changes.to_numpy(dtype=str), ids["mmsi"].to_numpy()
+    back = (texts != "") & pd.DataFrame({"m": vessels, "id": held}).duplicated().to_numpy()
+    returns = pd.Series(vessels[back]).value_counts()
+    min_returns = ctx.settings.of(Settings).identity_shared_min_returns
+    taking_turns = set(returns.index[returns >= min_returns].tolist())
     alerts = []
     for k in np.flatnonzero((texts != "") & (when_s >= ctx.since_s)):
         mmsi, when, text = int(vessels[k]), float(when_s[k]), str(texts[k]).rstrip("; ")
         lon, lat = _last_position(tracks, mmsi, when)
-        if np.isnan(lon):  # not seen in the window: nowhere to put it on the map
+        if mmsi in taking_turns or np.isnan(lon):  # not seen: nowhere to put it on the map
             continue
         alerts.append(
             AlertRecord(
@@ -163,7 +175,39 @@ def _identity_changes(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
                 key=f"identity_change:{when:.0f}",
             )
         )
+    for mmsi in sorted(taking_turns):
+        turns = np.flatnonzero((vessels == mmsi) & (texts != "") & (when_s >= ctx.since_s))
+        alert = _shared(tracks, mmsi, when_s[turns], held.to_numpy(dtype=str)[vessels == mmsi])
+        if alert is not None:
+            alerts.append(alert)
     return alerts
+
+
+def _shared(tracks: Tracks, mmsi: int, turns_s: np.ndarray, held: np.ndarray) -> AlertRecord | None:
+    """One alert for an MMSI whose identities take turns (``turns_s``: when, in the window)."""
+    if not len(turns_s):
+        return None
+    lon, lat = _last_position(tracks, mmsi, float(turns_s[0]))
+    if np.isnan(lon):
+        return None
+    identities = [h.rstrip(", ") for h in dict.fromkeys(held)]
+    return AlertRecord(
+        NAME,
+        (mmsi,),
+        float(turns_s[0]),
+        float(turns_s[-1]),
+        lon,
+        lat,
+        [
+            reason(
+                60,
+                f"{len(identities)} identities take turns on one MMSI ({len(turns_s)} "
+                "changes back and forth): two ships share it",
+            )
+        ],
+        {"kind": "shared_mmsi", "identities": identities, "turns": len(turns_s)},
+        key="shared_mmsi",
+    )
 
 
 def _last_position(tracks: Tracks, mmsi: int, t_s: float) -> tuple[float, float]:

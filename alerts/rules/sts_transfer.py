@@ -1,5 +1,8 @@
 """``sts_transfer``: two vessels within 500 m for >= 2 h, both under 2 kn, >= 10 km from any
-port (Global Fishing Watch's encounter definition) and outside the learnt anchorages.
+port (Global Fishing Watch's encounter definition) and outside the learnt anchorages. Like
+Global Fishing Watch, encounters between two fishing vessels are left out: they are pair
+trawlers hauling their net side by side, not a transfer (a transfer needs a carrier, tanker
+or cargo ship, or an unknown one).
 
 Pairs come from a grid hash per time step: each slow position falls in a cell the size of
 the distance threshold, and only the 3 x 3 cells around it are compared (never all pairs).
@@ -30,6 +33,8 @@ class Settings(BaseRuleSettings):
     sts_min_duration_hours: float = Field(default=2.0, gt=0)
     sts_max_speed_knots: float = Field(default=2.0, gt=0)
     sts_min_port_distance_km: float = Field(default=10.0, ge=0)
+    #: ship types (ITU) of which two together are no transfer: fishing (pair trawling)
+    sts_exempt_pair_ship_types: tuple[int, ...] = (30,)
 
 
 BASE_SCORE = 60
@@ -68,6 +73,9 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
     away = ctx.coast.port_m(s.lon[slow], s.lat[slow]) >= cfg.sts_min_port_distance_km * 1000
     away &= ~ctx.anchorages.contains(s.lon[slow], s.lat[slow])  # anchorages are ports too
     i, j = close_pairs(s, slow[away], cfg.sts_max_distance_m)
+    exempt = np.isin(ctx.ship_types(s.mmsi[i]), cfg.sts_exempt_pair_ship_types)
+    exempt &= np.isin(ctx.ship_types(s.mmsi[j]), cfg.sts_exempt_pair_ship_types)
+    i, j = i[~exempt], j[~exempt]
     order = np.lexsort((s.bin[i], s.mmsi[j], s.mmsi[i]))
     i, j = i[order], j[order]
     joined = (s.mmsi[i[1:]] == s.mmsi[i[:-1]]) & (s.mmsi[j[1:]] == s.mmsi[j[:-1]])

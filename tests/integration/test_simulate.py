@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
@@ -73,6 +74,45 @@ def test_the_feed_ingests_cleanly_and_shows_the_events(day: Path, store: Store) 
     window = tuple(datetime.fromisoformat(meeting[k]) for k in ("start", "end"))
     assert store.positions(window, mmsi=meeting["dark_mmsi"]).empty  # its AIS is off
     assert store.table_counts()["vessels"] > 10  # static messages were decoded too
+
+
+@pytest.fixture(scope="module")
+def hard_day(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("hard")
+    result = simulate(out, "--seed", "4", "--vessels", "30", "--scenario", "hard")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_the_hard_day_holds_several_events_of_each_kind_and_its_lookalikes(
+    hard_day: Path,
+) -> None:
+    truth = json.loads((hard_day / "truth.json").read_text())
+    kinds = Counter(event["type"] for event in truth["events"])
+    assert set(kinds) == EVENTS and not truth["skipped_events"]
+    assert min(kinds.values()) >= 2 and kinds["identity_anomaly"] >= 4
+    for rule in ("sts_transfer", "loitering", "ais_gap", "zone_entry", "suspicious_landing"):
+        mine = [e for e in truth["events"] if e["type"] == rule]
+        assert len({(round(e["lon"], 1), round(e["lat"], 1)) for e in mine}) == len(mine)
+    assert kinds["sts_transfer"] == kinds["loitering"] == kinds["ais_gap"] == 3
+    looks = Counter(entry["kind"] for entry in truth["lookalikes"])
+    assert looks["pair_trawling"] >= 4 and looks["coverage_hole"] >= 2
+
+
+def test_the_hard_day_sends_what_the_world_sends(hard_day: Path, store: Store) -> None:
+    stats = ingest_files([hard_day / "feed.nmea"], store)
+    assert stats.positions > 10_000 and not stats.rejected
+    truth = json.loads((hard_day / "truth.json").read_text())
+    (shared,) = [e for e in truth["events"] if e.get("kind") == "shared_mmsi"]
+    history = store.identity_history(shared["mmsi"][0])
+    assert set(shared["names"]) <= set(history["name"])  # both ships' static data arrive
+    assert history["imo"].nunique() == 2
+    for crossing in [e for e in truth["lookalikes"] if e["kind"] == "coverage_hole"]:
+        times = [datetime.fromisoformat(crossing[k]) for k in ("start", "end")]
+        heard = store.positions((times[0], times[1]), mmsi=crossing["mmsi"])
+        assert heard.empty  # no receiver hears the hole
+        day = (datetime.fromisoformat(truth["start"]), datetime.fromisoformat(truth["end"]))
+        assert len(store.positions(day, mmsi=crossing["mmsi"])) > 100  # but either side
 
 
 def test_bad_arguments_are_refused_clearly(tmp_path: Path) -> None:

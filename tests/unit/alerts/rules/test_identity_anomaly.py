@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from alerts.rules import identity_anomaly
@@ -42,3 +43,41 @@ def test_a_new_name_is_an_identity_change() -> None:
     scene = tracks(leg(A, 0, 4, SEA, sog_knots=10))
     (alert,) = identity_anomaly.detect(scene, context(identities=history))
     assert alert.evidence["changes"] == ["name OCEAN STAR -> SEA BIRD"]
+
+
+def test_two_ships_sharing_an_mmsi_are_one_alert_not_one_per_static_message() -> None:
+    turns = 12  # type 5 every 6 minutes from each ship: identities taking turns
+    history = pd.DataFrame(
+        {
+            "mmsi": [A] * turns,
+            "valid_from": pd.to_datetime(
+                MIDNIGHT_S + HOUR_S + 360.0 * np.arange(turns), unit="s", utc=True
+            ),
+            "name": ["OCEAN STAR", "SEA BIRD"] * (turns // 2),
+            "callsign": ["JX1", "KY2"] * (turns // 2),
+            "imo": [9074729, 9512345] * (turns // 2),
+        }
+    )
+    scene = tracks(leg(A, 0, 4, SEA, sog_knots=10))
+    (alert,) = identity_anomaly.detect(scene, context(identities=history))
+    assert alert.evidence["kind"] == "shared_mmsi"
+    assert alert.evidence["turns"] == turns - 1 and len(alert.evidence["identities"]) == 2
+    assert "SEA BIRD" in alert.evidence["identities"][1]
+    assert alert.end_s - alert.start_s == 360.0 * (turns - 2)
+
+
+def test_a_name_changed_and_changed_back_is_two_changes_not_a_shared_mmsi() -> None:
+    history = pd.DataFrame(
+        {
+            "mmsi": [A, A, A],
+            "valid_from": pd.to_datetime(
+                MIDNIGHT_S + HOUR_S * np.array([1.0, 2.0, 3.0]), unit="s", utc=True
+            ),
+            "name": ["OCEAN STAR", "OCEAN STRA", "OCEAN STAR"],
+            "callsign": ["JX1"] * 3,
+            "imo": [9074729] * 3,
+        }
+    )
+    scene = tracks(leg(A, 0, 4, SEA, sog_knots=10))
+    alerts = identity_anomaly.detect(scene, context(identities=history))
+    assert [a.evidence["kind"] for a in alerts] == ["identity_change", "identity_change"]

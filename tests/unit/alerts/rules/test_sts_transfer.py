@@ -9,7 +9,7 @@ from alerts.anchorages import Anchorages
 from alerts.coverage import cells_of
 from alerts.rules import sts_transfer
 from tests.builders.clock import HOUR_S
-from tests.builders.tracks import SEA, A, B, context, leg, tracks
+from tests.builders.tracks import SEA, A, B, context, leg, tracks, vessels
 
 
 def test_two_slow_ships_side_by_side_for_three_hours_are_an_sts() -> None:
@@ -49,3 +49,16 @@ def test_ships_side_by_side_in_a_learnt_anchorage_are_not_an_sts() -> None:
     ctx = context(anchorages=Anchorages.from_frame(pd.DataFrame({"cell_x": x, "cell_y": y}), 0.05))
     pair = tracks(leg(A, 1, 3, SEA), leg(B, 1, 3, (SEA[0] + 0.002, SEA[1])))
     assert sts_transfer.detect(pair, ctx) == []
+
+
+def test_two_fishing_vessels_hauling_side_by_side_are_pair_trawlers_not_an_sts() -> None:
+    pair = tracks(leg(A, 1, 3, SEA), leg(B, 1, 3, (SEA[0] + 0.003, SEA[1])))
+    fishing = vessels({"mmsi": A, "ship_type": 30}, {"mmsi": B, "ship_type": 30})
+    assert sts_transfer.detect(pair, context(vessels=fishing)) == []
+
+
+def test_a_fishing_vessel_beside_a_tanker_is_still_an_sts() -> None:
+    pair = tracks(leg(A, 1, 3, SEA), leg(B, 1, 3, (SEA[0] + 0.003, SEA[1])))
+    mixed = vessels({"mmsi": A, "ship_type": 30}, {"mmsi": B, "ship_type": 80})
+    (alert,) = sts_transfer.detect(pair, context(vessels=mixed))
+    assert alert.mmsi == (A, B)
