@@ -162,7 +162,8 @@ class _Stored:
         self.now_s = now_s
         self.rows: dict[str, tuple[str, tuple[int, ...], str, str, float, float | None]] = {}
         self.where: dict[str, tuple[float, float]] = {}
-        self.withdrawn = set(frame["id"][frame["withdrawn_at"].notna()]) if len(frame) else set()
+        withdrawn = frame["withdrawn_at"].notna() if "withdrawn_at" in frame else []
+        self.withdrawn: set[str] = set(frame["id"][withdrawn]) if len(frame) else set()
         row: dict[str, Any]
         for row in frame.to_dict("records"):
             end = None if pd.isna(row["end"]) else pd.Timestamp(row["end"]).timestamp()
