@@ -12,6 +12,7 @@ in reports that arrived later than the lateness allowance, and judges stored ale
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -26,6 +27,8 @@ from alerts.rules import AlertRecord, RuleContext, registered_rules
 from alerts.tracks import Tracks
 
 __all__ = ["Follower", "follow"]
+
+log = logging.getLogger(__name__)
 
 
 class Follower:
@@ -52,8 +55,10 @@ class Follower:
     def _increment(self, now: datetime) -> RunStats:
         engine, cfg, now_s = self.engine, self.engine.rules, now.timestamp()
         clock = time.perf_counter()
-        from_s = (
-            min(self.tails.newest_s, self.tails.now_s) - cfg.detect_follow_lateness_minutes * 60
+        held_s = min(self.tails.newest_s, self.tails.now_s)
+        from_s = max(
+            held_s - cfg.detect_follow_lateness_minutes * 60,
+            now_s - cfg.detect_follow_lookback_hours * 3600,  # nothing held yet
         )
         since = datetime.fromtimestamp(from_s, now.tzinfo)
         stats = RunStats(since, now)
@@ -85,6 +90,7 @@ class Follower:
         try:
             woken = np.unique(delta.new.mmsi) if wakes is None else wakes(delta, ctx)
         except Exception as exc:  # one broken rule must not stop the others
+            log.exception("rule %s failed to say which vessels it needs", name)
             stats.failed[name] = f"{type(exc).__name__}: {exc}"
             return []
         if not len(woken):
