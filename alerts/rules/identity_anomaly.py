@@ -192,7 +192,10 @@ def wakes(delta: Delta, ctx: RuleContext) -> np.ndarray:
         jump = (step_m > cfg.identity_min_jump_km * 1000) & (
             step_m / dt_s / KNOT_MS > cfg.max_implied_speed_knots
         )
-    inland = ctx.coast.shore_m(new.lon, new.lat) >= cfg.identity_min_inland_km * 1000
+    inland = ctx.coast.on_land(new.lon, new.lat)
+    inland[inland] = (
+        ctx.coast.shore_m(new.lon[inland], new.lat[inland]) >= cfg.identity_min_inland_km * 1000
+    )
     since_epoch = pd.to_datetime(ctx.identities["valid_from"], utc=True) - pd.Timestamp(0, tz="UTC")
     renamed = ctx.identities["mmsi"].to_numpy()[
         (since_epoch / pd.Timedelta(seconds=1)).to_numpy() >= ctx.since_s

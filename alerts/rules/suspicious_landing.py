@@ -115,8 +115,9 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
 
 
 def wakes(delta: Delta, ctx: RuleContext) -> np.ndarray:
-    """For ``detect --follow``: vessels newly reported slow near the shore."""
+    """For ``detect --follow``: vessels newly reported slow near the shore, out of port."""
     cfg, new = ctx.settings.of(Settings), delta.new
     slow = np.flatnonzero(new.sog_knots < cfg.landing_max_speed_knots)
+    slow = slow[ctx.coast.port_m(new.lon[slow], new.lat[slow]) > ctx.port_area_m]
     shore_m = ctx.coast.shore_m(new.lon[slow], new.lat[slow])
     return np.unique(new.mmsi[slow[shore_m <= cfg.landing_max_shore_distance_km * 1000]])
