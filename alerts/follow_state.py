@@ -75,7 +75,7 @@ class Delta:
     last_t_s: np.ndarray
     last_lon: np.ndarray
     last_lat: np.ndarray
-    tails: PositionArrays  # every vessel's tail after this cycle
+    tails: tuple[PositionArrays, ...]  # every vessel's tail after this cycle, in parts
     prev_now_s: float
     now_s: float
 
@@ -101,9 +101,11 @@ class Delta:
     def passing(self, west: float, south: float, east: float, north: float) -> np.ndarray:
         """Vessels with some report of their tail inside the box: the traffic that tells
         whether an area is covered."""
-        t = self.tails
-        inside = (t.lon >= west) & (t.lon <= east) & (t.lat >= south) & (t.lat <= north)
-        return np.unique(t.mmsi[inside])
+        inside = [
+            t.mmsi[(t.lon >= west) & (t.lon <= east) & (t.lat >= south) & (t.lat <= north)]
+            for t in self.tails
+        ]
+        return np.unique(np.concatenate(inside))
 
 
 def _groups(mmsi_sorted: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -129,30 +131,41 @@ def _insert(kept: PositionArrays, recent: PositionArrays) -> PositionArrays:
 
 
 class Tails:
-    """Every followed vessel's recent reports, sorted by (mmsi, t)."""
+    """Every followed vessel's recent reports, sorted by (mmsi, t), in two parts: a large
+    ``base`` of the reports before ``cut_s`` and a small ``recent`` part from it on, so a
+    cycle rewrites only the small part; the two are joined when the tails are trimmed."""
 
     def __init__(self, tail_s: float, keep_s: float) -> None:
         self.tail_s, self.keep_s = tail_s, keep_s  # per-vessel look-back; silence kept
-        self.arrays = _empty()
+        self.base, self.recent = _empty(), _empty()
+        self.cut_s = float("-inf")
         self.now_s = float("-inf")
         self._trimmed_s = float("-inf")
+        self._base_last = _groups(self.base.mmsi)
+
+    @property
+    def arrays(self) -> PositionArrays:
+        """All the tails as one set of arrays."""
+        return _insert(self.base, self.recent)
 
     @property
     def newest_s(self) -> float:
         """The newest report time held (-inf when empty)."""
-        return float(self.arrays.t_s.max()) if len(self.arrays) else float("-inf")
+        held = [p.t_s.max() for p in (self.base, self.recent) if len(p)]
+        return float(max(held)) if held else float("-inf")
 
     def replace(self, positions: PositionArrays, now_s: float) -> None:
         """Start again from a full read of the window."""
-        self.arrays, self.now_s = positions, now_s
-        self._trim()
+        self.now_s = now_s
+        self._rebase(positions, float("inf"))
 
     def absorb(self, recent: PositionArrays, from_s: float, now_s: float) -> Delta:
         """Take the store's reports with time >= ``from_s`` (a fresh read of that span) in
         place of the tails' reports of that span; return what is new."""
-        old = self.arrays
-        last_mmsi, first, counts = _groups(old.mmsi)
-        last = first + counts - 1
+        if from_s < self.cut_s:  # the span reaches into the base: split it again there
+            self._rebase(self.arrays, from_s)
+        last_mmsi, last_t, last_lon, last_lat = self._last()
+        old = self.recent
         span = old.t_s >= from_s
         known = np.isin(report_hash(recent), report_hash(_take(old, np.flatnonzero(span))))
         merged = _insert(_take(old, np.flatnonzero(~span)), recent)
@@ -163,37 +176,84 @@ class Tails:
         offset = np.repeat(k_counts - r_counts, r_counts)  # kept rows of the vessel before
         rank = np.arange(len(recent)) - np.repeat(r_first, r_counts)
         rows = (at + offset + rank)[~known]
-        has_prev = (rows > 0) & (merged.mmsi[np.maximum(rows - 1, 0)] == merged.mmsi[rows])
-        before = np.maximum(rows - 1, 0)
-        nan = np.full(len(rows), np.nan)
+        prev_t, prev_lon, prev_lat = self._before(merged, rows)
+        self.recent = merged
         delta = Delta(
             _take(merged, rows),
-            np.where(has_prev, merged.t_s[before], nan),
-            np.where(has_prev, merged.lon[before], nan),
-            np.where(has_prev, merged.lat[before], nan),
+            prev_t,
+            prev_lon,
+            prev_lat,
             last_mmsi,
-            old.t_s[last],
-            old.lon[last],
-            old.lat[last],
-            merged,
+            last_t,
+            last_lon,
+            last_lat,
+            (self.base, self.recent),
             self.now_s,
             now_s,
         )
-        self.arrays, self.now_s = merged, now_s
+        self.now_s = now_s
         if now_s - self._trimmed_s >= _TRIM_SLACK_S:
-            self._trim()
+            self._rebase(self.arrays, from_s)
         return delta
 
     def of(self, mmsi: np.ndarray) -> PositionArrays:
         """The tails of these vessels, sorted by (mmsi, t)."""
-        return _take(self.arrays, vessel_rows(self.arrays.mmsi, np.unique(mmsi)))
+        wanted = np.unique(mmsi)
+        return _insert(
+            _take(self.base, vessel_rows(self.base.mmsi, wanted)),
+            _take(self.recent, vessel_rows(self.recent.mmsi, wanted)),
+        )
 
-    def _trim(self) -> None:
-        """Keep each vessel's reports of ``tail_s`` before its newest; forget vessels silent
-        for more than ``keep_s``."""
-        p, self._trimmed_s = self.arrays, self.now_s
-        _, first, counts = _groups(p.mmsi)
-        newest_of_row = np.repeat(p.t_s[first + counts - 1], counts)
-        keep = (p.t_s >= newest_of_row - self.tail_s) & (newest_of_row >= self.now_s - self.keep_s)
-        if not keep.all():
-            self.arrays = _take(p, np.flatnonzero(keep))
+    def _before(
+        self, merged: PositionArrays, rows: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each row's predecessor of the same vessel: in the recent part, else the base's
+        newest of the vessel (NaN for none)."""
+        before = np.maximum(rows - 1, 0)
+        in_recent = (rows > 0) & (merged.mmsi[before] == merged.mmsi[rows])
+        b_mmsi, b_first, b_counts = self._base_last
+        k = np.minimum(np.searchsorted(b_mmsi, merged.mmsi[rows]), max(len(b_mmsi) - 1, 0))
+        in_base = ~in_recent & (len(b_mmsi) > 0)
+        if len(b_mmsi):
+            in_base &= b_mmsi[k] == merged.mmsi[rows]
+        base_row = (b_first + b_counts - 1)[k] if len(b_mmsi) else np.zeros(len(rows), np.int64)
+        out = []
+        for name in ("t_s", "lon", "lat"):
+            value = np.full(len(rows), np.nan)
+            value[in_recent] = getattr(merged, name)[before[in_recent]]
+            value[in_base] = getattr(self.base, name)[base_row[in_base]]
+            out.append(value)
+        return out[0], out[1], out[2]
+
+    def _last(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every vessel's newest report held (sorted by MMSI)."""
+        parts = []
+        for p, (mmsi, first, counts) in (
+            (self.base, self._base_last),
+            (self.recent, _groups(self.recent.mmsi)),
+        ):
+            last = first + counts - 1
+            parts.append((mmsi, p.t_s[last], p.lon[last], p.lat[last]))
+        mmsi = np.concatenate([parts[0][0], parts[1][0]])
+        # the recent part's newest wins: a stable sort keeps it after the base's
+        order = np.argsort(mmsi, kind="stable")
+        mmsi = mmsi[order]
+        keep = np.append(mmsi[1:] != mmsi[:-1], True)
+        picked = order[keep]
+        held, fresh = parts
+        values = [np.concatenate([held[k], fresh[k]])[picked] for k in (1, 2, 3)]
+        return mmsi[keep], values[0], values[1], values[2]
+
+    def _rebase(self, arrays: PositionArrays, cut_s: float) -> None:
+        """Trim (keep each vessel's ``tail_s`` before its newest report; forget vessels
+        silent for more than ``keep_s``) and split again at ``cut_s``."""
+        self._trimmed_s = self.now_s
+        _, first, counts = _groups(arrays.mmsi)
+        newest_of_row = np.repeat(arrays.t_s[first + counts - 1], counts)
+        keep = (arrays.t_s >= newest_of_row - self.tail_s) & (
+            newest_of_row >= self.now_s - self.keep_s
+        )
+        self.base = _take(arrays, np.flatnonzero(keep & (arrays.t_s < cut_s)))
+        self.recent = _take(arrays, np.flatnonzero(keep & (arrays.t_s >= cut_s)))
+        self.cut_s = cut_s
+        self._base_last = _groups(self.base.mmsi)
