@@ -40,6 +40,7 @@ bench: setup
 	$(BIN)/python bench/ingest_speed.py
 	$(BIN)/python bench/live_latency.py
 	$(BIN)/python bench/rules_speed.py
+	$(BIN)/python bench/follow_cycle.py
 	$(BIN)/python bench/dashboard_speed.py
 	$(BIN)/python bench/cli_help.py
 

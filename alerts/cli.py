@@ -247,6 +247,9 @@ def _print_alert(alert: dict[str, Any], vessel_names: dict[int, str]) -> None:
         ("updated", people_utc(alert["updated_at"], seconds=True)),
     ):
         fields.add_row(name, escape(value))
+    if alert.get("withdrawn_at") is not None:
+        when = people_utc(alert["withdrawn_at"], seconds=True)
+        fields.add_row("withdrawn", f"{when}: later data no longer shows it (see history)")
     out.print(fields)
     out.print("\n[bold]evidence[/]")
     for key, value in alert["evidence"].items() or [("-", "none")]:
@@ -263,7 +266,7 @@ def _print_history(events: Any) -> None:
 
     out.print("\n[bold]history[/]")
     if events.empty:
-        out.print("  no actions yet")
+        out.print("  no actions and no revisions yet")
         return
     table = Table("when (UTC)", "by", "action", "status", "note", box=None)
     table.columns[-1].overflow = "fold"

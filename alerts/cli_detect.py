@@ -48,10 +48,15 @@ def detect(app: AppContext, since: str | None, until: str | None, follow: bool) 
     """Run the alert rules over a time window and store the alerts they raise.
 
     Re-running a window changes nothing; an event that continues is one alert that grows.
-    With --follow, the rules run every `rules.detect_follow_interval_s` seconds over the
-    last `rules.detect_follow_lookback_hours` hours.
+    A stored alert that late reports changed is revised, or withdrawn (kept, never
+    deleted), and its history says so. With --follow, a cycle every
+    `rules.detect_follow_interval_s` seconds reads only what arrived since the last one
+    (reports up to `rules.detect_follow_lateness_minutes` late) and runs each rule over the
+    vessels it concerns; every `rules.detect_follow_refresh_hours` a cycle runs over the
+    whole last `rules.detect_follow_lookback_hours` instead.
     """
     from alerts.engine import Engine
+    from alerts.follow import follow as follow_engine
 
     if follow and (since or until):
         raise InputError("--follow runs up to now: it takes no --since or --until")
@@ -67,7 +72,7 @@ def detect(app: AppContext, since: str | None, until: str | None, follow: bool) 
         signal.signal(signal.SIGINT, interrupt)
         signal.signal(signal.SIGTERM, interrupt)
         console.print("following new data; Ctrl-C stops")
-        engine.follow(stop, _print_run)
+        follow_engine(engine, stop, _print_run)
         return
     if end is None:
         latest = store.latest_position_time()

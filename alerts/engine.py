@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ import pandas as pd
 import shapely
 
 from alerts.coast import Coast
-from alerts.learning import learn
+from alerts.learning import Learnt, learn
 from alerts.rules import AlertRecord, RuleContext, registered_rules
 from alerts.rules.base import Rule
 from alerts.scoring import ScoreContext, score_alerts
@@ -35,8 +34,9 @@ from surveillance.errors import InputError
 from surveillance.reference import load_geography
 from surveillance.settings import Settings
 from surveillance.store import Store
+from surveillance.store.position_read import PositionArrays
 
-__all__ = ["Engine", "RunStats", "alert_id", "load_zone_files"]
+__all__ = ["Engine", "RunStats", "alert_id", "load_zone_files", "RULES"]
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +58,7 @@ class RunStats:
     found: dict[str, int] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
     written: int = 0
+    withdrawn: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -124,15 +125,21 @@ def _join_nearby(records: list[AlertRecord], gap_s: float, now_s: float) -> list
     return joined
 
 
-def _supersede(records: list[AlertRecord]) -> list[AlertRecord]:
+def _supersede(
+    records: list[AlertRecord], stored: list[tuple[str, tuple[int, ...], float, float]]
+) -> list[AlertRecord]:
+    """Records without those another (found now or stored) makes redundant."""
+    others = [(o.type, o.mmsi, o.start_s, o.end_s or np.inf) for o in records] + [
+        o for o in stored if o[0] in SUPERSEDES
+    ]
     keep = []
     for r in records:
         covered = any(
-            r.type in SUPERSEDES.get(o.type, ())
-            and set(r.mmsi) <= set(o.mmsi)
-            and o.start_s <= (r.end_s or np.inf)
-            and r.start_s <= (o.end_s or np.inf)
-            for o in records
+            r.type in SUPERSEDES.get(kind, ())
+            and set(r.mmsi) <= set(mmsi)
+            and start <= (r.end_s or np.inf)
+            and r.start_s <= end
+            for kind, mmsi, start, end in others
         )
         if not covered:
             keep.append(r)
@@ -156,6 +163,8 @@ class _Stored:
         self.now_s = now_s
         self.rows: dict[str, tuple[str, tuple[int, ...], str, str, float, float | None]] = {}
         self.where: dict[str, tuple[float, float]] = {}
+        withdrawn = frame["withdrawn_at"].notna() if "withdrawn_at" in frame else []
+        self.withdrawn: set[str] = set(frame["id"][withdrawn]) if len(frame) else set()
         row: dict[str, Any]
         for row in frame.to_dict("records"):
             end = None if pd.isna(row["end"]) else pd.Timestamp(row["end"]).timestamp()
@@ -176,7 +185,10 @@ class _Stored:
         return [
             (vessels[0], start, *self.where.get(row_id, (float("nan"), float("nan"))))
             for row_id, (kind, vessels, _, status, start, end) in self.rows.items()
-            if kind == "ais_gap" and end is None and status in _ACTIVE
+            if kind == "ais_gap"
+            and end is None
+            and status in _ACTIVE
+            and row_id not in self.withdrawn
         ]
 
     def place(
@@ -188,7 +200,7 @@ class _Stored:
         for r in records:
             own = alert_id(r.type, r.mmsi, r.start_s, r.key)
             target = own if own in self.rows else self._continued(r, slack_s) or own
-            if target in self.rows:
+            if target in self.rows and not (target == own and r.type in _NOT_JOINED):
                 _, _, _, _, start, end = self.rows[target]
                 r.start_s, r.end_s = min(start, r.start_s), _later_end(end, r.end_s)
             if target in by_id:
@@ -214,12 +226,29 @@ class _Stored:
         return [
             (kind, vessels, start, self.now_s if end is None else end)
             for row_id, (kind, vessels, _, _, start, end) in self.rows.items()
-            if row_id not in exclude
+            if row_id not in exclude and row_id not in self.withdrawn
+        ]
+
+    def judged(
+        self, ran: set[str], span_s: tuple[float, float, float], found: set[str]
+    ) -> list[str]:
+        """Stored alerts of the rules that ran, starting after ``span_s[0]`` and ending in
+        ``span_s[1:]``, that no finding matched: a run over their data no longer finds them."""
+        start_from_s, end_from_s, until_s = span_s
+        return [
+            row_id
+            for row_id, (kind, _, _, _, start, end) in self.rows.items()
+            if kind in ran
+            and end is not None
+            and start_from_s <= start
+            and end_from_s <= end <= until_s
+            and row_id not in found
+            and row_id not in self.withdrawn
         ]
 
 
 def _frame(
-    ids: list[str], records: list[AlertRecord], versions: dict[str, str]
+    ids: list[str], records: list[AlertRecord], versions: dict[str, str], now_s: float
 ) -> gpd.GeoDataFrame:
     """Alert rows for the store, each with the version of the rule that found it."""
     return gpd.GeoDataFrame(
@@ -238,6 +267,7 @@ def _frame(
             "score_reasons": [_plain(r.reasons) for r in records],
             "rule_version": [versions[r.type] for r in records],
             "updated_at": datetime.now(UTC),
+            "seen_until": pd.Timestamp(now_s, unit="s", tz="UTC"),
         },
         geometry=shapely.points([r.lon for r in records], [r.lat for r in records]),
         crs=4326,
@@ -252,6 +282,8 @@ class Engine:
         self.rules = settings.rules
         self._geography: tuple[Coast, gpd.GeoDataFrame] | None = None
         self._versions = {name: rule.version for name, rule in registered_rules().items()}
+        #: the learnt maps as the last full run left them (follow cycles reuse them)
+        self.learnt = Learnt()
 
     def _geo(self) -> tuple[Coast, gpd.GeoDataFrame]:
         if self._geography is None:
@@ -267,14 +299,107 @@ class Engine:
             self._geography = coast, gpd.GeoDataFrame(zones, crs=4326)
         return self._geography
 
+    def context(
+        self,
+        since_s: float,
+        now_s: float,
+        seen: np.ndarray,
+        identities: pd.DataFrame,
+        stored: _Stored,
+    ) -> RuleContext:
+        """What the rules are given besides the tracks (``seen``: the vessels heard)."""
+        cfg = self.rules
+        coast, zones = self._geo()
+        vessels = self.store.vessels().set_index("mmsi")
+        seen = np.union1d(seen, vessels.index.to_numpy(dtype=np.int64))
+        return RuleContext(
+            now_s=now_s,
+            since_s=since_s,
+            settings=cfg,
+            port_area_m=self.settings.port_area_radius_km * 1000,
+            coast=coast,
+            vessels=vessels,
+            zones=zones,
+            watchlisted=watchlist_matches(
+                seen, vessels, self.store.watchlist(), cfg.watchlist_name_min_similarity_pct
+            ),
+            identities=identities,
+            open_gaps=stored.open_gaps(),
+            reception=self.learnt.reception,
+            anchorages=self.learnt.anchorages,
+            station_outages=self.learnt.station_outages,
+        )
+
+    def stored(self, read_from: datetime, until: datetime, now_s: float) -> _Stored:
+        """The alerts stored around a window (for continuations, open gaps and history)."""
+        cfg = self.rules
+        window = (
+            read_from - timedelta(days=cfg.repeat_lookback_days),
+            until + timedelta(hours=cfg.alert_merge_gap_hours),
+        )
+        return _Stored(self.store.alerts_overlapping(window), now_s)
+
+    def detect(
+        self,
+        name: str,
+        tracks: Tracks,
+        ctx: RuleContext,
+        stats: RunStats,
+    ) -> list[AlertRecord]:
+        """One rule's findings that end in the window; a rule that fails is noted in
+        ``stats`` and the others go on."""
+        clock = time.perf_counter()
+        try:
+            found = RULES[name](tracks, ctx)
+        except Exception as exc:  # one broken rule must not stop the others
+            log.exception("rule %s failed", name)
+            stats.failed[name] = f"{type(exc).__name__}: {exc}"
+            return []
+        finally:
+            stats.seconds[name] = stats.seconds.get(name, 0.0) + time.perf_counter() - clock
+        found = [r for r in found if (ctx.now_s if r.end_s is None else r.end_s) >= ctx.since_s]
+        stats.found[name] = stats.found.get(name, 0) + len(found)
+        return found
+
+    def finish(
+        self,
+        records: list[AlertRecord],
+        stored: _Stored,
+        ctx: RuleContext,
+        stats: RunStats,
+        judged_s: tuple[float, float, float] | None = None,
+    ) -> None:
+        """Join, supersede, place on stored ids, score and store the findings of a run; with
+        ``judged_s``, withdraw the stored alerts in that span the run no longer finds."""
+        cfg = self.rules
+        clock = time.perf_counter()
+        records = _join_nearby(records, cfg.alert_merge_gap_hours * 3600, ctx.now_s)
+        records = _supersede(records, stored.history(set()))
+        ids, records = stored.place(records, cfg.alert_merge_gap_hours * 3600)
+        known = ctx.vessels["flag"].dropna()
+        flags = dict(zip(known.index.astype(int), known.astype(str), strict=True))
+        score = ScoreContext(flags, cfg.watch_flags, set(ctx.watchlisted), stored.history(set(ids)))
+        score_alerts(records, score, ctx.now_s)
+        frame = _frame(ids, records, self._versions, ctx.now_s)
+        live_slack_s = 2 * cfg.resample_minutes * 60
+        stats.written = self.store.write_alerts(frame, live_slack_s) if records else 0
+        if judged_s is not None:
+            ran = set(RULES) - set(stats.failed)
+            gone = stored.judged(ran, judged_s, set(ids))
+            note = "no longer found by the rule over the same data: late reports changed it"
+            stats.withdrawn = self.store.withdraw_alerts(gone, note) if gone else 0
+        stats.seconds["write"] = time.perf_counter() - clock
+
     def run(
         self,
         since: datetime,
         until: datetime,
         now: datetime | None = None,
         on_step: Callable[[str], None] = lambda _: None,
+        on_positions: Callable[[PositionArrays], None] = lambda _: None,
     ) -> RunStats:
-        """Run every rule over ``[since, until)`` and store what they find."""
+        """Run every rule over ``[since, until)`` and store what they find (``on_positions``
+        is given what was read: the follow mode keeps it)."""
         if since.tzinfo is None or until.tzinfo is None or since >= until:
             raise InputError("the window must be timezone-aware, with since before until")
         now = min(now or until, datetime.now(UTC))  # nothing is silent in the future
@@ -284,75 +409,24 @@ class Engine:
         on_step("reading positions")
         read_from = since - timedelta(hours=cfg.detect_context_hours)
         positions = self.store.position_arrays((read_from, until))
-        coast, zones = self._geo()
-        vessels = self.store.vessels().set_index("mmsi")
-        stored = _Stored(
-            self.store.alerts_overlapping(
-                (
-                    read_from - timedelta(days=cfg.repeat_lookback_days),
-                    until + timedelta(hours=cfg.alert_merge_gap_hours),
-                )
-            ),
-            now.timestamp(),
-        )
+        on_positions(positions)
+        stored = self.stored(read_from, until, now.timestamp())
         tracks = Tracks(positions, cfg)
         learning = time.perf_counter()
-        learnt = learn(self.store, cfg, tracks, (since, until))
+        self.learnt = learn(self.store, cfg, tracks, (since, until))
         stats.seconds["learn"] = time.perf_counter() - learning
-        seen = np.union1d(tracks.vessel_index[0], vessels.index.to_numpy(dtype=np.int64))
-        ctx = RuleContext(
-            now_s=now.timestamp(),
-            since_s=since.timestamp(),
-            settings=cfg,
-            port_area_m=self.settings.port_area_radius_km * 1000,
-            coast=coast,
-            vessels=vessels,
-            zones=zones,
-            watchlisted=watchlist_matches(
-                seen, vessels, self.store.watchlist(), cfg.watchlist_name_min_similarity_pct
-            ),
-            identities=self.store.identities((read_from, until)),
-            open_gaps=stored.open_gaps(),
-            reception=learnt.reception,
-            anchorages=learnt.anchorages,
-            station_outages=learnt.station_outages,
+        identities = self.store.identities((read_from, until))
+        ctx = self.context(
+            since.timestamp(), now.timestamp(), tracks.vessel_index[0], identities, stored
         )
         stats.positions, stats.vessels = len(positions), len(tracks.vessel_index[0])
         stats.seconds["read"] = time.perf_counter() - clock
         records: list[AlertRecord] = []
-        for name, rule in RULES.items():
+        for name in RULES:
             on_step(f"rule {name}")
-            clock = time.perf_counter()
-            try:
-                found = rule(tracks, ctx)
-            except Exception as exc:  # one broken rule must not stop the others
-                log.exception("rule %s failed", name)
-                stats.failed[name] = f"{type(exc).__name__}: {exc}"
-                continue
-            finally:
-                stats.seconds[name] = time.perf_counter() - clock
-            found = [r for r in found if (ctx.now_s if r.end_s is None else r.end_s) >= ctx.since_s]
-            stats.found[name] = len(found)
-            records += found
+            records += self.detect(name, tracks, ctx, stats)
         on_step("scoring and storing alerts")
-        clock = time.perf_counter()
-        records = _supersede(_join_nearby(records, cfg.alert_merge_gap_hours * 3600, ctx.now_s))
-        ids, records = stored.place(records, cfg.alert_merge_gap_hours * 3600)
-        known = vessels["flag"].dropna()
-        flags = dict(zip(known.index.astype(int), known.astype(str), strict=True))
-        score = ScoreContext(flags, cfg.watch_flags, set(ctx.watchlisted), stored.history(set(ids)))
-        score_alerts(records, score, ctx.now_s)
-        stats.written = (
-            self.store.write_alerts(_frame(ids, records, self._versions)) if records else 0
-        )
-        stats.seconds["write"] = time.perf_counter() - clock
+        margin_s = cfg.detect_context_hours * 1800  # the rules' look-back before an event
+        judged_s = (read_from.timestamp() + margin_s, ctx.since_s, until.timestamp())
+        self.finish(records, stored, ctx, stats, judged_s)
         return stats
-
-    def follow(self, stop: threading.Event, report: Callable[[RunStats], None]) -> None:
-        """Run over the last ``detect_follow_lookback_hours`` every ``detect_follow_interval_s``."""
-        cfg = self.rules
-        while not stop.is_set():
-            started = time.monotonic()
-            now = datetime.now(UTC)
-            report(self.run(now - timedelta(hours=cfg.detect_follow_lookback_hours), now, now))
-            stop.wait(max(0.0, cfg.detect_follow_interval_s - (time.monotonic() - started)))

@@ -8,7 +8,7 @@ anchorages as they now stand.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from alerts.anchorages import Anchorages, stops
@@ -23,9 +23,11 @@ __all__ = ["Learnt", "learn"]
 
 @dataclass(frozen=True)
 class Learnt:
-    reception: ReceptionHistory
-    anchorages: Anchorages
-    station_outages: StationOutages
+    """What the rules are given of the learnt maps (empty before the first run)."""
+
+    reception: ReceptionHistory = field(default_factory=ReceptionHistory)
+    anchorages: Anchorages = field(default_factory=Anchorages)
+    station_outages: StationOutages = field(default_factory=StationOutages)
 
 
 def learn(store: Store, cfg: BaseRuleSettings, tracks: Tracks, window: Window) -> Learnt:

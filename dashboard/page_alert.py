@@ -11,7 +11,7 @@ import shapely
 import streamlit as st
 
 from dashboard import layers, state, tooltip
-from dashboard.data.alerts import AlertDetail, alert_detail
+from dashboard.data.alerts import AlertDetail, alert_detail, revision_notice
 from dashboard.data.common import vessel_link
 from surveillance.errors import CoastwatchError
 from surveillance.lifecycle import allowed_actions
@@ -216,6 +216,9 @@ def render() -> None:
         f"{people_utc(end, missing='(open)')} UTC · rule version "
         f"{alert['rule_version']}"
     )
+    notice = revision_notice(alert, detail.events)
+    if notice:
+        st.warning(notice)
     flash = st.session_state.pop(_FLASH, None)
     if flash:
         (st.error if flash[0] == "error" else st.success)(flash[1])
@@ -265,7 +268,7 @@ def render() -> None:
 
     st.subheader("History")
     if detail.events.empty:
-        st.caption("No one has acted on this alert yet.")
+        st.caption("No one has acted on this alert yet, and the rules have not revised it.")
     else:
         st.dataframe(
             detail.events,

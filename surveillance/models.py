@@ -351,6 +351,10 @@ class Alert(Base):
     rule_version: Mapped[str] = mapped_column(String(32), nullable=False)
     created_at: Mapped[datetime] = mapped_column(_tz(), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(_tz(), server_default=func.now())
+    #: the data time the rules had reached when they last changed it (later: still going on)
+    seen_until: Mapped[datetime | None] = mapped_column(_tz())
+    #: set when a later run no longer finds it (late data); kept, never deleted
+    withdrawn_at: Mapped[datetime | None] = mapped_column(_tz())
 
     __table_args__ = (
         CheckConstraint(_in("status", ALERT_STATUSES), name="ck_alerts_status"),
@@ -363,7 +367,8 @@ class Alert(Base):
 
 
 class AlertEvent(Base):
-    """The audit trail: every analyst action on an alert, with who, when and a note."""
+    """The audit trail: every analyst action on an alert, with who, when and a note, and
+    what the rules revised in it (actor ``rules``, see vocabulary.RULE_EVENTS)."""
 
     __tablename__ = "alert_events"
 

@@ -52,6 +52,11 @@ class BaseRuleSettings(BaseModel):
     detect_context_hours: float = Field(default=12.0, ge=0)
     detect_follow_interval_s: float = Field(default=30.0, gt=0)
     detect_follow_lookback_hours: float = Field(default=24.0, gt=0)
+    #: each follow cycle re-reads reports this much older than the newest it holds (late
+    #: arrivals); a full run over the look-back every ``detect_follow_refresh_hours``
+    #: takes in those later still
+    detect_follow_lateness_minutes: float = Field(default=10.0, ge=0)
+    detect_follow_refresh_hours: float = Field(default=1.0, gt=0)
     alert_merge_gap_hours: float = Field(default=2.0, ge=0)
     repeat_lookback_days: float = Field(default=30.0, ge=0)
 

@@ -6,9 +6,20 @@ command runs. :mod:`surveillance.models` builds its CHECK constraints from them.
 not closed: each registered rule brings one (:mod:`surveillance.alert_types`).
 """
 
-__all__ = ["ALERT_STATUSES", "IDENTITY_FIELDS", "USER_ROLES", "WATCHLIST_KINDS"]
+__all__ = [
+    "ALERT_STATUSES",
+    "IDENTITY_FIELDS",
+    "RULE_EVENTS",
+    "RULES_ACTOR",
+    "USER_ROLES",
+    "WATCHLIST_KINDS",
+]
 
 ALERT_STATUSES = ("new", "acknowledged", "escalated", "dismissed", "closed")
+#: What the rules record in an alert's history (``alert_events``) when late data changes
+#: it: its time or score revised, withdrawn (no longer found; kept), reinstated (found again).
+RULE_EVENTS = ("revised", "withdrawn", "reinstated")
+RULES_ACTOR = "rules"
 USER_ROLES = ("admin", "monitor", "officer", "operator", "analyst")
 WATCHLIST_KINDS = ("mmsi", "imo", "callsign", "name")
 #: What a vessel says of itself (AIS static data, export columns), as ``vessel_identities``

@@ -4,13 +4,16 @@ A rule is one module registered in the ``coastwatch.rules`` entry-point group of
 package's pyproject.toml (``sts_transfer = "alerts.rules.sts_transfer"``); it declares its
 ``NAME``, ``VERSION``, ``Settings`` and ``COLOUR`` (see :mod:`surveillance.alert_types`),
 and the alert types, the settings and the report colours follow from the registry.
+A rule may also declare ``wakes(delta, ctx)``: the vessels whose findings new reports may
+change, so that ``detect --follow`` runs it over those only (without it, over every vessel
+heard).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alerts.rules.base import AlertRecord, Rule, RuleContext
+from alerts.rules.base import AlertRecord, Rule, RuleContext, Wakes
 from surveillance.alert_types import rule_modules
 from surveillance.errors import ConfigError
 
@@ -24,6 +27,7 @@ class RegisteredRule:
     name: str
     version: str
     detect: Rule
+    wakes: Wakes | None = None
 
 
 def registered_rules() -> dict[str, RegisteredRule]:
@@ -36,5 +40,6 @@ def registered_rules() -> dict[str, RegisteredRule]:
                 f"rule module {module.__name__} must declare VERSION (a string) "
                 "and detect(tracks, ctx)"
             )
-        rules[name] = RegisteredRule(name, version, detect)
+        wakes = getattr(module, "wakes", None)
+        rules[name] = RegisteredRule(name, version, detect, wakes if callable(wakes) else None)
     return rules

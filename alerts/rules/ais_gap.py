@@ -22,12 +22,13 @@ import numpy as np
 from pydantic import Field
 
 from alerts.coverage import Outages, Reception
+from alerts.follow_state import Delta
 from alerts.rules.base import AlertRecord, RuleContext, reason
 from alerts.tracks import Steps, Tracks, vessel_slice
-from surveillance.geodesy import NM_M, haversine_m
+from surveillance.geodesy import DEG_M, NM_M, haversine_m
 from surveillance.rule_settings import BaseRuleSettings
 
-__all__ = ["NAME", "VERSION", "COLOUR", "Settings", "detect"]
+__all__ = ["NAME", "VERSION", "COLOUR", "Settings", "detect", "wakes"]
 
 NAME = "ais_gap"
 #: Stored with every alert of this rule; bump it when the logic changes.
@@ -228,3 +229,44 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
         }
         alerts.append(_gap(ctx, mmsi, t0, where0, t1, where1, evidence))
     return alerts + _reappeared(tracks, ctx, alerts)
+
+
+def wakes(delta: Delta, ctx: RuleContext) -> np.ndarray:
+    """For ``detect --follow``: vessels heard again after a long silence or whose silence
+    just reached a threshold, and the traffic around their way (it tells the coverage)."""
+    cfg, new = ctx.settings.of(Settings), delta.new
+    min_gap_s, disabling_s = cfg.gap_min_hours * 3600, cfg.gap_disabling_hours * 3600
+    back = np.flatnonzero(new.t_s - delta.prev_t_s >= min_gap_s)
+    gaps = {g[0]: (g[2], g[3]) for g in ctx.open_gaps}
+    stored = np.flatnonzero(np.isin(new.mmsi, list(gaps)) & np.isnan(delta.prev_t_s))
+    silent = np.union1d(
+        delta.silent_between(min_gap_s, min_gap_s), delta.silent_between(disabling_s, disabling_s)
+    )
+    at = np.searchsorted(delta.last_mmsi, silent)
+    ways = [
+        *zip(delta.prev_lon[back], delta.prev_lat[back], new.lon[back], new.lat[back], strict=True),
+        *((*gaps[int(new.mmsi[k])], new.lon[k], new.lat[k]) for k in stored),
+        *zip(
+            delta.last_lon[at],
+            delta.last_lat[at],
+            delta.last_lon[at],
+            delta.last_lat[at],
+            strict=True,
+        ),
+    ]
+    pad_m = cfg.gap_neighbour_radius_km * 1000 + cfg.coverage_cell_deg * DEG_M
+    traffic = []
+    for lon0, lat0, lon1, lat1 in ways:
+        if np.isnan(lon0):  # a stored gap placed nowhere
+            lon0, lat0 = lon1, lat1
+        pad_lon = pad_m / (DEG_M * np.cos(np.radians(max(abs(lat0), abs(lat1)))))
+        traffic.append(
+            delta.passing(
+                min(lon0, lon1) - pad_lon,
+                min(lat0, lat1) - pad_m / DEG_M,
+                max(lon0, lon1) + pad_lon,
+                max(lat0, lat1) + pad_m / DEG_M,
+            )
+        )
+    woken = [new.mmsi[back], new.mmsi[stored], silent, *traffic]
+    return np.unique(np.concatenate(woken)).astype(np.int64)

@@ -12,10 +12,20 @@ import pandas as pd
 from alerts.anchorages import Anchorages
 from alerts.coast import Coast
 from alerts.coverage import ReceptionHistory, StationOutages
+from alerts.follow_state import Delta
 from alerts.tracks import Tracks, vessel_slice
 from surveillance.rule_settings import BaseRuleSettings
 
-__all__ = ["AlertRecord", "RuleContext", "Rule", "Reason", "reason", "longer", "track_evidence"]
+__all__ = [
+    "AlertRecord",
+    "RuleContext",
+    "Rule",
+    "Wakes",
+    "Reason",
+    "reason",
+    "longer",
+    "track_evidence",
+]
 
 Reason = dict[str, Any]  # {"points": 60, "reason": "two vessels within 500 m for 3.2 h"}
 
@@ -83,6 +93,12 @@ def longer(extra_hours: float, points_per_hour: float, cap: float = 20) -> list[
 
 class Rule(Protocol):
     def __call__(self, tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]: ...
+
+
+class Wakes(Protocol):
+    """The vessels (MMSIs) whose findings a cycle's new reports may change."""
+
+    def __call__(self, delta: Delta, ctx: RuleContext) -> np.ndarray: ...
 
 
 def track_evidence(

@@ -14,11 +14,13 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
+from alerts.follow_state import Delta
 from alerts.rules.base import AlertRecord, RuleContext, reason
 from alerts.tracks import Tracks, runs, vessel_slice
+from surveillance.geodesy import KNOT_MS, haversine_m
 from surveillance.rule_settings import BaseRuleSettings
 
-__all__ = ["NAME", "VERSION", "COLOUR", "Settings", "detect"]
+__all__ = ["NAME", "VERSION", "COLOUR", "Settings", "detect", "wakes"]
 
 NAME = "identity_anomaly"
 #: Stored with every alert of this rule; bump it when the logic changes.
@@ -222,3 +224,24 @@ def _last_position(tracks: Tracks, mmsi: int, t_s: float) -> tuple[float, float]
 
 def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
     return [*_jumps(tracks, ctx), *_on_land(tracks, ctx), *_identity_changes(tracks, ctx)]
+
+
+def wakes(delta: Delta, ctx: RuleContext) -> np.ndarray:
+    """For ``detect --follow``: vessels with an impossible step, a report inland or a new
+    identity."""
+    cfg, new = ctx.settings.of(Settings), delta.new
+    step_m = haversine_m(delta.prev_lon, delta.prev_lat, new.lon, new.lat)
+    dt_s = np.maximum(new.t_s - delta.prev_t_s, 1.0)
+    with np.errstate(invalid="ignore"):
+        jump = (step_m > cfg.identity_min_jump_km * 1000) & (
+            step_m / dt_s / KNOT_MS > cfg.max_implied_speed_knots
+        )
+    inland = ctx.coast.on_land(new.lon, new.lat)
+    inland[inland] = (
+        ctx.coast.shore_m(new.lon[inland], new.lat[inland]) >= cfg.identity_min_inland_km * 1000
+    )
+    since_epoch = pd.to_datetime(ctx.identities["valid_from"], utc=True) - pd.Timestamp(0, tz="UTC")
+    renamed = ctx.identities["mmsi"].to_numpy()[
+        (since_epoch / pd.Timedelta(seconds=1)).to_numpy() >= ctx.since_s
+    ]
+    return np.union1d(np.unique(new.mmsi[jump | inland]), renamed.astype(np.int64))

@@ -10,12 +10,13 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
+from alerts.follow_state import Delta
 from alerts.rules.base import AlertRecord, RuleContext, longer, reason, track_evidence
 from alerts.tracks import Tracks, runs
 from surveillance.geodesy import NM_M
 from surveillance.rule_settings import BaseRuleSettings
 
-__all__ = ["NAME", "VERSION", "COLOUR", "Settings", "detect"]
+__all__ = ["NAME", "VERSION", "COLOUR", "Settings", "detect", "wakes"]
 
 NAME = "loitering"
 #: Stored with every alert of this rule; bump it when the logic changes.
@@ -79,3 +80,12 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
             )
         )
     return alerts
+
+
+def wakes(delta: Delta, ctx: RuleContext) -> np.ndarray:
+    """For ``detect --follow``: vessels newly reported slow far from shore."""
+    cfg, new = ctx.settings.of(Settings), delta.new
+    slow = np.flatnonzero(new.sog_knots < cfg.loitering_max_speed_knots)
+    shore_m = ctx.coast.shore_m(new.lon[slow], new.lat[slow])
+    far = shore_m >= cfg.loitering_min_shore_distance_nm * NM_M
+    return np.unique(new.mmsi[slow[far]])

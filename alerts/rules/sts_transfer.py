@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
+from alerts.follow_state import Delta
 from alerts.rules.base import AlertRecord, RuleContext, longer, reason, track_evidence
 from alerts.tracks import Steps, Tracks, grid_cells, runs
 from surveillance.geodesy import haversine_m
@@ -118,3 +119,14 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
             )
         )
     return alerts
+
+
+def wakes(delta: Delta, ctx: RuleContext) -> np.ndarray:
+    """For ``detect --follow``: vessels reported slow away from ports, and their neighbours."""
+    cfg, new = ctx.settings.of(Settings), delta.new
+    slow = np.flatnonzero(new.sog_knots < cfg.sts_max_speed_knots)
+    slow = slow[
+        ctx.coast.port_m(new.lon[slow], new.lat[slow]) >= cfg.sts_min_port_distance_km * 1000
+    ]
+    near = delta.near(new.lon[slow], new.lat[slow], 2 * cfg.sts_max_distance_m)
+    return np.union1d(new.mmsi[slow], near)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import numpy as np
 from pydantic import Field
 
+from alerts.follow_state import Delta
 from alerts.rules.base import AlertRecord, RuleContext, reason, track_evidence
 from alerts.sun import is_night
 from alerts.tracks import Tracks, runs, vessel_slice
 from surveillance.rule_settings import BaseRuleSettings
 
-__all__ = ["NAME", "VERSION", "COLOUR", "Settings", "detect"]
+__all__ = ["NAME", "VERSION", "COLOUR", "Settings", "detect", "wakes"]
 
 NAME = "suspicious_landing"
 #: Stored with every alert of this rule; bump it when the logic changes.
@@ -111,3 +112,12 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
             )
         )
     return alerts
+
+
+def wakes(delta: Delta, ctx: RuleContext) -> np.ndarray:
+    """For ``detect --follow``: vessels newly reported slow near the shore, out of port."""
+    cfg, new = ctx.settings.of(Settings), delta.new
+    slow = np.flatnonzero(new.sog_knots < cfg.landing_max_speed_knots)
+    slow = slow[ctx.coast.port_m(new.lon[slow], new.lat[slow]) > ctx.port_area_m]
+    shore_m = ctx.coast.shore_m(new.lon[slow], new.lat[slow])
+    return np.unique(new.mmsi[slow[shore_m <= cfg.landing_max_shore_distance_km * 1000]])

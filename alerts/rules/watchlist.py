@@ -3,10 +3,13 @@ being heard; one alert per vessel over the window (runs that follow extend it)."
 
 from __future__ import annotations
 
+import numpy as np
+
+from alerts.follow_state import Delta
 from alerts.rules.base import AlertRecord, RuleContext, reason, track_evidence
 from alerts.tracks import Tracks
 
-__all__ = ["NAME", "VERSION", "COLOUR", "detect"]
+__all__ = ["NAME", "VERSION", "COLOUR", "detect", "wakes"]
 
 NAME = "watchlist"
 #: Stored with every alert of this rule; bump it when the logic changes.
@@ -42,3 +45,9 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
             )
         )
     return alerts
+
+
+def wakes(delta: Delta, ctx: RuleContext) -> np.ndarray:
+    """For ``detect --follow``: listed vessels that were heard."""
+    heard = np.unique(delta.new.mmsi)
+    return heard[np.isin(heard, list(ctx.watchlisted))]

@@ -6,11 +6,12 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
+from alerts.follow_state import Delta
 from alerts.rules.base import AlertRecord, RuleContext, reason, track_evidence
 from alerts.tracks import Tracks, runs
 from surveillance.rule_settings import BaseRuleSettings
 
-__all__ = ["NAME", "VERSION", "COLOUR", "Settings", "detect"]
+__all__ = ["NAME", "VERSION", "COLOUR", "Settings", "detect", "wakes"]
 
 NAME = "zone_entry"
 #: Stored with every alert of this rule; bump it when the logic changes.
@@ -27,9 +28,9 @@ class Settings(BaseRuleSettings):
 BASE_SCORE = 50
 
 
-def _watched(tracks: Tracks, ctx: RuleContext) -> dict[int, list[str]]:
+def _watched(mmsi: np.ndarray, ctx: RuleContext) -> dict[int, list[str]]:
+    """Why each of these vessels (sorted MMSIs) is watched, for those that are."""
     cfg = ctx.settings.of(Settings)
-    mmsi = tracks.vessel_index[0]
     why = {m: [f"on the watchlist: {', '.join(w)}"] for m, w in ctx.watchlisted.items()}
     known = ctx.vessels.reindex(mmsi)
     flags = known["flag"].fillna("").to_numpy()
@@ -44,7 +45,7 @@ def _watched(tracks: Tracks, ctx: RuleContext) -> dict[int, list[str]]:
 def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
     cfg, p = ctx.settings.of(Settings), tracks.pos
     zones = ctx.zones[ctx.zones["kind"].isin(cfg.zone_kinds)]
-    watched = _watched(tracks, ctx)
+    watched = _watched(tracks.vessel_index[0], ctx)
     if zones.empty or not watched:
         return []
     rows = np.flatnonzero(np.isin(p.mmsi, list(watched)))
@@ -84,3 +85,9 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
                 )
             )
     return alerts
+
+
+def wakes(delta: Delta, ctx: RuleContext) -> np.ndarray:
+    """For ``detect --follow``: watched vessels that were heard."""
+    heard = np.unique(delta.new.mmsi)
+    return heard[np.isin(heard, list(_watched(heard, ctx)))]

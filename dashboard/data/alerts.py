@@ -14,8 +14,10 @@ from dashboard.data.common import alert_link
 from surveillance.geodesy import haversine_m
 from surveillance.lifecycle import OPEN_STATUSES
 from surveillance.store import BBox, Store, Window
+from surveillance.times import people_utc
+from surveillance.vocabulary import RULES_ACTOR
 
-__all__ = ["AlertDetail", "AlertFilters", "alert_detail", "alerts_table"]
+__all__ = ["AlertDetail", "AlertFilters", "alert_detail", "alerts_table", "revision_notice"]
 
 _RELATED_HOURS = 6
 
@@ -167,6 +169,25 @@ def _split_evidence(evidence: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, p
         else:
             scalars.append((key, "" if value is None else str(value)))
     return pd.DataFrame(scalars, columns=["key", "value"]), lists
+
+
+def revision_notice(alert: dict[str, Any], events: pd.DataFrame) -> str | None:
+    """What late data did to the alert, in a sentence for its page; None if nothing."""
+    by_rules = events[events["actor"] == RULES_ACTOR] if len(events) else events
+    revised = by_rules[by_rules["action"] == "revised"] if len(by_rules) else by_rules
+    parts = []
+    if alert.get("withdrawn_at") is not None:
+        parts.append(
+            f"Withdrawn {people_utc(alert['withdrawn_at'])} UTC: the rules no longer find it "
+            "in later data. It is kept, with its status."
+        )
+    if len(revised):
+        last = revised.iloc[-1]
+        parts.append(
+            f"Revised by late data {len(revised)} time(s); last {people_utc(last['ts'])} UTC: "
+            f"{last['note']}."
+        )
+    return " ".join(parts) or None
 
 
 def alert_detail(store: Store, alert_id: str) -> AlertDetail | None:

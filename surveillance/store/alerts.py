@@ -1,5 +1,6 @@
 """The alert family: ``alerts`` (what the rules found, merged on their deterministic ids)
-and ``alert_events`` (the audit trail of every analyst action on them)."""
+and ``alert_events`` (the audit trail of every analyst action on them, and of what late
+data made the rules revise: ``revised``, ``withdrawn``, ``reinstated``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import shapely
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 from surveillance.alert_types import check_alert_types
 from surveillance.errors import InputError
@@ -17,6 +18,8 @@ from surveillance.lifecycle import next_status
 from surveillance.store.geoframes import merge_geometries, read_geoframe
 from surveillance.store.inputs import actor_name, text_or_none
 from surveillance.store.window import BBox, Window, overlapping, window_params
+from surveillance.times import iso_utc
+from surveillance.vocabulary import RULES_ACTOR
 
 __all__ = ["AlertTables"]
 
@@ -24,7 +27,30 @@ _MIN_ID_PREFIX_CHARS = 6
 #: A re-run of the rules updates a stored alert when one of these changed (not its status);
 #: the update also takes the new geometry, vessels and time.
 _RULE_COLUMNS = ("score", "start", "end", "evidence", "score_reasons", "rule_version")
-_UPDATED_COLUMNS = (*_RULE_COLUMNS, "geom", "mmsi", "updated_at")
+_UPDATED_COLUMNS = (*_RULE_COLUMNS, "geom", "mmsi", "updated_at", "seen_until")
+_RULE_EVENT_SQL = text(
+    "INSERT INTO alert_events (alert_id, ts, actor, action, from_status, to_status, note) "
+    "SELECT a.id, now(), :by, :action, a.status, a.status, :note FROM alerts a WHERE a.id = :id"
+)
+
+
+def _when(value: Any) -> str:
+    return "open" if value is None or pd.isna(value) else str(iso_utc(value))
+
+
+def _revision(old: Any, new: Any, live_slack_s: float) -> str | None:
+    """What late data changed in a stored alert, for its history; None when nothing did or
+    when the change is the event going on (the old end at the edge of what was seen)."""
+    changes = [
+        f"{name} {show(old[name])} -> {show(new[name])}"
+        for name, show in (("start", _when), ("end", _when), ("score", str))
+        if not (pd.isna(old[name]) and pd.isna(new[name])) and old[name] != new[name]
+    ]
+    if not changes or pd.isna(old["end"]) or pd.isna(old["seen_until"]):
+        return None
+    live = pd.Timestamp(old["end"]) >= old["seen_until"] - pd.Timedelta(seconds=live_slack_s)
+    grows = pd.isna(new["end"]) or pd.Timestamp(new["end"]) >= pd.Timestamp(old["end"])
+    return None if live and grows and old["start"] == new["start"] else "; ".join(changes)
 
 
 class AlertTables:
@@ -72,20 +98,70 @@ class AlertTables:
             "alerts",
             where=where,
             params={**window_params(window), "types": list(types)},
-            columns='id, type, status, score, "start", "end", mmsi, geom, '
+            columns='id, type, status, score, "start", "end", mmsi, geom, withdrawn_at, '
             "evidence->>'key' AS key",
             order="start, id",
         )
 
-    def write_alerts(self, frame: gpd.GeoDataFrame) -> int:
+    def write_alerts(self, frame: gpd.GeoDataFrame, live_slack_s: float = 0.0) -> int:
         """Insert new alerts and update changed ones (their status is left alone); each type
-        must be that of a registered rule."""
+        must be that of a registered rule.
+
+        A stored alert that late data changed (it had ended more than ``live_slack_s``
+        before the data its last run saw) gets a ``revised`` event in its history with the
+        old and new values; a withdrawn one found again, ``reinstated``."""
         check_alert_types(frame["type"])
         changed = " OR ".join(
             f'alerts."{c}" IS DISTINCT FROM EXCLUDED."{c}"' for c in _RULE_COLUMNS
         )
         with self.engine.begin() as conn:
-            return merge_geometries(conn, "alerts", frame, ["id"], _UPDATED_COLUMNS, when=changed)
+            old = pd.read_sql(
+                text(
+                    'SELECT id, "start", "end", score, seen_until, withdrawn_at FROM alerts '
+                    "WHERE id = ANY(:ids)"
+                ),
+                conn,
+                params={"ids": frame["id"].tolist()},
+            ).set_index("id")
+            written = merge_geometries(
+                conn, "alerts", frame, ["id"], _UPDATED_COLUMNS, when=changed
+            )
+            events = []
+            for new in frame[frame["id"].isin(old.index)].to_dict("records"):
+                before = old.loc[new["id"]]
+                note = _revision(before, new, live_slack_s)
+                if note:
+                    events.append({"id": new["id"], "action": "revised", "note": note})
+                if not pd.isna(before["withdrawn_at"]):
+                    events.append({"id": new["id"], "action": "reinstated", "note": "found again"})
+            self._rule_events(conn, events)
+            return written
+
+    def withdraw_alerts(self, ids: Sequence[str], note: str) -> int:
+        """Mark alerts the rules no longer find (late data broke them): kept, with their
+        status, and a ``withdrawn`` event in their history; returns how many."""
+        with self.engine.begin() as conn:
+            found = conn.execute(
+                text(
+                    "UPDATE alerts SET withdrawn_at = now() WHERE id = ANY(:ids) "
+                    "AND withdrawn_at IS NULL RETURNING id"
+                ),
+                {"ids": list(ids)},
+            ).scalars()
+            events = [{"id": i, "action": "withdrawn", "note": note} for i in found]
+            self._rule_events(conn, events)
+        return len(events)
+
+    @staticmethod
+    def _rule_events(conn: Connection, events: list[dict[str, str]]) -> None:
+        reinstated = [e["id"] for e in events if e["action"] == "reinstated"]
+        if reinstated:
+            conn.execute(
+                text("UPDATE alerts SET withdrawn_at = NULL WHERE id = ANY(:ids)"),
+                {"ids": reinstated},
+            )
+        if events:
+            conn.execute(_RULE_EVENT_SQL, [{**e, "by": RULES_ACTOR} for e in events])
 
     def alert(self, alert_id: str) -> dict[str, Any] | None:
         """One alert by its id or a unique prefix of it (at least 6 characters): every

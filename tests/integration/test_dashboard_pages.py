@@ -283,6 +283,16 @@ def test_a_dismissal_without_a_reason_is_an_error_message_not_a_crash(
     assert busy.alert_events(STS_ID)["note"].tolist() == ["a fishing pair, known"]
 
 
+def test_the_alert_page_says_when_late_data_withdrew_the_alert(app: AppTest, busy: Store) -> None:
+    busy.withdraw_alerts([STS_ID], "no longer found by the rule over the same data")
+    _open(app, "page_alert.py", alert=STS_ID)
+    assert not app.exception
+    assert "Withdrawn" in app.warning[0].value and "kept" in app.warning[0].value
+    history = _frame(app, "actor")
+    assert history[["actor", "action"]].values.tolist() == [["rules", "withdrawn"]]
+    assert app.header[0].value == "sts transfer · score 62 · new"  # its status is untouched
+
+
 def test_the_vessel_page_shows_identity_track_and_alerts_and_edits_the_watchlist(
     app: AppTest, busy: Store
 ) -> None:
