@@ -20,6 +20,9 @@ PAIR = (431000011, 431000012)
 DARK = 431000021
 DAY = (T0, T0 + timedelta(hours=24))
 _EAST_DEG = 0.3  # the dark vessel lies 30 km east of the pair: no encounter with it
+#: ships heard all day 60 km west: the feed is up while the dark vessel is silent (were
+#: everyone silent, that would be an outage of the feed, not a vessel going dark)
+OTHERS = (431000031, 431000032, 431000033)
 
 
 @pytest.fixture
@@ -46,6 +49,11 @@ def one(store: Store, kind: str) -> pd.Series:
 @pytest.fixture
 def detected(store: Store, settings: Settings) -> dict[str, pd.Series]:
     """A day detected once: a 3 h encounter, and a vessel silent for 8 h."""
+    heard = [
+        drifting(m, T0, 24).assign(lon=lambda f, k=k: f["lon"] - 0.6 - 0.05 * k)
+        for k, m in enumerate(OTHERS)
+    ]
+    load_positions(store, pd.concat(heard))
     load_positions(store, encounter(1, 3))
     load_positions(store, pd.concat([dark_vessel(1, 2), dark_vessel(11, 2)]))
     Engine(settings, store).run(*DAY)
