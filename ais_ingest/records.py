@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from surveillance.vocabulary import IDENTITY_FIELDS
+from surveillance.vocabulary import IDENTITY_FIELDS, POSITION_FIELDS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -25,17 +25,7 @@ __all__ = [
     "payload_hash",
 ]
 
-POSITION_COLUMNS = (
-    "mmsi",
-    "ts",
-    "lon",
-    "lat",
-    "sog_knots",
-    "cog_deg",
-    "heading_deg",
-    "nav_status",
-    "msg_type",
-)
+POSITION_COLUMNS = POSITION_FIELDS
 IDENTITY_COLUMNS = ("mmsi", "ts", *IDENTITY_FIELDS, "msg_type")
 STATION_COLUMNS = ("mmsi", "ts", "kind", "name", "aid_type", "lon", "lat")
 DEDUP_WINDOW_S = 60.0  # the same payload within a minute is one report heard twice

@@ -9,6 +9,7 @@ not closed: each registered rule brings one (:mod:`surveillance.alert_types`).
 __all__ = [
     "ALERT_STATUSES",
     "IDENTITY_FIELDS",
+    "POSITION_FIELDS",
     "RULE_EVENTS",
     "RULES_ACTOR",
     "USER_ROLES",
@@ -33,4 +34,17 @@ IDENTITY_FIELDS = (
     "beam_m",
     "draught_m",
     "destination",
+)
+#: What a position report says, as the ingesters hand it to the store (times in unix
+#: seconds, lon/lat in degrees); a report without a payload is hashed from these.
+POSITION_FIELDS = (
+    "mmsi",
+    "ts",
+    "lon",
+    "lat",
+    "sog_knots",
+    "cog_deg",
+    "heading_deg",
+    "nav_status",
+    "msg_type",
 )

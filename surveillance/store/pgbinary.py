@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from surveillance.vocabulary import POSITION_FIELDS
+
 __all__ = ["COPY_COLUMNS", "encode_positions", "report_hashes"]
 
 HEADER = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
@@ -41,17 +43,7 @@ _NULLABLE = (
 
 
 #: The fields a report's hash is made of when it has no payload, as the store keeps them.
-_HASHED = (
-    "mmsi",
-    "ts",
-    "lon",
-    "lat",
-    "sog_knots",
-    "cog_deg",
-    "heading_deg",
-    "nav_status",
-    "msg_type",
-)
+_HASHED = POSITION_FIELDS
 _HASH_MIX = np.array(
     [0x9E3779B97F4A7C15 + 2 * k for k in range(len(_HASHED))], dtype=np.uint64
 )  # odd multipliers, one per field
