@@ -1,5 +1,5 @@
-"""AIS ingest speed, end to end, for several file shapes, each against a baseline over the
-same file measured in the same run.
+"""AIS ingest speed, end to end, for several file shapes, each against a baseline
+measured over the same file in the same run.
 
 Shapes (NMEA feeds with tag-block times, Class A and B reports, type 5 statics each vessel
 repeats word for word, 5 % of reports heard twice; see bench/ais_feeds.py):
@@ -126,7 +126,7 @@ def report(rows: list[tuple[str, float, int, IngestStats]], baseline_name: str) 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--messages", type=int, default=300_000, help="per NMEA shape")
     parser.add_argument("--csv-rows", type=int, default=1_000_000)
     parser.add_argument("--shapes", default="day,month,statics,csv", help="of: %(default)s,archive")
