@@ -114,13 +114,13 @@ def measure(
 def report(rows: list[tuple[str, float, int, IngestStats]], baseline_name: str) -> None:
     print(
         f"{'shape':<24}{'messages':>11}{'seconds':>9}{'msg/s':>11}"
-        f"{baseline_name + ' msg/s':>14}{'x':>7}{'us/msg':>8}"
+        f"{baseline_name + ' msg/s':>18}{'x':>7}{'us/msg':>8}"
     )
     for label, base_rate, _, stats in rows:
         ratio = stats.rate / base_rate
         print(
             f"{label:<24}{stats.messages:>11,}{stats.seconds:>9.1f}{stats.rate:>11,.0f}"
-            f"{base_rate:>14,.0f}{ratio:>7.2f}{1e6 / stats.rate:>8.1f}"
+            f"{base_rate:>18,.0f}{ratio:>7.2f}{1e6 / stats.rate:>8.1f}"
             + ("" if ratio >= GOAL else "  below goal")
         )
 
