@@ -25,6 +25,7 @@ from ais_ingest import validate
 from surveillance.errors import InputError
 from surveillance.ingest import REJECT_COLUMNS, IngestStats, Source, quarantine_frame, run
 from surveillance.store import Store
+from surveillance.store.pgbinary import report_hashes
 from surveillance.store.position_load import PositionLoader
 
 __all__ = ["ArchiveParse", "ArchiveRows", "ArchiveWriter", "ParquetArchive", "ingest_archive"]
@@ -79,13 +80,6 @@ class ParquetArchive(Source[pa.RecordBatch]):
         yield from self.file.iter_batches(batch_size=ROWS_PER_BATCH, columns=self.columns)
 
 
-def _report_hashes(positions: pd.DataFrame) -> np.ndarray:
-    """A 64-bit hash of each report's fields, for files written before the store kept one
-    (as for a CSV row: what the report says stands in for its payload)."""
-    fields = positions[["mmsi", "ts", "lon", "lat"]]
-    return pd.util.hash_pandas_object(fields, index=False).to_numpy().view(np.int64)
-
-
 def _points(wkb: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """Longitudes and latitudes of WKB points: read from the bytes at once when all are
     2-D little-endian points (what the archive writes), else through shapely."""
@@ -123,8 +117,8 @@ def _positions(batch: pa.RecordBatch) -> pd.DataFrame:
     frame["station"] = batch.column("station").to_pandas() if "station" in names else None
     if "report_hash" in names:
         frame["key_hash"] = batch.column("report_hash").to_numpy(zero_copy_only=False)
-    else:
-        frame["key_hash"] = _report_hashes(frame)
+    else:  # a file from before the store kept one: hashed as a CSV row is
+        frame["key_hash"] = report_hashes(frame)
     return frame
 
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Engine, text
 
 from surveillance.store.bulk import stage_frame, store_errors
 from surveillance.store.window import Window, window_params, within
@@ -36,16 +36,8 @@ def _whole_hours(window: Window) -> Window:
     return start, end if end == until else end + _HOUR
 
 
-def _station(conn: Connection) -> str:
-    """SQL for a position's station: its ``station`` column when the store has one."""
-    has = conn.execute(
-        text(
-            "SELECT 1 FROM information_schema.columns "
-            "WHERE table_name = 'ais_positions' AND column_name = 'station'"
-        )
-    ).first()
-    fallback = f"'{UNKNOWN_STATION}'"
-    return f"coalesce(nullif(station, ''), {fallback})" if has else fallback
+#: SQL for a position's station, ``'all'`` when the feed did not say.
+_STATION = f"coalesce(nullif(station, ''), '{UNKNOWN_STATION}')"
 
 
 class LearntMaps:
@@ -64,18 +56,17 @@ class LearntMaps:
                 text(
                     "INSERT INTO reception_hours (cell_x, cell_y, station, hour, messages) "
                     "SELECT floor(ST_X(geom) / :deg)::int, floor(ST_Y(geom) / :deg)::int, "
-                    f"{_station(conn)}, date_bin('1 hour', ts, {_EPOCH}), count(*) "
+                    f"{_STATION}, date_bin('1 hour', ts, {_EPOCH}), count(*) "
                     f"FROM ais_positions WHERE {within('ts')} GROUP BY 1, 2, 3, 4 "
                     "ON CONFLICT (cell_x, cell_y, station, hour) "
                     "DO UPDATE SET messages = EXCLUDED.messages"
                 ),
                 bind,
             ).rowcount
-            station = _station(conn)
             conn.execute(
                 text(
                     "INSERT INTO station_hours (station, hour, vessels) "
-                    f"SELECT {station}, date_bin('1 hour', ts, {_EPOCH}), count(DISTINCT mmsi) "
+                    f"SELECT {_STATION}, date_bin('1 hour', ts, {_EPOCH}), count(DISTINCT mmsi) "
                     f"FROM ais_positions WHERE {within('ts')} GROUP BY 1, 2 "
                     f"UNION ALL SELECT '{WHOLE_FEED}', date_bin('1 hour', ts, {_EPOCH}), "
                     f"count(DISTINCT mmsi) FROM ais_positions WHERE {within('ts')} GROUP BY 2 "
