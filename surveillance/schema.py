@@ -93,3 +93,17 @@ def create_position_partition(conn: Connection, day: date) -> str:
         )
     )
     return name
+
+
+def tables_with_prefix(conn: Connection, prefix: str) -> list[tuple[str, str | None]]:
+    """The plain tables of the current schema whose names start with ``prefix`` (taken
+    literally), with their comments: the load and archive tables runs leave behind."""
+    rows = conn.execute(
+        text(
+            "SELECT c.relname, obj_description(c.oid, 'pg_class') FROM pg_class c "
+            "WHERE c.relkind = 'r' AND c.relname LIKE :p "
+            "AND c.relnamespace = current_schema()::regnamespace"
+        ),
+        {"p": prefix.replace("_", "\\_") + "%"},
+    ).all()
+    return [(name, comment) for name, comment in rows]

@@ -180,14 +180,7 @@ class ArchiveTables:
 
 def _detached(conn: Connection) -> list[str]:
     """The tables detached for the archive and not yet dropped."""
-    names = conn.execute(
-        text(
-            "SELECT relname FROM pg_class WHERE relkind = 'r' AND relname LIKE :p "
-            "AND relnamespace = current_schema()::regnamespace"
-        ),
-        {"p": _DETACHED_PREFIX.replace("_", "\\_") + "%"},
-    ).scalars()
-    return list(names)
+    return [name for name, _ in schema.tables_with_prefix(conn, _DETACHED_PREFIX)]
 
 
 def _day_of(table: str) -> date:

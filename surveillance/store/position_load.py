@@ -104,14 +104,7 @@ class PositionLoader:
     def _drop_abandoned_loads(self) -> None:
         """Remove load tables left by runs that died before finishing."""
         with self.engine.begin() as conn:
-            tables = conn.execute(
-                text(
-                    "SELECT c.relname, obj_description(c.oid, 'pg_class') FROM pg_class c "
-                    "WHERE c.relkind = 'r' AND c.relname LIKE :p"
-                ),
-                {"p": _LOAD_PREFIX.replace("_", "\\_") + "%"},
-            ).all()
-            for name, owner in tables:
+            for name, owner in schema.tables_with_prefix(conn, _LOAD_PREFIX):
                 host, _, pid = (owner or "").rpartition(":")
                 if host == socket.gethostname() and pid.isdigit() and not _alive(int(pid)):
                     log.warning("dropping %s, left by an ingest run that did not finish", name)
