@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Text,
@@ -176,7 +177,7 @@ class AisStation(Base):
 
 
 class Scene(Base):
-    """A satellite scene: where and when it looked, and which file it came from."""
+    """A satellite scene: where and when it looked, how, and which file it came from."""
 
     __tablename__ = "scenes"
 
@@ -189,15 +190,28 @@ class Scene(Base):
         Geometry("POLYGON", srid=SRID, spatial_index=False), nullable=False
     )
     ingested_at: Mapped[datetime] = mapped_column(_tz(), server_default=func.now())
+    product: Mapped[str | None] = mapped_column(Text)  # the SAFE name, or the file's
+    platform: Mapped[str | None] = mapped_column(String(32))  # e.g. Sentinel-1B
+    mode: Mapped[str | None] = mapped_column(String(16))  # IW, EW, SM, ...
+    polarisations: Mapped[str | None] = mapped_column(String(32))  # e.g. "VV" or "VV,VH"
+    pixel_spacing_m: Mapped[float | None] = mapped_column(Float)
+    width_px: Mapped[int | None] = mapped_column(Integer)
+    height_px: Mapped[int | None] = mapped_column(Integer)
+    orbit_number: Mapped[int | None] = mapped_column(Integer)
+    orbit_pass: Mapped[str | None] = mapped_column(String(16))  # ASCENDING, DESCENDING
+    #: an 8-bit PNG of the scene warped to lon/lat over the footprint's bounds, for the map
+    quicklook_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, server_default="{}")
 
     __table_args__ = (
+        CheckConstraint(_in("sensor", ("sar", "optical")), name="ck_scenes_sensor"),
         Index("ix_scenes_footprint", "footprint", postgresql_using="gist"),
         Index("ix_scenes_acquired_at", "acquired_at"),
     )
 
 
 class Detection(Base):
-    """A vessel seen by a sensor other than AIS (SAR, optical, drone)."""
+    """A vessel seen by a sensor other than AIS (SAR, optical, drone), and what AIS says of it."""
 
     __tablename__ = "detections"
 
@@ -212,11 +226,24 @@ class Detection(Base):
     confidence: Mapped[float | None] = mapped_column(Float)
     matched_mmsi: Mapped[int | None] = mapped_column(BigInteger)
     key: Mapped[str] = mapped_column(String(128), nullable=False, unique=True)
+    width_m: Mapped[float | None] = mapped_column(Float)
+    heading_deg: Mapped[float | None] = mapped_column(Float)  # long axis, from true north
+    pixel_row: Mapped[float | None] = mapped_column(Float)  # in the scene's pixels
+    pixel_col: Mapped[float | None] = mapped_column(Float)
+    coast_distance_m: Mapped[float | None] = mapped_column(Float)
+    chip_png: Mapped[bytes | None] = mapped_column(LargeBinary)  # the evidence image
+    #: set by matching against AIS: the distance to the matched vessel's predicted position,
+    #: whether no AIS vessel could have been there, and the nearest AIS vessels
+    match_distance_m: Mapped[float | None] = mapped_column(Float)
+    dark: Mapped[bool | None] = mapped_column(Boolean)
+    near_vessels: Mapped[list[Any]] = mapped_column(JSONB, nullable=False, server_default="[]")
+    matched_at: Mapped[datetime | None] = mapped_column(_tz())
 
     __table_args__ = (
         CheckConstraint(_in("source", ("sar", "optical", "drone")), name="ck_detections_source"),
         Index("ix_detections_geom", "geom", postgresql_using="gist"),
         Index("ix_detections_ts", "ts"),
+        Index("ix_detections_scene_id", "scene_id"),
     )
 
 

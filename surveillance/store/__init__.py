@@ -33,12 +33,22 @@ from surveillance.store.learnt import LearntMaps
 from surveillance.store.positions import PositionTables
 from surveillance.store.quarantine import QuarantineTables
 from surveillance.store.reference import REFERENCE_KINDS, ReferenceTables
+from surveillance.store.scenes import SceneRecord, SceneTables
 from surveillance.store.source_stats import SourceStatistics
 from surveillance.store.vessels import VesselTables
 from surveillance.store.watchlist import WatchlistTables
 from surveillance.store.window import BBox, Window
 
-__all__ = ["Store", "database_url", "libpq_url", "Window", "BBox", "TABLES", "REFERENCE_KINDS"]
+__all__ = [
+    "Store",
+    "SceneRecord",
+    "database_url",
+    "libpq_url",
+    "Window",
+    "BBox",
+    "TABLES",
+    "REFERENCE_KINDS",
+]
 
 
 class Store(
@@ -46,6 +56,7 @@ class Store(
     VesselTables,
     ReferenceTables,
     DetectionTables,
+    SceneTables,
     QuarantineTables,
     AlertTables,
     WatchlistTables,

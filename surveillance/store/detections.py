@@ -1,26 +1,90 @@
-"""The ``detections`` family: ships seen by SAR, optical and drone sensors, read by window
-and box (they are written through ``write_geometries``)."""
+"""The ``detections`` family: ships seen by SAR, optical and drone sensors, read by window,
+box and scene (a scene's are written with it, ``store/scenes.py``), and the outcome of
+matching them against AIS."""
 
 from __future__ import annotations
 
-import geopandas as gpd
-from sqlalchemy import Engine
+import json
 
+import geopandas as gpd
+import pandas as pd
+from sqlalchemy import Engine, text
+
+from surveillance.store.bulk import store_errors
 from surveillance.store.geoframes import read_geoframe
+from surveillance.store.inputs import require_columns
 from surveillance.store.window import BBox, Window
 
-__all__ = ["DetectionTables"]
+__all__ = ["DetectionTables", "MATCH_COLUMNS"]
+
+#: what matching against AIS sets on a detection (by its ``id``)
+MATCH_COLUMNS = ("matched_mmsi", "match_distance_m", "dark", "near_vessels")
+
+_READ_COLUMNS = (
+    "id, source, scene_id, ts, geom, length_m, width_m, heading_deg, confidence, "
+    "pixel_row, pixel_col, coast_distance_m, matched_mmsi, match_distance_m, dark, "
+    "near_vessels, matched_at, key"
+)
 
 
 class DetectionTables:
-    """Reading sensor detections."""
+    """Reading sensor detections; recording what AIS says of them."""
 
     engine: Engine
 
     def detections(
-        self, window: Window | None = None, bbox: BBox | None = None
+        self,
+        window: Window | None = None,
+        bbox: BBox | None = None,
+        scene_id: int | None = None,
     ) -> gpd.GeoDataFrame:
-        """Detections in the window and box, oldest first."""
+        """Detections in the window and box (of one scene if given), oldest first; the
+        evidence chips are left out (``detection_chip`` reads one)."""
         return read_geoframe(
-            self.engine, "detections", time_column="ts", window=window, bbox=bbox, order="ts"
+            self.engine,
+            "detections",
+            time_column="ts",
+            window=window,
+            bbox=bbox,
+            where="" if scene_id is None else "scene_id = :scene_id",
+            params={} if scene_id is None else {"scene_id": scene_id},
+            columns=_READ_COLUMNS,
+            order="ts, id",
         )
+
+    def detection_chip(self, detection_id: int) -> bytes | None:
+        """The detection's evidence image (PNG), if it has one."""
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                text("SELECT chip_png FROM detections WHERE id = :id"), {"id": detection_id}
+            ).scalar()
+        return None if found is None else bytes(found)
+
+    def set_detection_matches(self, matches: pd.DataFrame) -> int:
+        """Record matching against AIS: per detection ``id``, :data:`MATCH_COLUMNS`
+        (``matched_mmsi`` NA when no AIS vessel was there). Returns the rows changed."""
+        require_columns(matches, ("id", *MATCH_COLUMNS), "detection matches")
+        if matches.empty:
+            return 0
+        mmsi = pd.to_numeric(matches["matched_mmsi"], errors="coerce")
+        distance = pd.to_numeric(matches["match_distance_m"], errors="coerce")
+        params = {
+            "ids": [int(i) for i in matches["id"]],
+            "mmsi": [None if pd.isna(m) else int(m) for m in mmsi],
+            "dist": [None if pd.isna(d) else float(d) for d in distance],
+            "dark": [None if pd.isna(d) else bool(d) for d in matches["dark"]],
+            "near": [json.dumps(list(n)) for n in matches["near_vessels"]],
+        }
+        with store_errors("detections"), self.engine.begin() as conn:
+            result = conn.execute(
+                text(
+                    "UPDATE detections AS d SET matched_mmsi = m.mmsi, "
+                    "match_distance_m = m.dist, dark = m.dark, "
+                    "near_vessels = CAST(m.near AS jsonb), matched_at = now() "
+                    "FROM unnest(CAST(:ids AS bigint[]), CAST(:mmsi AS bigint[]), "
+                    "CAST(:dist AS float8[]), CAST(:dark AS boolean[]), CAST(:near AS text[])) "
+                    "AS m(id, mmsi, dist, dark, near) WHERE d.id = m.id"
+                ),
+                params,
+            )
+        return int(result.rowcount)
