@@ -10,13 +10,12 @@ band.
 
 from __future__ import annotations
 
+import io
 import math
-import warnings
 
 import numpy as np
 import numpy.typing as npt
-from rasterio.errors import NotGeoreferencedWarning
-from rasterio.io import MemoryFile
+from PIL import Image
 
 from satellite.raster import SceneRaster
 
@@ -71,12 +70,7 @@ def _stretched(values: npt.NDArray[np.floating], valid: npt.NDArray[np.bool_]) -
 
 
 def png_bytes(bands: npt.NDArray[np.uint8]) -> bytes:
-    """``bands`` (``(n, rows, cols)`` uint8: grey, grey+alpha, RGB or RGBA) as a PNG."""
-    count, rows, cols = bands.shape
-    with warnings.catch_warnings(), MemoryFile() as memory:
-        warnings.simplefilter("ignore", NotGeoreferencedWarning)  # a PNG has no CRS
-        with memory.open(
-            driver="PNG", width=cols, height=rows, count=count, dtype="uint8"
-        ) as image:
-            image.write(bands)
-        return bytes(memory.read())
+    """``bands`` (``(4, rows, cols)`` uint8: red, green, blue, alpha) as a PNG."""
+    out = io.BytesIO()
+    Image.fromarray(np.moveaxis(bands, 0, -1)).save(out, format="PNG", optimize=True)
+    return out.getvalue()

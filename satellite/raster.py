@@ -11,6 +11,7 @@ tags and values say of its time, sensor and radiometry is read in ``satellite/de
 from __future__ import annotations
 
 import hashlib
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,7 +25,7 @@ import rasterio
 import shapely
 from pyproj import Transformer
 from rasterio.enums import Resampling
-from rasterio.errors import RasterioIOError
+from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
 from rasterio.transform import AffineTransformer, GCPTransformer
 from rasterio.windows import Window
 
@@ -267,7 +268,9 @@ def _open_safe(
 
 def _open(name: str, path: Path) -> Any:
     try:
-        return rasterio.open(name)
+        with warnings.catch_warnings():  # SceneRaster says so, as an InputError
+            warnings.simplefilter("ignore", NotGeoreferencedWarning)
+            return rasterio.open(name)
     except RasterioIOError as exc:
         raise InputError(f"{path}: not a raster rasterio can read ({exc})") from None
 
