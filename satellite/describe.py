@@ -35,7 +35,6 @@ TIME_TAGS = (
 )
 _SAMPLE_PX = 256
 _DB_WORD = re.compile(r"(^|[^a-z])db([^a-z]|$)", re.IGNORECASE)
-_INTENSITY_WORD = re.compile(r"sigma|intensity|linear|power", re.IGNORECASE)
 #: Sentinel-2 product and band names: MSIL1C/MSIL2A, tiles T31UFQ, bands B01..B12, B8A, TCI
 _SENTINEL2 = re.compile(r"MSIL[12]|(^|_)T\d\d[A-Z]{3}_|(^|_)(B0[1-9]|B1[0-2]|B8A|TCI)(_|\.|$)")
 _RGB = {ColorInterp.red, ColorInterp.green, ColorInterp.blue}
@@ -69,8 +68,8 @@ def sensor_of(dataset: Any, path: Path) -> str:
 
 def radiometry_of(dataset: Any, path: Path) -> Radiometry:
     """Integers are amplitude (8-bit quicklooks and chips, 16-bit GRD numbers); floats are
-    dB or linear intensity, as the tags, band description, units or name say, else as the
-    values say (mostly negative: dB)."""
+    dB when the tags, band description, units or name say so or the values are mostly
+    negative (an intensity never is), else linear intensity (sigma0)."""
     if not np.issubdtype(np.dtype(dataset.dtypes[0]), np.floating):
         return "amplitude"
     words = " ".join(
@@ -84,8 +83,6 @@ def radiometry_of(dataset: Any, path: Path) -> Radiometry:
     )
     if _DB_WORD.search(words):
         return "db"
-    if _INTENSITY_WORD.search(words):
-        return "intensity"
     rows = min(dataset.height, _SAMPLE_PX)
     cols = min(dataset.width, _SAMPLE_PX)
     sample = dataset.read(1, out_shape=(rows, cols), masked=True).compressed()

@@ -4,8 +4,8 @@ map as a BitmapLayer over ``footprint.bounds`` (west, south, east, north).
 
 The raster is read decimated (its overviews when it has them), never at full resolution;
 the grid is warped with the scene's own pixel transform (affine or GCPs), the same one
-that places its detections. SAR is stretched in dB between percentiles, optical band by
-band.
+that places its detections. SAR is stretched in dB between percentiles, optical bands
+together.
 """
 
 from __future__ import annotations
@@ -52,20 +52,22 @@ def quicklook_png(scene: SceneRaster, long_side_px: int = QUICKLOOK_PX) -> bytes
         with np.errstate(divide="ignore", invalid="ignore"):
             values = 20.0 * np.log10(values)
     valid = np.isfinite(values).all(axis=0)
-    grey = np.stack([_stretched(band, valid) for band in values])
-    colour = np.repeat(grey, 3, axis=0) if bands == 1 else grey
+    stretched = _stretched(values, valid)
+    colour = np.repeat(stretched, 3, axis=0) if bands == 1 else stretched
     alpha = np.where(valid, 255, 0).astype(np.uint8)[None]
     return png_bytes(np.concatenate([colour, alpha]).reshape(4, height, width))
 
 
 def _stretched(values: npt.NDArray[np.floating], valid: npt.NDArray[np.bool_]) -> np.ndarray:
-    """``values`` mapped to 0..255 between the percentiles of the valid ones."""
+    """``values`` (bands, rows, cols) mapped to 0..255 between the percentiles of the valid
+    ones, one stretch for all bands so that colours keep their balance."""
     out = np.zeros(values.shape, np.uint8)
     if not valid.any():
         return out
-    low, high = np.percentile(values[valid], _STRETCH_PERCENTILES)
+    seen = values[:, valid]
+    low, high = np.percentile(seen, _STRETCH_PERCENTILES)
     spread = high - low if high > low else 1.0
-    out[valid] = np.clip((values[valid] - low) / spread * 255.0, 0, 255).astype(np.uint8)
+    out[:, valid] = np.clip((seen - low) / spread * 255.0, 0, 255).astype(np.uint8)
     return out
 
 
