@@ -25,7 +25,7 @@ import rasterio
 import shapely
 from pyproj import Transformer
 from rasterio.enums import Resampling
-from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
+from rasterio.errors import NotGeoreferencedWarning, RasterioError, RasterioIOError
 from rasterio.transform import AffineTransformer, GCPTransformer
 from rasterio.windows import Window
 
@@ -220,6 +220,9 @@ def open_scene(path: Path, sensor: str | None = None, time: str | None = None) -
             extra=_overridden(found, source),
         )
         return SceneRaster(dataset, meta, chunks=lambda: _file_chunks(path))
+    except RasterioError as exc:  # a damaged file: its tags or values cannot be read
+        dataset.close()
+        raise InputError(f"{path}: cannot be read ({exc})") from None
     except BaseException:
         dataset.close()
         raise

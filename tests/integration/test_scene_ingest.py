@@ -167,3 +167,59 @@ def test_the_real_sentinel1_product_ingests_from_its_zip_and_folder_once(
     again = coastwatch("ingest", "scene", str(safe))
     assert again.code == 0 and "already stored" in again.stdout
     assert len(store.scenes()) == 1
+
+
+def _rgb_scene(path: Path) -> Path:
+    """A small true-colour image (three bands, photometric RGB) in lon/lat."""
+    data = np.zeros((3, 64, 64), np.uint8)
+    data[2] = 160  # blue sea
+    profile = {
+        "driver": "GTiff",
+        "width": 64,
+        "height": 64,
+        "count": 3,
+        "dtype": "uint8",
+        "crs": "EPSG:4326",
+        "transform": from_origin(11.8, 39.8, 1e-4, 1e-4),
+        "photometric": "RGB",
+    }
+    with rasterio.open(path, "w", **profile) as out:
+        out.write(data)
+        out.update_tags(TIFFTAG_DATETIME="2026:11:26 10:00:00")
+    return path
+
+
+def test_a_folder_of_scenes_stores_each_and_optical_ones_without_ships(
+    coastwatch: Coastwatch, store: Store, tmp_path: Path
+) -> None:
+    folder = tmp_path / "scenes"
+    folder.mkdir()
+    _sea_scene(folder / "sar.tif")
+    _rgb_scene(folder / "rgb.tif")
+    (folder / "notes.txt").write_text("not a scene: passed over in a folder")
+    ran = coastwatch("ingest", "scene", str(folder))
+    assert ran.code == 0, ran.stderr
+    assert "2 scene(s) stored" in ran.stdout
+    listed = {Path(s["path"]).name: s for s in _json(coastwatch, "scenes", "list")}
+    assert {n: s["sensor"] for n, s in listed.items()} == {"sar.tif": "sar", "rgb.tif": "optical"}
+    assert _json(coastwatch, "detections", "list", "--scene", str(listed["rgb.tif"]["id"])) == []
+    assert len(_json(coastwatch, "detections", "list")) == len(SHIPS_PX)
+    quicklook = store.scene_quicklook(listed["rgb.tif"]["id"])
+    assert quicklook is not None and quicklook.startswith(b"\x89PNG")
+    [late] = _json(coastwatch, "scenes", "list", "--since", "2026-11-26T05:00Z")
+    assert late["sensor"] == "optical"
+
+
+def test_the_real_db_crop_ingests_with_the_time_given(coastwatch: Coastwatch, store: Store) -> None:
+    found = sorted(shared_data("s1-safe").glob("*_db.tif"))
+    if not found:
+        without_data(shared_data("s1-safe"))
+    refused = coastwatch("ingest", "scene", str(found[0]))
+    assert refused.code == 2 and "give --time" in refused.stderr
+    ran = coastwatch("ingest", "scene", str(found[0]), "--time", "2015-03-09T17:30:17Z")
+    assert ran.code == 0, ran.stderr
+    [scene] = _json(coastwatch, "scenes", "list")
+    assert scene["time"] == "2015-03-09T17:30:17Z"
+    assert scene["pixel_spacing_m"] == pytest.approx(20.0, rel=0.01)
+    assert store.scenes().iloc[0]["meta"]["radiometry"] == "db"
+    assert store.detections().empty  # land only

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import rasterio
+import rasterio.shutil
 import shapely
 from rasterio.control import GroundControlPoint
 from rasterio.crs import CRS
@@ -202,3 +203,19 @@ def test_the_real_product_is_placed_by_its_gcps() -> None:
         np.testing.assert_allclose(lat, [g.y for g in gcps], atol=1e-7)
         assert np.isnan(scene.read(8000, 8000, 64, 64)).all()  # digital number 0: no data
         assert scene.spacing_m == 10.0 and scene.meta.extra["band"] == "VV"
+
+
+def test_a_cog_reads_its_overviews_for_a_small_picture(tmp_path: Path) -> None:
+    lines = np.zeros((2048, 2048), np.uint16)
+    lines[::32] = 1000  # a bright line every 32 rows: 1/32 of the pixels
+    cog = tmp_path / "scene_cog.tif"
+    rasterio.shutil.copy(
+        _one_band(tmp_path / "plain.tif", lines), cog, driver="COG", overview_resampling="average"
+    )
+    with open_scene(cog) as scene:
+        assert scene.meta.time_source == "TIFFTAG_DATETIME"
+        small = scene.overview(64, 64)
+        assert small.shape == (1, 64, 64)
+        # each pixel the average of a 32 x 32 block (from the overviews), not one pixel (0)
+        np.testing.assert_allclose(small, 1000 / 32, rtol=0.05)
+        assert scene.read(32, 5, 2, 1)[:, 0].tolist() == [1000, 0]
