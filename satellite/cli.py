@@ -60,14 +60,9 @@ def ingest_scene(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from satellite.ingest import ScanScenes, SceneFiles, SceneWriter, check_scenes, scene_paths
-    from surveillance.ingest import run
+    from satellite.ingest import ingest_scenes
 
-    found = scene_paths(paths)
-    with console.status(f"checking {len(found)} scene(s)"):
-        hashes = check_scenes(found, sensor, time)
     with app.open_store() as store:
-        known = {sha for sha in hashes.values() if store.scene_id(sha) is not None}
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
         with Progress(*columns, TimeElapsedColumn(), console=console, transient=True) as bar:
             tasks: dict[Path, Any] = {}
@@ -77,10 +72,8 @@ def ingest_scene(
                     tasks[path] = bar.add_task(f"scanning {path.name}", total=total)
                 bar.update(tasks[path], completed=done, total=total)
 
-            writer = SceneWriter(store)
-            parse = ScanScenes(hashes, known, sensor=sensor, time=time, progress=progress)
-            stats = run(SceneFiles(found), parse, writer)
-    _print_ingest(writer.scenes, stats)
+            stats, stored = ingest_scenes(paths, store, sensor=sensor, time=time, progress=progress)
+    _print_ingest(stored, stats)
 
 
 def _print_ingest(stored: list[StoredScene], stats: IngestStats) -> None:

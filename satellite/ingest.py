@@ -22,7 +22,7 @@ from pyproj import Geod
 from satellite.raster import SceneRaster, open_scene
 from satellite.safe import is_safe
 from surveillance.errors import InputError
-from surveillance.ingest import REJECT_COLUMNS, IngestStats, Source
+from surveillance.ingest import REJECT_COLUMNS, IngestStats, Source, run
 from surveillance.store import SceneRecord
 from surveillance.store.scenes import DETECTION_COLUMNS
 
@@ -36,6 +36,7 @@ __all__ = [
     "SceneWriter",
     "StoredScene",
     "check_scenes",
+    "ingest_scenes",
     "scene_paths",
 ]
 
@@ -46,6 +47,24 @@ _GEOD = Geod(ellps="WGS84")
 
 #: what a scan reports while it runs: (scene path, tiles done, tiles in all)
 ScanProgress = Callable[[Path, int, int], None]
+
+
+def ingest_scenes(
+    paths: Iterable[Path],
+    store: Store,
+    *,
+    sensor: str | None = None,
+    time: str | None = None,
+    progress: ScanProgress | None = None,
+) -> tuple[IngestStats, list[StoredScene]]:
+    """Check every scene the paths name, then store each with its ships (the command's
+    work, for a demo or a bench too): the run's figures and what happened to each scene."""
+    found = scene_paths(paths)
+    hashes = check_scenes(found, sensor, time)
+    known = {sha for sha in hashes.values() if store.scene_id(sha) is not None}
+    writer = SceneWriter(store)
+    parse = ScanScenes(hashes, known, sensor=sensor, time=time, progress=progress)
+    return run(SceneFiles(found), parse, writer), writer.scenes
 
 
 def scene_paths(paths: Iterable[Path]) -> list[Path]:
