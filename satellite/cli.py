@@ -83,7 +83,8 @@ def _print_ingest(stored: list[StoredScene], stats: IngestStats) -> None:
 
     table = Table(box=None)
     for name in ("scene", "id", "time (UTC)", "sensor", "footprint km²", "ships", ""):
-        table.add_column(name, justify="right" if name in ("id", "ships") else "left")
+        right = name in ("id", "footprint km²", "ships")
+        table.add_column(name, justify="right" if right else "left", no_wrap=name != "scene")
     for scene in stored:
         when = people_utc(scene.acquired_at, seconds=True)
         table.add_row(
@@ -129,11 +130,11 @@ def scenes_list(app: AppContext, since: str | None, until: str | None, fmt: str)
     if fmt == "json":
         click.echo(json.dumps(records, indent=2))
         return
-    _print_rows(
-        records,
-        ("id", "time", "sensor", "pixel_spacing_m", "path"),
-        {"mode": found["mode"], "polarisations": found["polarisations"]},
-    )
+    rows = [
+        {**r, "mode": mode, "polarisations": pol}
+        for r, mode, pol in zip(records, found["mode"], found["polarisations"], strict=True)
+    ]
+    _print_rows(rows, ("id", "time", "sensor", "mode", "polarisations", "pixel_spacing_m", "path"))
 
 
 @click.group()
@@ -201,10 +202,8 @@ def _detection_records(found: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def _print_rows(
-    records: list[dict[str, Any]], keys: tuple[str, ...], more: dict[str, Any] | None = None
-) -> None:
-    """Records as a table for people (``more``: extra columns beside them)."""
+def _print_rows(records: list[dict[str, Any]], keys: tuple[str, ...]) -> None:
+    """Records as a table for people: times as people read them, long paths folded."""
     from rich.markup import escape
     from rich.table import Table
 
@@ -212,10 +211,11 @@ def _print_rows(
         console.print("nothing matches")
         return
     table = Table(box=None)
-    extra = more or {}
-    for key in (*keys, *extra):
-        table.add_column(key, overflow="fold")
-    for i, record in enumerate(records):
-        cells = [record[k] for k in keys] + [extra[k].iloc[i] for k in extra]
-        table.add_row(*(escape("" if c is None else str(c)) for c in cells))
+    for key in keys:
+        heading = {"time": "time (UTC)", "pixel_spacing_m": "spacing m"}.get(key, key)
+        table.add_column(heading, overflow="fold", no_wrap=key != "path")
+    for record in records:
+        cells = [people_utc(v, seconds=True) if k == "time" else v for k, v in record.items()]
+        shown = dict(zip(record, cells, strict=True))
+        table.add_row(*(escape("" if shown[k] is None else str(shown[k])) for k in keys))
     out.print(table)
