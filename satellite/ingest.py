@@ -40,7 +40,7 @@ __all__ = [
     "scene_paths",
 ]
 
-_SUFFIXES = {".tif", ".tiff", ".zip"}
+_SUFFIXES = {".tif", ".tiff", ".jp2", ".zip"}  # .jp2: Sentinel-2 bands
 #: the coast is read this far around a scene, so that ships near its edge know their coast
 _LAND_MARGIN_DEG = 0.1
 _GEOD = Geod(ellps="WGS84")
@@ -69,7 +69,8 @@ def ingest_scenes(
 
 def scene_paths(paths: Iterable[Path]) -> list[Path]:
     """The scenes the paths name: files, SAFE folders, and the scenes in other folders
-    (GeoTIFFs, SAFE folders and zips, not recursively); a folder without one is refused."""
+    (GeoTIFFs, JPEG 2000 bands, SAFE folders and zips, not
+    recursively); a folder without one is refused."""
     found: list[Path] = []
     for path in paths:
         if path.is_dir() and not is_safe(path):
@@ -79,7 +80,7 @@ def scene_paths(paths: Iterable[Path]) -> list[Path]:
                 if (p.is_dir() and is_safe(p)) or (p.is_file() and p.suffix.lower() in _SUFFIXES)
             ]
             if not inside:
-                raise InputError(f"{path}: no scenes in the folder (.tif, .tiff, .SAFE, .zip)")
+                raise InputError(f"{path}: no scenes in the folder (.tif, .jp2, .SAFE, .zip)")
             found += inside
         else:
             found.append(path)

@@ -48,7 +48,7 @@ def quicklook_png(scene: SceneRaster, long_side_px: int = QUICKLOOK_PX) -> bytes
     c = np.clip((cols * small.shape[2] / scene.width).astype(int), 0, small.shape[2] - 1)
     values = small[:, r, c]
     values[:, ~inside] = np.nan
-    if bands == 1:
+    if scene.meta.sensor == "sar":
         with np.errstate(divide="ignore", invalid="ignore"):
             values = 20.0 * np.log10(values)
     valid = np.isfinite(values).all(axis=0)
