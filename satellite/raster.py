@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import warnings
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -37,6 +38,9 @@ from surveillance.times import iso_utc, parse_time
 __all__ = ["SceneMeta", "SceneRaster", "open_scene", "Radiometry"]
 
 _CHUNK_BYTES = 1 << 20
+#: GDAL's block cache while a scene is open: a row of scan tiles of a strip-organised GRD
+#: (26,102 px x ~2,300 rows x 2 bytes) fits, so no strip is decompressed twice
+GDAL_CACHE_MB = 512
 #: Sentinel-1 GRD fills the image outside the swath with digital number 0
 _S1_NODATA = 0.0
 
@@ -68,6 +72,7 @@ class SceneRaster:
         meta: SceneMeta,
         *,
         chunks: Callable[[], Iterator[bytes]],
+        closing: ExitStack,
         nodata: float | None = None,
         spacing_m: float | None = None,
         footprint: shapely.Polygon | None = None,
@@ -76,6 +81,7 @@ class SceneRaster:
         self.meta = meta
         self.width, self.height = int(dataset.width), int(dataset.height)
         self._chunks = chunks
+        self._closing = closing  # the dataset and its GDAL environment
         self._nodata = nodata
         gcps, gcp_crs = dataset.gcps
         if gcps:
@@ -179,7 +185,7 @@ class SceneRaster:
         return shapely.Polygon(np.column_stack([lon, lat])).normalize()
 
     def close(self) -> None:
-        self._ds.close()
+        self._closing.close()
 
     def __enter__(self) -> SceneRaster:
         return self
@@ -206,7 +212,7 @@ def open_scene(path: Path, sensor: str | None = None, time: str | None = None) -
         raise InputError(f"{path}: no such file or folder")
     if is_safe(path):
         return _open_safe(read_safe(path), path, sensor, time)
-    dataset = _open(str(path), path)
+    dataset, closing = _open(str(path), path)
     try:
         found = file_time(dataset.tags())
         stamp, source = _chosen_time(path, found, time)
@@ -219,12 +225,12 @@ def open_scene(path: Path, sensor: str | None = None, time: str | None = None) -
             time_source=source,
             extra=_overridden(found, source),
         )
-        return SceneRaster(dataset, meta, chunks=lambda: _file_chunks(path))
+        return SceneRaster(dataset, meta, chunks=lambda: _file_chunks(path), closing=closing)
     except RasterioError as exc:  # a damaged file: its tags or values cannot be read
-        dataset.close()
+        closing.close()
         raise InputError(f"{path}: cannot be read ({exc})") from None
     except BaseException:
-        dataset.close()
+        closing.close()
         raise
 
 
@@ -254,27 +260,33 @@ def _open_safe(
             **_overridden(found, source),
         },
     )
-    dataset = _open(product.gdal_path, path)
+    dataset, closing = _open(product.gdal_path, path)
     try:
         return SceneRaster(
             dataset,
             meta,
             chunks=product.chunks,
+            closing=closing,
             nodata=_S1_NODATA,
             spacing_m=product.pixel_spacing_m,
             footprint=product.footprint,
         )
     except BaseException:
-        dataset.close()
+        closing.close()
         raise
 
 
-def _open(name: str, path: Path) -> Any:
+def _open(name: str, path: Path) -> tuple[Any, ExitStack]:
+    """The dataset, opened in a GDAL environment whose block cache is bounded (GDAL's
+    default is 5% of the machine's memory); closing the stack closes both."""
+    closing = ExitStack()
+    closing.enter_context(rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB))
     try:
         with warnings.catch_warnings():  # SceneRaster says so, as an InputError
             warnings.simplefilter("ignore", NotGeoreferencedWarning)
-            return rasterio.open(name)
+            return closing.enter_context(rasterio.open(name)), closing
     except RasterioIOError as exc:
+        closing.close()
         raise InputError(f"{path}: not a raster rasterio can read ({exc})") from None
 
 
