@@ -151,8 +151,8 @@ def detections() -> None:
 def detections_list(
     app: AppContext, scene_id: int | None, since: str | None, until: str | None, fmt: str
 ) -> None:
-    """Ships found in the window (of one scene), oldest first. ``mmsi`` is the AIS vessel
-    matched to the ship (empty when none); ``dark`` is empty until AIS matching has run."""
+    """Ships found in the window (of one scene), oldest first. mmsi: the AIS vessel matched
+    to the ship (empty when none); dark: empty until AIS matching has run."""
     with app.open_store() as store:
         found = store.detections(parse_window(since, until), scene_id=scene_id)
     records = _detection_records(found)
