@@ -22,6 +22,7 @@ from surveillance.errors import InputError
 
 __all__ = [
     "parse_time",
+    "parse_window",
     "iso_utc",
     "people_utc",
     "people_utc_many",
@@ -48,6 +49,18 @@ def parse_time(text: str | None, option: str) -> datetime | None:
     except ValueError:
         raise InputError(f"{option} wants ISO 8601, e.g. {EXAMPLE}: {text!r}") from None
     return utc(moment)
+
+
+def parse_window(since: str | None, until: str | None) -> tuple[datetime, datetime] | None:
+    """The window ``[--since, --until)`` of a listing command; None when neither is given,
+    an open end where one is missing. ``--since`` after ``--until`` is an InputError."""
+    start, end = parse_time(since, "--since"), parse_time(until, "--until")
+    if start is None and end is None:
+        return None
+    window = (start or datetime.min.replace(tzinfo=UTC), end or datetime.max.replace(tzinfo=UTC))
+    if window[0] >= window[1]:
+        raise InputError("--since must be before --until")
+    return window
 
 
 def utc(moment: datetime) -> datetime:

@@ -7,7 +7,14 @@ import pandas as pd
 import pytest
 
 from surveillance.errors import InputError
-from surveillance.times import from_epoch_s, iso_utc, parse_time, people_utc, people_utc_many
+from surveillance.times import (
+    from_epoch_s,
+    iso_utc,
+    parse_time,
+    parse_window,
+    people_utc,
+    people_utc_many,
+)
 from tests.builders.clock import T0_S
 
 NOON = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -88,3 +95,13 @@ def test_many_times_read_as_one_does() -> None:
     many = people_utc_many([T0_S, T0_S + 61.5], seconds=True, zone="Z")
     assert many.tolist() == ["2026-11-26 22:00:00Z", "2026-11-26 22:01:01Z"]
     assert many[0] == people_utc(T0_S, seconds=True, zone="Z")
+
+
+def test_a_window_of_since_and_until_is_open_where_not_given() -> None:
+    assert parse_window(None, None) is None
+    since, until = parse_window("2026-11-26T01:00", None)
+    assert since == datetime(2026, 11, 26, 1, tzinfo=UTC) and until.year == 9999
+    since, until = parse_window(None, "2026-11-26T01:00+01:00")
+    assert since.year == 1 and until == datetime(2026, 11, 26, tzinfo=UTC)
+    with pytest.raises(InputError, match="--since must be before --until"):
+        parse_window("2026-11-26T02:00", "2026-11-26T01:00")
