@@ -19,11 +19,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 from pydantic import Field
 from scipy.optimize import linear_sum_assignment
 
+from alerts.rules.base import rounded
 from surveillance.geodesy import DEG_M, KNOT_MS, haversine_m
 from surveillance.rule_settings import BaseRuleSettings
 
@@ -31,7 +33,14 @@ if TYPE_CHECKING:
     from surveillance.store import Store
     from surveillance.store.window import BBox, Window
 
-__all__ = ["MatchSettings", "MatchSummary", "predict_positions", "match_scene", "match_detections"]
+__all__ = [
+    "MatchSettings",
+    "MatchSummary",
+    "predict_positions",
+    "match_scene",
+    "match_detections",
+    "seen_by_sensors",
+]
 
 #: what :func:`match_scene` gives per detection (``surveillance.store`` MATCH_COLUMNS)
 MATCH_FRAME_COLUMNS = ("id", "matched_mmsi", "match_distance_m", "dark", "near_vessels")
@@ -169,19 +178,15 @@ def _near(
                     "distance_m": round(float(distance_m[i, j]), 1),
                     "offset_s": round(float(offset_s[j]), 1),
                     "predicted": bool(predicted[j]),
-                    "sog_knots": _rounded(sog[j], 1),
-                    "ais_length_m": _rounded(ais_m[j], 1),
-                    "sar_length_m": _rounded(sar_m[i], 1),
+                    "sog_knots": rounded(sog[j], 1),
+                    "ais_length_m": rounded(ais_m[j], 1),
+                    "sar_length_m": rounded(sar_m[i], 1),
                     "length_ratio": round(float(sar_m[i] / ais_m[j]), 2) if known else None,
                     "matched": bool(j == matched[i]),
                 }
             )
         near.append(rows)
     return near
-
-
-def _rounded(value: Any, digits: int) -> float | None:
-    return None if pd.isna(value) else round(float(value), digits)
 
 
 def match_scene(
@@ -314,3 +319,43 @@ def match_detections(
 def _seconds(times: pd.Series) -> np.ndarray:
     stamps = pd.to_datetime(times, utc=True)
     return np.asarray((stamps - pd.Timestamp(0, tz="UTC")).dt.total_seconds(), dtype=float)
+
+
+def seen_by_sensors(store: Store, window: Window) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    """The detections of the window as the rules read them (``RuleContext.detections``,
+    matched as last recorded) and the scenes they come from (``RuleContext.scenes``)."""
+    found = store.detections(window)
+    detections = pd.DataFrame(
+        {
+            "id": found["id"].to_numpy(np.int64),
+            "scene_id": pd.array(found["scene_id"], dtype="Int64"),
+            "ts_s": _seconds(found["ts"]),
+            "lon": found.geometry.x.to_numpy(float),
+            "lat": found.geometry.y.to_numpy(float),
+            **{
+                c: found[c].to_numpy(float)
+                for c in (
+                    "length_m",
+                    "heading_deg",
+                    "confidence",
+                    "coast_distance_m",
+                    "match_distance_m",
+                )
+            },
+            "matched_mmsi": pd.array(found["matched_mmsi"], dtype="Int64"),
+            "dark": found["dark"].fillna(False).astype(bool).to_numpy(),
+            "near_vessels": [list(n) if isinstance(n, list) else [] for n in found["near_vessels"]],
+            "key": found["key"].fillna("").astype(str).to_numpy(),
+        }
+    )
+    scenes = store.scenes(window)
+    images = gpd.GeoDataFrame(
+        {
+            "id": scenes["id"].to_numpy(np.int64),
+            "ts_s": _seconds(scenes["acquired_at"]),
+            "sensor": scenes["sensor"].astype(str).to_numpy(),
+        },
+        geometry=scenes.geometry.to_numpy(),
+        crs=4326,
+    )
+    return detections, images
