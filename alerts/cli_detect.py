@@ -29,9 +29,14 @@ def _print_run(stats: RunStats) -> None:
     for rule, seconds in stats.seconds.items():
         found = stats.failed.get(rule) or str(stats.found.get(rule, ""))
         table.add_row(rule, found, f"{seconds:.2f}")
+    seen = (
+        f"{stats.detections:,} detections ({stats.matched:,} matched to AIS, {stats.dark:,} dark); "
+        if stats.detections
+        else ""
+    )
     out.print(
         f"{iso_utc(stats.since)} .. {iso_utc(stats.until)}: {stats.positions:,} positions of "
-        f"{stats.vessels:,} vessels; {sum(stats.found.values())} alerts found, "
+        f"{stats.vessels:,} vessels; {seen}{sum(stats.found.values())} alerts found, "
         f"{stats.written} new or changed"
     )
     out.print(table)
