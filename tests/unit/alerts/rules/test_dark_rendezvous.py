@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from alerts.follow_state import Tails
 from alerts.rules import dark_rendezvous
+from surveillance.store.position_read import PositionArrays
 from tests.builders.clock import HOUR_S, MIDNIGHT_S
 from tests.builders.detections import seen, ship, vessel_near
 from tests.builders.tracks import PORT, SEA, A, B, context, leg, tracks
@@ -51,3 +53,15 @@ def test_beside_a_vessel_in_port_is_no_rendezvous() -> None:
     slow = leg(A, 2, 5, in_port, sog_knots=0.2)
     beside = ship(in_port, near_vessels=[vessel_near(A, 150.0, 0.2)])
     assert dark_rendezvous.detect(tracks(slow), context(detections=seen(beside))) == []
+
+
+def test_a_follow_cycle_wakes_only_the_vessels_an_unexplained_ship_has_in_reach() -> None:
+    near = [vessel_near(A, 300.0), vessel_near(B, 5000.0)]
+    ctx = context(detections=seen(ship(SEA, near_vessels=near)))
+    tails = Tails(12 * HOUR_S, 24 * HOUR_S)
+    tails.replace(
+        PositionArrays.concat([leg(A, 3, 1, SEA), leg(B, 3, 1, SEA)]), MIDNIGHT_S + 4 * HOUR_S
+    )
+    heard = PositionArrays.concat([leg(A, 4, 0.1, SEA), leg(B, 4, 0.1, SEA)])
+    delta = tails.absorb(heard, MIDNIGHT_S + 4 * HOUR_S, MIDNIGHT_S + 5 * HOUR_S)
+    assert dark_rendezvous.wakes(delta, ctx).tolist() == [A]
