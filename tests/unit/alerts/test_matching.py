@@ -90,6 +90,12 @@ def test_dead_reckoning_moves_the_vessel_along_its_course_and_widens_its_gate() 
     assert haversine_m(older.loc[A, "lon"], older.loc[A, "lat"], *east(600 * ten_knots_m_per_s)) < 5
     assert recent.loc[A, "gate_m"] < older.loc[A, "gate_m"]
     assert older.loc[A, "gate_m"] == pytest.approx(250 + 0.5 * 600 * ten_knots_m_per_s)
+    # first heard after the image: reckoned back along its course
+    back = predict_positions(ais(heard(A, 600, east(3000), sog=10, cog=90)), IMAGE_S, CFG)
+    assert (
+        haversine_m(back.loc[A, "lon"], back.loc[A, "lat"], *east(3000 - 600 * ten_knots_m_per_s))
+        < 5
+    )
     # heard 40 minutes before the image: too long ago to say where it is
     assert predict_positions(ais(heard(A, -2400, east(0), sog=10)), IMAGE_S, CFG).empty
 
