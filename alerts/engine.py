@@ -344,13 +344,19 @@ class Engine:
         so that the rules read them as the store now explains them."""
         clock = time.perf_counter()
         cfg = self.rules if isinstance(self.rules, MatchSettings) else MatchSettings()
-        summary = match_detections(self.store, (since, until), settings=cfg)
+        try:
+            summary = match_detections(self.store, (since, until), settings=cfg)
+        except Exception as exc:  # the rules still run, on the matches recorded before
+            log.exception("matching detections to AIS failed")
+            stats.failed["match"] = f"{type(exc).__name__}: {exc}"
+            return
+        finally:
+            stats.seconds["match"] = time.perf_counter() - clock
         stats.detections, stats.matched, stats.dark = (
             summary.detections,
             summary.matched,
             summary.dark,
         )
-        stats.seconds["match"] = time.perf_counter() - clock
 
     def stored(self, read_from: datetime, until: datetime, now_s: float) -> _Stored:
         """The alerts stored around a window (for continuations, open gaps and history)."""
