@@ -280,16 +280,12 @@ def match_detections(
         area = scenes.geometry.get(sid) if pd.notna(sid) else None
         bounds = area.bounds if area is not None else part.total_bounds
         bbox = _around(bounds, cfg.match_footprint_margin_km * 1000)
-        heard = store.positions((image - margin, image + margin), bbox=bbox)
-        ais = pd.DataFrame(
-            {
-                "mmsi": heard["mmsi"].to_numpy(np.int64),
-                "t_s": _seconds(heard["ts"]),
-                "lon": heard.geometry.x.to_numpy(),
-                "lat": heard.geometry.y.to_numpy(),
-                "sog_knots": heard["sog_knots"].to_numpy(float),
-                "cog_deg": heard["cog_deg"].to_numpy(float),
-            }
+        heard = store.reports_around(image, margin, bbox)
+        ais = heard.drop(columns="ts").assign(
+            mmsi=heard["mmsi"].astype(np.int64),
+            t_s=_seconds(heard["ts"]),
+            sog_knots=heard["sog_knots"].astype(float),
+            cog_deg=heard["cog_deg"].astype(float),
         )
         known = store.vessels(sorted(set(ais["mmsi"].tolist()))) if len(ais) else None
         lengths = (

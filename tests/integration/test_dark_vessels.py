@@ -172,3 +172,16 @@ def test_late_ais_explains_a_dark_ship_and_its_alert_is_withdrawn(
     assert found.loc[ids["dark"], "matched_mmsi"] == LATE and not found.loc[ids["dark"], "dark"]
     after = store.alerts(types=["dark_vessel"]).set_index("id")
     assert pd.notna(after.loc[before["id"], "withdrawn_at"])
+
+
+def test_matching_reads_each_vessels_reports_either_side_of_the_image(store: Store) -> None:
+    load_positions(store, sailing(SAILING, OPEN_SEA[0] - 0.2, OPEN_SEA[1]))
+    load_positions(store, drifting(TANKER, T0, 0.5, every_s=30))  # silent before the image
+    box = (OPEN_SEA[0] - 1, OPEN_SEA[1] - 1, OPEN_SEA[0] + 1, OPEN_SEA[1] + 1)
+    near = store.reports_around(IMAGE + timedelta(seconds=5), timedelta(hours=1), box)
+    times = near.groupby("mmsi")["ts"].apply(lambda ts: sorted(pd.Timestamp(t) for t in ts))
+    assert times[SAILING] == [pd.Timestamp(IMAGE), pd.Timestamp(IMAGE + timedelta(seconds=10))]
+    assert times[TANKER] == [pd.Timestamp(T0 + timedelta(minutes=30))]
+    assert {"lon", "lat", "sog_knots", "cog_deg"} <= set(near.columns)
+    far = (OPEN_SEA[0] + 2, OPEN_SEA[1] + 2, OPEN_SEA[0] + 3, OPEN_SEA[1] + 3)
+    assert store.reports_around(IMAGE, timedelta(hours=1), far).empty
