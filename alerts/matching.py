@@ -6,7 +6,8 @@ image time is placed at that time, between its reports (interpolated) or from it
 with the time it was not heard; each detection then takes at most one vessel and each
 vessel at most one detection (Hungarian assignment, ``scipy.optimize.linear_sum_assignment``)
 under a gate of that uncertainty, a length mismatch adding cost or forbidding the pair.
-A detection no vessel could explain, confident and offshore, is ``dark``.
+A detection no vessel could explain (none left free within its gate, whatever its length),
+confident and offshore, is ``dark``.
 
 :func:`match_scene` is pure (frames in, a frame out); :func:`match_detections` reads what
 it needs from the store, scene by scene, and records the outcome there. Running it twice
@@ -156,12 +157,13 @@ def _length_ratio(sar_m: np.ndarray, ais_m: np.ndarray) -> np.ndarray:
 def _near(
     distance_m: np.ndarray,
     matched: np.ndarray,
+    could_be: np.ndarray,
     vessels: pd.DataFrame,
     sar_m: np.ndarray,
     count: int,
 ) -> list[list[dict[str, Any]]]:
     """Per detection, the nearest vessels (the matched one always among them), with the
-    AIS-reported length beside the SAR one."""
+    AIS-reported length beside the SAR one; ``could_be``: left unmatched only by its length."""
     order = np.argsort(distance_m, axis=1, kind="stable")[:, :count]
     mmsi, ais_m = vessels.index.to_numpy(), vessels["length_m"].to_numpy(float)
     offset_s, sog = vessels["offset_s"].to_numpy(float), vessels["sog_knots"].to_numpy(float)
@@ -183,6 +185,7 @@ def _near(
                     "sar_length_m": rounded(sar_m[i], 1),
                     "length_ratio": round(float(sar_m[i] / ais_m[j]), 2) if known else None,
                     "matched": bool(j == matched[i]),
+                    "could_be": bool(could_be[i, j]),
                 }
             )
         near.append(rows)
@@ -208,8 +211,8 @@ def match_scene(
         lon[:, None], lat[:, None], vessels["lon"].to_numpy()[None, :], vessels["lat"].to_numpy()
     ).reshape(n, len(vessels))
     ratio = _length_ratio(sar_m, vessels["length_m"].to_numpy(float))
-    allowed = distance_m <= vessels["gate_m"].to_numpy()[None, :]
-    allowed &= ~(ratio > cfg.match_length_max_ratio)
+    in_gate = distance_m <= vessels["gate_m"].to_numpy()[None, :]
+    allowed = in_gate & ~(ratio > cfg.match_length_max_ratio)
     cost = distance_m / vessels["gate_m"].to_numpy()[None, :]
     cost += np.nan_to_num(np.log(ratio) / np.log(cfg.match_length_max_ratio))
     matched = np.full(n, -1)
@@ -225,14 +228,19 @@ def match_scene(
     mmsi[~hit] = pd.NA
     chosen_m = np.full(n, np.nan)
     chosen_m[hit] = distance_m[np.flatnonzero(hit), matched[hit]]
+    # a vessel no detection took, within its gate but for the length, could still be it
+    free = np.ones(len(vessels), bool)
+    free[matched[hit]] = False
+    could_be = in_gate & free[None, :] & ~hit[:, None]
     offshore = detections["coast_distance_m"].astype(float).fillna(np.inf)
     dark = (
         ~hit
+        & ~could_be.any(axis=1)
         & (detections["confidence"].to_numpy(float) >= cfg.dark_min_confidence)
         & (offshore.to_numpy() >= cfg.dark_min_coast_distance_m)
     )
     near = (
-        _near(distance_m, matched, vessels, sar_m, cfg.match_near_vessels)
+        _near(distance_m, matched, could_be, vessels, sar_m, cfg.match_near_vessels)
         if len(vessels)
         else [[] for _ in range(n)]
     )

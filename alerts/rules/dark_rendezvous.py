@@ -70,8 +70,12 @@ def _speed_knots(tracks: Tracks, mmsi: int, t0_s: float, t1_s: float, at_image: 
 def _partner(
     row: Row, tracks: Tracks, cfg: Settings, half_s: float
 ) -> tuple[dict[str, Any], float] | None:
-    """The nearest AIS vessel in reach of the detection that is slow, and its speed."""
+    """The nearest AIS vessel in reach of the detection that is slow, and its speed; none
+    when a vessel left free could be the detection itself (matching doubted only its
+    length)."""
     t = float(row["ts_s"])
+    if any(v.get("could_be") for v in row["near_vessels"]):
+        return None
     for vessel in sorted(row["near_vessels"], key=lambda v: float(v["distance_m"])):
         if float(vessel["distance_m"]) > cfg.dark_rendezvous_max_distance_m:
             return None

@@ -49,6 +49,7 @@ def vessel_near(mmsi: int, distance_m: float, sog_knots: float = 1.0) -> dict[st
         "sar_length_m": 60.0,
         "length_ratio": None,
         "matched": False,
+        "could_be": False,
     }
 
 

@@ -121,14 +121,14 @@ def test_two_ships_near_two_detections_each_take_one() -> None:
     assert [v["matched"] for v in out["near_vessels"].iloc[0]] == [False, True]
 
 
-def test_a_length_far_from_the_reported_one_forbids_the_match() -> None:
+def test_a_length_far_from_the_reported_one_forbids_the_match_not_the_doubt() -> None:
     reports = ais(heard(A, 0, east(50)))
     small = match_scene(seen((east(0), 20.0)), reports, lengths({A: 200.0}), IMAGE_S, CFG)
     assert small["matched_mmsi"].isna().all()
-    assert small["dark"].tolist() == [True]
+    assert small["dark"].tolist() == [False]  # the vessel could still be it: SAR lengths err
     (nearest,) = small["near_vessels"].iloc[0]
     assert (nearest["mmsi"], nearest["ais_length_m"], nearest["sar_length_m"]) == (A, 200.0, 20.0)
-    assert nearest["length_ratio"] == 0.1
+    assert nearest["length_ratio"] == 0.1 and nearest["could_be"]
     alike = match_scene(seen((east(0), 180.0)), reports, lengths({A: 200.0}), IMAGE_S, CFG)
     assert alike["matched_mmsi"].tolist() == [A]
     assert alike["near_vessels"].iloc[0][0]["length_ratio"] == 0.9
@@ -163,3 +163,12 @@ def test_near_vessels_are_the_three_nearest_at_the_image_time() -> None:
     assert [round(v["distance_m"], -1) for v in near] == [2000, 3000, 4000]
     assert [v["offset_s"] for v in near] == [20, 0, 30]
     assert out["dark"].tolist() == [True]
+
+
+def test_a_second_ship_beside_a_matched_vessel_is_dark() -> None:
+    reports = ais(heard(A, 0, east(0)))
+    out = match_scene(seen((east(20), 180.0), (east(200), 60.0)), reports, lengths(), IMAGE_S, CFG)
+    assert out["matched_mmsi"].tolist()[0] == A and pd.isna(out["matched_mmsi"].iloc[1])
+    assert out["dark"].tolist() == [False, True]
+    (beside,) = out["near_vessels"].iloc[1]
+    assert (beside["mmsi"], beside["matched"], beside["could_be"]) == (A, False, False)

@@ -48,6 +48,12 @@ def test_a_matched_or_unsure_detection_is_no_rendezvous() -> None:
     assert dark_rendezvous.detect(tracks(SLOW_A), context(detections=seen(matched, unsure))) == []
 
 
+def test_a_ship_that_could_be_the_vessel_itself_is_no_rendezvous() -> None:
+    itself = {**vessel_near(A, 120.0), "could_be": True}  # unmatched for its length only
+    beside = ship(SEA, near_vessels=[itself])
+    assert dark_rendezvous.detect(tracks(SLOW_A), context(detections=seen(beside))) == []
+
+
 def test_beside_a_vessel_in_port_is_no_rendezvous() -> None:
     in_port = (PORT[0] + 0.02, PORT[1])
     slow = leg(A, 2, 5, in_port, sog_knots=0.2)
