@@ -164,7 +164,10 @@ def _near(
 ) -> list[list[dict[str, Any]]]:
     """Per detection, the nearest vessels (the matched one always among them), with the
     AIS-reported length beside the SAR one; ``could_be``: left unmatched only by its length."""
-    order = np.argsort(distance_m, axis=1, kind="stable")[:, :count]
+    k = min(count, distance_m.shape[1])
+    nearest = np.argpartition(distance_m, k - 1, axis=1)[:, :k]
+    ranks = np.argsort(np.take_along_axis(distance_m, nearest, axis=1), axis=1, kind="stable")
+    order = np.take_along_axis(nearest, ranks, axis=1)
     mmsi, ais_m = vessels.index.to_numpy(), vessels["length_m"].to_numpy(float)
     offset_s, sog = vessels["offset_s"].to_numpy(float), vessels["sog_knots"].to_numpy(float)
     predicted = vessels["predicted"].to_numpy(bool)
