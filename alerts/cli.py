@@ -291,8 +291,13 @@ def show(app: AppContext, alert_id: str) -> None:
     with app.open_store() as store:
         alert = _find(store, alert_id)
         events = store.alert_events(alert["id"])
-        vessels = store.vessels([int(m) for m in alert["mmsi"]])
-    names = {int(m): str(n) for m, n in zip(vessels["mmsi"], vessels["name"], strict=True) if n}
+        named = [int(m) for m in alert["mmsi"]]  # none for a dark vessel
+        vessels = store.vessels(named) if named else None
+    names = (
+        {}
+        if vessels is None
+        else {int(m): str(n) for m, n in zip(vessels["mmsi"], vessels["name"], strict=True) if n}
+    )
     _print_alert(alert, names)
     _print_history(events)
 

@@ -29,9 +29,14 @@ def _print_run(stats: RunStats) -> None:
     for rule, seconds in stats.seconds.items():
         found = stats.failed.get(rule) or str(stats.found.get(rule, ""))
         table.add_row(rule, found, f"{seconds:.2f}")
+    seen = (
+        f"{stats.detections:,} detections ({stats.matched:,} matched to AIS, {stats.dark:,} dark); "
+        if stats.detections
+        else ""
+    )
     out.print(
         f"{iso_utc(stats.since)} .. {iso_utc(stats.until)}: {stats.positions:,} positions of "
-        f"{stats.vessels:,} vessels; {sum(stats.found.values())} alerts found, "
+        f"{stats.vessels:,} vessels; {seen}{sum(stats.found.values())} alerts found, "
         f"{stats.written} new or changed"
     )
     out.print(table)
@@ -110,8 +115,10 @@ def evaluate(app: AppContext, truth_file: Path, slack_minutes: float, fmt: str) 
     """Precision and recall of each rule against a simulated scenario's ground truth.
 
     Run `coastwatch detect` over the scenario first; alerts are matched to events of the
-    same type by vessels and overlapping time. The scenario's look-alikes (pair trawlers,
-    coverage holes crossed) should raise nothing; those that did are counted after the table.
+    same type by vessels (dark vessels, which name none, by place) and overlapping time;
+    dark vessels and dark rendezvous count where a scene saw them. The scenario's
+    look-alikes (pair trawlers, coverage holes crossed) should raise nothing; those that
+    did are counted after the table.
     """
     from rich.table import Table
 
@@ -151,6 +158,9 @@ def evaluate(app: AppContext, truth_file: Path, slack_minutes: float, fmt: str) 
     fooled = [f"{s.rule} {s.lookalikes_alerted} of {s.lookalikes}" for s in scores if s.lookalikes]
     if fooled:
         out.print(f"look-alikes alerted on: {', '.join(fooled)}")
+    unseen = [f"{s.rule} {s.unseen}" for s in scores if s.unseen]
+    if unseen:
+        out.print(f"events no scene covered (not counted): {', '.join(unseen)}")
     skipped = sorted({e["type"] for e in events} - {s.rule for s in scores})
     if skipped:
         console.print(f"not evaluated (no rule yet): {', '.join(skipped)}")

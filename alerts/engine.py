@@ -25,6 +25,7 @@ import shapely
 
 from alerts.coast import Coast
 from alerts.learning import Learnt, learn
+from alerts.matching import MatchSettings, match_detections, seen_by_sensors
 from alerts.rules import AlertRecord, RuleContext, registered_rules
 from alerts.rules.base import Rule
 from alerts.scoring import ScoreContext, score_alerts
@@ -55,6 +56,9 @@ class RunStats:
     until: datetime
     positions: int = 0
     vessels: int = 0
+    detections: int = 0  # ships seen by sensors in the window, matched to AIS again
+    matched: int = 0
+    dark: int = 0
     found: dict[str, int] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
     written: int = 0
@@ -312,6 +316,9 @@ class Engine:
         coast, zones = self._geo()
         vessels = self.store.vessels().set_index("mmsi")
         seen = np.union1d(seen, vessels.index.to_numpy(dtype=np.int64))
+        looked_from = datetime.fromtimestamp(since_s - cfg.detect_context_hours * 3600, UTC)
+        looked_until = datetime.fromtimestamp(now_s, UTC) + timedelta(microseconds=1)
+        detections, scenes = seen_by_sensors(self.store, (looked_from, looked_until))
         return RuleContext(
             now_s=now_s,
             since_s=since_s,
@@ -328,6 +335,27 @@ class Engine:
             reception=self.learnt.reception,
             anchorages=self.learnt.anchorages,
             station_outages=self.learnt.station_outages,
+            detections=detections,
+            scenes=scenes,
+        )
+
+    def match(self, since: datetime, until: datetime, stats: RunStats) -> None:
+        """Match the window's detections to AIS again (late reports change the matches),
+        so that the rules read them as the store now explains them."""
+        clock = time.perf_counter()
+        cfg = self.rules if isinstance(self.rules, MatchSettings) else MatchSettings()
+        try:
+            summary = match_detections(self.store, (since, until), settings=cfg)
+        except Exception as exc:  # the rules still run, on the matches recorded before
+            log.exception("matching detections to AIS failed")
+            stats.failed["match"] = f"{type(exc).__name__}: {exc}"
+            return
+        finally:
+            stats.seconds["match"] = time.perf_counter() - clock
+        stats.detections, stats.matched, stats.dark = (
+            summary.detections,
+            summary.matched,
+            summary.dark,
         )
 
     def stored(self, read_from: datetime, until: datetime, now_s: float) -> _Stored:
@@ -412,6 +440,8 @@ class Engine:
         on_positions(positions)
         stored = self.stored(read_from, until, now.timestamp())
         tracks = Tracks(positions, cfg)
+        on_step("matching detections to AIS")
+        self.match(read_from, until, stats)
         learning = time.perf_counter()
         self.learnt = learn(self.store, cfg, tracks, (since, until))
         stats.seconds["learn"] = time.perf_counter() - learning

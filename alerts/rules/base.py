@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -25,8 +26,47 @@ __all__ = [
     "reason",
     "longer",
     "track_evidence",
+    "rounded",
+    "Row",
+    "DETECTION_FRAME_COLUMNS",
+    "no_detections",
+    "no_scenes",
 ]
 
+#: The columns of ``RuleContext.detections``: one row per ship a sensor saw, with what
+#: matching against AIS said of it (alerts/matching.py); ``ts_s`` is the image time.
+DETECTION_FRAME_COLUMNS = (
+    "id",
+    "scene_id",
+    "ts_s",
+    "lon",
+    "lat",
+    "length_m",
+    "heading_deg",
+    "confidence",
+    "coast_distance_m",
+    "matched_mmsi",
+    "match_distance_m",
+    "dark",
+    "near_vessels",
+    "key",
+)
+
+
+def no_detections() -> pd.DataFrame:
+    """A detections frame with no rows (a context without sensor images)."""
+    frame = pd.DataFrame({c: pd.Series(dtype=float) for c in DETECTION_FRAME_COLUMNS})
+    return frame.astype(
+        {"id": "int64", "matched_mmsi": "Int64", "dark": bool, "near_vessels": object, "key": str}
+    )
+
+
+def no_scenes() -> gpd.GeoDataFrame:
+    """A scenes frame with no rows: ``id, ts_s, sensor`` and the footprint."""
+    return gpd.GeoDataFrame({"id": [], "ts_s": [], "sensor": []}, geometry=[], crs=4326)
+
+
+Row = Mapping[Hashable, Any]  # one row of a frame, as ``to_dict("records")`` gives it
 Reason = dict[str, Any]  # {"points": 60, "reason": "two vessels within 500 m for 3.2 h"}
 
 
@@ -70,6 +110,10 @@ class RuleContext:
     anchorages: Anchorages = field(default_factory=Anchorages)
     #: outages of single stations, and which stations heard where (alerts/coverage.py)
     station_outages: StationOutages = field(default_factory=StationOutages)
+    #: ships seen by sensors (SAR scenes), matched to AIS: :data:`DETECTION_FRAME_COLUMNS`
+    detections: pd.DataFrame = field(default_factory=no_detections)
+    #: the images they come from: ``id, ts_s, sensor``, geometry the footprint
+    scenes: gpd.GeoDataFrame = field(default_factory=no_scenes)
 
     def ship_types(self, mmsi: np.ndarray) -> np.ndarray:
         """Ship type per MMSI (0 when unknown)."""
@@ -79,6 +123,11 @@ class RuleContext:
 
 def reason(points: float, text: str) -> Reason:
     return {"points": int(round(points)), "reason": text}
+
+
+def rounded(value: Any, digits: int = 1) -> float | None:
+    """A number for the evidence: rounded, or None when unknown (NaN, NA)."""
+    return None if value is None or pd.isna(value) else round(float(value), digits)
 
 
 def longer(extra_hours: float, points_per_hour: float, cap: float = 20) -> list[Reason]:

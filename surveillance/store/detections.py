@@ -5,6 +5,7 @@ matching them against AIS."""
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 
 import geopandas as gpd
 import pandas as pd
@@ -13,12 +14,23 @@ from sqlalchemy import Engine, text
 from surveillance.store.bulk import store_errors
 from surveillance.store.geoframes import read_geoframe
 from surveillance.store.inputs import require_columns
-from surveillance.store.window import BBox, Window
+from surveillance.store.window import BBox, Window, aware
 
 __all__ = ["DetectionTables", "MATCH_COLUMNS"]
 
 #: what matching against AIS sets on a detection (by its ``id``)
 MATCH_COLUMNS = ("matched_mmsi", "match_distance_m", "dark", "near_vessels")
+
+#: each vessel's report nearest before (``<=``) and after an image time, in the box
+_BRACKETING_SQL = """
+(SELECT DISTINCT ON (mmsi) mmsi, ts, ST_X(geom) AS lon, ST_Y(geom) AS lat, sog_knots, cog_deg
+   FROM ais_positions WHERE ts <= :t AND ts >= :since AND geom && {box}
+   ORDER BY mmsi, ts DESC)
+UNION ALL
+(SELECT DISTINCT ON (mmsi) mmsi, ts, ST_X(geom) AS lon, ST_Y(geom) AS lat, sog_knots, cog_deg
+   FROM ais_positions WHERE ts > :t AND ts <= :until AND geom && {box}
+   ORDER BY mmsi, ts)
+""".format(box="ST_MakeEnvelope(:west, :south, :east, :north, 4326)")
 
 _READ_COLUMNS = (
     "id, source, scene_id, ts, geom, length_m, width_m, heading_deg, confidence, "
@@ -51,6 +63,20 @@ class DetectionTables:
             columns=_READ_COLUMNS,
             order="ts, id",
         )
+
+    def reports_around(self, time: datetime, margin: timedelta, bbox: BBox) -> pd.DataFrame:
+        """Each vessel's AIS report nearest before (or at) and nearest after ``time``, within
+        ``margin`` of it and in the box (``mmsi, ts, lon, lat, sog_knots, cog_deg``): what
+        matching a detection needs, two rows a vessel however busy the feed."""
+        when = aware((time, time))[0]
+        params: dict[str, datetime | float] = {
+            "t": when,
+            "since": when - margin,
+            "until": when + margin,
+        }
+        params.update(zip(("west", "south", "east", "north"), bbox, strict=True))
+        with self.engine.connect() as conn:
+            return pd.read_sql(text(_BRACKETING_SQL), conn, params=params)
 
     def detection_chip(self, detection_id: int) -> bytes | None:
         """The detection's evidence image (PNG), if it has one."""

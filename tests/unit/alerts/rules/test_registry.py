@@ -22,6 +22,8 @@ from surveillance.settings import load_settings
 
 SHIPPED = (
     "ais_gap",
+    "dark_rendezvous",
+    "dark_vessel",
     "identity_anomaly",
     "loitering",
     "sts_transfer",
@@ -98,11 +100,11 @@ def test_a_rule_registered_under_a_new_name_flows_everywhere(
     assert settings.describe()["rules.drift_min_duration_hours"] == "5.0"
 
 
-def test_an_eleventh_type_gets_a_colour(register: Callable[..., ModuleType]) -> None:
+def test_types_past_the_shipped_ones_get_a_colour(register: Callable[..., ModuleType]) -> None:
     for name in ("alpha", "bravo", "charlie", "delta"):
         register(name)  # no COLOUR: one from the palette
     types = alert_types()
-    assert len(types) == 11
+    assert len(types) == len(SHIPPED) + 4
     assert all(re.fullmatch(r"#[0-9a-f]{6}", colour(t)) for t in types)
     assert colour("alpha") == colour("alpha") and colour("not_installed_any_more")
 
@@ -125,6 +127,6 @@ def test_two_rules_cannot_own_one_setting(register: Callable[..., ModuleType]) -
 
 
 def test_an_unregistered_type_is_refused_with_the_known_ones() -> None:
-    with pytest.raises(InputError, match="not an alert type: dark_vessel") as caught:
-        check_alert_types(["loitering", "dark_vessel"])
+    with pytest.raises(InputError, match="not an alert type: lead_match") as caught:
+        check_alert_types(["loitering", "lead_match"])
     assert "sts_transfer" in str(caught.value.hint)
