@@ -60,6 +60,7 @@ def ingest_scene(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from alerts.matching import MatchSettings
     from satellite.ingest import ingest_scenes
 
     with app.open_store() as store:
@@ -72,7 +73,14 @@ def ingest_scene(
                     tasks[path] = bar.add_task(f"scanning {path.name}", total=total)
                 bar.update(tasks[path], completed=done, total=total)
 
-            stats, stored = ingest_scenes(paths, store, sensor=sensor, time=time, progress=progress)
+            stats, stored = ingest_scenes(
+                paths,
+                store,
+                sensor=sensor,
+                time=time,
+                progress=progress,
+                matching=app.settings.rules.of(MatchSettings),
+            )
     _print_ingest(stored, stats)
 
 
@@ -82,8 +90,18 @@ def _print_ingest(stored: list[StoredScene], stats: IngestStats) -> None:
     from rich.table import Table
 
     table = Table(box=None)
-    for name in ("scene", "id", "time (UTC)", "sensor", "footprint km²", "ships", ""):
-        right = name in ("id", "footprint km²", "ships")
+    for name in (
+        "scene",
+        "id",
+        "time (UTC)",
+        "sensor",
+        "footprint km²",
+        "ships",
+        "AIS",
+        "dark",
+        "",
+    ):
+        right = name in ("id", "footprint km²", "ships", "AIS", "dark")
         table.add_column(name, justify="right" if right else "left", no_wrap=name != "scene")
     for scene in stored:
         when = people_utc(scene.acquired_at, seconds=True)
@@ -94,6 +112,8 @@ def _print_ingest(stored: list[StoredScene], stats: IngestStats) -> None:
             scene.sensor,
             f"{scene.area_km2:,.0f}",
             f"{scene.detections:,}" if scene.new else "",
+            f"{scene.matched:,}" if scene.new else "",
+            f"{scene.dark:,}" if scene.new else "",
             "stored" if scene.new else "already stored",
         )
     out.print(table)

@@ -19,6 +19,7 @@ import pandas as pd
 import shapely
 from pyproj import Geod
 
+from alerts.matching import MatchSettings, match_detections
 from satellite.raster import SceneRaster, open_scene
 from satellite.safe import is_safe
 from surveillance.errors import InputError
@@ -56,15 +57,23 @@ def ingest_scenes(
     sensor: str | None = None,
     time: str | None = None,
     progress: ScanProgress | None = None,
+    matching: MatchSettings | None = None,
 ) -> tuple[IngestStats, list[StoredScene]]:
-    """Check every scene the paths name, then store each with its ships (the command's
-    work, for a demo or a bench too): the run's figures and what happened to each scene."""
+    """Check every scene the paths name, then store each with its ships and match them to
+    the AIS in the store (the command's work, for a demo or a bench too): the run's figures
+    and what happened to each scene. ``coastwatch detect`` matches them again, as AIS that
+    arrives later may explain a ship."""
     found = scene_paths(paths)
     hashes = check_scenes(found, sensor, time)
     known = {sha for sha in hashes.values() if store.scene_id(sha) is not None}
     writer = SceneWriter(store)
     parse = ScanScenes(hashes, known, sensor=sensor, time=time, progress=progress)
-    return run(SceneFiles(found), parse, writer), writer.scenes
+    stats = run(SceneFiles(found), parse, writer)
+    for scene in writer.scenes:
+        if scene.new and scene.detections:
+            summary = match_detections(store, scene_id=scene.scene_id, settings=matching)
+            scene.matched, scene.dark = summary.matched, summary.dark
+    return stats, writer.scenes
 
 
 def scene_paths(paths: Iterable[Path]) -> list[Path]:
@@ -188,6 +197,8 @@ class StoredScene:
     sensor: str
     area_km2: float
     detections: int
+    matched: int = 0  # of the detections, matched to an AIS vessel
+    dark: int = 0  # of the detections, where no AIS vessel could have been
 
 
 class SceneWriter:
