@@ -176,7 +176,9 @@ def write_scene(
         seed=seed,
         spacing_m=spacing_m,
         land_px=_land_in_pixels(land, georef, width, height),
-        ships=ship_patches(ships, georef, spacing_m, np.random.default_rng([seed, 3])),
+        ships=ship_patches(
+            ships, georef, (height, width), spacing_m, np.random.default_rng([seed, 3])
+        ),
     )
     with rasterio.open(path, "w", **_profile(width, height, georef, dtype)) as out:
         for row0 in range(0, height, strip_rows):

@@ -149,3 +149,22 @@ def test_bad_arguments_are_refused_clearly(tmp_path: Path) -> None:
         _write(tmp_path / "b.tif", NO_SHIPS.drop(columns="heading_deg"))
     with pytest.raises(InputError, match="positive size"):
         _write(tmp_path / "c.tif", width=0)
+    lost = _ships(UTM, [10.0], [10.0], length_m=[50.0], width_m=[8.0], heading_deg=[0.0])
+    with pytest.raises(InputError, match="every ship"):
+        _write(tmp_path / "d.tif", lost.assign(lon=np.nan))
+    with pytest.raises(InputError, match="every ship"):
+        _write(tmp_path / "e.tif", lost.assign(length_m=5_000.0))
+
+
+def test_ships_beyond_the_raster_are_left_out(tmp_path: Path) -> None:
+    far = _ships(
+        UTM,
+        [-5_000.0, 250.0],
+        [300.0, 300.0],
+        length_m=[100.0, 100.0],
+        width_m=[15.0, 15.0],
+        heading_deg=[0.0, 0.0],
+    )
+    with open_scene(_write(tmp_path / "f.tif", far)) as scene:
+        image = scene.read(0, 0, 500, 600)
+    assert image[250, 300] > 4 * np.median(image)
