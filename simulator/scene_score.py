@@ -113,8 +113,8 @@ def score_scenes(
     match_m: float = MATCH_M,
     shore_m: float = SHORE_M,
 ) -> SceneScore:
-    """Score ``detections`` (scene, lon, lat, length_m, coast_distance_m, dark: NA where
-    not matched against AIS) against ``truth`` (:func:`truth_ships`)."""
+    """Score ``detections`` (scene, lon, lat, length_m, coast_distance_m, and dark: NA, or
+    no column, where not matched against AIS) against ``truth`` (:func:`truth_ships`)."""
     truth = truth[truth["coast_distance_m"].to_numpy(float) > 0].reset_index(drop=True)
     found = detections.reset_index(drop=True)
     t_hit, d_hit = _pairs(truth, found, match_m)
@@ -127,7 +127,8 @@ def score_scenes(
     error = np.abs(seen_length[known] - true_length[known]) / true_length[known]
     dark = truth["dark"].to_numpy(bool)
     dark_offshore = dark & (truth["coast_distance_m"].to_numpy(float) >= DARK_OFFSHORE_M)
-    flagged = found["dark"].astype("boolean").fillna(False).to_numpy(bool)
+    never = pd.Series(pd.NA, index=found.index, dtype="boolean")  # not matched against AIS
+    flagged = found.get("dark", never).astype("boolean").fillna(False).to_numpy(bool)
     return SceneScore(
         truth=len(truth),
         detections=len(found),

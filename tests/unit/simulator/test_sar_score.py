@@ -79,6 +79,6 @@ def test_two_detections_near_one_ship_count_one_hit_and_one_false_alarm() -> Non
 
 
 def test_nothing_found_scores_zero_recall_and_no_precision() -> None:
-    score = score_scenes(truth_ships(TRUTH), _found())
+    score = score_scenes(truth_ships(TRUTH), _found().drop(columns="dark"))
     assert score.recall == 0.0 and score.precision is None and score.f1 == 0.0
     assert score.length_error_pct is None
