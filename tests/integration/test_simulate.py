@@ -152,6 +152,16 @@ def test_the_hard_day_holds_several_events_of_each_kind_and_its_lookalikes(
     assert looks["pair_trawling"] >= 4 and looks["coverage_hole"] >= 2
 
 
+def test_the_hard_day_has_a_scene_over_each_transfer_with_a_dark_partner(hard_day: Path) -> None:
+    truth = json.loads((hard_day / "truth.json").read_text())
+    meetings = [e for e in truth["events"] if "dark_mmsi" in e]
+    assert len(meetings) == 2 and len(truth["scenes"]) == 3
+    for meeting, scene in zip(meetings, truth["scenes"], strict=False):
+        assert meeting["start"] <= scene["time"] <= meeting["end"]
+        dark = {s["mmsi"] for s in scene["ships"] if s["dark"]}
+        assert meeting["dark_mmsi"][0] in dark and meeting["mmsi"][0] not in dark
+
+
 def test_the_hard_day_sends_what_the_world_sends(hard_day: Path, store: Store) -> None:
     stats = ingest_files([hard_day / "feed.nmea"], store)
     assert stats.positions > 10_000 and not stats.rejected
