@@ -116,6 +116,16 @@ def test_a_scene_placed_by_gcps_puts_its_ship_at_the_same_lon_lat(tmp_path: Path
     assert image[120, 414:427].min() > 4 * np.median(image)  # 150 m east-west
 
 
+def test_the_georeference_may_be_a_transform_and_crs_or_a_list_of_gcps(tmp_path: Path) -> None:
+    assert UTM.transform is not None
+    gcps = list(UTM.gcp_grid(600, 500).gcps)
+    for name, georef in (("a", (UTM.transform, "EPSG:32652")), ("g", gcps)):
+        with open_scene(_write(tmp_path / f"{name}.tif", georef=georef)) as scene:
+            assert shapely.hausdorff_distance(scene.footprint, UTM.footprint(600, 500)) < 1e-5
+    with pytest.raises(InputError, match="georeference"):
+        _write(tmp_path / "x.tif", georef=[(1.0, 2.0)])
+
+
 def test_a_scene_renders_a_strip_at_a_time_in_bounded_memory(tmp_path: Path) -> None:
     width, height = 1500, 4000
     whole_intensity_bytes = width * height * 4
