@@ -49,6 +49,7 @@ class Scenario:
     skipped_events: list[str] = field(default_factory=list)
     watchlist: list[dict[str, str]] = field(default_factory=list)  # kind, value, note
     lookalikes: list[dict[str, Any]] = field(default_factory=list)  # no alert expected
+    scenes: list[dict[str, Any]] = field(default_factory=list)  # SAR scenes and their ships
 
 
 def along_path(

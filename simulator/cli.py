@@ -44,6 +44,15 @@ DEFAULT_START = "2026-11-01T00:00:00Z"  # fixed, so that a seed always gives one
     "sparse traffic far offshore, one MMSI shared by two ships.",
 )
 @click.option(
+    "--scenes",
+    "scene_count",
+    type=click.IntRange(0, 8),
+    default=3,
+    show_default=True,
+    help="SAR scenes over the scenario (scenes/*.tif, 24 km at 10 m; the first during the "
+    "transfer with a dark partner, one placed by GCPs); 0: none.",
+)
+@click.option(
     "--serve-tcp",
     "serve_port",
     type=click.IntRange(1, 65535),
@@ -65,18 +74,21 @@ def simulate(
     hours: float,
     start: str,
     kind: str,
+    scene_count: int,
     serve_port: int | None,
     speed: float,
 ) -> None:
     """Simulate AIS traffic on the real coast of the area of operations, with injected
     events (STS transfers, a landing at night, AIS gaps, loitering, a zone entry, identity
     tampering, watched vessels) and confounders; writes feed.nmea, the ground truth
-    (truth.json) and the scenario's watchlist (watchlist.csv, for `watchlist import`)."""
+    (truth.json), the scenario's watchlist (watchlist.csv, for `watchlist import`) and SAR
+    scenes over it (scenes/*.tif, with their ships and dark vessels in the truth)."""
     import numpy as np
 
     from simulator.emit import write_scenario
     from simulator.replay import serve_tcp
     from simulator.scenario import build_scenario
+    from simulator.scenes import plan_scenes, scene_events, write_scenes
     from simulator.world import World
     from surveillance.reference import area_of_operations
 
@@ -85,12 +97,19 @@ def simulate(
     with step("building the scenario on the coast"):
         world = World(area_of_operations(app.settings), rng)
         scenario = build_scenario(world, start_s, hours, vessels, hard=kind == "hard")
+        # the scenes draw from their own generator: the feed of a seed stays as it was
+        plans = plan_scenes(scenario, world, scene_count, np.random.default_rng([seed, 11]))
+        scenario.truth += scene_events(plans)
+        scenario.scenes = [plan.truth() for plan in plans]
     with step("writing what the receivers heard"):
         stats = write_scenario(scenario, world, out_dir, rng)
+    with step(f"rendering {len(plans)} SAR scene(s)"):
+        written = write_scenes(plans, world, out_dir)
+    scenes = f", {out_dir}/scenes/ ({', '.join(p.name for p in written)})" if written else ""
     console.print(
         f"{stats.vessels} vessels, {stats.lines:,} NMEA lines from {len(scenario.receiver_names)} "
         f"receivers, {stats.events} events -> {out_dir}/feed.nmea, {out_dir}/truth.json, "
-        f"{out_dir}/watchlist.csv"
+        f"{out_dir}/watchlist.csv{scenes}"
     )
     if serve_port:
         console.print(f"replaying on 127.0.0.1:{serve_port} at {speed or 'full'}x; Ctrl-C stops")

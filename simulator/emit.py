@@ -191,6 +191,7 @@ def _truth(scenario: Scenario) -> dict[str, object]:
         "skipped_events": scenario.skipped_events,
         "lookalikes": _in_iso(scenario.lookalikes),
         "receivers": scenario.receiver_names,
+        "scenes": scenario.scenes,
     }
 
 

@@ -7,6 +7,7 @@ same convention as ``satellite.raster``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +20,7 @@ from rasterio.transform import AffineTransformer, GCPTransformer
 
 from surveillance.errors import InputError
 
-__all__ = ["Georef"]
+__all__ = ["Georef", "GeorefLike"]
 
 WGS84 = CRS.from_epsg(4326)
 
@@ -35,6 +36,18 @@ class Georef:
     def __post_init__(self) -> None:
         if (self.transform is None) == (not self.gcps):
             raise InputError("a georeference is an affine transform or GCPs, exactly one")
+
+    @classmethod
+    def of(cls, value: GeorefLike) -> Georef:
+        """A georeference from itself, ``(transform, crs)`` or a sequence of GCPs."""
+        if isinstance(value, Georef):
+            return value
+        if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Affine):
+            return cls.affine(value[0], value[1])
+        points = list(value)
+        if points and all(isinstance(p, GroundControlPoint) for p in points):
+            return cls.from_gcps(points)
+        raise InputError("a georeference is a Georef, (affine transform, CRS) or GCPs")
 
     @classmethod
     def affine(cls, transform: Affine, crs: CRS | str | int) -> Georef:
@@ -92,3 +105,7 @@ class Georef:
             return cols, rows
 
         return shapely.transform(geometry, flip, interleaved=False)
+
+
+#: what ``write_scene`` takes as a georeference
+GeorefLike = Georef | tuple[Affine, CRS | str | int] | Sequence[GroundControlPoint]

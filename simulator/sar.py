@@ -24,7 +24,7 @@ from affine import Affine
 from rasterio.features import rasterize
 from rasterio.windows import Window
 
-from simulator.georef import Georef
+from simulator.georef import Georef, GeorefLike
 from simulator.sar_ships import ShipPatch, ship_patches
 from surveillance.errors import InputError
 
@@ -150,7 +150,7 @@ def write_scene(
     *,
     width: int,
     height: int,
-    georef: Georef,
+    georef: GeorefLike,
     time: datetime,
     ships: pd.DataFrame,
     land: shapely.Geometry | None,
@@ -161,6 +161,7 @@ def write_scene(
 ) -> None:
     """Write a simulated SAR scene as a tiled, compressed GeoTIFF, ``strip_rows`` at a time.
 
+    ``georef`` is a :class:`Georef`, ``(affine transform, CRS)`` or GCPs in EPSG:4326;
     ``ships`` has ``lon, lat, length_m, width_m, heading_deg`` (heading clockwise from true
     north; an unknown width is taken as a sixth of the length); ``land`` is in EPSG:4326.
     The file carries its time in ``TIFFTAG_DATETIME`` and ``ACQUISITION_START_TIME``.
@@ -170,13 +171,16 @@ def write_scene(
         raise InputError("a scene needs a positive size, strip height and pixel spacing")
     if time.tzinfo is None:
         raise InputError("a scene's time must be UTC-aware")
+    georef = Georef.of(georef)
     render = _Render(
         width=width,
         height=height,
         seed=seed,
         spacing_m=spacing_m,
         land_px=_land_in_pixels(land, georef, width, height),
-        ships=ship_patches(ships, georef, spacing_m, np.random.default_rng([seed, 3])),
+        ships=ship_patches(
+            ships, georef, (height, width), spacing_m, np.random.default_rng([seed, 3])
+        ),
     )
     with rasterio.open(path, "w", **_profile(width, height, georef, dtype)) as out:
         for row0 in range(0, height, strip_rows):

@@ -23,6 +23,7 @@ METRES_PER_DEG = 111_320.0
 SIDELOBE = 0.05  # the first sidelobe's intensity over the peak: -13 dB, as a sinc has
 VISIBLE = 0.2  # sidelobes are drawn while brighter than this fraction of the sea
 MAX_SIDELOBE_PX = 64
+MAX_LENGTH_M = 500.0  # the longest ships afloat are ~460 m
 HULL_LOOKS = 3.0  # gamma shape of the brightness from one hull pixel to the next
 PIXEL_BLUR = 0.5  # a hull's edge spreads half a pixel either side
 
@@ -57,9 +58,14 @@ def peak_intensity(length_m: np.ndarray, rng: np.random.Generator) -> np.ndarray
 
 
 def ship_patches(
-    ships: pd.DataFrame, georef: Georef, spacing_m: float, rng: np.random.Generator
+    ships: pd.DataFrame,
+    georef: Georef,
+    size_px: tuple[int, int],
+    spacing_m: float,
+    rng: np.random.Generator,
 ) -> list[ShipPatch]:
-    """Render every ship of the frame (``SHIP_COLUMNS``) at its pixel position."""
+    """Render every ship of the frame (``SHIP_COLUMNS``) at its pixel position; those
+    whose image cannot reach the raster (``size_px``: rows, columns) are left out."""
     missing = [c for c in SHIP_COLUMNS if c not in ships.columns]
     if missing:
         raise InputError(f"the ships of a scene need the columns {', '.join(missing)}")
@@ -67,6 +73,11 @@ def ship_patches(
         return []
     lon, lat = ships["lon"].to_numpy(float), ships["lat"].to_numpy(float)
     length_m = ships["length_m"].to_numpy(float)
+    known = np.isfinite(lon) & np.isfinite(lat) & np.isfinite(ships["heading_deg"].to_numpy(float))
+    if not known.all() or not ((length_m > 0) & (length_m <= MAX_LENGTH_M)).all():
+        raise InputError(
+            f"every ship of a scene needs a lon, lat, heading and a length in (0, {MAX_LENGTH_M}] m"
+        )
     width_m = ships["width_m"].to_numpy(float)
     width_m = np.where(np.isfinite(width_m), width_m, length_m / 6)
     heading = np.radians(ships["heading_deg"].to_numpy(float))
@@ -80,7 +91,14 @@ def ship_patches(
     centre = np.column_stack([rows[:n], cols[:n]])
     axis = np.column_stack([rows[n : 2 * n] - rows[2 * n :], cols[n : 2 * n] - cols[2 * n :]])
     peaks = peak_intensity(length_m, rng)
-    return [_patch(centre[i], axis[i], width_m[i] / spacing_m, peaks[i], rng) for i in range(n)]
+    reach = length_m / spacing_m + MAX_SIDELOBE_PX
+    rows_px, cols_px = size_px
+    near = (centre[:, 0] > -reach) & (centre[:, 0] < rows_px + reach)
+    near &= (centre[:, 1] > -reach) & (centre[:, 1] < cols_px + reach)
+    return [
+        _patch(centre[i], axis[i], width_m[i] / spacing_m, peaks[i], rng)
+        for i in np.flatnonzero(near)
+    ]
 
 
 def _patch(

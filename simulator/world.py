@@ -73,6 +73,13 @@ class World:
         inside[point[hit]] = True
         return inside
 
+    def land_near(self, area_deg: shapely.Geometry) -> shapely.Geometry:
+        """The land (EPSG:4326, full detail) within 1 km of an area given in EPSG:4326."""
+        area_m = shapely.transform(area_deg, self.to_m.transform, interleaved=False).buffer(1000)
+        pieces = self.land_m[self.land_tree.query(area_m)]
+        land = shapely.intersection(shapely.union_all(pieces), area_m)
+        return shapely.transform(land, self.to_deg.transform, interleaved=False)
+
     def distance_to_port_m(self, xy: np.ndarray) -> np.ndarray:
         points = shapely.points(np.atleast_2d(xy))
         (index, _), distance = self.port_tree.query_nearest(points, return_distance=True)

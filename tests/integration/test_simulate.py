@@ -10,8 +10,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import rasterio
+import shapely
+import shapely.geometry
 
 from ais_ingest.pipeline import ingest_files
+from satellite.raster import open_scene
 from surveillance.store import Store
 from tests.builders import cli
 
@@ -24,7 +28,9 @@ EVENTS = {
     "zone_entry",
     "identity_anomaly",
     "watchlist",
+    "dark_vessel",
 }
+SCENE_EVENTS = {"dark_vessel", "dark_rendezvous"}  # seen at one instant, in a SAR scene
 
 
 def simulate(out: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -40,26 +46,37 @@ def day(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_same_seed_gives_the_same_scenario(tmp_path: Path) -> None:
+    runs = {}
     for name in ("a", "b"):
-        assert (
-            simulate(tmp_path / name, "--seed", "7", "--vessels", "5", "--hours", "0.5").returncode
-            == 0
-        )
+        runs[name] = simulate(tmp_path / name, "--seed", "7", "--vessels", "5", "--hours", "0.5")
+        assert runs[name].returncode == 0
     assert (tmp_path / "a" / "feed.nmea").read_bytes() == (
         tmp_path / "b" / "feed.nmea"
     ).read_bytes()
-    other = simulate(tmp_path / "c", "--seed", "8", "--vessels", "5", "--hours", "0.5")
+    scenes = sorted((tmp_path / "a" / "scenes").iterdir())
+    printed = "".join(runs["a"].stderr.split())  # the console (stderr) may wrap its lines
+    assert len(scenes) == 3 and all(path.name in printed for path in scenes)
+    for path in scenes:
+        assert path.read_bytes() == (tmp_path / "b" / "scenes" / path.name).read_bytes()
+    other = simulate(
+        tmp_path / "c", "--seed", "8", "--vessels", "5", "--hours", "0.5", "--scenes", "0"
+    )
     assert other.returncode == 0
     assert (tmp_path / "c" / "feed.nmea").read_bytes() != (
         tmp_path / "a" / "feed.nmea"
     ).read_bytes()
+    assert not (tmp_path / "c" / "scenes").exists()
+    assert json.loads((tmp_path / "c" / "truth.json").read_text())["scenes"] == []
 
 
 def test_a_day_holds_every_kind_of_event_with_its_truth(day: Path) -> None:
     truth = json.loads((day / "truth.json").read_text())
     assert {event["type"] for event in truth["events"]} == EVENTS
     for event in truth["events"]:
-        assert event["start"] < event["end"] and event["mmsi"]
+        if event.get("scene"):
+            assert event["type"] in SCENE_EVENTS and event["start"] == event["end"]
+        else:
+            assert event["start"] < event["end"] and event["mmsi"]
         assert 122 <= event["lon"] <= 150 and 24 <= event["lat"] <= 46
 
 
@@ -70,10 +87,46 @@ def test_the_feed_ingests_cleanly_and_shows_the_events(day: Path, store: Store) 
     seen = set(store.positions(mmsi=[m for e in truth["events"] for m in e["mmsi"]])["mmsi"])
     for event in truth["events"]:
         assert set(event["mmsi"]) <= seen, event
-    (meeting,) = [e for e in truth["events"] if e["type"] == "dark_rendezvous"]
+    (meeting,) = [e for e in truth["events"] if "dark_mmsi" in e]
     window = tuple(datetime.fromisoformat(meeting[k]) for k in ("start", "end"))
     assert store.positions(window, mmsi=meeting["dark_mmsi"]).empty  # its AIS is off
     assert store.table_counts()["vessels"] > 10  # static messages were decoded too
+
+
+def test_a_day_s_first_scene_shows_the_dark_partner_beside_the_ais_ship(day: Path) -> None:
+    truth = json.loads((day / "truth.json").read_text())
+    scenes = truth["scenes"]
+    (meeting,) = [e for e in truth["events"] if "dark_mmsi" in e]
+    first = scenes[0]
+    assert meeting["start"] <= first["time"] <= meeting["end"]
+    ship = {s["mmsi"]: s for s in first["ships"]}
+    ais, partner = ship[meeting["mmsi"][0]], ship[meeting["dark_mmsi"][0]]
+    assert not ais["dark"] and partner["dark"]
+    assert abs(ais["lat"] - partner["lat"]) < 0.005 and abs(ais["lon"] - partner["lon"]) < 0.005
+    assert sum(s["mmsi"] is None and s["dark"] for s in first["ships"]) >= 2  # no AIS at all
+    seen = [e for e in truth["events"] if e.get("scene") == first["file"]]
+    rendezvous = [e for e in seen if e["type"] == "dark_rendezvous"]
+    assert [e["mmsi"] for e in rendezvous] == [meeting["mmsi"]]
+    assert rendezvous[0]["start"] == rendezvous[0]["end"] == first["time"]
+    dark_offshore = [s for s in first["ships"] if s["dark"] and s["coast_distance_m"] >= 1000]
+    assert len([e for e in seen if e["type"] == "dark_vessel"]) == len(dark_offshore)
+
+
+def test_a_day_s_scenes_read_back_with_their_time_footprint_and_georeferencing(day: Path) -> None:
+    truth = json.loads((day / "truth.json").read_text())
+    assert 2 <= len(truth["scenes"]) <= 4
+    placed_by_gcps = 0
+    for scene in truth["scenes"]:
+        with open_scene(day / scene["file"]) as raster:
+            assert raster.meta.acquired_at == datetime.fromisoformat(scene["time"])
+            assert raster.spacing_m == pytest.approx(10.0, rel=0.02)
+            footprint = shapely.geometry.shape(scene["footprint"])
+            assert shapely.hausdorff_distance(raster.footprint, footprint) < 1e-3
+            for ship in scene["ships"]:
+                assert footprint.contains(shapely.Point(ship["lon"], ship["lat"]))
+        with rasterio.open(day / scene["file"]) as raw:
+            placed_by_gcps += bool(raw.gcps[0]) and raw.transform.is_identity
+    assert placed_by_gcps == 1
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +150,16 @@ def test_the_hard_day_holds_several_events_of_each_kind_and_its_lookalikes(
     assert kinds["sts_transfer"] == kinds["loitering"] == kinds["ais_gap"] == 3
     looks = Counter(entry["kind"] for entry in truth["lookalikes"])
     assert looks["pair_trawling"] >= 4 and looks["coverage_hole"] >= 2
+
+
+def test_the_hard_day_has_a_scene_over_each_transfer_with_a_dark_partner(hard_day: Path) -> None:
+    truth = json.loads((hard_day / "truth.json").read_text())
+    meetings = [e for e in truth["events"] if "dark_mmsi" in e]
+    assert len(meetings) == 2 and len(truth["scenes"]) == 3
+    for meeting, scene in zip(meetings, truth["scenes"], strict=False):
+        assert meeting["start"] <= scene["time"] <= meeting["end"]
+        dark = {s["mmsi"] for s in scene["ships"] if s["dark"]}
+        assert meeting["dark_mmsi"][0] in dark and meeting["mmsi"][0] not in dark
 
 
 def test_the_hard_day_sends_what_the_world_sends(hard_day: Path, store: Store) -> None:

@@ -116,6 +116,16 @@ def test_a_scene_placed_by_gcps_puts_its_ship_at_the_same_lon_lat(tmp_path: Path
     assert image[120, 414:427].min() > 4 * np.median(image)  # 150 m east-west
 
 
+def test_the_georeference_may_be_a_transform_and_crs_or_a_list_of_gcps(tmp_path: Path) -> None:
+    assert UTM.transform is not None
+    gcps = list(UTM.gcp_grid(600, 500).gcps)
+    for name, georef in (("a", (UTM.transform, "EPSG:32652")), ("g", gcps)):
+        with open_scene(_write(tmp_path / f"{name}.tif", georef=georef)) as scene:
+            assert shapely.hausdorff_distance(scene.footprint, UTM.footprint(600, 500)) < 1e-5
+    with pytest.raises(InputError, match="georeference"):
+        _write(tmp_path / "x.tif", georef=[(1.0, 2.0)])
+
+
 def test_a_scene_renders_a_strip_at_a_time_in_bounded_memory(tmp_path: Path) -> None:
     width, height = 1500, 4000
     whole_intensity_bytes = width * height * 4
@@ -149,3 +159,22 @@ def test_bad_arguments_are_refused_clearly(tmp_path: Path) -> None:
         _write(tmp_path / "b.tif", NO_SHIPS.drop(columns="heading_deg"))
     with pytest.raises(InputError, match="positive size"):
         _write(tmp_path / "c.tif", width=0)
+    lost = _ships(UTM, [10.0], [10.0], length_m=[50.0], width_m=[8.0], heading_deg=[0.0])
+    with pytest.raises(InputError, match="every ship"):
+        _write(tmp_path / "d.tif", lost.assign(lon=np.nan))
+    with pytest.raises(InputError, match="every ship"):
+        _write(tmp_path / "e.tif", lost.assign(length_m=5_000.0))
+
+
+def test_ships_beyond_the_raster_are_left_out(tmp_path: Path) -> None:
+    far = _ships(
+        UTM,
+        [-5_000.0, 250.0],
+        [300.0, 300.0],
+        length_m=[100.0, 100.0],
+        width_m=[15.0, 15.0],
+        heading_deg=[0.0, 0.0],
+    )
+    with open_scene(_write(tmp_path / "f.tif", far)) as scene:
+        image = scene.read(0, 0, 500, 600)
+    assert image[250, 300] > 4 * np.median(image)
