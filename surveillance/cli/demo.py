@@ -34,8 +34,8 @@ def _command(ctx: click.Context, path: tuple[str, ...]) -> click.Command | None:
 @click.pass_context
 @pass_app
 def demo(app: AppContext, ctx: click.Context, no_dashboard: bool, vessels: int) -> None:
-    """Bring the store up, simulate a scenario, ingest it with its watchlist, run the rules,
-    score them against the scenario's truth, list the alerts, open the dashboard.
+    """Bring the store up, simulate a scenario, ingest it (AIS, watchlist, SAR scenes), run
+    the rules, score them against the scenario's truth, list the alerts, open the dashboard.
 
     Each step is the command of the same name; steps whose code has not landed yet are
     named and skipped.
@@ -46,6 +46,7 @@ def demo(app: AppContext, ctx: click.Context, no_dashboard: bool, vessels: int) 
         (("simulate",), {"out_dir": scenario, "seed": 0, "vessels": vessels}),
         (("ingest", "ais"), {"paths": (scenario / "feed.nmea",)}),
         (("watchlist", "import"), {"path": scenario / "watchlist.csv", "by": "demo"}),
+        (("ingest", "scene"), {"paths": (scenario / "scenes",), "sensor": None, "time": None}),
         (("detect",), {}),
         (
             ("evaluate",),

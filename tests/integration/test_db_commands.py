@@ -168,5 +168,6 @@ def test_demo_simulates_ingests_and_says_what_it_holds(user: User) -> None:
     assert "coastwatch simulate" in out and "positions stored (new)" in out
     assert "zones" in out and "ais_positions" in out and "state        up" in out
     assert "coastwatch detect" in out and "coastwatch evaluate" in out and "precision" in out
+    assert "coastwatch ingest scene" in out and "scene(s) stored" in out and "dark_vessel" in out
     assert "not available yet" not in out  # only the dashboard is, and it was not asked for
     assert (user.home / "state" / "demo" / "truth.json").is_file()

@@ -31,6 +31,7 @@ def test_each_rule_finds_its_events_and_little_else(
     truth = json.loads((tmp_path / "truth.json").read_text())
     assert coastwatch("ingest", "ais", str(tmp_path / "feed.nmea")).code == 0
     assert coastwatch("watchlist", "import", str(tmp_path / "watchlist.csv")).code == 0
+    assert coastwatch("ingest", "scene", str(tmp_path / "scenes")).code == 0
     ran = coastwatch("detect", "--since", truth["start"], "--until", truth["end"])
     assert ran.code == 0, ran.stderr
     scores = json.loads(
@@ -49,6 +50,8 @@ def test_each_rule_finds_its_events_and_little_else(
         "zone_entry",
         "identity_anomaly",
         "watchlist",
+        "dark_vessel",
+        "dark_rendezvous",
     }
     for rule in evaluated:
         score = by_rule[rule]
