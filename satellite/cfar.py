@@ -23,7 +23,9 @@ __all__ = [
     "DETECTION_COLUMNS",
     "CfarParams",
     "Candidates",
+    "Clutter",
     "cfar_candidates",
+    "block_sums",
     "clutter_statistics",
     "empty_detections",
 ]
@@ -57,13 +59,20 @@ class CfarParams:
 
     ``guard_m`` is the side of the square kept out of the clutter estimate around a pixel (it
     must hold the largest ship); ``background_m`` the side of the square whose rest is the ring.
-    ``k`` is the threshold in standard deviations of the ring; ``min_area_px`` drops specks.
+    ``k`` is the threshold in standard deviations of the ring; components smaller than
+    ``min_area_m2`` (and than 2 pixels) are specks. Hits closer than ``merge_gap_m`` join one
+    component (the fragments of one ship); 0 joins only touching pixels.
     """
 
     k: float = 5.0
     guard_m: float = 600.0
     background_m: float = 1000.0
-    min_area_px: int = 2
+    min_area_m2: float = 100.0
+    merge_gap_m: float = 0.0
+
+    def min_area_px(self, spacing_m: float) -> int:
+        """The smallest component kept, in pixels."""
+        return max(2, round(self.min_area_m2 / spacing_m**2))
 
     def windows_px(self, spacing_m: float, shape: tuple[int, ...]) -> tuple[int, int]:
         """The guard and background window sides in pixels: odd, at least a few pixels, and
@@ -91,6 +100,8 @@ class Clutter:
     mean: Floats
     std: Floats
     block_px: int
+    #: the mean of each block's own valid pixels (NaN where it has none): what lies around
+    local: Floats
 
     def at(self, rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp]) -> tuple[Floats, Floats]:
         """The ring mean and std at the given pixels."""
@@ -119,7 +130,7 @@ def empty_detections() -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in DETECTION_COLUMNS.items()})
 
 
-def _block_sums(values: Floats, block_px: int) -> Floats:
+def block_sums(values: Floats, block_px: int) -> Floats:
     """The sum of each ``block_px`` square block (the array padded with zeros to whole blocks)."""
     if block_px == 1:
         return values
@@ -158,9 +169,9 @@ def clutter_statistics(
     """
     block_px = max(1, guard_px // 6)
     values = np.where(valid, amplitude, np.float32(0.0)).astype(np.float32)
-    sums = _block_sums(values, block_px)
-    squares = _block_sums(values * values, block_px)
-    weight = _block_sums(valid.astype(np.float32), block_px)
+    sums = block_sums(values, block_px)
+    squares = block_sums(values * values, block_px)
+    weight = block_sums(valid.astype(np.float32), block_px)
     guard = _odd(guard_px / block_px)
     background = max(guard + 2, _odd(background_px / block_px))
     count = _box_sum(weight, background) - _box_sum(weight, guard)
@@ -171,15 +182,28 @@ def clutter_statistics(
     mean = total / safe
     variance = np.maximum(total_sq / safe - mean * mean, np.float32(0.0))
     nan = np.float32(np.nan)
-    return Clutter(np.where(enough, mean, nan), np.where(enough, np.sqrt(variance), nan), block_px)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        local = np.where(weight > 0, sums / weight, nan)
+    std = np.sqrt(variance)
+    return Clutter(np.where(enough, mean, nan), np.where(enough, std, nan), block_px, local)
+
+
+def _label(hits: Bools, gap_px: int) -> tuple[npt.NDArray[np.int32], int]:
+    """Hits numbered by 8-connected component, hits up to ``gap_px`` apart joined."""
+    touching = np.ones((3, 3), dtype=bool)
+    if gap_px < 1:
+        labels, count = ndimage.label(hits, structure=touching)
+        return labels.astype(np.int32), int(count)
+    grown = ndimage.binary_dilation(hits, structure=touching, iterations=(gap_px + 1) // 2)
+    labels, count = ndimage.label(grown, structure=touching)
+    return np.where(hits, labels, 0).astype(np.int32), int(count)
 
 
 def _components(
-    hits: Bools, amplitude: Floats, clutter: Clutter, spacing_m: float, min_area_px: int
+    hits: Bools, amplitude: Floats, clutter: Clutter, spacing_m: float, params: CfarParams
 ) -> tuple[pd.DataFrame, npt.NDArray[np.int32]]:
-    """One row per 8-connected component of ``hits`` of at least ``min_area_px`` pixels."""
-    labels, count = ndimage.label(hits, structure=np.ones((3, 3), dtype=bool))
-    labels = labels.astype(np.int32)
+    """One row per component of ``hits`` that is not a speck."""
+    labels, count = _label(hits, round(params.merge_gap_m / spacing_m))
     if count == 0:
         return empty_detections(), labels
     flat = labels.ravel()
@@ -224,7 +248,7 @@ def _components(
     np.minimum.at(c0, ids, cols)
     np.maximum.at(r1, ids, rows + 1)
     np.maximum.at(c1, ids, cols + 1)
-    keep = np.flatnonzero(area >= min_area_px)
+    keep = np.flatnonzero(area >= params.min_area_px(spacing_m))
     keep = keep[keep > 0]
     frame = pd.DataFrame(
         {
@@ -282,5 +306,5 @@ def cfar_candidates(
     block = clutter.block_px
     per_pixel = np.repeat(np.repeat(threshold, block, axis=0)[:rows], block, axis=1)[:, :cols]
     hits = valid & (scaled > per_pixel)
-    frame, labels = _components(hits, scaled, clutter, spacing_m, params.min_area_px)
+    frame, labels = _components(hits, scaled, clutter, spacing_m, params)
     return Candidates(frame, labels, scaled, clutter)
