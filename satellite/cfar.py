@@ -130,21 +130,18 @@ def empty_detections() -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in DETECTION_COLUMNS.items()})
 
 
-def block_sums(values: Floats, block_px: int) -> Floats:
-    """The sum of each ``block_px`` square block (the array padded with zeros to whole blocks)."""
+def block_sums(values: npt.NDArray[np.generic], block_px: int) -> Floats:
+    """The float32 sum of each ``block_px`` square block (the last ones may be partial)."""
     if block_px == 1:
-        return values
-    return _blocks(values, block_px).sum(axis=(1, 3), dtype=np.float32)
-
-
-def _blocks(values: npt.NDArray[np.generic], block_px: int) -> npt.NDArray[np.generic]:
-    """A 4-D view (block row, row in block, block col, col in block), zero-padded."""
-    pad_rows = -values.shape[0] % block_px
-    pad_cols = -values.shape[1] % block_px
-    if pad_rows or pad_cols:
-        values = np.pad(values, ((0, pad_rows), (0, pad_cols)))
-    rows, cols = values.shape
-    return values.reshape(rows // block_px, block_px, cols // block_px, block_px)
+        return values.astype(np.float32)
+    whole = values.shape[0] // block_px * block_px
+    parts = [values[:whole].reshape(-1, block_px, values.shape[1]).sum(axis=1, dtype=np.float32)]
+    if whole < values.shape[0]:
+        parts.append(values[whole:].sum(axis=0, keepdims=True, dtype=np.float32))
+    by_rows = np.concatenate(parts) if len(parts) > 1 else parts[0]
+    # the array is block_px times shorter now: reduceat across its columns is cheap
+    cols = np.arange(0, values.shape[1], block_px)
+    return np.add.reduceat(by_rows, cols, axis=1, dtype=np.float32)
 
 
 def _box_sum(values: Floats, side: int) -> Floats:
@@ -168,10 +165,10 @@ def clutter_statistics(
     whichever pixel of its block the target is on.
     """
     block_px = max(1, guard_px // 6)
-    values = np.where(valid, amplitude, np.float32(0.0)).astype(np.float32)
+    values = np.where(valid, amplitude, np.float32(0.0))
     sums = block_sums(values, block_px)
     squares = block_sums(values * values, block_px)
-    weight = block_sums(valid.astype(np.float32), block_px)
+    weight = block_sums(valid, block_px)
     guard = _odd(guard_px / block_px)
     background = max(guard + 2, _odd(background_px / block_px))
     count = _box_sum(weight, background) - _box_sum(weight, guard)
@@ -277,11 +274,10 @@ def _baseline_confidence(peak_z: npt.NDArray[np.float64]) -> npt.NDArray[np.floa
 
 
 def _typical(values: Floats) -> float:
-    """A positive typical value of the clutter (the median of a sample, else the mean)."""
+    """A positive typical value of a sample of the clutter (its median, else its mean)."""
     if values.size == 0:
         return 1.0
-    sample = values[:: max(1, values.size // 100_000)]
-    for typical in (np.median(sample), np.mean(np.abs(sample))):
+    for typical in (np.median(values), np.mean(np.abs(values))):
         if np.isfinite(typical) and typical > 0.0:
             return float(typical)
     return 1.0
@@ -298,7 +294,9 @@ def cfar_candidates(
     """
     params = params or CfarParams()
     valid = sea & np.isfinite(amplitude)
-    scaled = (amplitude / np.float32(_typical(amplitude[valid]))).astype(np.float32)
+    step = max(1, amplitude.size // 100_000)
+    sample = amplitude.ravel()[::step][valid.ravel()[::step]]
+    scaled = amplitude / np.float32(_typical(sample))
     guard_px, background_px = params.windows_px(spacing_m, amplitude.shape)
     clutter = clutter_statistics(scaled, valid, guard_px, background_px)
     threshold = np.nan_to_num(clutter.mean + np.float32(params.k) * clutter.std, nan=np.inf)

@@ -15,9 +15,11 @@ first use and cached; its metadata (training date, split, figures, the SSDD cita
 from __future__ import annotations
 
 import json
+import zipfile
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,6 +31,10 @@ from surveillance.errors import CoastwatchError
 __all__ = ["TreeEnsemble", "ship_classifier", "model_metadata", "from_lightgbm_dump"]
 
 MODEL_FILE = "ship_classifier.npz"
+#: the cascade's first stage (trees) and its exit, a margin of -5 (P(ship) ~ 1 / 150) there:
+#: 96% of the SSDD training candidates stop, and no decision changes (the training checks it)
+CASCADE_TREES = 60
+CASCADE_MARGIN = -5.0
 METADATA_FILE = "ship_classifier.json"
 
 
@@ -46,34 +52,67 @@ class TreeEnsemble:
     features: tuple[str, ...]
 
     def probability(self, x: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
-        """P(ship) for each row of ``x`` (columns in :attr:`features` order)."""
-        if x.shape[0] == 0:
-            return np.zeros(0)
-        values = x.astype(np.float64)
-        node = np.repeat(self.roots[:, None], x.shape[0], axis=1)
-        candidate = np.broadcast_to(np.arange(x.shape[0]), node.shape)
-        for _ in range(self.depth):
-            feature = self.feature[node]
-            inner = feature >= 0
-            goes_left = values[candidate, np.maximum(feature, 0)] <= self.threshold[node]
-            step = np.where(goes_left, self.left[node], self.right[node])
-            node = np.where(inner, step, node)
-        margin = self.value[node].sum(axis=0)
-        return np.asarray(1.0 / (1.0 + np.exp(-margin)))
+        """P(ship) for each row of ``x`` (columns in :attr:`features` order).
 
-    def save(self, path: Any) -> None:
-        """Write the ensemble as an ``.npz`` of plain arrays."""
-        np.savez_compressed(
-            path,
-            feature=self.feature,
-            threshold=self.threshold,
-            left=self.left,
-            right=self.right,
-            value=self.value,
-            roots=self.roots,
-            depth=np.int32(self.depth),
-            features=np.array(self.features),
-        )
+        A cascade: after the first :data:`CASCADE_TREES` trees, a candidate whose margin is
+        already below :data:`CASCADE_MARGIN` keeps that margin, and only the others go
+        through the rest. On a big tile of sea clutter most candidates are specks that stop
+        there, which makes the stage several times faster.
+        """
+        return np.asarray(1.0 / (1.0 + np.exp(-self.margin(x))))
+
+    def margin(
+        self, x: npt.NDArray[np.float32], *, cascade: bool = True
+    ) -> npt.NDArray[np.float64]:
+        """The log-odds of a ship for each row of ``x``; ``cascade=False`` walks every tree."""
+        if not cascade:
+            return self._margin(x, self.roots)
+        margin = self._margin(x, self.roots[:CASCADE_TREES])
+        alive = np.flatnonzero(margin > CASCADE_MARGIN)
+        if alive.size and self.roots.size > CASCADE_TREES:
+            margin[alive] += self._margin(x[alive], self.roots[CASCADE_TREES:])
+        return margin
+
+    def _margin(
+        self, x: npt.NDArray[np.float32], roots: npt.NDArray[np.int32]
+    ) -> npt.NDArray[np.float64]:
+        """The summed leaf values of the trees at ``roots`` for each row of ``x``."""
+        count, width = x.shape
+        if count == 0:
+            return np.zeros(0)
+        values = x.astype(np.float64).ravel()
+        # one walker per (tree, candidate), tree-major; only those not yet at a leaf step on
+        node = np.repeat(roots, count)
+        active = np.flatnonzero(self.feature[node] >= 0)
+        while active.size:
+            here = node[active]
+            feature = self.feature[here]
+            goes_left = values[(active % count) * width + feature] <= self.threshold[here]
+            step = np.where(goes_left, self.left[here], self.right[here])
+            node[active] = step
+            active = active[self.feature[step] >= 0]
+        return np.asarray(self.value[node].reshape(roots.size, count).sum(axis=0))
+
+    def save(self, path: Path) -> None:
+        """Write the ensemble as an ``.npz`` of plain arrays, byte for byte the same for the
+        same trees (fixed member times, unlike ``numpy.savez``), so a retrain that changes
+        nothing changes no file."""
+        arrays = {
+            "feature": self.feature,
+            "threshold": self.threshold,
+            "left": self.left,
+            "right": self.right,
+            "value": self.value,
+            "roots": self.roots,
+            "depth": np.int32(self.depth),
+            "features": np.array(self.features),
+        }
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, array in arrays.items():
+                member = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+                member.compress_type = zipfile.ZIP_DEFLATED
+                with archive.open(member, "w") as handle:
+                    np.lib.format.write_array(handle, np.asarray(array), allow_pickle=False)
 
 
 def from_lightgbm_dump(dump: dict[str, Any], features: tuple[str, ...]) -> TreeEnsemble:

@@ -86,9 +86,10 @@ def candidate_features(found: Candidates, spacing_m: float) -> npt.NDArray[np.fl
     ring_std = np.nan_to_num(ring_std, nan=0.0)
     block = found.clutter.block_px
     br, bc = centre_r // block, centre_c // block
-    local = np.nan_to_num(found.clutter.local, nan=0.0)
+    # a block with no valid pixel (land, no data) reads as typical sea: SSDD never masks
+    local = np.nan_to_num(found.clutter.local, nan=1.0)
     bright = ndimage.maximum_filter(local, size=5, mode="nearest")
-    hits = block_sums((found.labels > 0).astype(np.float32), block) / np.float32(block * block)
+    hits = block_sums(found.labels > 0, block) / np.float32(block * block)
     near = ndimage.uniform_filter(hits, size=3, mode="constant")
     wide = ndimage.uniform_filter(hits, size=7, mode="constant")
 

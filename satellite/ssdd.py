@@ -14,6 +14,7 @@ The second figure matches detection boxes to ground-truth boxes at IoU >= 0.5, t
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ __all__ = [
     "Chip",
     "Tally",
     "chips",
+    "default_folder",
     "is_validation",
     "match_centres",
     "match_boxes",
@@ -57,6 +59,19 @@ class Chip:
     number: int
     image: npt.NDArray[np.float32]
     boxes: npt.NDArray[np.float64]
+
+
+def default_folder() -> Path:
+    """``$COASTWATCH_SHARED_DATA/ssdd-train``, else the first ``shared/data/ssdd-train`` found
+    in a folder above the working directory (the repository sits beside ``shared/``)."""
+    shared = os.environ.get("COASTWATCH_SHARED_DATA")
+    if shared:
+        return Path(shared) / "ssdd-train"
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / "shared" / "data" / "ssdd-train").is_dir():
+            return folder / "shared" / "data" / "ssdd-train"
+    return here.parent / "shared" / "data" / "ssdd-train"
 
 
 def is_validation(number: int) -> bool:

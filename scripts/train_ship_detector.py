@@ -8,7 +8,8 @@ detector's candidate CFAR over the training chips (number not a multiple of 5), 
 candidate (a ship when it is the largest candidate whose centre lies in a ship's box; the other
 fragments of that ship and everything else are clutter, so the model learns to keep one
 detection per ship), fits LightGBM with fixed seeds on one thread (deterministic), exports the
-trees to ``.npz``, checks that the numpy walk gives LightGBM's probabilities, and scores the
+trees to ``.npz``, checks that the numpy walk gives LightGBM's probabilities and that the
+cascade of ``satellite.classifier`` changes no training decision, and scores the
 full detector and the plain CFAR on the validation chips for the metadata. It takes about a
 minute on one core (most of it the CFAR over 928 chips).
 """
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +29,7 @@ from satellite.cfar import cfar_candidates
 from satellite.classifier import METADATA_FILE, MODEL_FILE, from_lightgbm_dump
 from satellite.detector import CANDIDATES, SHIP_PROBABILITY
 from satellite.features import FEATURES, candidate_features
-from satellite.ssdd import CITATION, NOMINAL_SPACING_M, chips, evaluate
+from satellite.ssdd import CITATION, NOMINAL_SPACING_M, chips, default_folder, evaluate
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 ROUNDS = 400
@@ -46,17 +46,6 @@ PARAMETERS = {
     "deterministic": True,
     "verbose": -1,
 }
-
-
-def default_data() -> Path:
-    """``$COASTWATCH_SHARED_DATA/ssdd-train``, else ``shared/data/ssdd-train`` nearby."""
-    shared = os.environ.get("COASTWATCH_SHARED_DATA")
-    if shared:
-        return Path(shared) / "ssdd-train"
-    for folder in REPOSITORY.parents:
-        if (folder / "shared" / "data" / "ssdd-train").is_dir():
-            return folder / "shared" / "data" / "ssdd-train"
-    return REPOSITORY.parent / "shared" / "data" / "ssdd-train"
 
 
 def labels_for(
@@ -99,7 +88,7 @@ def training_set(data: Path) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bo
 def main() -> None:
     """Train, export, check and score; print what was written."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=default_data())
+    parser.add_argument("--data", type=Path, default=default_folder())
     parser.add_argument("--out", type=Path, default=REPOSITORY / "satellite" / "model")
     args = parser.parse_args()
     import lightgbm
@@ -109,9 +98,13 @@ def main() -> None:
     print(f"{len(y)} candidates on the training chips, {int(y.sum())} ships")
     booster = lightgbm.train(PARAMETERS, lightgbm.Dataset(x, y.astype(np.float64)), ROUNDS)
     ensemble = from_lightgbm_dump(booster.dump_model(), FEATURES)
-    drift = float(np.max(np.abs(ensemble.probability(x) - booster.predict(x))))
+    full = ensemble.margin(x, cascade=False)
+    drift = float(np.max(np.abs(1.0 / (1.0 + np.exp(-full)) - booster.predict(x))))
     if drift > 1e-9:
         raise SystemExit(f"the exported trees disagree with LightGBM by {drift}")
+    changed = int(np.sum((ensemble.margin(x) >= 0.0) != (full >= 0.0)))
+    if changed:
+        raise SystemExit(f"the cascade changes {changed} training decisions: move its exit")
     args.out.mkdir(parents=True, exist_ok=True)
     ensemble.save(args.out / MODEL_FILE)
     # the figures below read the model just written, through the detector itself

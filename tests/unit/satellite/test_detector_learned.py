@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -107,3 +109,13 @@ def test_the_tree_walk_follows_lightgbm_splits() -> None:
     assert model.depth == 2
     assert np.allclose(model.probability(x), 1.0 / (1.0 + np.exp(-margin)))
     assert model.probability(np.zeros((0, 2), dtype=np.float32)).size == 0
+
+
+def test_the_model_file_is_the_same_bytes_for_the_same_trees(tmp_path: Path) -> None:
+    model = ship_classifier()
+    model.save(tmp_path / "a.npz")
+    model.save(tmp_path / "b.npz")
+    assert (tmp_path / "a.npz").read_bytes() == (tmp_path / "b.npz").read_bytes()
+    with np.load(tmp_path / "a.npz", allow_pickle=False) as arrays:
+        assert np.array_equal(arrays["threshold"], model.threshold)
+        assert tuple(arrays["features"]) == FEATURES
