@@ -4,8 +4,9 @@ clutter in a ring around them, grouped into candidate ships.
 The ring is the background window minus the guard window, both squares sized in metres and
 scaled by the pixel spacing, so the same settings work on 1 m and 20 m data. Land (``sea`` False)
 and no-data (NaN) pixels never count as clutter: the ring statistics are normalised
-convolutions (sum of the valid values over the count of valid pixels), computed with separable
-box filters, so the cost per pixel does not depend on the window sizes. The components' centre,
+convolutions (sum of the valid values over the count of valid pixels), taken per block of
+about a sixth of the guard window (:class:`Clutter`) with box filters over the block sums, so
+the cost per pixel is a few passes whatever the window sizes. The components' centre,
 length, width and heading come from their intensity-weighted second moments, all through
 ``numpy.bincount`` over the labels: no Python loop over pixels.
 """
@@ -59,16 +60,14 @@ class CfarParams:
 
     ``guard_m`` is the side of the square kept out of the clutter estimate around a pixel (it
     must hold the largest ship); ``background_m`` the side of the square whose rest is the ring.
-    ``k`` is the threshold in standard deviations of the ring; components smaller than
-    ``min_area_m2`` (and than 2 pixels) are specks. Hits closer than ``merge_gap_m`` join one
-    component (the fragments of one ship); 0 joins only touching pixels.
+    ``k`` is the threshold in standard deviations of the ring; components (8-connected)
+    smaller than ``min_area_m2`` (and than 2 pixels) are specks.
     """
 
     k: float = 5.0
     guard_m: float = 600.0
     background_m: float = 1000.0
     min_area_m2: float = 100.0
-    merge_gap_m: float = 0.0
 
     def min_area_px(self, spacing_m: float) -> int:
         """The smallest component kept, in pixels."""
@@ -185,22 +184,12 @@ def clutter_statistics(
     return Clutter(np.where(enough, mean, nan), np.where(enough, std, nan), block_px, local)
 
 
-def _label(hits: Bools, gap_px: int) -> tuple[npt.NDArray[np.int32], int]:
-    """Hits numbered by 8-connected component, hits up to ``gap_px`` apart joined."""
-    touching = np.ones((3, 3), dtype=bool)
-    if gap_px < 1:
-        labels, count = ndimage.label(hits, structure=touching)
-        return labels.astype(np.int32), int(count)
-    grown = ndimage.binary_dilation(hits, structure=touching, iterations=(gap_px + 1) // 2)
-    labels, count = ndimage.label(grown, structure=touching)
-    return np.where(hits, labels, 0).astype(np.int32), int(count)
-
-
 def _components(
     hits: Bools, amplitude: Floats, clutter: Clutter, spacing_m: float, params: CfarParams
 ) -> tuple[pd.DataFrame, npt.NDArray[np.int32]]:
     """One row per component of ``hits`` that is not a speck."""
-    labels, count = _label(hits, round(params.merge_gap_m / spacing_m))
+    labels, count = ndimage.label(hits, structure=np.ones((3, 3), dtype=bool))
+    labels = labels.astype(np.int32, copy=False)
     if count == 0:
         return empty_detections(), labels
     flat = labels.ravel()

@@ -31,10 +31,6 @@ from surveillance.errors import CoastwatchError
 __all__ = ["TreeEnsemble", "ship_classifier", "model_metadata", "from_lightgbm_dump"]
 
 MODEL_FILE = "ship_classifier.npz"
-#: the cascade's first stage (trees) and its exit, a margin of -5 (P(ship) ~ 1 / 150) there:
-#: 96% of the SSDD training candidates stop, and no decision changes (the training checks it)
-CASCADE_TREES = 60
-CASCADE_MARGIN = -5.0
 METADATA_FILE = "ship_classifier.json"
 
 
@@ -50,12 +46,16 @@ class TreeEnsemble:
     roots: npt.NDArray[np.int32]
     depth: int
     features: tuple[str, ...]
+    #: the cascade: after this many trees, a candidate whose margin is below the exit stops
+    #: (chosen by the training so that it changes no training decision; 0 = no cascade)
+    cascade_trees: int = 0
+    cascade_margin: float = -np.inf
 
     def probability(self, x: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
         """P(ship) for each row of ``x`` (columns in :attr:`features` order).
 
-        A cascade: after the first :data:`CASCADE_TREES` trees, a candidate whose margin is
-        already below :data:`CASCADE_MARGIN` keeps that margin, and only the others go
+        A cascade: after the first :attr:`cascade_trees` trees, a candidate whose margin is
+        already below :attr:`cascade_margin` keeps that margin, and only the others go
         through the rest. On a big tile of sea clutter most candidates are specks that stop
         there, which makes the stage several times faster.
         """
@@ -65,12 +65,12 @@ class TreeEnsemble:
         self, x: npt.NDArray[np.float32], *, cascade: bool = True
     ) -> npt.NDArray[np.float64]:
         """The log-odds of a ship for each row of ``x``; ``cascade=False`` walks every tree."""
-        if not cascade:
+        if not cascade or self.cascade_trees == 0:
             return self._margin(x, self.roots)
-        margin = self._margin(x, self.roots[:CASCADE_TREES])
-        alive = np.flatnonzero(margin > CASCADE_MARGIN)
-        if alive.size and self.roots.size > CASCADE_TREES:
-            margin[alive] += self._margin(x[alive], self.roots[CASCADE_TREES:])
+        margin = self._margin(x, self.roots[: self.cascade_trees])
+        alive = np.flatnonzero(margin > self.cascade_margin)
+        if alive.size and self.roots.size > self.cascade_trees:
+            margin[alive] += self._margin(x[alive], self.roots[self.cascade_trees :])
         return margin
 
     def _margin(
@@ -105,6 +105,8 @@ class TreeEnsemble:
             "value": self.value,
             "roots": self.roots,
             "depth": np.int32(self.depth),
+            "cascade_trees": np.int32(self.cascade_trees),
+            "cascade_margin": np.float64(self.cascade_margin),
             "features": np.array(self.features),
         }
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -172,6 +174,8 @@ def ship_classifier() -> TreeEnsemble:
             arrays["roots"],
             int(arrays["depth"]),
             tuple(str(name) for name in arrays["features"]),
+            cascade_trees=int(arrays["cascade_trees"]),
+            cascade_margin=float(arrays["cascade_margin"]),
         )
     if model.features != FEATURES:
         raise CoastwatchError(

@@ -32,6 +32,7 @@ __all__ = [
     "Chip",
     "Tally",
     "chips",
+    "coarser",
     "default_folder",
     "is_validation",
     "match_centres",
@@ -94,6 +95,16 @@ def chips(folder: Path, *, validation: bool) -> Iterator[Chip]:
             image = np.asarray(picture.convert("L"), dtype=np.float32)
         xyxy = np.asarray(entry["boxes"], dtype=np.float64).reshape(-1, 4)
         yield Chip(number, image, xyxy[:, [1, 0, 3, 2]])
+
+
+def coarser(chip: Chip, factor: int) -> Chip:
+    """The chip as a sensor with ``factor`` times coarser pixels would see it: intensity
+    averaged over ``factor`` x ``factor`` blocks (the edges cropped), boxes scaled alike."""
+    rows = chip.image.shape[0] // factor * factor
+    cols = chip.image.shape[1] // factor * factor
+    intensity = chip.image[:rows, :cols].astype(np.float64) ** 2
+    blocks = intensity.reshape(rows // factor, factor, cols // factor, factor).mean(axis=(1, 3))
+    return Chip(chip.number, np.sqrt(blocks).astype(np.float32), chip.boxes / factor)
 
 
 @dataclass
@@ -187,14 +198,16 @@ class Scores:
         }
 
 
-def evaluate(folder: Path, *, learned: bool) -> Scores:
-    """``detect_ships`` over the validation chips (at the nominal spacing, all sea), scored."""
+def evaluate(folder: Path, *, learned: bool, factor: int = 1) -> Scores:
+    """``detect_ships`` over the validation chips (all sea), scored; ``factor`` > 1 makes
+    the chips that many times coarser first (:func:`coarser`)."""
     from satellite.detector import detect_ships
 
     scores = Scores(Tally(), Tally(), 0, 0.0)
-    for chip in chips(folder, validation=True):
+    for original in chips(folder, validation=True):
+        chip = coarser(original, factor) if factor > 1 else original
         started = time.perf_counter()
-        found = detect_ships(chip.image, NOMINAL_SPACING_M, learned=learned)
+        found = detect_ships(chip.image, NOMINAL_SPACING_M * factor, learned=learned)
         scores.seconds += time.perf_counter() - started
         scores.chips += 1
         scores.centres.add(match_centres(found, chip.boxes), len(found), len(chip.boxes))

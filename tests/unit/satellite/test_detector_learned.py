@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -109,6 +110,10 @@ def test_the_tree_walk_follows_lightgbm_splits() -> None:
     assert model.depth == 2
     assert np.allclose(model.probability(x), 1.0 / (1.0 + np.exp(-margin)))
     assert model.probability(np.zeros((0, 2), dtype=np.float32)).size == 0
+    # a cascade after the first tree: the first row (-2 < -1.5) stops there, the others go on
+    cascaded = replace(model, cascade_trees=1, cascade_margin=-1.5)
+    assert np.allclose(cascaded.margin(x), [-2.0, 1.5, 4.0])
+    assert np.allclose(cascaded.margin(x, cascade=False), margin)
 
 
 def test_the_model_file_is_the_same_bytes_for_the_same_trees(tmp_path: Path) -> None:

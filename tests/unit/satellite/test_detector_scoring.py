@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from satellite.ssdd import Tally, is_validation, match_boxes, match_centres
+from satellite.ssdd import Chip, Tally, coarser, is_validation, match_boxes, match_centres
 
 BOXES = np.array([[10.0, 10.0, 20.0, 40.0], [50.0, 50.0, 60.0, 60.0]])  # r0, c0, r1, c1
 
@@ -48,3 +48,13 @@ def test_the_split_keeps_one_chip_in_five_for_validation() -> None:
     numbers = [n for n in range(1, 1161) if n % 10 not in (1, 9)]
     share = np.mean([is_validation(n) for n in numbers])
     assert 0.2 <= share <= 0.26
+
+
+def test_a_coarser_chip_averages_intensity_and_scales_its_boxes() -> None:
+    image = np.zeros((7, 8), dtype=np.float32)
+    image[0:3, 0:3] = 3.0  # one 3 x 3 block of amplitude 3 (intensity 9)
+    image[3, 3] = 3.0  # one pixel of nine: intensity 1, amplitude 1
+    chip = coarser(Chip(5, image, np.array([[3.0, 6.0, 6.0, 9.0]])), 3)
+    assert chip.image.shape == (2, 2)
+    assert np.allclose(chip.image, [[3.0, 0.0], [0.0, 1.0]])
+    assert np.allclose(chip.boxes, [[1.0, 2.0, 2.0, 3.0]])
