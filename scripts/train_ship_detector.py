@@ -4,14 +4,16 @@
     .venv/bin/python scripts/train_ship_detector.py [--data DIR]
 
 Reads ``$COASTWATCH_SHARED_DATA/ssdd-train`` (or ``../shared/data/ssdd-train``), runs the
-detector's candidate CFAR over the training chips (number not a multiple of 5), labels each
-candidate (a ship when it is the largest candidate whose centre lies in a ship's box; the other
-fragments of that ship and everything else are clutter, so the model learns to keep one
-detection per ship), fits LightGBM with fixed seeds on one thread (deterministic), exports the
-trees to ``.npz``, checks that the numpy walk gives LightGBM's probabilities, picks the
-earliest cascade exit that changes no training decision, and scores the
-full detector and the plain CFAR on the validation chips for the metadata. It takes about a
-minute on one core (most of it the CFAR over 928 chips).
+detector's candidate CFAR over the training chips (number not a multiple of 5), as they are
+(3 m nominal) and 3 times coarser (9 m: ships of a few pixels, as Sentinel-1 GRD shows them),
+labels each candidate (a ship when it is the largest candidate whose centre lies in a ship's
+box; the other fragments of that ship and everything else are clutter, so the model learns to
+keep one detection per ship), fits LightGBM with fixed seeds on one thread (deterministic),
+exports the trees to ``.npz``, checks that the numpy walk gives LightGBM's probabilities, picks the
+cheapest cascade exit that changes no training decision, and scores the full detector and the
+plain CFAR on the validation chips (at 3 and 9 m) for the metadata. It takes a little over a
+minute of CPU on one core (most of it the CFAR and features over the chips); the same data
+give the same model file, byte for byte.
 """
 
 from __future__ import annotations
