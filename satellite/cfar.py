@@ -4,8 +4,9 @@ clutter in a ring around them, grouped into candidate ships.
 The ring is the background window minus the guard window, both squares sized in metres and
 scaled by the pixel spacing, so the same settings work on 1 m and 20 m data. Land (``sea`` False)
 and no-data (NaN) pixels never count as clutter: the ring statistics are normalised
-convolutions (sum of the valid values over the count of valid pixels), computed with separable
-box filters, so the cost per pixel does not depend on the window sizes. The components' centre,
+convolutions (sum of the valid values over the count of valid pixels), taken per block of
+about a sixth of the guard window (:class:`Clutter`) with box filters over the block sums, so
+the cost per pixel is a few passes whatever the window sizes. The components' centre,
 length, width and heading come from their intensity-weighted second moments, all through
 ``numpy.bincount`` over the labels: no Python loop over pixels.
 """
@@ -23,7 +24,9 @@ __all__ = [
     "DETECTION_COLUMNS",
     "CfarParams",
     "Candidates",
+    "Clutter",
     "cfar_candidates",
+    "block_sums",
     "clutter_statistics",
     "empty_detections",
 ]
@@ -57,13 +60,18 @@ class CfarParams:
 
     ``guard_m`` is the side of the square kept out of the clutter estimate around a pixel (it
     must hold the largest ship); ``background_m`` the side of the square whose rest is the ring.
-    ``k`` is the threshold in standard deviations of the ring; ``min_area_px`` drops specks.
+    ``k`` is the threshold in standard deviations of the ring; components (8-connected)
+    smaller than ``min_area_m2`` (and than 2 pixels) are specks.
     """
 
     k: float = 5.0
     guard_m: float = 600.0
     background_m: float = 1000.0
-    min_area_px: int = 2
+    min_area_m2: float = 100.0
+
+    def min_area_px(self, spacing_m: float) -> int:
+        """The smallest component kept, in pixels."""
+        return max(2, round(self.min_area_m2 / spacing_m**2))
 
     def windows_px(self, spacing_m: float, shape: tuple[int, ...]) -> tuple[int, int]:
         """The guard and background window sides in pixels: odd, at least a few pixels, and
@@ -91,6 +99,8 @@ class Clutter:
     mean: Floats
     std: Floats
     block_px: int
+    #: the mean of each block's own valid pixels (NaN where it has none): what lies around
+    local: Floats
 
     def at(self, rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp]) -> tuple[Floats, Floats]:
         """The ring mean and std at the given pixels."""
@@ -119,21 +129,18 @@ def empty_detections() -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in DETECTION_COLUMNS.items()})
 
 
-def _block_sums(values: Floats, block_px: int) -> Floats:
-    """The sum of each ``block_px`` square block (the array padded with zeros to whole blocks)."""
+def block_sums(values: npt.NDArray[np.generic], block_px: int) -> Floats:
+    """The float32 sum of each ``block_px`` square block (the last ones may be partial)."""
     if block_px == 1:
-        return values
-    return _blocks(values, block_px).sum(axis=(1, 3), dtype=np.float32)
-
-
-def _blocks(values: npt.NDArray[np.generic], block_px: int) -> npt.NDArray[np.generic]:
-    """A 4-D view (block row, row in block, block col, col in block), zero-padded."""
-    pad_rows = -values.shape[0] % block_px
-    pad_cols = -values.shape[1] % block_px
-    if pad_rows or pad_cols:
-        values = np.pad(values, ((0, pad_rows), (0, pad_cols)))
-    rows, cols = values.shape
-    return values.reshape(rows // block_px, block_px, cols // block_px, block_px)
+        return values.astype(np.float32)
+    whole = values.shape[0] // block_px * block_px
+    parts = [values[:whole].reshape(-1, block_px, values.shape[1]).sum(axis=1, dtype=np.float32)]
+    if whole < values.shape[0]:
+        parts.append(values[whole:].sum(axis=0, keepdims=True, dtype=np.float32))
+    by_rows = np.concatenate(parts) if len(parts) > 1 else parts[0]
+    # the array is block_px times shorter now: reduceat across its columns is cheap
+    cols = np.arange(0, values.shape[1], block_px)
+    return np.add.reduceat(by_rows, cols, axis=1, dtype=np.float32)
 
 
 def _box_sum(values: Floats, side: int) -> Floats:
@@ -157,10 +164,10 @@ def clutter_statistics(
     whichever pixel of its block the target is on.
     """
     block_px = max(1, guard_px // 6)
-    values = np.where(valid, amplitude, np.float32(0.0)).astype(np.float32)
-    sums = _block_sums(values, block_px)
-    squares = _block_sums(values * values, block_px)
-    weight = _block_sums(valid.astype(np.float32), block_px)
+    values = np.where(valid, amplitude, np.float32(0.0))
+    sums = block_sums(values, block_px)
+    squares = block_sums(values * values, block_px)
+    weight = block_sums(valid, block_px)
     guard = _odd(guard_px / block_px)
     background = max(guard + 2, _odd(background_px / block_px))
     count = _box_sum(weight, background) - _box_sum(weight, guard)
@@ -171,15 +178,18 @@ def clutter_statistics(
     mean = total / safe
     variance = np.maximum(total_sq / safe - mean * mean, np.float32(0.0))
     nan = np.float32(np.nan)
-    return Clutter(np.where(enough, mean, nan), np.where(enough, np.sqrt(variance), nan), block_px)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        local = np.where(weight > 0, sums / weight, nan)
+    std = np.sqrt(variance)
+    return Clutter(np.where(enough, mean, nan), np.where(enough, std, nan), block_px, local)
 
 
 def _components(
-    hits: Bools, amplitude: Floats, clutter: Clutter, spacing_m: float, min_area_px: int
+    hits: Bools, amplitude: Floats, clutter: Clutter, spacing_m: float, params: CfarParams
 ) -> tuple[pd.DataFrame, npt.NDArray[np.int32]]:
-    """One row per 8-connected component of ``hits`` of at least ``min_area_px`` pixels."""
+    """One row per component of ``hits`` that is not a speck."""
     labels, count = ndimage.label(hits, structure=np.ones((3, 3), dtype=bool))
-    labels = labels.astype(np.int32)
+    labels = labels.astype(np.int32, copy=False)
     if count == 0:
         return empty_detections(), labels
     flat = labels.ravel()
@@ -224,7 +234,7 @@ def _components(
     np.minimum.at(c0, ids, cols)
     np.maximum.at(r1, ids, rows + 1)
     np.maximum.at(c1, ids, cols + 1)
-    keep = np.flatnonzero(area >= min_area_px)
+    keep = np.flatnonzero(area >= params.min_area_px(spacing_m))
     keep = keep[keep > 0]
     frame = pd.DataFrame(
         {
@@ -253,11 +263,10 @@ def _baseline_confidence(peak_z: npt.NDArray[np.float64]) -> npt.NDArray[np.floa
 
 
 def _typical(values: Floats) -> float:
-    """A positive typical value of the clutter (the median of a sample, else the mean)."""
+    """A positive typical value of a sample of the clutter (its median, else its mean)."""
     if values.size == 0:
         return 1.0
-    sample = values[:: max(1, values.size // 100_000)]
-    for typical in (np.median(sample), np.mean(np.abs(sample))):
+    for typical in (np.median(values), np.mean(np.abs(values))):
         if np.isfinite(typical) and typical > 0.0:
             return float(typical)
     return 1.0
@@ -274,7 +283,9 @@ def cfar_candidates(
     """
     params = params or CfarParams()
     valid = sea & np.isfinite(amplitude)
-    scaled = (amplitude / np.float32(_typical(amplitude[valid]))).astype(np.float32)
+    step = max(1, amplitude.size // 100_000)
+    sample = amplitude.ravel()[::step][valid.ravel()[::step]]
+    scaled = amplitude / np.float32(_typical(sample))
     guard_px, background_px = params.windows_px(spacing_m, amplitude.shape)
     clutter = clutter_statistics(scaled, valid, guard_px, background_px)
     threshold = np.nan_to_num(clutter.mean + np.float32(params.k) * clutter.std, nan=np.inf)
@@ -282,5 +293,5 @@ def cfar_candidates(
     block = clutter.block_px
     per_pixel = np.repeat(np.repeat(threshold, block, axis=0)[:rows], block, axis=1)[:, :cols]
     hits = valid & (scaled > per_pixel)
-    frame, labels = _components(hits, scaled, clutter, spacing_m, params.min_area_px)
+    frame, labels = _components(hits, scaled, clutter, spacing_m, params)
     return Candidates(frame, labels, scaled, clutter)

@@ -4,6 +4,17 @@ The frame's columns (the contract between detector, scan and store): ``row, col`
 in pixels of the array given; pixel ``i`` spans ``[i, i + 1)``), ``length_m, width_m``,
 ``heading_deg`` (the long axis in [0, 180), clockwise from the array's up, i.e. decreasing
 row), ``confidence`` (0..1), ``area_px`` and the box ``r0, c0, r1, c1`` (end exclusive).
+
+Two stages: a two-parameter CFAR tuned for recall (:data:`CANDIDATES`, low threshold, small
+specks kept) proposes candidates, and the learned classifier (:mod:`satellite.classifier`,
+trained on SSDD by ``scripts/train_ship_detector.py``) keeps those it scores at least
+:data:`SHIP_PROBABILITY` a ship, its probability as the confidence. ``learned=False`` is the
+plain CFAR (:data:`BASELINE`) with a contrast-based confidence: the baseline of the figures.
+
+On the validation part of SSDD (chips whose number is a multiple of 5; a detection is right
+when its centre lies in a ship's box, one-to-one by falling confidence) it reaches F1 0.90 at
+the nominal 3 m and 0.86 on the chips made 3 times coarser, against 0.46 and 0.53 for the
+plain CFAR (``bench/ssdd_detection.py``; ``satellite/model/ship_classifier.json``).
 """
 
 from __future__ import annotations
@@ -13,9 +24,18 @@ import numpy.typing as npt
 import pandas as pd
 
 from satellite.cfar import CfarParams, cfar_candidates, empty_detections
+from satellite.classifier import ship_classifier
+from satellite.features import candidate_features
 from surveillance.errors import InputError
 
-__all__ = ["detect_ships"]
+__all__ = ["BASELINE", "CANDIDATES", "SHIP_PROBABILITY", "detect_ships"]
+
+#: the plain two-parameter CFAR: 5 sigma over a 600 m guard / 1 km ring, specks under 100 m2 out
+BASELINE = CfarParams()
+#: the learned stage's candidates: 2.5 sigma and specks from 40 m2, so that few ships are missed
+CANDIDATES = CfarParams(k=2.5, min_area_m2=40.0)
+#: a candidate is a ship from this probability on (the logistic model's even odds, not tuned)
+SHIP_PROBABILITY = 0.5
 
 
 def _checked(
@@ -58,6 +78,9 @@ def detect_ships(
     values, sea_mask = _checked(amplitude, float(spacing_m), sea)
     if not sea_mask.any():
         return empty_detections()
-    found = cfar_candidates(values, float(spacing_m), sea_mask, CfarParams())
-    del learned  # the learned stage lands in the next commit; until then both give the CFAR
-    return found.frame.reset_index(drop=True)
+    if not learned:
+        return cfar_candidates(values, float(spacing_m), sea_mask, BASELINE).frame
+    found = cfar_candidates(values, float(spacing_m), sea_mask, CANDIDATES)
+    probability = ship_classifier().probability(candidate_features(found, float(spacing_m)))
+    ships = found.frame.assign(confidence=probability)
+    return ships[probability >= SHIP_PROBABILITY].reset_index(drop=True)

@@ -27,14 +27,15 @@ def add_ship(
     heading_deg: float,
     width_m: float = 20.0,
     brightness: float = 12.0,
+    spacing_m: float = SPACING_M,
 ) -> None:
     """A bright bar centred at (row, col) whose long axis is ``heading_deg`` clockwise from up."""
     rows, cols = np.mgrid[0 : image.shape[0], 0 : image.shape[1]].astype(np.float64) + 0.5
     a = np.radians(heading_deg)
     along = (cols - col) * np.sin(a) - (rows - row) * np.cos(a)
     across = (cols - col) * np.cos(a) + (rows - row) * np.sin(a)
-    inside = (np.abs(along) <= length_m / SPACING_M / 2) & (
-        np.abs(across) <= width_m / SPACING_M / 2
+    inside = (np.abs(along) <= length_m / spacing_m / 2) & (
+        np.abs(across) <= width_m / spacing_m / 2
     )
     image[inside] = brightness
 

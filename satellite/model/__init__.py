@@ -1,0 +1,1 @@
+"""The shipped ship classifier (data files only; see satellite/classifier.py)."""
