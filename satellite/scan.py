@@ -62,10 +62,11 @@ _TILE_COLUMNS = (
     "confidence",
     "chip_png",
 )
-#: a worker's GDAL block cache holds one row of tiles (a striped file decodes each strip once)
+#: a worker's GDAL block cache holds the blocks of a tile, so that the next tile along the row
+#: decodes none twice (with full-width strips, the whole row of tiles)
 _MAX_CACHE_MB = 512
-#: GDAL's SAFE driver caches each strip twice, in its virtual band and in the TIFF's
-_CACHE_PER_BAND = 2.2
+#: GDAL's SAFE driver caches each block twice, in its virtual band and in the TIFF's
+_CACHE_COPIES = 2.2
 _GEOD = Geod(ellps="WGS84")
 
 Progress = Callable[[int, int], None]  # tiles done, tiles in all
@@ -174,10 +175,14 @@ class _File:
 
 
 def _cache_mb(file: _File, width: int, tile: Tile) -> int:
-    """A block cache that holds the strips of one row of tiles, within :data:`_MAX_CACHE_MB`."""
-    itemsize = np.dtype(file.dtype).itemsize
-    band_bytes = (tile.window[2] + file.block_shape[0]) * width * itemsize
-    return min(_MAX_CACHE_MB, max(64, math.ceil(band_bytes * _CACHE_PER_BAND / 2**20)))
+    """A block cache that holds the blocks one tile's window meets, in MB: a few tens for a
+    tiled file, a row of tiles for a striped one (at most :data:`_MAX_CACHE_MB`)."""
+    block_rows, block_cols = file.block_shape
+    _, _, rows, cols = tile.window
+    across = min(math.ceil(cols / block_cols) + 1, math.ceil(width / block_cols))
+    blocks = (math.ceil(rows / block_rows) + 1) * across
+    cache_bytes = blocks * block_rows * block_cols * np.dtype(file.dtype).itemsize
+    return min(_MAX_CACHE_MB, max(32, math.ceil(cache_bytes * _CACHE_COPIES / 2**20)))
 
 
 def _scanned(
