@@ -15,6 +15,7 @@ from rasterio.transform import from_origin
 from satellite.raster import open_scene
 from satellite.scan import SCAN_COLUMNS, scan_scene
 from satellite.tiling import plan_tiles
+from tests.builders.samples import shared_data, without_data
 
 ORIGIN_X, ORIGIN_Y, SPACING = 500_000.0, 3_700_000.0, 10.0
 SIZE = 700
@@ -170,3 +171,20 @@ def test_a_gcp_scene_gets_the_ships_lon_lat_and_true_heading(tmp_path: Path) -> 
     azimuth, _, _ = Geod(ellps="WGS84").inv(*_gcp_lonlat(rows, cols), *_gcp_lonlat(rows, cols + 5))
     np.testing.assert_allclose(ships["heading_deg"], np.mod(azimuth, 180), atol=3)
     assert ((ships["heading_deg"] - 70).abs() < 4).all()
+
+
+def test_the_real_safe_placeholder_passes_without_a_ship() -> None:
+    """The real S1 product's full-size measurement is all zeros: every tile read, none
+    filtered, nothing found (through GDAL's SAFE driver and its 210 GCPs)."""
+    folder = shared_data("s1-safe")
+    manifests = sorted(folder.glob("*.SAFE/manifest.safe"))
+    if not manifests:
+        without_data(folder)
+    seen: list[tuple[int, int]] = []
+    with open_scene(manifests[0], time="2021-12-23T05:11:22Z") as scene:
+        assert (scene.width, scene.height) == (26_102, 16_705)
+        ships = scan_scene(
+            scene, None, key_prefix="safe", workers=2, progress=lambda *p: seen.append(p)
+        )
+    assert ships.empty and list(ships.columns) == list(SCAN_COLUMNS)
+    assert seen[-1] == (len(seen), len(seen))
