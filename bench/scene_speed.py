@@ -221,14 +221,7 @@ def main() -> None:
     args = parser.parse_args()
     path, land, ships = cached_scene(args.seed)
     size_mb = path.stat().st_size / 2**20
-    with open_scene(path) as scene:
-        print(f"scene {scene.width} x {scene.height} px, {scene.spacing_m:.1f} m, {size_mb:.0f} MB")
-        read_s = read_all(scene)
-        serial_s = None
-        if args.serial:
-            clock = time.perf_counter()
-            scan_scene(scene, land, key_prefix="serial", learned=not args.cfar)
-            serial_s = time.perf_counter() - clock
+    print(f"scene {WIDTH} x {HEIGHT} px, {SPACING_M:.0f} m, {size_mb:.0f} MB: {path}")
     work = Path(tempfile.mkdtemp(prefix="coastwatch-bench-scene-"))
     load = os.getloadavg()[0]
     cluster = Cluster(load_settings(home=work / "home", embedded_port=55496))
@@ -261,6 +254,14 @@ def main() -> None:
     finally:
         cluster.destroy()
         shutil.rmtree(work, ignore_errors=True)
+    # after the watched part: a read in this process fills its GDAL cache, which would count
+    with open_scene(path) as scene:
+        read_s = read_all(scene)
+        serial_s = None
+        if args.serial:
+            clock = time.perf_counter()
+            scan_scene(scene, land, key_prefix="serial", learned=not args.cfar)
+            serial_s = time.perf_counter() - clock
     total_s = hash_s + scan_s + store_s
     peak_gb = watch.peak_bytes / 2**30
     cores = os.cpu_count() or 1

@@ -140,11 +140,12 @@ _WORKER_SCENE: list[SceneRaster] = []
 
 
 def _worker_context() -> multiprocessing.context.BaseContext:
-    """Workers forked from a server that imported this module once: a copy of this process
-    would share its open GDAL dataset, and a fresh interpreter pays every import again."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    return context
+    """Workers forked from this process: they start in a fraction of a second, where a fresh
+    interpreter (spawn, forkserver) pays every import again, tens of seconds on a loaded
+    machine. A worker inherits this process's open dataset but never touches it (it opens
+    the file itself and leaves through ``os._exit``), and the pool forks all its workers
+    before it starts a thread of its own."""
+    return multiprocessing.get_context("fork")
 
 
 def _start_worker(source: str, meta: SceneMeta, cache_mb: int) -> None:
