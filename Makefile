@@ -42,6 +42,7 @@ bench: setup
 	$(BIN)/python bench/rules_speed.py
 	$(BIN)/python bench/follow_cycle.py
 	$(BIN)/python bench/dashboard_speed.py
+	$(BIN)/python bench/scene_speed.py
 	$(BIN)/python bench/cli_help.py
 
 clean:

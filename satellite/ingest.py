@@ -8,6 +8,7 @@ whose file is stored already is neither scanned nor stored again.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +47,8 @@ _SUFFIXES = {".tif", ".tiff", ".jp2", ".zip"}  # .jp2: Sentinel-2 bands
 _LAND_MARGIN_DEG = 0.1
 _GEOD = Geod(ellps="WGS84")
 
+#: worker processes of a scan: one a core, at most four (each holds a tile and its filters)
+SCAN_WORKERS = max(1, min(os.cpu_count() or 1, 4))
 #: what a scan reports while it runs: (scene path, tiles done, tiles in all)
 ScanProgress = Callable[[Path, int, int], None]
 
@@ -181,6 +184,7 @@ class ScanScenes:
             raster,
             _land(raster.footprint),
             key_prefix=sha,
+            workers=SCAN_WORKERS,
             progress=None if report is None else (lambda done, total: report(path, done, total)),
         )
 

@@ -128,6 +128,31 @@ class SceneRaster:
             out[r0 - row0 : r1 - row0, c0 - col0 : c1 - col0] = self._amplitude(inner)
         return out
 
+    @property
+    def dtype(self) -> str:
+        """The data type of the band as stored (``uint16`` for a GRD)."""
+        return str(self._ds.dtypes[0])
+
+    @property
+    def block_shape(self) -> tuple[int, int]:
+        """The file's internal blocks (rows, cols): reads aligned to them decode each once."""
+        rows, cols = self._ds.block_shapes[0]
+        return int(rows), int(cols)
+
+    def reopen(self, cache_mb: int = GDAL_CACHE_MB) -> SceneRaster:
+        """The same scene on a dataset of its own, with a block cache of ``cache_mb`` (a
+        worker process must not read through its parent's GDAL handle)."""
+        dataset, closing = _open(str(self._ds.name), Path(str(self._ds.name)), cache_mb)
+        return SceneRaster(
+            dataset,
+            self.meta,
+            chunks=self._chunks,
+            closing=closing,
+            nodata=self._nodata,
+            spacing_m=self.spacing_m,
+            footprint=self.footprint,
+        )
+
     def overview(self, rows: int, cols: int, bands: int = 1) -> np.ndarray:
         """The first ``bands`` bands decimated to ``rows x cols`` (the file's overviews
         when it has them; never the full resolution in memory), as linear amplitude with
@@ -276,11 +301,11 @@ def _open_safe(
         raise
 
 
-def _open(name: str, path: Path) -> tuple[Any, ExitStack]:
+def _open(name: str, path: Path, cache_mb: int = GDAL_CACHE_MB) -> tuple[Any, ExitStack]:
     """The dataset, opened in a GDAL environment whose block cache is bounded (GDAL's
     default is 5% of the machine's memory); closing the stack closes both."""
     closing = ExitStack()
-    closing.enter_context(rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB))
+    closing.enter_context(rasterio.Env(GDAL_CACHEMAX=cache_mb))
     try:
         with warnings.catch_warnings():  # SceneRaster says so, as an InputError
             warnings.simplefilter("ignore", NotGeoreferencedWarning)

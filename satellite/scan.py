@@ -1,29 +1,41 @@
-"""A whole scene through the detector, a tile at a time: land masked from the reference
-coastline, ships georeferenced, each with an evidence chip.
+"""A whole scene through the detector, tile by tile and in parallel: land masked from the
+reference coastline, ships georeferenced, each with an evidence chip.
 
-Tiles overlap by a halo wider than the detector's windows and the longest ship, and a tile
-keeps only the ships whose centre falls in its own core, so a ship on a tile edge is found
-once. Memory is bounded by the tile size, not the scene's.
+Tiles (:mod:`satellite.tiling`) overlap by a halo wider than the detector's windows and the
+longest ship, and a tile keeps only the ships whose centre falls in its own core, so a ship on
+a tile edge is found once. A tile that is all land is skipped from geometry alone, one that
+holds no data (or only zeros, as a placeholder product) right after its read, before any
+filter. With ``workers > 1`` the tiles run in worker processes, each of which opens the file
+itself and reads its own windows: the parent never holds a pixel, only the small frames of
+ships that come back. Memory is bounded by the tile size, not the scene's; the result is the
+same, in the same order, whatever the number of workers.
 """
 
 from __future__ import annotations
 
-import io
+import ctypes
+import math
+import multiprocessing
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import shapely
-from PIL import Image
 from pyproj import Geod
-from rasterio.features import rasterize
 from rasterio.transform import Affine
 
-from satellite.cfar import CfarParams
+from satellite.chips import chip_png
 from satellite.detector import detect_ships
+from satellite.landmask import coast_distance_m, scene_land, sea_mask, tile_land, window_affine
 from satellite.raster import SceneRaster
+from satellite.tiling import Tile, plan_tiles
+from surveillance.errors import CoastwatchError
 
-__all__ = ["scan_scene", "SCAN_COLUMNS"]
+__all__ = ["scan_scene", "SCAN_COLUMNS", "Progress"]
 
 #: what a scan gives per ship: the store's detection columns (``store.store_scene``)
 SCAN_COLUMNS = (
@@ -39,101 +51,196 @@ SCAN_COLUMNS = (
     "chip_png",
     "key",
 )
-TILE_PX = 2048
-CHIP_PX = 64
-LAND_BUFFER_M = 250.0  # ships moored at a quay are not offshore targets; GSHHS is not exact
-LONGEST_SHIP_M = 500.0
+#: what a tile gives back: the detector's measures in scene pixels, and the chip
+_TILE_COLUMNS = (
+    "pixel_row",
+    "pixel_col",
+    "length_m",
+    "width_m",
+    "heading_deg",
+    "confidence",
+    "chip_png",
+)
+#: a worker's GDAL block cache holds the blocks of a tile, so that the next tile along the row
+#: decodes none twice (with full-width strips, the whole row of tiles)
+_MAX_CACHE_MB = 512
+#: GDAL's SAFE driver caches each block twice, in its virtual band and in the TIFF's
+_CACHE_COPIES = 2.2
+#: arrays up to this size come from the worker's heap, and this much freed heap is kept
+_KEEP_FREED_BYTES = 512 * 2**20
 _GEOD = Geod(ellps="WGS84")
 
 Progress = Callable[[int, int], None]  # tiles done, tiles in all
 
 
-def _tiles(raster: SceneRaster, tile_px: int) -> Iterator[tuple[int, int, int, int]]:
-    """The cores of the tiles: (row0, col0, rows, cols)."""
-    for row0 in range(0, raster.height, tile_px):
-        for col0 in range(0, raster.width, tile_px):
-            yield row0, col0, min(tile_px, raster.height - row0), min(tile_px, raster.width - col0)
+@dataclass(frozen=True)
+class _Task:
+    """One tile to scan, with what the parent worked out for it: its land and its affine."""
+
+    tile: Tile
+    land: shapely.Geometry | None
+    transform: Affine
+    learned: bool
 
 
-def _local_affine(raster: SceneRaster, row0: int, col0: int, rows: int, cols: int) -> Affine:
-    """The pixel -> lon/lat mapping of one tile as an affine (fitted to three corners; a
-    tile is small enough that the scene's GCP warp is flat over it)."""
-    lon, lat = raster.lonlat(
-        np.array([row0, row0, row0 + rows], float), np.array([col0, col0 + cols, col0], float)
+def _read(raster: SceneRaster, tile: Tile) -> npt.NDArray[np.float32]:
+    """The tile's window as linear amplitude, NaN outside the scene; only the part inside
+    the scene is read from the file."""
+    row0, col0, rows, cols = tile.window
+    top, left = max(row0, 0), max(col0, 0)
+    bottom, right = min(row0 + rows, raster.height), min(col0 + cols, raster.width)
+    inside = raster.read(top, left, bottom - top, right - left)
+    if (top, left, bottom, right) == (row0, col0, row0 + rows, col0 + cols):
+        return inside
+    window = np.full((rows, cols), np.nan, dtype=np.float32)
+    window[top - row0 : bottom - row0, left - col0 : right - col0] = inside
+    return window
+
+
+def _holds_data(amplitude: npt.NDArray[np.float32]) -> bool:
+    """Whether any pixel is a positive number (one pass; NaN is ignored)."""
+    return bool(np.fmax.reduce(amplitude, axis=None) > 0)
+
+
+def _scan_tile(raster: SceneRaster, task: _Task) -> pd.DataFrame | None:
+    """The ships whose centre is in the tile's core (:data:`_TILE_COLUMNS`), or None for a
+    tile with no data or no sea."""
+    tile = task.tile
+    amplitude = _read(raster, tile)
+    if not _holds_data(amplitude):
+        return None
+    sea = sea_mask(task.land, task.transform, amplitude.shape)
+    if not sea.any():
+        return None
+    ships = detect_ships(amplitude, raster.spacing_m, sea, learned=task.learned)
+    h = tile.halo
+    core = ships["row"].between(h, h + tile.rows, inclusive="left") & ships["col"].between(
+        h, h + tile.cols, inclusive="left"
     )
-    return Affine(
-        (lon[1] - lon[0]) / cols,
-        (lon[2] - lon[0]) / rows,
-        lon[0],
-        (lat[1] - lat[0]) / cols,
-        (lat[2] - lat[0]) / rows,
-        lat[0],
+    ships = ships[core]
+    if ships.empty:
+        return None
+    row0, col0, _, _ = tile.window
+    return pd.DataFrame(
+        {
+            "pixel_row": ships["row"] + row0,
+            "pixel_col": ships["col"] + col0,
+            "length_m": ships["length_m"],
+            "width_m": ships["width_m"],
+            "heading_deg": ships["heading_deg"],
+            "confidence": ships["confidence"],
+            "chip_png": [
+                chip_png(amplitude, r, c) for r, c in zip(ships["row"], ships["col"], strict=True)
+            ],
+        }
     )
 
 
-def _sea_mask(
-    land: shapely.Geometry | None, transform: Affine, shape: tuple[int, int]
-) -> np.ndarray:
-    """True where the tile is sea: the land polygons (already buffered) burnt in."""
-    if land is None or land.is_empty:
-        return np.ones(shape, bool)
-    burnt = rasterize(
-        [land],
-        out_shape=shape,
-        transform=transform,
-        fill=0,
-        default_value=1,
-        dtype="uint8",
-        all_touched=True,
-    )
-    return burnt == 0
+# A worker process keeps its scene open between tiles (and so GDAL's cache of decoded strips).
+_WORKER_SCENE: list[SceneRaster] = []
 
 
-def _chip(amplitude: np.ndarray, row: float, col: float) -> bytes:
-    """An 8-bit PNG of the ship and its surroundings, amplitude in dB stretched over the chip."""
-    half = CHIP_PX // 2
-    r, c = int(row), int(col)
-    window = amplitude[max(r - half, 0) : r + half, max(c - half, 0) : c + half]
-    db = 20 * np.log10(np.maximum(np.nan_to_num(window, nan=0.0), 1e-3))
-    low, high = np.percentile(db, [2, 99.8]) if db.size else (0.0, 1.0)
-    scaled = np.clip((db - low) / max(high - low, 1e-6) * 255, 0, 255).astype(np.uint8)
-    out = io.BytesIO()
-    Image.fromarray(scaled, mode="L").save(out, format="PNG", optimize=True)
-    return out.getvalue()
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from this process: they start in a fraction of a second, where a fresh
+    interpreter (spawn, forkserver) pays every import again, tens of seconds on a loaded
+    machine. A worker inherits this process's open dataset but never touches it (it opens
+    the file itself and leaves through ``os._exit``), and the pool forks all its workers
+    before it starts a thread of its own."""
+    return multiprocessing.get_context("fork")
+
+
+def _reuse_freed_arrays() -> None:
+    """Let glibc's malloc keep a tile's large arrays for the next tile instead of handing them
+    back to the kernel: fresh pages fault and are zeroed, a quarter of the CPU time of a tile
+    (nothing to do on another C library)."""
+    try:
+        libc = ctypes.CDLL(None)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3
+    mallopt(m_mmap_threshold, _KEEP_FREED_BYTES)
+    mallopt(m_trim_threshold, 2 * _KEEP_FREED_BYTES)
+
+
+def _start_worker(raster: SceneRaster, cache_mb: int) -> None:
+    """Open the scene again in a new (forked) worker, with a block cache of ``cache_mb``."""
+    _reuse_freed_arrays()
+    _WORKER_SCENE.append(raster.reopen(cache_mb))
+
+
+def _scan_in_worker(task: _Task) -> pd.DataFrame | None:
+    """One tile of the scene this worker opened."""
+    return _scan_tile(_WORKER_SCENE[0], task)
+
+
+def _cache_mb(raster: SceneRaster, tile: Tile) -> int:
+    """A block cache that holds the blocks one tile's window meets, in MB: a few tens for a
+    tiled file, a row of tiles for a striped one (at most :data:`_MAX_CACHE_MB`)."""
+    block_rows, block_cols = raster.block_shape
+    width = raster.width
+    _, _, rows, cols = tile.window
+    across = min(math.ceil(cols / block_cols) + 1, math.ceil(width / block_cols))
+    blocks = (math.ceil(rows / block_rows) + 1) * across
+    cache_bytes = blocks * block_rows * block_cols * np.dtype(raster.dtype).itemsize
+    return min(_MAX_CACHE_MB, max(32, math.ceil(cache_bytes * _CACHE_COPIES / 2**20)))
+
+
+def _scanned(
+    raster: SceneRaster, tasks: list[_Task], workers: int
+) -> Iterator[tuple[_Task, pd.DataFrame | None]]:
+    """Each task with its ships, in the order they finish; in this process for one worker."""
+    if workers <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            yield task, _scan_tile(raster, task)
+        return
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_worker_context(),
+        initializer=_start_worker,
+        initargs=(raster, _cache_mb(raster, tasks[0].tile)),
+    ) as pool:
+        running = {pool.submit(_scan_in_worker, task): task for task in tasks}
+        try:
+            for future in as_completed(running):
+                yield running[future], future.result()
+        except BrokenProcessPool:
+            raise CoastwatchError(
+                "a scan worker died (out of memory?)", hint="scan with fewer workers"
+            ) from None
+        finally:
+            for future in running:
+                future.cancel()
 
 
 def _true_heading(
-    raster: SceneRaster, rows: np.ndarray, cols: np.ndarray, image_deg: np.ndarray
-) -> np.ndarray:
+    raster: SceneRaster,
+    rows: npt.NDArray[np.float64],
+    cols: npt.NDArray[np.float64],
+    image_deg: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
     """Headings clockwise from the image's up turned into headings from true north."""
     theta = np.radians(image_deg)
     step = 5.0  # pixels along the long axis: up is decreasing row
     lon0, lat0 = raster.lonlat(rows, cols)
     lon1, lat1 = raster.lonlat(rows - step * np.cos(theta), cols + step * np.sin(theta))
     azimuth, _, _ = _GEOD.inv(lon0, lat0, lon1, lat1)
-    return np.mod(np.asarray(azimuth), 180.0)
+    return np.mod(np.asarray(azimuth, dtype=np.float64), 180.0)
 
 
-def _coast_distance_m(
-    land: shapely.Geometry | None, lon: np.ndarray, lat: np.ndarray
-) -> np.ndarray:
-    """Distance from each point to the nearest land, in metres (inf without land)."""
-    if land is None or land.is_empty or len(lon) == 0:
-        return np.full(len(lon), np.inf)
-    points = shapely.points(lon, lat)
-    nearest = shapely.shortest_line(points, land)
-    coords = shapely.get_coordinates(nearest).reshape(-1, 2, 2)
-    _, _, dist = _GEOD.inv(coords[:, 0, 0], coords[:, 0, 1], coords[:, 1, 0], coords[:, 1, 1])
-    inside = shapely.contains_xy(land, lon, lat)
-    return np.where(inside, 0.0, np.asarray(dist))
-
-
-def _buffered(land: shapely.Geometry | None, lat: float) -> shapely.Geometry | None:
-    """The land polygons grown by :data:`LAND_BUFFER_M` (in degrees at the scene's latitude)."""
-    if land is None or land.is_empty:
-        return None
-    deg = LAND_BUFFER_M / (111_320.0 * max(np.cos(np.radians(lat)), 0.1))
-    return shapely.buffer(land, deg)
+def _georeferenced(
+    raster: SceneRaster, ships: pd.DataFrame, land: shapely.Geometry | None, key_prefix: str
+) -> pd.DataFrame:
+    """The tiles' ships with lon/lat, true headings, coast distances and keys."""
+    rows_px, cols_px = ships["pixel_row"].to_numpy(), ships["pixel_col"].to_numpy()
+    lon, lat = raster.lonlat(rows_px, cols_px)
+    return ships.assign(
+        lon=lon,
+        lat=lat,
+        heading_deg=_true_heading(raster, rows_px, cols_px, ships["heading_deg"].to_numpy()),
+        coast_distance_m=coast_distance_m(land, lon, lat),
+        key=[f"{key_prefix}:{int(r)}:{int(c)}" for r, c in zip(rows_px, cols_px, strict=True)],
+    ).loc[:, list(SCAN_COLUMNS)]
 
 
 def scan_scene(
@@ -142,48 +249,43 @@ def scan_scene(
     *,
     key_prefix: str,
     learned: bool = True,
-    tile_px: int = TILE_PX,
+    tile_px: int | None = None,
+    workers: int = 1,
     progress: Progress | None = None,
 ) -> pd.DataFrame:
     """Every ship in the scene: one row per ship with :data:`SCAN_COLUMNS` (``key`` is
-    ``key_prefix`` and the ship's pixel)."""
-    spacing = raster.spacing_m
-    params = CfarParams()
-    halo = int(np.ceil((params.background_m + LONGEST_SHIP_M) / spacing))
-    coast = _buffered(land, raster.footprint.centroid.y)
-    tiles = list(_tiles(raster, tile_px))
-    found = []
-    for done, (row0, col0, rows, cols) in enumerate(tiles, start=1):
-        r0, c0 = row0 - halo, col0 - halo
-        amplitude = raster.read(r0, c0, rows + 2 * halo, cols + 2 * halo)
-        if not np.isfinite(amplitude).any() or not np.nanmax(amplitude) > 0:
-            if progress:
-                progress(done, len(tiles))
-            continue
-        sea = _sea_mask(coast, _local_affine(raster, r0, c0, *amplitude.shape), amplitude.shape)
-        ships = detect_ships(amplitude, spacing, sea, learned=learned) if sea.any() else None
-        if ships is not None and not ships.empty:
-            core = (ships["row"].between(halo, halo + rows, inclusive="left")) & (
-                ships["col"].between(halo, halo + cols, inclusive="left")
-            )
-            ships = ships[core].copy()
-            ships["chip_png"] = [
-                _chip(amplitude, r, c) for r, c in zip(ships["row"], ships["col"], strict=True)
-            ]
-            ships["pixel_row"], ships["pixel_col"] = ships["row"] + r0, ships["col"] + c0
-            found.append(ships)
+    ``key_prefix`` and the ship's pixel), ordered by pixel row then column.
+
+    ``land`` is the coastline's polygons in EPSG:4326 (None: all sea). ``workers`` processes
+    scan the tiles (1: in this process). ``progress`` is called with (tiles done, tiles in
+    all) as tiles finish. ``tile_px`` forces the tiles' core side (tests use small tiles).
+    """
+    tiles = plan_tiles(
+        raster.height,
+        raster.width,
+        raster.spacing_m,
+        block_shape=raster.block_shape,
+        tile_px=tile_px,
+    )
+    coast = scene_land(land, raster.footprint)
+    tasks = []
+    for tile in tiles:
+        transform = window_affine(raster, *tile.window)
+        here = tile_land(coast, transform, tile.window[2:], tile.halo)
+        if not here.all_land:
+            tasks.append(_Task(tile, here.polygons, transform, learned))
+    done = len(tiles) - len(tasks)
+    if progress and done:
+        progress(done, len(tiles))
+    found: dict[int, pd.DataFrame] = {}
+    for task, ships in _scanned(raster, tasks, workers):
+        done += 1
+        if ships is not None:
+            found[task.tile.index] = ships
         if progress:
             progress(done, len(tiles))
     if not found:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in SCAN_COLUMNS})
-    ships = pd.concat(found, ignore_index=True)
-    rows_px, cols_px = ships["pixel_row"].to_numpy(), ships["pixel_col"].to_numpy()
-    ships["lon"], ships["lat"] = raster.lonlat(rows_px, cols_px)
-    ships["heading_deg"] = _true_heading(raster, rows_px, cols_px, ships["heading_deg"].to_numpy())
-    ships["coast_distance_m"] = _coast_distance_m(
-        land, ships["lon"].to_numpy(), ships["lat"].to_numpy()
-    )
-    ships["key"] = [
-        f"{key_prefix}:{int(r)}:{int(c)}" for r, c in zip(rows_px, cols_px, strict=True)
-    ]
-    return ships.loc[:, list(SCAN_COLUMNS)].reset_index(drop=True)
+    ships = pd.concat([found[i] for i in sorted(found)], ignore_index=True)
+    ships = ships.sort_values(["pixel_row", "pixel_col"], kind="stable", ignore_index=True)
+    return _georeferenced(raster, ships, land, key_prefix).reset_index(drop=True)
