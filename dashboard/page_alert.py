@@ -10,7 +10,7 @@ import pydeck as pdk
 import shapely
 import streamlit as st
 
-from dashboard import layers, state, tooltip
+from dashboard import layers, scene_layers, state, tooltip
 from dashboard.data.alerts import AlertDetail, alert_detail, revision_notice
 from dashboard.data.common import vessel_link
 from surveillance.errors import CoastwatchError
@@ -22,6 +22,7 @@ _FLASH = "alert_flash"
 _NOTE_KEY, _REASON_KEY = "alert_note_text", "alert_dismiss_reason"
 _BUTTONS = (("ack", "Acknowledge"), ("escalate", "Escalate"), ("close", "Close"))
 _PAD_DEG = 0.02
+_CHIP_PX = 256
 
 
 def _act(store: Store, alert_id: str, action: str, actor: str, text_key: str | None) -> None:
@@ -78,6 +79,9 @@ def _bbox(detail: AlertDetail) -> tuple[float, float, float, float]:
         east = max(east, detail.tracks["lon"].max())
         south = min(south, detail.tracks["lat"].min())
         north = max(north, detail.tracks["lat"].max())
+    if detail.detection is not None:
+        west, east = min(west, detail.detection.lon), max(east, detail.detection.lon)
+        south, north = min(south, detail.detection.lat), max(north, detail.detection.lat)
     return (west - _PAD_DEG, south - _PAD_DEG, east + _PAD_DEG, north + _PAD_DEG)
 
 
@@ -154,7 +158,22 @@ def _map(current: state.View, detail: AlertDetail) -> pdk.Deck:
             pickable=True,
         ),
     ]
+    if detail.detection is not None:
+        stack.append(scene_layers.detection_layer(detail.detection.on_map, "detection"))
     return layers.offline_deck(stack, layers.view_for_bbox(bbox, 700, 460), height=460)
+
+
+def _chip(detail: AlertDetail) -> None:
+    """The SAR detection behind a dark-vessel alert: its chip and what it shows."""
+    found = detail.detection
+    if found is None:
+        return
+    st.markdown("**SAR detection**")
+    if found.chip_png:
+        st.image(found.chip_png, width=_CHIP_PX, caption=f"SAR chip of detection {found.id}")
+    else:
+        st.caption("No chip was kept for this detection.")
+    st.caption(found.caption)
 
 
 def _charts(detail: AlertDetail) -> None:
@@ -233,6 +252,7 @@ def render() -> None:
             else "Tracks from the store (an hour either side of the alert)."
         )
     with right:
+        _chip(detail)
         _charts(detail)
 
     st.subheader("Vessels")
