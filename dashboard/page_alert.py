@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard import layers, scene_layers, state, tooltip
 from dashboard.data.alerts import AlertDetail, alert_detail, revision_notice
 from dashboard.data.common import vessel_link
+from dashboard.evidence_chip import show_chip
 from surveillance.errors import CoastwatchError
 from surveillance.lifecycle import allowed_actions
 from surveillance.store import Store
@@ -22,7 +23,6 @@ _FLASH = "alert_flash"
 _NOTE_KEY, _REASON_KEY = "alert_note_text", "alert_dismiss_reason"
 _BUTTONS = (("ack", "Acknowledge"), ("escalate", "Escalate"), ("close", "Close"))
 _PAD_DEG = 0.02
-_CHIP_PX = 256
 
 
 def _act(store: Store, alert_id: str, action: str, actor: str, text_key: str | None) -> None:
@@ -165,15 +165,9 @@ def _map(current: state.View, detail: AlertDetail) -> pdk.Deck:
 
 def _chip(detail: AlertDetail) -> None:
     """The SAR detection behind a dark-vessel alert: its chip and what it shows."""
-    found = detail.detection
-    if found is None:
-        return
-    st.markdown("**SAR detection**")
-    if found.chip_png:
-        st.image(found.chip_png, width=_CHIP_PX, caption=f"SAR chip of detection {found.id}")
-    else:
-        st.caption("No chip was kept for this detection.")
-    st.caption(found.caption)
+    if detail.detection is not None:
+        st.markdown("**SAR detection**")
+        show_chip(detail.detection)
 
 
 def _charts(detail: AlertDetail) -> None:

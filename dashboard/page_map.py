@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard import layers, scene_layers, state
 from dashboard.data.common import SHIP_CATEGORIES
 from dashboard.data.scenes import detection_evidence
+from dashboard.evidence_chip import show_chip
 from surveillance.times import people_utc
 
 _KEY_REPLAY = "replay_mmsi"
@@ -20,7 +21,6 @@ _KEY_DETECTION = "detection_pick"
 _MAP_KEY = "ops_map"
 _MAX_REPLAY = 10
 _LAYER_COLUMNS = 6
-_CHIP_PX = 256
 
 
 def _legend() -> str:
@@ -78,13 +78,8 @@ def _chip(current: state.View, detections: pd.DataFrame) -> None:
     evidence = detection_evidence(current.store, int(chosen), int(scene))
     if evidence is None:
         return
-    left, right = st.columns([1, 3])
-    if evidence.chip_png:
-        left.image(evidence.chip_png, width=_CHIP_PX, caption=f"SAR chip of detection {chosen}")
-    else:
-        left.caption("No chip was kept for this detection.")
-    right.markdown(f"**{evidence.caption}**")
-    right.caption(f"Scene {evidence.scene_id} · at {evidence.lat:.4f}, {evidence.lon:.4f}")
+    with st.columns([1, 2])[0]:
+        show_chip(evidence)
 
 
 def _picture(enabled: list[str]) -> None:

@@ -56,12 +56,13 @@ def footprint_layer(footprints: gpd.GeoDataFrame) -> pdk.Layer:
 
 
 def quicklook_layers(images: pd.DataFrame) -> list[pdk.Layer]:
-    """One image layer per quicklook (``id, image, bounds`` of :func:`quicklooks`)."""
+    """One image layer per quicklook (``id, image, bounds`` of :func:`quicklooks`). The
+    data URL is quoted: pydeck would send an unquoted string as an accessor expression."""
     return [
         pdk.Layer(
             "BitmapLayer",
             id=f"quicklook-{row.id}",
-            image=row.image,
+            image=f"'{row.image}'",
             bounds=row.bounds,
             opacity=0.85,
             pickable=False,
