@@ -269,6 +269,20 @@ def _canvas_colour(page: Any, offset: tuple[float, float], wanted: tuple[int, in
         page.wait_for_timeout(500)
 
 
+def _pick(page: Any, label: str, option_text: str) -> None:
+    """Choose the option holding ``option_text`` in the select box ``label``, as a person
+    does: click the box (again, until its list opens), type, click the option."""
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text=label).locator("input")
+    option = page.get_by_role("option", name=option_text)
+    deadline = time.monotonic() + READY_S
+    while not option.first.is_visible():
+        assert time.monotonic() < deadline, f"no option {option_text!r} in {label!r}"
+        box.click()
+        box.fill(option_text)
+        page.wait_for_timeout(500)
+    option.first.click()
+
+
 def _shown_image(page: Any, base: str, caption: str) -> bytes:
     """The bytes of the image the page shows above ``caption``, fetched as the browser
     does from its ``src``."""
@@ -373,9 +387,7 @@ def test_a_scene_its_quicklook_and_detections_are_drawn_and_a_pick_shows_the_chi
         assert "0.93 confidence" in dark and "SEA STAR" in dark
 
         dark_id = scene.detection_ids[1]
-        picker = page.locator("[data-testid='stSelectbox']").filter(has_text="Satellite detection")
-        picker.click()
-        page.get_by_role("option", name=f"(#{dark_id})").click()
+        _pick(page, "Satellite detection", f"(#{dark_id})")
         chip = _shown_image(page, base, f"SAR chip of detection {dark_id}")
         assert chip == scene.chips[1]  # the stored PNG itself
 
