@@ -1,12 +1,12 @@
 """The map's layers: a registry of builders, each turning a :class:`MapContext` into
 pydeck layers, and the deck that stacks them over the offline base map.
 
-A later source adds its layer by adding a builder here (or in its own module, imported by
-the map page)::
+A later source adds its layer by adding a builder here or in its own module, imported by
+the map page (the satellite scenes' are in :mod:`dashboard.scene_layers`)::
 
     @register("detections", "Satellite detections", default=True)
     def detections(ctx: MapContext) -> list[pdk.Layer]:
-        found = ctx.store.detections(ctx.window, ctx.bbox)
+        found = map_detections(ctx.store, ctx.window, ctx.bbox)
         ...
 
 Builders receive plain data (DataFrames, GeoJSON dicts) and return layers; nothing here
@@ -128,11 +128,19 @@ class LayerSpec:
 LAYERS: dict[str, LayerSpec] = {}
 
 
-def register(key: str, label: str, *, default: bool = True) -> Callable[[Builder], Builder]:
-    """Add a switchable layer to the map (``label`` is its checkbox)."""
+def register(
+    key: str, label: str, *, default: bool = True, before: str | None = None
+) -> Callable[[Builder], Builder]:
+    """Add a switchable layer to the map (``label`` is its checkbox), drawn over those
+    registered before it, or under the layer ``before`` (an image under the outlines)."""
 
     def add(build: Builder) -> Builder:
         LAYERS[key] = LayerSpec(key, label, default, build)
+        if before is not None:
+            order = [k for k in LAYERS if k != key]
+            order.insert(order.index(before), key)
+            for k in order:  # re-insert in that order
+                LAYERS[k] = LAYERS.pop(k)
         return build
 
     return add

@@ -10,9 +10,10 @@ import pydeck as pdk
 import shapely
 import streamlit as st
 
-from dashboard import layers, state, tooltip
+from dashboard import layers, scene_layers, state, tooltip
 from dashboard.data.alerts import AlertDetail, alert_detail, revision_notice
 from dashboard.data.common import vessel_link
+from dashboard.evidence_chip import show_chip
 from surveillance.errors import CoastwatchError
 from surveillance.lifecycle import allowed_actions
 from surveillance.store import Store
@@ -78,6 +79,9 @@ def _bbox(detail: AlertDetail) -> tuple[float, float, float, float]:
         east = max(east, detail.tracks["lon"].max())
         south = min(south, detail.tracks["lat"].min())
         north = max(north, detail.tracks["lat"].max())
+    if detail.detection is not None:
+        west, east = min(west, detail.detection.lon), max(east, detail.detection.lon)
+        south, north = min(south, detail.detection.lat), max(north, detail.detection.lat)
     return (west - _PAD_DEG, south - _PAD_DEG, east + _PAD_DEG, north + _PAD_DEG)
 
 
@@ -154,7 +158,16 @@ def _map(current: state.View, detail: AlertDetail) -> pdk.Deck:
             pickable=True,
         ),
     ]
+    if detail.detection is not None:
+        stack.append(scene_layers.detection_layer(detail.detection.on_map, "detection"))
     return layers.offline_deck(stack, layers.view_for_bbox(bbox, 700, 460), height=460)
+
+
+def _chip(detail: AlertDetail) -> None:
+    """The SAR detection behind a dark-vessel alert: its chip and what it shows."""
+    if detail.detection is not None:
+        st.markdown("**SAR detection**")
+        show_chip(detail.detection)
 
 
 def _charts(detail: AlertDetail) -> None:
@@ -233,6 +246,7 @@ def render() -> None:
             else "Tracks from the store (an hour either side of the alert)."
         )
     with right:
+        _chip(detail)
         _charts(detail)
 
     st.subheader("Vessels")

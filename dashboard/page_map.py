@@ -1,20 +1,26 @@
 """Operations map: vessels at their latest position, tracks, alerts, zones and ports over
-an offline base map; a replay of selected vessels; live refresh without losing the view."""
+an offline base map; satellite scenes and their detections (a click shows a detection's
+chip); a replay of selected vessels; live refresh without losing the view."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import layers, state
+from dashboard import layers, scene_layers, state
 from dashboard.data.common import SHIP_CATEGORIES
+from dashboard.data.scenes import detection_evidence
+from dashboard.evidence_chip import show_chip
 from surveillance.times import people_utc
 
 _KEY_REPLAY = "replay_mmsi"
 _KEY_LIVE, _KEY_EVERY = "live", "live_every_s"
+_KEY_DETECTION = "detection_pick"
 _MAP_KEY = "ops_map"
 _MAX_REPLAY = 10
+_LAYER_COLUMNS = 6
 
 
 def _legend() -> str:
@@ -22,15 +28,58 @@ def _legend() -> str:
         f"<span style='color:rgb{tuple(layers.CATEGORY_COLOURS[c])}'>●</span> {c}"
         for c in SHIP_CATEGORIES
     )
-    return swatches + " · <span style='color:rgb(230,30,30)'>◯</span> in an alert"
+    detections = " ".join(
+        f"<span style='color:rgb{tuple(colour)}'>⬤</span> {kind}"
+        for kind, colour in scene_layers.DETECTION_COLOURS.items()
+    )
+    return (
+        swatches
+        + " · <span style='color:rgb(230,30,30)'>◯</span> in an alert · detections: "
+        + detections
+    )
 
 
 def _picked() -> None:
-    """A vessel clicked on the map joins the replay."""
-    chosen = st.session_state[_MAP_KEY].selection
-    picked = [int(o["mmsi"]) for o in chosen.get("objects", {}).get("vessels", []) if "mmsi" in o]
+    """A vessel clicked on the map joins the replay; a detection clicked shows its chip."""
+    objects = st.session_state[_MAP_KEY].selection.get("objects", {})
+    picked = [int(o["mmsi"]) for o in objects.get("vessels", []) if "mmsi" in o]
     replay = list(st.session_state.get(_KEY_REPLAY, []))
     st.session_state[_KEY_REPLAY] = (replay + [m for m in picked if m not in replay])[-_MAX_REPLAY:]
+    for found in objects.get("detections", [])[:1]:
+        st.session_state[_KEY_DETECTION] = int(found["id"])
+
+
+def _chip(current: state.View, detections: pd.DataFrame) -> None:
+    """The detections in view to choose from (or click on the map), and the chosen one's
+    evidence chip with its time, size, confidence and match."""
+    labels = {
+        int(i): f"{k} · {t:%Y-%m-%d %H:%M} · {m} (#{i})"
+        for i, k, t, m in zip(
+            detections["id"],
+            detections["kind"],
+            detections["ts"],
+            detections["match"],
+            strict=True,
+        )
+    }
+    if st.session_state.get(_KEY_DETECTION) not in labels:
+        st.session_state.pop(_KEY_DETECTION, None)
+    chosen = st.selectbox(
+        "Satellite detection",
+        options=list(labels),
+        format_func=labels.__getitem__,
+        index=None,
+        key=_KEY_DETECTION,
+        placeholder="click a detection on the map, or pick one",
+    )
+    if chosen is None:
+        return
+    scene = detections.loc[detections["id"] == chosen, "scene_id"].iloc[0]
+    evidence = detection_evidence(current.store, int(chosen), int(scene))
+    if evidence is None:
+        return
+    with st.columns([1, 2])[0]:
+        show_chip(evidence)
 
 
 def _picture(enabled: list[str]) -> None:
@@ -88,6 +137,10 @@ def _picture(enabled: list[str]) -> None:
         deck, key=_MAP_KEY, on_select=_picked, selection_mode="single-object", height=620
     )
     st.markdown(_legend(), unsafe_allow_html=True)
+    if "detections" in enabled:
+        detections = scene_layers.detections_of(ctx)
+        if len(detections):
+            _chip(current, detections)
     for m in replay[:3]:
         st.page_link(
             "page_vessel.py",
@@ -102,11 +155,14 @@ def _picture(enabled: list[str]) -> None:
 def render() -> None:
     st.header("Operations map")
     with st.expander("Layers and live mode", expanded=False):
-        columns = st.columns(len(layers.LAYERS) + 1)
+        specs = list(layers.LAYERS.values())
+        columns = st.columns(_LAYER_COLUMNS + 1)
         enabled = [
             spec.key
-            for column, spec in zip(columns, layers.LAYERS.values(), strict=False)
-            if column.checkbox(spec.label, value=spec.default, key=f"layer_{spec.key}")
+            for index, spec in enumerate(specs)
+            if columns[index % _LAYER_COLUMNS].checkbox(
+                spec.label, value=spec.default, key=f"layer_{spec.key}"
+            )
         ]
         live = columns[-1].toggle("Live", key=_KEY_LIVE, help="refresh on its own")
         every = columns[-1].select_slider(

@@ -1,6 +1,7 @@
 """Sources: per source (receiver, station or file), the newest position, positions per
-minute over the window's last hour, the outages of each station and of the whole feed, and
-the records rejected, by reason."""
+minute over the window's last hour, the outages of each station and of the whole feed, the
+satellite scenes of the window and what was found in them, and the records rejected, by
+reason."""
 
 from __future__ import annotations
 
@@ -8,7 +9,44 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.data.learnt import outages
+from dashboard.data.scenes import scene_summary
 from dashboard.data.sources import sources_data
+from surveillance.store import Store, Window
+from surveillance.times import people_utc
+
+
+def _scenes(store: Store, window: Window) -> None:
+    """How many scenes the window holds, the last acquisition, the ships found, the dark."""
+    st.subheader("Satellite scenes")
+    found = scene_summary(store, window)
+    counts = st.columns(4)
+    counts[0].metric("Scenes", f"{len(found.scenes):,}")
+    counts[1].metric(
+        "Last acquisition", people_utc(found.last_acquired_at, zone=" UTC", missing="-")
+    )
+    counts[2].metric("Detections", f"{found.detections:,}")
+    counts[3].metric("Dark", f"{found.dark:,}")
+    if found.scenes.empty:
+        st.caption("No scene acquired in the window.")
+        return
+    st.dataframe(
+        found.scenes,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "id": "Scene",
+            "acquired_at": st.column_config.DatetimeColumn(
+                "Acquired (UTC)", format="YYYY-MM-DD HH:mm:ss"
+            ),
+            "sensor": "Sensor",
+            "mode": "Mode",
+            "polarisations": "Polarisations",
+            "pixel_spacing_m": st.column_config.NumberColumn("Pixel (m)", format="%.1f"),
+            "product": "Product",
+            "detections": "Detections",
+            "dark": "Dark",
+        },
+    )
 
 
 def render() -> None:
@@ -70,6 +108,7 @@ def render() -> None:
             "Whole hours in which a station heard no one, from the reception map that "
             "`detect` keeps; ais_gap raises no gaps for the time the whole feed was silent."
         )
+    _scenes(current.store, current.window)
     st.subheader("Rejected records")
     if found.rejections.empty:
         st.caption("None." if all_time else "None in the window.")

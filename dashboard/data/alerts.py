@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.data.common import alert_link
+from dashboard.data.scenes import DetectionEvidence, detection_evidence
 from surveillance.geodesy import haversine_m
 from surveillance.lifecycle import OPEN_STATUSES
 from surveillance.store import BBox, Store, Window
@@ -112,6 +113,7 @@ class AlertDetail:
     related: pd.DataFrame  # like alerts_table rows
     events: pd.DataFrame  # ts, actor, action, from_status, to_status, note
     vessels: pd.DataFrame  # identities of the vessels involved
+    detection: DetectionEvidence | None = None  # the SAR detection behind a dark alert
 
 
 def _evidence_tracks(evidence: dict[str, Any]) -> pd.DataFrame:
@@ -198,7 +200,7 @@ def alert_detail(store: Store, alert_id: str) -> AlertDetail | None:
         return None
     evidence: dict[str, Any] = alert.get("evidence") or {}
     tracks, tracks_from = _evidence_tracks(evidence), "evidence"
-    if tracks.empty:
+    if tracks.empty and alert["mmsi"]:  # a dark vessel's alert may name no vessel at all
         tracks, tracks_from = _store_tracks(store, alert), "store"
     tracks = tracks.sort_values(["mmsi", "t_s"], kind="stable").reset_index(drop=True)
     tracks.insert(1, "t", pd.to_datetime(tracks["t_s"], unit="s", utc=True))
@@ -218,6 +220,7 @@ def alert_detail(store: Store, alert_id: str) -> AlertDetail | None:
     scalars, lists = _split_evidence(evidence)
     reasons = pd.DataFrame(alert.get("score_reasons") or [], columns=["points", "reason"])
     return AlertDetail(
+        detection=_detection(store, evidence),
         alert=alert,
         tracks=tracks,
         tracks_from=tracks_from,
@@ -229,6 +232,15 @@ def alert_detail(store: Store, alert_id: str) -> AlertDetail | None:
         events=store.alert_events(alert["id"]),
         vessels=store.vessels(mmsi) if mmsi else pd.DataFrame(),
     )
+
+
+def _detection(store: Store, evidence: dict[str, Any]) -> DetectionEvidence | None:
+    """The detection an alert's evidence names (``detection_id`` and ``scene_id``, as the
+    dark-vessel rules write them), with its chip; None when it names none."""
+    detection_id, scene_id = evidence.get("detection_id"), evidence.get("scene_id")
+    if detection_id is None or scene_id is None:
+        return None
+    return detection_evidence(store, int(detection_id), int(scene_id))
 
 
 def _related(store: Store, alert: dict[str, Any]) -> pd.DataFrame:

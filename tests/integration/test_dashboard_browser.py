@@ -1,5 +1,7 @@
 """The running dashboard in Debian's headless chromium: the map draws and its tooltips read
-as text, an alert opens and is acknowledged, a report downloads. ``coastwatch dashboard``
+as text, an alert opens and is acknowledged, a report downloads; a SAR scene's quicklook,
+footprint and detections are drawn, a detection picked shows its chip, and so does a
+dark-vessel alert's page. ``coastwatch dashboard``
 serves the app as a user starts it, and stops on Ctrl-C, SIGTERM and SIGHUP.
 
 Without chromium the browser tests skip locally and fail under CI (``scripts/test-deps.sh``
@@ -10,6 +12,7 @@ the machine has no internet, and nothing may be fetched from it.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import math
 import os
@@ -26,6 +29,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+import shapely
+from PIL import Image
 
 from alerts.engine import Engine
 from dashboard.cli import INTERRUPTED
@@ -36,6 +41,7 @@ from tests.builders.alerts import insert_alert
 from tests.builders.cli import start
 from tests.builders.clock import T0
 from tests.builders.positions import drifting, load_positions
+from tests.builders.stored_scenes import Ship, StoredScene, match, solid_png, stored_scene
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [
@@ -59,6 +65,9 @@ STOP_S = 60.0
 HOSTILE = "<img src=x onerror=alert(1)>"  # a name as AIS may carry it: text, never markup
 STAR, STRANGER = 431000001, 431000009
 OFFSET_DEG = 2.0  # between the vessels and the alert on the map of the whole area
+MAGENTA = (255, 0, 255)  # the quicklook: nothing else on the map has that colour
+SCENE_SOUTH_DEG = 3.5  # the scene lies this far south of the map's centre, offshore
+DARK_ID = "dark-tip-0001"
 
 
 def _free_port() -> int:
@@ -162,6 +171,49 @@ def sea(store: Store, tmp_path: Path) -> Iterator[tuple[str, dict[str, tuple[flo
         _end(server)
 
 
+@pytest.fixture
+def imaged(
+    store: Store, tmp_path: Path
+) -> Iterator[tuple[str, StoredScene, dict[str, tuple[float, float]]]]:
+    """The dashboard on a SAR scene south of the map's centre (a magenta quicklook), with
+    SEA STAR matched west of its middle and a dark ship east of it, a dark_vessel alert on
+    that ship. Yields the address, the scene and where things are (lon, lat)."""
+    view = view_for_bbox(load_settings(database_url=_url(store)).aoi_bbox_deg)
+    lon, lat = view.longitude, view.latitude - SCENE_SOUTH_DEG
+    at = {"matched": (lon - 0.5, lat), "dark": (lon + 0.5, lat), "plain": (lon - 0.4, lat + 0.5)}
+    scene = stored_scene(
+        store,
+        shapely.box(lon - 1.0, lat - 0.8, lon + 1.0, lat + 0.8),
+        [Ship(*at["matched"], 180.0), Ship(*at["dark"], 45.0, 0.93)],
+        quicklook=solid_png(MAGENTA),
+    )
+    matched, dark = scene.detection_ids
+    store.write_identities(pd.DataFrame({"mmsi": [STAR], "name": ["SEA STAR"], "ts": [T0]}))
+    load_positions(
+        store,
+        pd.DataFrame({"mmsi": [STAR], "ts": [T0], "lon": [at["matched"][0]], "lat": [lat]}),
+    )
+    match(store, matched, mmsi=STAR, distance_m=30.0, near=[{"mmsi": STAR, "distance_m": 30}])
+    match(store, dark, dark=True, near=[{"mmsi": STAR, "distance_m": 90_000.0}])
+    insert_alert(
+        store,
+        id=DARK_ID,
+        type="dark_vessel",
+        mmsi=(),
+        score=74,
+        start=T0,
+        end=T0,
+        lon=at["dark"][0],
+        lat=at["dark"][1],
+        evidence={"detection_id": dark, "scene_id": scene.id},
+    )
+    server, base = _serve(_url(store), tmp_path)
+    try:
+        yield base, scene, at
+    finally:
+        _end(server)
+
+
 def _pixel_offset(
     lon_lat: tuple[float, float], centre: tuple[float, float], zoom: float
 ) -> tuple[float, float]:
@@ -197,6 +249,49 @@ def _hover(page: Any, offset: tuple[float, float], expected: str) -> str:
         if tip.is_visible() and expected in tip.inner_text():
             return str(tip.inner_text())
         assert time.monotonic() < deadline, f"no tooltip with {expected!r} at {offset}"
+
+
+def _canvas_colour(page: Any, offset: tuple[float, float], wanted: tuple[int, int, int]) -> None:
+    """Wait until the map's pixel at ``offset`` from its centre is near ``wanted`` (the
+    quicklook blends a little with the sea under it)."""
+    canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
+    canvas.wait_for()
+    deadline = time.monotonic() + READY_S
+    while True:
+        box = canvas.bounding_box()
+        x = round(box["x"] + box["width"] / 2 + offset[0])
+        y = round(box["y"] + box["height"] / 2 + offset[1])
+        shot = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+        seen = shot.getpixel((x, y))
+        if all(abs(a - b) < 60 for a, b in zip(seen, wanted, strict=True)):
+            return
+        assert time.monotonic() < deadline, f"the map shows {seen} at {offset}, not {wanted}"
+        page.wait_for_timeout(500)
+
+
+def _pick(page: Any, label: str, option_text: str) -> None:
+    """Choose the option holding ``option_text`` in the select box ``label``, as a person
+    does: click the box (again, until its list opens), type, click the option."""
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text=label).locator("input")
+    option = page.get_by_role("option", name=option_text)
+    deadline = time.monotonic() + READY_S
+    while not option.first.is_visible():
+        assert time.monotonic() < deadline, f"no option {option_text!r} in {label!r}"
+        box.click()
+        box.fill(option_text)
+        page.wait_for_timeout(500)
+    option.first.click()
+
+
+def _shown_image(page: Any, base: str, caption: str) -> bytes:
+    """The bytes of the image the page shows above ``caption``, fetched as the browser
+    does from its ``src``."""
+    figure = page.locator("[data-testid='stImage']").filter(has_text=caption).first
+    figure.wait_for()
+    src = figure.locator("img").get_attribute("src")
+    assert src is not None and src.endswith(".png"), src
+    with urllib.request.urlopen(src if src.startswith("http") else base + src) as answer:
+        return bytes(answer.read())
 
 
 def test_the_app_works_in_a_real_browser(
@@ -262,6 +357,43 @@ def test_map_tooltips_show_names_as_text(
         assert not dialogs
         for shown in (star, alert, stranger):
             assert "<b>" not in shown and "<br" not in shown and "{" not in shown
+        browser.close()
+
+
+def test_a_scene_its_quicklook_and_detections_are_drawn_and_a_pick_shows_the_chip(
+    chromium: str,
+    imaged: tuple[str, StoredScene, dict[str, tuple[float, float]]],
+    store: Store,
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    base, scene, at = imaged
+    view = view_for_bbox(load_settings(database_url=_url(store)).aoi_bbox_deg)
+    centre = (view.longitude, view.latitude)
+    where = {k: _pixel_offset(v, centre, view.zoom) for k, v in at.items()}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})  # the whole map
+        page.set_default_timeout(60_000)
+        page.goto(base)
+        page.get_by_text("Operations map").first.wait_for()
+
+        _canvas_colour(page, where["plain"], MAGENTA)  # the quicklook, drawn from its data URL
+        footprint = _hover(page, where["plain"], f"Scene {scene.id}")
+        assert "mode IW" in footprint and "S1A_IW_GRDH_1SDV_TEST" in footprint
+        matched = _hover(page, where["matched"], "SAR detection, AIS vessel")
+        assert f"MMSI {STAR} · SEA STAR" in matched
+        dark = _hover(page, where["dark"], "Dark vessel (no AIS)")
+        assert "0.93 confidence" in dark and "SEA STAR" in dark
+
+        dark_id = scene.detection_ids[1]
+        _pick(page, "Satellite detection", f"(#{dark_id})")
+        chip = _shown_image(page, base, f"SAR chip of detection {dark_id}")
+        assert chip == scene.chips[1]  # the stored PNG itself
+
+        page.goto(f"{base}/alert?alert={DARK_ID}")
+        page.get_by_text("dark vessel").first.wait_for()
+        assert _shown_image(page, base, f"SAR chip of detection {dark_id}") == scene.chips[1]
         browser.close()
 
 

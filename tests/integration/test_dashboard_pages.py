@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
@@ -20,10 +21,12 @@ from surveillance.store import Store
 from tests.builders.alerts import insert_alert
 from tests.builders.clock import T0
 from tests.builders.positions import OPEN_SEA, load_positions
+from tests.builders.stored_scenes import Ship, StoredScene, match, stored_scene
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 TANKER, BUNKER, FERRY = 431000001, 431000002, 431000003
 STS_ID = "sts-dash-0001"
+DARK_ID = "dark-dash-0001"
 
 
 def _track(
@@ -138,6 +141,41 @@ def app(busy: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     st.cache_data.clear()
 
 
+@pytest.fixture
+def imaged(busy: Store) -> StoredScene:
+    """Over the busy sea, a SAR scene half an hour in: the tanker matched, a dark ship
+    600 m from it, and a dark_vessel alert on that ship."""
+    lon, lat = OPEN_SEA
+    scene = stored_scene(
+        busy,
+        shapely.box(lon - 0.2, lat - 0.15, lon + 0.2, lat + 0.15),
+        [Ship(lon, lat, 180.0), Ship(lon + 0.006, lat, 45.0, 0.93)],
+        acquired_at=T0 + timedelta(minutes=30),
+    )
+    tanker, dark = scene.detection_ids
+    match(busy, tanker, mmsi=TANKER, distance_m=40.0, near=[{"mmsi": TANKER, "distance_m": 40}])
+    match(busy, dark, dark=True, near=[{"mmsi": TANKER, "distance_m": 600.0}])
+    insert_alert(
+        busy,
+        id=DARK_ID,
+        type="dark_vessel",
+        mmsi=(),
+        score=74,
+        start=T0 + timedelta(minutes=30),
+        end=T0 + timedelta(minutes=30),
+        lon=lon + 0.006,
+        lat=lat,
+        evidence={"detection_id": dark, "scene_id": scene.id},
+        score_reasons=[{"points": 74, "reason": "confident detection 150 km offshore, no AIS"}],
+    )
+    return scene
+
+
+def _images(at: AppTest) -> list[Any]:
+    """The images on the page (``st.image``): their protos, with ``url`` and ``caption``."""
+    return [image for element in at.get("image") for image in element.proto.imgs]
+
+
 def _open(at: AppTest, page: str, **query: str) -> AppTest:
     at.run()  # the map, registering the pages
     at.query_params.update(query)
@@ -211,6 +249,59 @@ def test_the_map_draws_vessels_at_their_latest_position_and_their_tracks(app: Ap
     (trip,) = layers["replay"]["data"]
     assert len(trip["path"]) == 120 and trip["timestamps"][-1] > trip["timestamps"][0]
     assert not app.exception
+
+
+def test_the_map_draws_scenes_their_quicklooks_and_detections_and_a_pick_shows_the_chip(
+    app: AppTest, imaged: StoredScene
+) -> None:
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    order = [layer["id"] for layer in _deck(app)["layers"]]
+    layers = _layers(_deck(app))
+    quicklook = f"quicklook-{imaged.id}"
+    assert order.index("land") < order.index(quicklook) < order.index("scene_footprints")
+    assert order.index("scene_footprints") < order.index("zones")
+    assert order[-1] == "detections"  # on top, so a click reaches it
+    assert layers[quicklook]["image"].startswith("data:image/png;base64,")
+    assert layers[quicklook]["bounds"] == pytest.approx(
+        [OPEN_SEA[0] - 0.2, OPEN_SEA[1] - 0.15, OPEN_SEA[0] + 0.2, OPEN_SEA[1] + 0.15]
+    )
+    (footprint,) = layers["scene_footprints"]["data"]["features"]
+    assert footprint["properties"]["line2"] == "mode IW · VV+VH · 10.0 m pixels"
+    shown = {row["id"]: row for row in layers["detections"]["data"]}
+    tanker, dark = (shown[i] for i in imaged.detection_ids)
+    assert tanker["kind"] == "matched" and tanker["colour"][:3] == [0, 158, 115]
+    assert tanker["line2"] == f"MMSI {TANKER} · SEA STAR · match at 40 m"
+    assert dark["kind"] == "dark" and dark["colour"][:3] == [230, 30, 30]
+    assert dark["line2"] == f"nearest AIS: SEA STAR ({TANKER}) at 600 m"
+    _assert_plain_tooltips(layers)
+    assert not _images(app)  # no chip until a detection is picked
+
+    app.selectbox(key="detection_pick").set_value(imaged.detection_ids[1]).run()
+    assert not app.exception, [e.value for e in app.exception]
+    (chip,) = _images(app)
+    assert chip.caption == f"SAR chip of detection {imaged.detection_ids[1]}"
+    assert chip.url.endswith(".png")  # served as stored, not re-encoded
+    assert any("confidence 0.93" in c.value and "45 x 8 m" in c.value for c in app.caption)
+
+    app.checkbox(key="layer_detections").uncheck().run()
+    assert "detections" not in _layers(_deck(app)) and not _images(app)
+
+
+def test_the_alert_page_of_a_dark_vessel_shows_its_sar_chip_and_the_detection(
+    app: AppTest, imaged: StoredScene
+) -> None:
+    _open(app, "page_alert.py", alert=DARK_ID)
+    assert app.header[0].value == "dark vessel · score 74 · new"
+    (chip,) = _images(app)
+    assert chip.caption == f"SAR chip of detection {imaged.detection_ids[1]}"
+    layers = _layers(_deck(app))
+    (spot,) = layers["detection"]["data"]
+    assert spot["kind"] == "dark" and spot["lon"] == pytest.approx(OPEN_SEA[0] + 0.006)
+    assert layers["tracks"]["data"] == []  # the alert names no vessel
+    _assert_plain_tooltips(layers)
+    evidence = _frame(app, "key").set_index("key")["value"]
+    assert evidence["scene_id"] == str(imaged.id)
 
 
 def test_the_alerts_page_lists_alerts_by_score_and_filters_them(app: AppTest, busy: Store) -> None:
@@ -338,6 +429,17 @@ def test_the_sources_page_shows_each_source_and_its_rejections(app: AppTest) -> 
     assert rejected[["source", "reason", "records"]].values.tolist() == [
         ["rx-kochi", "bad_checksum", 2]
     ]
+
+
+def test_the_sources_page_counts_the_scenes_and_what_was_found_in_them(
+    app: AppTest, imaged: StoredScene
+) -> None:
+    _open(app, "page_sources.py")
+    shown = {m.label: m.value for m in app.metric}
+    assert (shown["Scenes"], shown["Detections"], shown["Dark"]) == ("1", "2", "1")
+    assert shown["Last acquisition"] == "2026-11-26 22:30 UTC"
+    scenes = _frame(app, "pixel_spacing_m")
+    assert scenes[["id", "mode", "detections", "dark"]].values.tolist() == [[imaged.id, "IW", 2, 1]]
 
 
 def test_the_bare_address_with_an_alert_id_opens_that_alert(app: AppTest) -> None:
