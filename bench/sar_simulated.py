@@ -6,9 +6,9 @@ into a throwaway embedded store, runs the engine over the day (which matches det
 against AIS and raises dark_vessel and dark_rendezvous alerts), and scores the stored
 detections against truth.json's scene ships: Hungarian match within 200 m, precision,
 recall, F1; F1 within 2 km of the coast; mean absolute length error; dark-vessel precision
-and recall. In the same run the baseline: `satellite.detector.detect_ships(...,
-learned=False)` (the CFAR stage alone) over each scene's pixels, land masked from the
-same coastline. Then the two rules' precision and recall against the truth's events.
+and recall. In the same run the baseline: the same scan with ``learned=False`` (the CFAR
+stage alone), land masked from the same coastline. Then the two rules' precision and
+recall against the truth's events.
 
     .venv/bin/python bench/sar_simulated.py [--dir DIR | --seed 11 --vessels 60 --scenario hard]
 """
@@ -27,14 +27,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import shapely
-from rasterio.features import rasterize
 
 from ais_ingest.pipeline import ingest_files
 from alerts.engine import Engine
 from alerts.evaluate import evaluate, truth_window
-from satellite import detector  # the scan's detector (its CFAR stage alone: the baseline)
-from satellite.raster import SceneRaster, open_scene
+from satellite.landmask import reference_land
+from satellite.raster import open_scene
+from satellite.scan import scan_scene
 from simulator.scene_score import SceneScore, score_scenes, truth_ships
 from simulator.world import World
 from surveillance.embedded import Cluster
@@ -42,7 +41,6 @@ from surveillance.reference import area_of_operations
 from surveillance.settings import load_settings
 from surveillance.store import Store
 
-LAND_BUFFER_M = 200.0  # the baseline's land mask reaches this far out to sea
 PORT = 55_511
 
 
@@ -59,36 +57,22 @@ def simulate(out: Path, seed: int, vessels: int, scenario: str) -> None:
         sys.exit(f"coastwatch simulate failed:\n{ran.stderr}")
 
 
-def _sea(scene: SceneRaster, world: World) -> np.ndarray:
-    """True on the scene's sea: the coastline's land, buffered, rasterized in its pixels."""
-    land = world.land_near(scene.footprint)
-    if land.is_empty:
-        return np.ones((scene.height, scene.width), bool)
-
-    def to_pixels(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        rows, cols = scene.pixels(lon, lat)
-        return cols, rows
-
-    in_pixels = shapely.transform(land, to_pixels, interleaved=False)
-    buffered = in_pixels.buffer(LAND_BUFFER_M / scene.spacing_m)
-    mask = rasterize([buffered], out_shape=(scene.height, scene.width), fill=0, default_value=1)
-    return mask == 0
-
-
-def baseline(out: Path, truth: dict[str, Any], world: World) -> pd.DataFrame:
-    """The CFAR stage alone over every scene, as a detections frame."""
+def baseline(out: Path, truth: dict[str, Any]) -> pd.DataFrame:
+    """The CFAR stage alone over every scene, through the same scan (tiles, land mask)."""
     frames = []
     for entry in truth["scenes"]:
         with open_scene(out / entry["file"]) as scene:
-            amplitude = scene.read(0, 0, scene.height, scene.width)
-            found = detector.detect_ships(
-                amplitude, scene.spacing_m, _sea(scene, world), learned=False
+            found = scan_scene(
+                scene, reference_land(scene.footprint), key_prefix="baseline", learned=False
             )
-            rows, cols = found["row"].to_numpy(float), found["col"].to_numpy(float)
-            lon, lat = scene.lonlat(rows + 0.5, cols + 0.5)  # centroids of pixel indices
         frames.append(
             pd.DataFrame(
-                {"scene": entry["file"], "lon": lon, "lat": lat, "length_m": found["length_m"]}
+                {
+                    "scene": entry["file"],
+                    "lon": found["lon"],
+                    "lat": found["lat"],
+                    "length_m": found["length_m"],
+                }
             )
         )
     return pd.concat(frames, ignore_index=True)
@@ -184,7 +168,7 @@ def main() -> None:
         ships = truth_ships(truth)
         learned = score_scenes(ships, with_coast(found, world))
         clock = time.perf_counter()
-        plain = score_scenes(ships, with_coast(baseline(out, truth, world), world))
+        plain = score_scenes(ships, with_coast(baseline(out, truth), world))
         baseline_s = time.perf_counter() - clock
     finally:
         shutil.rmtree(work, ignore_errors=True)

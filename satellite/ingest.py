@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
-import shapely
 from pyproj import Geod
 
 from alerts.matching import MatchSettings, match_detections
+from satellite.landmask import reference_land
 from satellite.raster import SceneRaster, open_scene
 from satellite.safe import is_safe
 from surveillance.errors import InputError
@@ -43,8 +43,6 @@ __all__ = [
 ]
 
 _SUFFIXES = {".tif", ".tiff", ".jp2", ".zip"}  # .jp2: Sentinel-2 bands
-#: the coast is read this far around a scene, so that ships near its edge know their coast
-_LAND_MARGIN_DEG = 0.1
 _GEOD = Geod(ellps="WGS84")
 
 #: worker processes of a scan: one a core, at most four (each holds a tile and its filters)
@@ -182,7 +180,7 @@ class ScanScenes:
         report = self.progress
         return scan_scene(
             raster,
-            _land(raster.footprint),
+            reference_land(raster.footprint),
             key_prefix=sha,
             workers=SCAN_WORKERS,
             progress=None if report is None else (lambda done, total: report(path, done, total)),
@@ -262,13 +260,3 @@ def _record(raster: SceneRaster, sha: str, path: Path, *, quicklook: bool) -> Sc
         quicklook_png=quicklook_png(raster) if quicklook else None,
         meta={"radiometry": meta.radiometry, "time_source": meta.time_source, **meta.extra},
     )
-
-
-def _land(footprint: shapely.Polygon) -> shapely.Geometry | None:
-    """The reference land (GSHHS) around the footprint, as one geometry; None at sea."""
-    from surveillance.geography import read_land
-
-    west, south, east, north = footprint.bounds
-    m = _LAND_MARGIN_DEG
-    land = read_land((west - m, south - m, east + m, north + m))
-    return None if land.empty else shapely.union_all(land.geometry.to_numpy())

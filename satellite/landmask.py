@@ -23,15 +23,28 @@ __all__ = [
     "LAND_BUFFER_M",
     "TileLand",
     "coast_distance_m",
+    "reference_land",
     "scene_land",
     "sea_mask",
     "tile_land",
     "window_affine",
 ]
 
+#: the coast is read this far around a scene, so that ships near its edge know their coast
+LAND_MARGIN_DEG = 0.1
 LAND_BUFFER_M = 250.0  # ships moored at a quay are not offshore targets; GSHHS is not exact
 _GEOD = Geod(ellps="WGS84")
 _METRES_PER_DEG = 111_320.0
+
+
+def reference_land(footprint: shapely.Polygon) -> shapely.Geometry | None:
+    """The reference land (GSHHS) around a scene's footprint, as one geometry; None at sea."""
+    from surveillance.geography import read_land
+
+    west, south, east, north = footprint.bounds
+    m = LAND_MARGIN_DEG
+    land = read_land((west - m, south - m, east + m, north + m))
+    return None if land.empty else shapely.union_all(land.geometry.to_numpy())
 
 
 @dataclass(frozen=True)
