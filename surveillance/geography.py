@@ -101,8 +101,10 @@ def read_land(
             continue
         rings.append(coords)
         ids.append(gshhs_id)
-    polygons = shapely.make_valid(shapely.polygons([shapely.linearrings(r) for r in rings]))
-    clipped = shapely.clip_by_rect(polygons, west, south, east, north)
+    # clipped first, then repaired: repairing a whole continent's ring to keep a box of it
+    # took 5-7 s a box, the same land clipped first 0.4 s
+    polygons = shapely.polygons([shapely.linearrings(r) for r in rings])
+    clipped = shapely.make_valid(shapely.clip_by_rect(polygons, west, south, east, north))
     frame = gpd.GeoDataFrame({"gshhs_id": ids}, geometry=clipped, crs=4326)
     frame["geometry"] = frame.geometry.apply(_polygonal_only)
     return frame[shapely.area(frame.geometry.to_numpy()) > 0].reset_index(drop=True)
