@@ -26,6 +26,11 @@ MAX_SIDELOBE_PX = 64
 MAX_LENGTH_M = 500.0  # the longest ships afloat are ~460 m
 HULL_LOOKS = 3.0  # gamma shape of the brightness from one hull pixel to the next
 PIXEL_BLUR = 0.5  # a hull's edge spreads half a pixel either side
+#: a hull is drawn at least this many pixels long and wide: a ship's return comes from a few
+#: strong scatterers (superstructure corners, the hull's side), not from its plan area, so a
+#: boat narrower than a pixel puts its whole return into the pixels it lies on instead of
+#: having it averaged with the sea by the fraction of the pixel its beam covers
+MIN_HULL_PX = 1.0
 
 
 @dataclass
@@ -108,6 +113,7 @@ def _patch(
     impulse response (every hull pixel casts its own cross)."""
     length_px = float(np.hypot(*axis))
     u = axis / length_px if length_px > 0 else np.array([1.0, 0.0])
+    length_px, width_px = max(length_px, MIN_HULL_PX), max(width_px, MIN_HULL_PX)
     v = np.array([u[1], -u[0]])
     extent = np.abs(u) * length_px / 2 + np.abs(v) * width_px / 2  # half-size in (rows, cols)
     low = np.floor(centre - extent - 1).astype(int)

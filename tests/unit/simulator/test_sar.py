@@ -178,3 +178,21 @@ def test_ships_beyond_the_raster_are_left_out(tmp_path: Path) -> None:
     with open_scene(_write(tmp_path / "f.tif", far)) as scene:
         image = scene.read(0, 0, 500, 600)
     assert image[250, 300] > 4 * np.median(image)
+
+
+def test_a_boat_narrower_than_a_pixel_keeps_its_hull_brightness(tmp_path: Path) -> None:
+    # eight 22 m fishing boats, 4 m in beam, at 10 m: their return is not averaged with the sea
+    # by the beam's fraction of a pixel (a boat's strong scatterers sit in the pixels it lies on)
+    rows = [60.3 + 50 * i for i in range(8)]
+    cols = [100.0 + 40 * i + 0.13 * i for i in range(8)]
+    ships = _ships(
+        UTM, rows, cols, length_m=[22.0] * 8, width_m=[4.0] * 8, heading_deg=[0.0, 90.0] * 4
+    )
+    with open_scene(_write(tmp_path / "s.tif", ships)) as scene:
+        intensity = scene.read(0, 0, 500, 600) ** 2
+    sea = np.mean(intensity[:, 450:])
+    peaks = [
+        intensity[int(r) - 3 : int(r) + 4, int(c) - 3 : int(c) + 4].max()
+        for r, c in zip(rows, cols, strict=True)
+    ]
+    assert np.median(peaks) > 20 * sea  # ~14 dB of hull brightness for 22 m, its brightest pixel
