@@ -34,23 +34,12 @@ from satellite.landmask import coast_distance_m, scene_land, sea_mask, tile_land
 from satellite.raster import SceneRaster
 from satellite.tiling import Tile, plan_tiles
 from surveillance.errors import CoastwatchError
+from surveillance.store.scenes import DETECTION_COLUMNS
 
 __all__ = ["scan_scene", "SCAN_COLUMNS", "Progress"]
 
 #: what a scan gives per ship: the store's detection columns (``store.store_scene``)
-SCAN_COLUMNS = (
-    "lon",
-    "lat",
-    "length_m",
-    "width_m",
-    "heading_deg",
-    "confidence",
-    "pixel_row",
-    "pixel_col",
-    "coast_distance_m",
-    "chip_png",
-    "key",
-)
+SCAN_COLUMNS = ("lon", "lat", *DETECTION_COLUMNS)
 #: what a tile gives back: the detector's measures in scene pixels, and the chip
 _TILE_COLUMNS = (
     "pixel_row",
