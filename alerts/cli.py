@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -12,16 +11,13 @@ import click
 from surveillance.alert_types import alert_types
 from surveillance.cli.app import AppContext, by_option, console, out, pass_app, who
 from surveillance.errors import InputError
-from surveillance.times import iso_utc, parse_time, people_utc
+from surveillance.times import iso_utc, parse_window, people_utc
 from surveillance.vocabulary import ALERT_STATUSES
 
 if TYPE_CHECKING:
-    from surveillance.store import Store, Window
+    from surveillance.store import Store
 
 __all__ = ["alerts"]
-
-_EARLIEST = datetime.min.replace(tzinfo=UTC)
-_LATEST = datetime.max.replace(tzinfo=UTC)
 
 
 @click.group()
@@ -35,16 +31,6 @@ def alerts() -> None:
 
 
 # -- reading -----------------------------------------------------------------------------
-
-
-def _window(since: str | None, until: str | None) -> Window | None:
-    start, end = parse_time(since, "--since"), parse_time(until, "--until")
-    if start is None and end is None:
-        return None
-    window = (start or _EARLIEST, end or _LATEST)
-    if window[0] >= window[1]:
-        raise InputError("--since must be before --until")
-    return window
 
 
 def _record(alert: Mapping[str, Any]) -> dict[str, Any]:
@@ -177,7 +163,7 @@ def list_alerts(
     fmt: str,
 ) -> None:
     """List alerts, highest score first."""
-    window = _window(since, until)
+    window = parse_window(since, until)
     with app.open_store() as store:
         frame = store.alerts(
             window=window, types=types, statuses=statuses, min_score=min_score, limit=limit
