@@ -43,6 +43,8 @@ bench: setup
 	$(BIN)/python bench/follow_cycle.py
 	$(BIN)/python bench/dashboard_speed.py
 	$(BIN)/python bench/scene_speed.py
+	$(BIN)/python bench/ssdd_detection.py
+	$(BIN)/python bench/sar_simulated.py
 	$(BIN)/python bench/cli_help.py
 
 clean:
