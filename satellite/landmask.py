@@ -18,6 +18,7 @@ from rasterio.features import rasterize
 from rasterio.transform import Affine
 
 from satellite.raster import SceneRaster
+from surveillance.geodesy import DEG_M
 
 __all__ = [
     "LAND_BUFFER_M",
@@ -34,7 +35,6 @@ __all__ = [
 LAND_MARGIN_DEG = 0.1
 LAND_BUFFER_M = 250.0  # ships moored at a quay are not offshore targets; GSHHS is not exact
 _GEOD = Geod(ellps="WGS84")
-_METRES_PER_DEG = 111_320.0
 
 
 def reference_land(footprint: shapely.Polygon) -> shapely.Geometry | None:
@@ -80,7 +80,7 @@ def scene_land(
     if land is None or land.is_empty:
         return None
     lat = footprint.centroid.y
-    deg = LAND_BUFFER_M / (_METRES_PER_DEG * max(np.cos(np.radians(lat)), 0.1))
+    deg = LAND_BUFFER_M / (DEG_M * max(np.cos(np.radians(lat)), 0.1))
     west, south, east, north = footprint.bounds
     near = shapely.clip_by_rect(
         land, west - 2 * deg, south - 2 * deg, east + 2 * deg, north + 2 * deg

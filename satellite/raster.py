@@ -33,6 +33,7 @@ from rasterio.windows import Window
 from satellite.describe import Radiometry, file_time, radiometry_of, sensor_of
 from satellite.safe import SafeProduct, is_safe, read_safe
 from surveillance.errors import InputError
+from surveillance.geodesy import haversine_m
 from surveillance.times import iso_utc, parse_time
 
 __all__ = ["SceneMeta", "SceneRaster", "open_scene", "Radiometry"]
@@ -189,16 +190,8 @@ class SceneRaster:
         """Metres per pixel, measured on the ground across the scene's centre."""
         r, c = self.height / 2, self.width / 2
         lon, lat = self.lonlat(np.array([r, r, r + 1]), np.array([c, c + 1, c]))
-        metres_per_deg = 111_320.0
-        dx = np.hypot(
-            (lon[1] - lon[0]) * metres_per_deg * np.cos(np.radians(lat[0])),
-            (lat[1] - lat[0]) * metres_per_deg,
-        )
-        dy = np.hypot(
-            (lon[2] - lon[0]) * metres_per_deg * np.cos(np.radians(lat[0])),
-            (lat[2] - lat[0]) * metres_per_deg,
-        )
-        return float((dx + dy) / 2)
+        across_m, down_m = haversine_m(lon[0], lat[0], lon[1:], lat[1:])
+        return float((across_m + down_m) / 2)
 
     def _footprint(self) -> shapely.Polygon:
         """The raster's outline in EPSG:4326, from points along its four edges."""

@@ -15,11 +15,11 @@ from scipy.signal import fftconvolve
 
 from simulator.georef import Georef
 from surveillance.errors import InputError
+from surveillance.geodesy import DEG_M
 
 __all__ = ["ShipPatch", "ship_patches", "SHIP_COLUMNS"]
 
 SHIP_COLUMNS = ("lon", "lat", "length_m", "width_m", "heading_deg")
-METRES_PER_DEG = 111_320.0
 SIDELOBE = 0.05  # the first sidelobe's intensity over the peak: -13 dB, as a sinc has
 VISIBLE = 0.2  # sidelobes are drawn while brighter than this fraction of the sea
 MAX_SIDELOBE_PX = 64
@@ -87,8 +87,8 @@ def ship_patches(
     width_m = np.where(np.isfinite(width_m), width_m, length_m / 6)
     heading = np.radians(ships["heading_deg"].to_numpy(float))
     half = length_m / 2  # bow and stern, a local flat-Earth step is plenty for 400 m
-    dlat = half * np.cos(heading) / METRES_PER_DEG
-    dlon = half * np.sin(heading) / (METRES_PER_DEG * np.cos(np.radians(lat)))
+    dlat = half * np.cos(heading) / DEG_M
+    dlon = half * np.sin(heading) / (DEG_M * np.cos(np.radians(lat)))
     rows, cols = georef.pixels(
         np.concatenate([lon, lon + dlon, lon - dlon]), np.concatenate([lat, lat + dlat, lat - dlat])
     )

@@ -18,12 +18,13 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
+from surveillance.geodesy import haversine_m
+
 __all__ = ["SceneScore", "score_scenes", "truth_ships"]
 
 MATCH_M = 200.0  # xView3: a detection within 200 m of a ship finds it
 SHORE_M = 2_000.0  # xView3's close-to-shore subset
 DARK_OFFSHORE_M = 1_000.0  # a dark ship counts for the dark figures this far offshore
-METRES_PER_DEG = 111_320.0
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -90,10 +91,7 @@ def _pairs(truth: pd.DataFrame, found: pd.DataFrame, match_m: float) -> tuple[np
             found.loc[theirs, "lon"].to_numpy(float),
             found.loc[theirs, "lat"].to_numpy(float),
         )
-        cos = np.cos(np.radians(t_lat))[:, None]
-        dx = (d_lon[None, :] - t_lon[:, None]) * METRES_PER_DEG * cos
-        dy = (d_lat[None, :] - t_lat[:, None]) * METRES_PER_DEG
-        distance = np.hypot(dx, dy)
+        distance = haversine_m(t_lon[:, None], t_lat[:, None], d_lon[None, :], d_lat[None, :])
         cost = np.where(distance <= match_m, distance, 1e9)
         rows, cols = linear_sum_assignment(cost)
         keep = distance[rows, cols] <= match_m

@@ -27,6 +27,7 @@ from simulator.motion import positions
 from simulator.sar import SceneDtype, write_scene
 from simulator.world import World
 from surveillance.errors import InputError
+from surveillance.geodesy import haversine_m
 from surveillance.times import iso_utc
 
 __all__ = ["ScenePlan", "plan_scenes", "scene_events", "write_scenes"]
@@ -299,20 +300,13 @@ def scene_events(plans: list[ScenePlan]) -> list[dict[str, Any]]:
         for i in np.flatnonzero(offshore):
             where = {"lon": float(lon[i]), "lat": float(lat[i])}
             events.append({"type": "dark_vessel", "mmsi": [], **at, **where})
-            gap_m = _metres_apart(lon[i], lat[i], lon, lat)
+            gap_m = haversine_m(lon[i], lat[i], lon, lat)
             gap_m[~slow] = np.inf
             nearest = int(np.argmin(gap_m))
             if gap_m[nearest] <= RENDEZVOUS_M:
                 named = [int(mmsi[nearest])]
                 events.append({"type": "dark_rendezvous", "mmsi": named, **at, **where})
     return events
-
-
-def _metres_apart(lon: float, lat: float, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
-    """Distances (m) from one point to many, flat-Earth: plenty for a few km."""
-    metres_per_deg = 111_320.0
-    dx = (lons - lon) * metres_per_deg * np.cos(np.radians(lat))
-    return np.asarray(np.hypot(dx, (lats - lat) * metres_per_deg))
 
 
 def write_scenes(plans: list[ScenePlan], world: World, out_dir: Path) -> list[Path]:
