@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import numpy.typing as npt
-from PIL import Image
 
+from satellite.quicklook import png_bytes
 from satellite.tiling import CHIP_HALF_PX
 
 __all__ = ["chip_png"]
@@ -22,7 +20,4 @@ def chip_png(amplitude: npt.NDArray[np.float32], row: float, col: float) -> byte
     ]
     db = 20 * np.log10(np.maximum(np.nan_to_num(window, nan=0.0), 1e-3))
     low, high = np.percentile(db, [2, 99.8]) if db.size else (0.0, 1.0)
-    scaled = np.clip((db - low) / max(high - low, 1e-6) * 255, 0, 255).astype(np.uint8)
-    out = io.BytesIO()
-    Image.fromarray(scaled, mode="L").save(out, format="PNG", optimize=True)
-    return out.getvalue()
+    return png_bytes(np.clip((db - low) / max(high - low, 1e-6) * 255, 0, 255).astype(np.uint8))

@@ -72,7 +72,9 @@ def _stretched(values: npt.NDArray[np.floating], valid: npt.NDArray[np.bool_]) -
 
 
 def png_bytes(bands: npt.NDArray[np.uint8]) -> bytes:
-    """``bands`` (``(4, rows, cols)`` uint8: red, green, blue, alpha) as a PNG."""
+    """``bands`` as a PNG: ``(4, rows, cols)`` uint8 (red, green, blue, alpha), or
+    ``(rows, cols)`` for grey."""
     out = io.BytesIO()
-    Image.fromarray(np.moveaxis(bands, 0, -1)).save(out, format="PNG", optimize=True)
+    pixels = bands if bands.ndim == 2 else np.moveaxis(bands, 0, -1)
+    Image.fromarray(pixels).save(out, format="PNG", optimize=True)
     return out.getvalue()
