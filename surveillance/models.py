@@ -31,7 +31,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from surveillance.vocabulary import ALERT_STATUSES, USER_ROLES, WATCHLIST_KINDS
+from surveillance.vocabulary import (
+    ALERT_STATUSES,
+    MISSION_KINDS,
+    MISSION_STATUSES,
+    USER_ROLES,
+    WATCHLIST_KINDS,
+)
 
 __all__ = [
     "Base",
@@ -238,12 +244,26 @@ class Detection(Base):
     dark: Mapped[bool | None] = mapped_column(Boolean)
     near_vessels: Mapped[list[Any]] = mapped_column(JSONB, nullable=False, server_default="[]")
     matched_at: Mapped[datetime | None] = mapped_column(_tz())
+    #: a drone sighting: the mission it was seen on, the alert it answers, the operator's
+    #: note and photo (the file as given), and who reported it
+    mission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("missions.id", ondelete="SET NULL", name="fk_detections_mission_id")
+    )
+    alert_id: Mapped[str | None] = mapped_column(
+        ForeignKey("alerts.id", ondelete="SET NULL", name="fk_detections_alert_id")
+    )
+    drone_id: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    photo_name: Mapped[str | None] = mapped_column(Text)
+    reported_by: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (
         CheckConstraint(_in("source", ("sar", "optical", "drone")), name="ck_detections_source"),
         Index("ix_detections_geom", "geom", postgresql_using="gist"),
         Index("ix_detections_ts", "ts"),
         Index("ix_detections_scene_id", "scene_id"),
+        Index("ix_detections_alert_id", "alert_id"),
     )
 
 
@@ -262,6 +282,12 @@ class DroneTelemetry(Base):
     heading_deg: Mapped[float | None] = mapped_column(Float)
     battery_pct: Mapped[float | None] = mapped_column(Float)
     mission_id: Mapped[int | None] = mapped_column(ForeignKey("missions.id", ondelete="SET NULL"))
+    system_id: Mapped[int | None] = mapped_column(Integer)  # the MAVLink system id
+    mission_seq: Mapped[int | None] = mapped_column(Integer)  # MISSION_CURRENT
+    reached_seq: Mapped[int | None] = mapped_column(Integer)  # MISSION_ITEM_REACHED
+    mode: Mapped[str | None] = mapped_column(String(32))
+    armed: Mapped[bool | None] = mapped_column(Boolean)
+    link: Mapped[str | None] = mapped_column(Text)  # the connection or log it came from
 
     __table_args__ = (
         Index("ix_drone_telemetry_geom", "geom", postgresql_using="gist"),
@@ -291,10 +317,26 @@ class Mission(Base):
     )
     created_by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(_tz(), server_default=func.now())
+    #: the whole plan as a QGroundControl ``.plan`` document (mission, fence, rally points)
+    plan: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    home: Mapped[WKBElement | None] = mapped_column(
+        Geometry("POINT", srid=SRID, spatial_index=False)
+    )
+    home_alt_m: Mapped[float | None] = mapped_column(Float)
+    min_alt_m: Mapped[float | None] = mapped_column(Float)
+    max_alt_m: Mapped[float | None] = mapped_column(Float)
+    stats: Mapped[dict[str, Any] | None] = mapped_column(JSONB)  # area, distance, time, photos
+    planned_start: Mapped[datetime | None] = mapped_column(_tz())
+    planned_end: Mapped[datetime | None] = mapped_column(_tz())
+    uploaded_at: Mapped[datetime | None] = mapped_column(_tz())
+    uploaded_to: Mapped[str | None] = mapped_column(Text)  # the MAVLink connection
+    system_id: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
-        CheckConstraint(_in("kind", ("survey", "intercept")), name="ck_missions_kind"),
+        CheckConstraint(_in("kind", MISSION_KINDS), name="ck_missions_kind"),
+        CheckConstraint(_in("status", MISSION_STATUSES), name="ck_missions_status"),
         Index("ix_missions_area", "area", postgresql_using="gist"),
+        Index("ix_missions_planned_start", "planned_start"),
     )
 
 

@@ -9,6 +9,8 @@ not closed: each registered rule brings one (:mod:`surveillance.alert_types`).
 __all__ = [
     "ALERT_STATUSES",
     "IDENTITY_FIELDS",
+    "MISSION_KINDS",
+    "MISSION_STATUSES",
     "POSITION_FIELDS",
     "RULE_EVENTS",
     "RULES_ACTOR",
@@ -23,6 +25,10 @@ RULE_EVENTS = ("revised", "withdrawn", "reinstated")
 RULES_ACTOR = "rules"
 USER_ROLES = ("admin", "monitor", "officer", "operator", "analyst")
 WATCHLIST_KINDS = ("mmsi", "imo", "callsign", "name")
+#: What a drone mission flies (the planner's patterns; ``imported`` for a file read as it is)
+#: and where it is in its life.
+MISSION_KINDS = ("survey", "expanding_square", "sector", "intercept", "patrol", "orbit", "imported")
+MISSION_STATUSES = ("planned", "uploaded", "started", "flown", "aborted")
 #: What a vessel says of itself (AIS static data, export columns), as ``vessel_identities``
 #: keeps it: the ingesters produce these fields, the store keeps their history.
 IDENTITY_FIELDS = (

@@ -30,6 +30,7 @@ from surveillance.store.connection import (
 from surveillance.store.detections import DetectionTables
 from surveillance.store.exports import ExportTables
 from surveillance.store.learnt import LearntMaps
+from surveillance.store.missions import MissionRecord, MissionTables
 from surveillance.store.positions import PositionTables
 from surveillance.store.quarantine import QuarantineTables
 from surveillance.store.reference import REFERENCE_KINDS, ReferenceTables
@@ -42,6 +43,7 @@ from surveillance.store.window import BBox, Window
 __all__ = [
     "Store",
     "SceneRecord",
+    "MissionRecord",
     "database_url",
     "libpq_url",
     "Window",
@@ -57,6 +59,7 @@ class Store(
     ReferenceTables,
     DetectionTables,
     SceneTables,
+    MissionTables,
     QuarantineTables,
     AlertTables,
     WatchlistTables,

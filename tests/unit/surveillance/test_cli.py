@@ -14,7 +14,6 @@ from tests.builders.cli import run
 PENDING = [
     ["ingest", "drone", "--connect", "udp:127.0.0.1:14550"],
     ["crawl", "forum"],
-    ["mission", "plan"],
 ]
 
 
