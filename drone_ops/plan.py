@@ -25,6 +25,7 @@ __all__ = [
     "Cmd",
     "Fence",
     "FenceCircle",
+    "FlightSetup",
     "FencePolygon",
     "Frame",
     "Limits",
@@ -189,6 +190,23 @@ class Limits:
     endurance_min: float = 25.0  # battery minutes at cruise
     reserve_min: float = 5.0  # kept for the way back
     max_range_m: float | None = None  # from home, when a radio link limits it
+
+
+@dataclass(frozen=True)
+class FlightSetup:
+    """What every planner is given besides the pattern's own geometry: where the drone
+    starts, how high and fast it flies, its limits, when, the wind, and the configured
+    no-fly polygons (airports are added by the planner)."""
+
+    home: Point
+    altitude_m: float = 60.0
+    cruise_speed_mps: float = 15.0
+    limits: Limits = Limits()
+    planned_start: datetime | None = None
+    vehicle: str = "multirotor"
+    wind_from_deg: float | None = None  # where the wind blows from, clockwise from north
+    wind_mps: float = 0.0
+    no_fly: tuple[FencePolygon, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ from surveillance.store.quarantine import QuarantineTables
 from surveillance.store.reference import REFERENCE_KINDS, ReferenceTables
 from surveillance.store.scenes import SceneRecord, SceneTables
 from surveillance.store.source_stats import SourceStatistics
+from surveillance.store.telemetry import TELEMETRY_COLUMNS, TelemetryTables
 from surveillance.store.vessels import VesselTables
 from surveillance.store.watchlist import WatchlistTables
 from surveillance.store.window import BBox, Window
@@ -44,6 +45,7 @@ __all__ = [
     "Store",
     "SceneRecord",
     "MissionRecord",
+    "TELEMETRY_COLUMNS",
     "database_url",
     "libpq_url",
     "Window",
@@ -60,6 +62,7 @@ class Store(
     DetectionTables,
     SceneTables,
     MissionTables,
+    TelemetryTables,
     QuarantineTables,
     AlertTables,
     WatchlistTables,

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pandas as pd
 import pytest
 import shapely
 
@@ -56,3 +57,36 @@ def test_an_upload_is_recorded_and_bad_states_refused(store: Store) -> None:
         store.set_mission_status(mission_id + 1, "started")
     with pytest.raises(InputError, match="kind is one of"):
         store.store_mission(_mission(kind="joyride"))
+
+
+def _samples(drone: str, start_s: int, n: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "drone_id": drone,
+            "ts": [T0 + timedelta(seconds=start_s + i) for i in range(n)],
+            "lon": [129.30 + 0.0001 * i for i in range(n)],
+            "lat": 34.20,
+            "altitude_m": 60.0,
+            "groundspeed_mps": 12.0,
+            "heading_deg": 90.0,
+            "battery_pct": [90.0 - i for i in range(n)],
+            "system_id": 1,
+            "mission_seq": list(range(n)),
+            "reached_seq": pd.array([None] * n, dtype="Int64"),
+            "mode": "AUTO",
+            "armed": True,
+            "link": "udpin:127.0.0.1:14550",
+        }
+    )
+
+
+def test_telemetry_is_stored_once_and_read_by_drone_and_latest(store: Store) -> None:
+    assert store.write_telemetry(_samples("mav1", 0, 5)) == 5
+    assert store.write_telemetry(_samples("mav1", 0, 5)) == 0  # the same log again
+    store.write_telemetry(_samples("mav2", 10, 3))
+    track = store.telemetry(drone_id="mav1")
+    assert list(track["mission_seq"]) == [0, 1, 2, 3, 4]
+    latest = store.drone_states(since=T0)
+    assert list(latest["drone_id"]) == ["mav1", "mav2"]
+    assert list(latest["battery_pct"]) == [86.0, 88.0]
+    assert store.drone_states(since=T0 + timedelta(seconds=11))["drone_id"].tolist() == ["mav2"]
