@@ -27,6 +27,7 @@ _V1, _V2 = 0xFE, 0xFD
 _SIGNED = 0x01
 _EARLIEST_US, _LATEST_US = 946_684_800 * 10**6, 4_102_444_800 * 10**6  # 2000 to 2100
 _JUMP_US = 86_400 * 10**6  # a time a day away from the last one is junk that looks like one
+_LONG_JUNK = 1 << 16  # junk held back, waiting for the next record, before it is let go
 _RAW_KEPT = 256  # bytes of a bad span kept in the quarantine (as hex)
 
 
@@ -127,7 +128,7 @@ class TlogFramer:
         """The file ended: what is left is a last packet or junk."""
         yield from self._cut(final=True)
         if self._buf:
-            yield Bad("junk_bytes", bytes(self._buf), "the file ends inside a packet")
+            yield self._junk(bytes(self._buf), "the file ends inside a packet")
             self._buf.clear()
 
     def _plausible(self, at: int) -> bool:
@@ -157,14 +158,13 @@ class TlogFramer:
             if not self._plausible(at):
                 found = self._next_plausible(at + 1)
                 if found is None:
-                    if not final:  # keep a tail that may yet begin a record
-                        keep = max(at, len(buf) - 10)
-                        if keep > at:
-                            yield Bad("junk_bytes", bytes(buf[at:keep]), "not a tlog record")
-                        at = keep
+                    if not final:  # wait for the rest: one run of junk is one reject
+                        if len(buf) - at > _LONG_JUNK:
+                            yield self._junk(bytes(buf[at:-10]), "not a tlog record")
+                            at = len(buf) - 10
                         break
                     found = len(buf)
-                yield Bad("junk_bytes", bytes(buf[at:found]), "not a tlog record")
+                yield self._junk(bytes(buf[at:found]), "not a tlog record")
                 at = found
                 continue
             length = _packet_length(buf, at + 8)
@@ -172,7 +172,7 @@ class TlogFramer:
                 if not final:
                     break
                 found = self._next_plausible(at + 1) or len(buf)
-                yield Bad("junk_bytes", bytes(buf[at:found]), "the record is cut short")
+                yield self._junk(bytes(buf[at:found]), "the record is cut short")
                 at = found
                 continue
             (us,) = _STAMP.unpack_from(buf, at)
@@ -181,6 +181,13 @@ class TlogFramer:
             self._last_us = us
             yield self._decode(packet, us / 1e6)
         del buf[:at]
+
+    def _junk(self, raw: bytes, detail: str) -> Bad:
+        """Junk, at the time of the record before it (so a log read twice quarantines it
+        once)."""
+        return Bad(
+            "junk_bytes", raw, detail, None if self._last_us is None else self._last_us / 1e6
+        )
 
     def _decode(self, packet: bytes, ts_s: float) -> Packet | Bad:
         try:
