@@ -34,7 +34,7 @@ def _command(ctx: click.Context, path: tuple[str, ...]) -> click.Command | None:
 @click.pass_context
 @pass_app
 def demo(app: AppContext, ctx: click.Context, no_dashboard: bool, vessels: int) -> None:
-    """Bring the store up, simulate a scenario, ingest it (AIS, watchlist, SAR scenes), run
+    """Bring the store up, simulate a scenario, ingest it (AIS, watchlist, SAR scenes, drone logs), run
     the rules, score them against the scenario's truth, list the alerts, open the dashboard.
 
     Each step is the command of the same name; steps whose code has not landed yet are
@@ -47,6 +47,10 @@ def demo(app: AppContext, ctx: click.Context, no_dashboard: bool, vessels: int) 
         (("ingest", "ais"), {"paths": (scenario / "feed.nmea",)}),
         (("watchlist", "import"), {"path": scenario / "watchlist.csv", "by": "demo"}),
         (("ingest", "scene"), {"paths": (scenario / "scenes",), "sensor": None, "time": None}),
+        (
+            ("ingest", "drone"),
+            {"paths": (scenario / "drone",), "connect": None, "duration": None, "names": ()},
+        ),
         (("detect",), {}),
         (
             ("evaluate",),
