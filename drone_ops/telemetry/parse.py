@@ -31,7 +31,6 @@ from surveillance.store import TELEMETRY_COLUMNS
 
 __all__ = ["TelemetryBatch", "TelemetryParse", "drone_name"]
 
-_TICK_S = 1e-6  # the store keeps microseconds
 
 
 def drone_name(system_id: int, names: Mapping[int, str]) -> str:
@@ -59,7 +58,7 @@ class _Vehicle:
     battery_pct: float | None = None
     mission_seq: int | None = None
     reached_seq: int | None = None
-    last_ts_s: float = float("-inf")
+    last_us: int = -1  # the time of its last row, in microseconds (what the store keeps)
 
 
 @dataclass
@@ -125,13 +124,14 @@ class _Decoder:
             vehicle.reached_seq = int(message.seq)
         elif kind == "GLOBAL_POSITION_INT":
             # live: the receive time, after this vehicle's last row
-            row_s = item.ts_s
-            if row_s is None:
-                row_s = max(chunk.received_s, vehicle.last_ts_s + _TICK_S)
-            self._position(message, system_id, vehicle, row_s, chunk.origin)
+            if item.ts_s is None:
+                row_us = max(round(chunk.received_s * 1e6), vehicle.last_us + 1)
+            else:
+                row_us = round(item.ts_s * 1e6)
+            self._position(message, system_id, vehicle, row_us, chunk.origin)
 
     def _position(
-        self, message: Any, system_id: int, vehicle: _Vehicle, ts_s: float, origin: str
+        self, message: Any, system_id: int, vehicle: _Vehicle, row_us: int, origin: str
     ) -> None:
         lat, lon = message.lat / 1e7, message.lon / 1e7
         reason = None
@@ -140,16 +140,17 @@ class _Decoder:
         elif not (-90 <= lat <= 90 and -180 <= lon <= 180):
             reason = "position_out_of_range"
         if reason is not None:
-            self.rejects.append((reason, str(message), ts_s, f"{origin} system {system_id}"))
+            detail = f"{origin} system {system_id}"
+            self.rejects.append((reason, str(message), row_us / 1e6, detail))
             return
-        vehicle.last_ts_s = ts_s
+        vehicle.last_us = row_us
         self.system_ids.add(system_id)
         speed_mps = (message.vx**2 + message.vy**2) ** 0.5 / 100
         heading = None if message.hdg == 65535 else message.hdg / 100
         self.rows.append(
             (
                 drone_name(system_id, self.names),
-                round(ts_s / _TICK_S),
+                row_us,
                 lon,
                 lat,
                 message.relative_alt / 1000,  # metres above home, as the plan's altitudes

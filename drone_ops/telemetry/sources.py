@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import select
+import socket
 import time
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ __all__ = ["Chunk", "LiveLink", "TlogFiles"]
 log = logging.getLogger(__name__)
 
 _BLOCK = 1 << 20
+_UDP_BUFFER = 8 << 20
+_DATAGRAMS_AT_ONCE = 512
 _HEARTBEAT_S = 1.0  # a ground station says it is there once a second (udpout peers wait for it)
 
 
@@ -84,10 +87,8 @@ class LiveLink(Source[Chunk]):
         self.bytes = 0
 
     def read(self) -> Iterator[Chunk]:
-        from drone_ops.link import open_link
-
         until = None if self.duration_s is None else time.monotonic() + self.duration_s
-        conn: Any = open_link(self.url)
+        conn: Any = self._open()
         backoff = self.first_backoff_s
         heard = time.monotonic() - _HEARTBEAT_S
         try:
@@ -113,6 +114,15 @@ class LiveLink(Source[Chunk]):
             _close(conn)
         yield Chunk(self.url, b"", time.time(), last=True)
 
+    def _open(self) -> Any:
+        """The link; a UDP one with room for seconds of datagrams while a batch is written."""
+        from drone_ops.link import open_link
+
+        conn = open_link(self.url)
+        if self.url.startswith("udp"):
+            conn.port.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, _UDP_BUFFER)
+        return conn
+
     def _receive(self, conn: Any) -> bytes | None:
         """What the link has within a tick: bytes, b"" when quiet, None when it dropped."""
         port = conn.port
@@ -123,8 +133,7 @@ class LiveLink(Source[Chunk]):
             if not ready:
                 return b""
             if self.url.startswith("udp"):
-                data = conn.recv()  # pymavlink's, so a udpin link learns who is talking
-                return bytes(data) if data else b""
+                return _datagrams(conn)
             if hasattr(port, "recv"):
                 return port.recv(65536) or None  # b"": the far end closed the connection
             return bytes(port.read(max(1, port.in_waiting)))  # a serial device
@@ -145,8 +154,6 @@ class LiveLink(Source[Chunk]):
     ) -> Generator[Chunk, None, Any]:
         """Open the link again, trying every back-off until it answers (or time is up);
         quiet ticks meanwhile; returns the connection."""
-        from drone_ops.link import open_link
-
         _close(conn)
         while True:
             wait_until = time.monotonic() + backoff_s
@@ -160,12 +167,24 @@ class LiveLink(Source[Chunk]):
             try:
                 if self.url.startswith("tcp:"):
                     return _tcp_again(conn)
-                return open_link(self.url)
+                return self._open()
             except (OSError, InputError) as error:
                 log.warning(
                     "link %s still away (%s); retrying in %.1f s", self.url, error, backoff_s
                 )
                 backoff_s = min(backoff_s * 2, self.max_backoff_s)
+
+
+def _datagrams(conn: Any) -> bytes:
+    """The datagrams waiting on a UDP link, as one piece (each holds whole packets), read
+    through pymavlink's ``recv`` so that a udpin link learns who is talking."""
+    data = bytearray()
+    for _ in range(_DATAGRAMS_AT_ONCE):
+        datagram = conn.recv()
+        if not datagram:
+            break
+        data += datagram
+    return bytes(data)
 
 
 def _tcp_again(conn: Any) -> Any:
