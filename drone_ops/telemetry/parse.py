@@ -32,7 +32,6 @@ from surveillance.store import TELEMETRY_COLUMNS
 __all__ = ["TelemetryBatch", "TelemetryParse", "drone_name"]
 
 
-
 def drone_name(system_id: int, names: Mapping[int, str]) -> str:
     """A vehicle's ``drone_id``: its name if given one, else ``mav<system id>``."""
     return names.get(system_id, f"mav{system_id}")
