@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import termios
 import threading
 import time
+import tty
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -160,3 +163,33 @@ def test_a_tcp_link_that_drops_is_reconnected_and_nothing_received_is_lost(
     assert dropping_server.sent == 35
     assert len(store.telemetry(drone_id="mav4")) == 35
     assert "reconnects                  1" in ran.stdout
+
+
+def test_a_serial_link_is_read_like_the_others(coastwatch: Coastwatch, store: Store) -> None:
+    """A pseudo-terminal stands for a telemetry radio on /dev/ttyUSB0."""
+    controller, device = os.openpty()
+    tty.setraw(device)
+    path = os.ttyname(device)
+
+    def send() -> None:
+        v = Vehicle(5)
+        deadline = time.monotonic() + 60
+        # the link has opened when pymavlink has set its speed on the device
+        while termios.tcgetattr(device)[5] != termios.B57600 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        for i in range(30):
+            os.write(controller, v.heartbeat() + v.battery(70) + v.position(43 + i / 1e4, 6.0))
+            time.sleep(0.05)
+
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
+    try:
+        ran = coastwatch("ingest", "drone", "--connect", f"{path}:57600", "--duration", "3")
+    finally:
+        sender.join()
+        os.close(controller)
+        os.close(device)
+    assert ran.code == 0, ran.stderr
+    rows = store.telemetry(drone_id="mav5")
+    assert len(rows) == 30 and (rows["link"] == f"{path}:57600").all()
+    assert rows["battery_pct"].tolist() == [70.0] * 30
