@@ -84,11 +84,11 @@ class LiveLink(Source[Chunk]):
         self.duration_s, self.tick_s = duration_s, tick_s
         self.first_backoff_s, self.max_backoff_s = first_backoff_s, max_backoff_s
         self.reconnects = 0
-        self.bytes = 0
+        self._conn: Any = self._open()  # here, so a bad URL or a busy port is said at once
 
     def read(self) -> Iterator[Chunk]:
         until = None if self.duration_s is None else time.monotonic() + self.duration_s
-        conn: Any = self._open()
+        conn = self._conn
         backoff = self.first_backoff_s
         heard = time.monotonic() - _HEARTBEAT_S
         try:
@@ -98,7 +98,6 @@ class LiveLink(Source[Chunk]):
                     self._say_hello(conn)
                 data = self._receive(conn)
                 if data is not None:
-                    self.bytes += len(data)
                     if data:
                         backoff = self.first_backoff_s
                     yield Chunk(self.url, data, time.time())
