@@ -28,6 +28,7 @@ __all__ = [
     "flight_options",
     "mission_list",
     "parse_point",
+    "patrol",
     "sector",
     "setup_from_options",
     "survey",
@@ -431,6 +432,53 @@ def sector(
         radius_m=radius_m,
         first_leg_deg=first_leg_deg,
         name=name or "sector",
+    )
+    emit_plan(app, plan, output=output, fmt=fmt)
+
+
+@click.command("patrol")
+@click.option(
+    "--from", "start", required=True, metavar="LAT,LON", help="Near where the patrol starts."
+)
+@click.option("--to", "end", required=True, metavar="LAT,LON", help="Near where it ends.")
+@click.option(
+    "--offset",
+    "offset_m",
+    type=float,
+    default=500.0,
+    show_default=True,
+    metavar="M",
+    help="Distance out to sea from the coast.",
+)
+@click.option(
+    "--there-and-back/--one-way",
+    default=False,
+    show_default=True,
+    help="Fly back along the coast, or go home from the end.",
+)
+@flight_options
+@pass_app
+def patrol(
+    app: AppContext,
+    start: str,
+    end: str,
+    offset_m: float,
+    there_and_back: bool,
+    output: Path | None,
+    name: str | None,
+    fmt: str,
+    **kw: Any,
+) -> None:
+    """A patrol along the reference coast between two points, a set distance out to sea."""
+    from drone_ops.patrol import plan_patrol
+
+    plan = plan_patrol(
+        parse_point(start, "--from"),
+        parse_point(end, "--to"),
+        setup_from_options(**kw),
+        offset_m=offset_m,
+        there_and_back=there_and_back,
+        name=name or "patrol",
     )
     emit_plan(app, plan, output=output, fmt=fmt)
 

@@ -149,3 +149,30 @@ def test_a_plan_that_breaks_a_limit_is_refused_and_nothing_is_stored_or_written(
     assert ran.code == 2 and "airport RJFF Fukuoka Airport" in ran.stderr
     ran = coastwatch("mission", "plan", "expanding-square", "--at", "34.21", "--home", HOME)
     assert ran.code == 2 and "--at" in ran.stderr
+
+
+def test_patrol_along_the_tsushima_coast_there_and_back(
+    coastwatch: Coastwatch, store: Store
+) -> None:
+    ran = coastwatch(
+        "mission",
+        "plan",
+        "patrol",
+        "--from",
+        "34.145,129.276",
+        "--to",
+        "34.20,129.30",
+        "--offset",
+        "600",
+        "--there-and-back",
+        "--home",
+        HOME,
+        "--battery-min",
+        "60",
+        "--format",
+        "json",
+    )
+    assert ran.code == 0, ran.stderr
+    facts = json.loads(ran.stdout)
+    assert facts["kind"] == "patrol" and facts["items"] > 20
+    assert store.missions().iloc[0]["kind"] == "patrol"
