@@ -26,9 +26,9 @@ __all__ = [
 ]
 
 
-def simple_json(item: MissionItem, jump_id: int) -> dict[str, Any]:
-    """One ``SimpleItem``: params 1..7 with NaN as null; the altitude keys QGroundControl
-    writes beside an item with a position."""
+def simple_json(item: MissionItem, jump_id: int, *, altitude_keys: bool = True) -> dict[str, Any]:
+    """One ``SimpleItem``: params 1..7 with NaN as null; with ``altitude_keys``, the altitude
+    keys QGroundControl writes beside an item with a position (not inside a survey)."""
     x, y = (from_e7(item.x), from_e7(item.y)) if item.has_position else (item.x, item.y)
     out: dict[str, Any] = {
         "type": "SimpleItem",
@@ -38,7 +38,7 @@ def simple_json(item: MissionItem, jump_id: int) -> dict[str, Any]:
         "frame": item.frame,
         "params": [_null(p) for p in item.params] + [x, y, _null(item.z)],
     }
-    if item.has_position:
+    if altitude_keys and item.has_position:
         out |= {"AMSLAltAboveTerrain": None, "Altitude": _null(item.z), "AltitudeMode": 1}
     return out
 

@@ -50,7 +50,9 @@ _VERSIONS = (4, 5)  # earlier surveys carry no items: QGroundControl lays them a
 
 def survey_json(survey: Survey, jump_id: int) -> dict[str, Any]:
     """The complex item of ``survey``; its items numbered from ``jump_id``."""
-    items = [simple_json(item, jump_id + n) for n, item in enumerate(survey.items)]
+    items = [
+        simple_json(item, jump_id + n, altitude_keys=False) for n, item in enumerate(survey.items)
+    ]
     modelled = {
         "type": "ComplexItem",
         "complexItemType": "survey",
