@@ -1,6 +1,7 @@
 """Plans to and from files, the format chosen by the suffix.
 
-Read and written: ``.plan`` (QGroundControl's JSON, :mod:`drone_ops.qgc_plan`). Written only
+Read and written: ``.plan`` (QGroundControl's JSON, :mod:`drone_ops.qgc_plan`) and
+``.waypoints`` or ``.txt`` (``QGC WPL 110``, :mod:`drone_ops.waypoints`). Written only
 (the briefing, for maps and Google Earth): ``.geojson`` and ``.kml``. :func:`loads` takes the
 bytes the dashboard receives as well as text.
 """
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from drone_ops import qgc_plan
+from drone_ops import qgc_plan, waypoints
 from drone_ops.plan import Plan
 from surveillance.errors import InputError
 
@@ -28,8 +29,16 @@ __all__ = [
 #: the largest plan file read, whatever its format
 MAX_FILE_BYTES = qgc_plan.MAX_PLAN_BYTES
 
-_WRITERS: dict[str, Callable[[Plan], str]] = {".plan": qgc_plan.dumps}
-_READERS: dict[str, Callable[[str, str], Plan]] = {".plan": qgc_plan.loads}
+_WRITERS: dict[str, Callable[[Plan], str]] = {
+    ".plan": qgc_plan.dumps,
+    ".waypoints": waypoints.dumps,
+    ".txt": waypoints.dumps,
+}
+_READERS: dict[str, Callable[[str, str], Plan]] = {
+    ".plan": qgc_plan.loads,
+    ".waypoints": waypoints.loads,
+    ".txt": waypoints.loads,  # Mission Planner's other name for a QGC WPL 110 file
+}
 SUFFIXES = tuple(_WRITERS)
 _F = TypeVar("_F")
 READ_SUFFIXES = tuple(_READERS)

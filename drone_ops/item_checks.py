@@ -54,6 +54,9 @@ def checked_item(
         raise InputError(f"{place}: unknown command {_text(command)} (not a MAVLink MAV_CMD)")
     if not _whole(frame) or int(frame) not in _enum("MAV_FRAME"):
         raise InputError(f"{place}: unknown frame {_text(frame)} (not a MAVLink MAV_FRAME)")
+    for n, value in enumerate(params, 1):
+        if math.isinf(value):
+            raise InputError(f"{place}: param{n} is infinite")
     x, y = (0.0 if math.isnan(v) else v for v in params[4:6])
     if int(frame) in GLOBAL_FRAMES:
         lat, lon = checked_place(x, y, place)
