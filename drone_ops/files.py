@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import TypeVar
 
 from drone_ops import qgc_plan, waypoints
@@ -33,6 +34,8 @@ _WRITERS: dict[str, Callable[[Plan], str]] = {
     ".plan": qgc_plan.dumps,
     ".waypoints": waypoints.dumps,
     ".txt": waypoints.dumps,
+    ".geojson": lambda plan: _briefing().geojson_dumps(plan),
+    ".kml": lambda plan: _briefing().kml_dumps(plan),
 }
 _READERS: dict[str, Callable[[str, str], Plan]] = {
     ".plan": qgc_plan.loads,
@@ -85,6 +88,14 @@ def write_plan(plan: Plan, path: Path) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as error:
         raise InputError(f"cannot write {path}: {error.strerror}") from error
+
+
+def _briefing() -> ModuleType:
+    """The briefing writers, loaded when one writes (they bring shapely and the report's
+    GeoJSON helpers)."""
+    from drone_ops import briefing
+
+    return briefing
 
 
 def _format(table: dict[str, _F], suffix: str, verb: str, place: str) -> _F:
