@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from drone_ops import files
 from surveillance.store import Store
 from tests.builders.cli import Coastwatch
 
@@ -58,7 +59,9 @@ def test_survey_writes_the_plan_stores_it_and_prints_the_statistics(
         and facts["gsd_cm"] == round(100 * 13.2 * 50 / (8.8 * 5472), 2)
     )
     document = json.loads(out.read_text())
-    assert len(document["mission"]["items"]) == facts["items"]
+    assert len(files.read_plan(out).mission_items()) == facts["items"]
+    survey = [i for i in document["mission"]["items"] if i["type"] == "ComplexItem"]
+    assert [i["complexItemType"] for i in survey] == ["survey"]
     assert store.mission_plan(facts["id"]) == document
     row = store.missions().iloc[0]
     assert row["name"] == "harbour" and row["stats"]["items"] == facts["items"]
