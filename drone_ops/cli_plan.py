@@ -510,9 +510,7 @@ def mission_list(
             "distance_m": (row["stats"] or {}).get("distance_m"),
             "flight_time_s": (row["stats"] or {}).get("flight_time_s"),
             "items": (row["stats"] or {}).get("items"),
-            "alert_id": None
-            if row["alert_id"] is None or row["alert_id"] != row["alert_id"]
-            else row["alert_id"],
+            "alert_id": row["alert_id"] if isinstance(row["alert_id"], str) else None,
         }
         for row in found.to_dict("records")
     ]
