@@ -85,6 +85,7 @@ def test_plan_expanding_square_takes_off_flies_the_pattern_and_comes_home() -> N
     assert items[0].command == Cmd.NAV_TAKEOFF and items[-1].command == Cmd.NAV_RETURN_TO_LAUNCH
     assert len(items) == 2 + 7
     assert plan.kind == "expanding_square" and plan.stats is not None
+    assert plan.cruise_speed_mps == plan.hover_speed_mps == 15.0
     pattern_m = sum(length for _, length in legs(items[1:-1]))
     assert pattern_m == pytest.approx(150.0 * (1 + 1 + 2 + 2 + 3 + 3), abs=2.0)
     assert all(isinstance(i.x, int) and isinstance(i.y, int) for i in items)
