@@ -84,7 +84,7 @@ def flight_options(command: F) -> F:
             multiple=True,
             type=path,
             metavar="FILE.geojson",
-            help="No-fly polygons (repeatable); airports within 5 km are added.",
+            help="No-fly polygons (repeatable), beside setting drone_no_fly's; airports added.",
         ),
         click.option(
             "-o",
@@ -159,8 +159,16 @@ def setup_from_options(**kw: Any) -> FlightSetup:
         planned_start=parse_time(kw.get("start"), "--start"),
         wind_from_deg=wind_from_deg,
         wind_mps=wind_mps,
-        no_fly=tuple(z for path in kw.get("no_fly") or () for z in read_no_fly(path)),
+        no_fly=tuple(z for path in _no_fly_files(kw) for z in read_no_fly(path)),
     )
+
+
+def _no_fly_files(kw: dict[str, Any]) -> list[Path]:
+    """The setting ``drone_no_fly``'s files (when a command runs), then ``--no-fly``'s."""
+    context = click.get_current_context(silent=True)
+    app = None if context is None else context.find_object(AppContext)
+    configured = [] if app is None else list(app.settings.drone_no_fly)
+    return configured + list(kw.get("no_fly") or ())
 
 
 def emit_plan(app: AppContext, plan: Plan, *, output: Path | None, fmt: str) -> int:
