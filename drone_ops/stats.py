@@ -91,20 +91,22 @@ def _loiter_s(item: MissionItem, plan: Plan) -> float:
 
 
 def _photo_count(plan: Plan) -> int:
-    """Photos the distance trigger takes: one at each switch-on, one every trigger distance
-    until it is switched off (or the mission ends)."""
+    """Photos the distance trigger takes: one every trigger distance while it is on, and one
+    at each ``DO_SET_CAM_TRIGG_DIST`` that asks for one at once (param3 1: QGroundControl asks
+    at each transect's entry and exit, "to get full coverage")."""
     photos, trigger_m, flown_m, last = 0, 0.0, 0.0, None
     for item in plan.mission_items():
         if item.command == Cmd.DO_SET_CAM_TRIGG_DIST:
             if trigger_m > 0.0:
-                photos += 1 + math.floor(flown_m / trigger_m)
+                photos += math.floor(flown_m / trigger_m)
+            photos += 1 if item.params[2] >= 1.0 else 0
             trigger_m, flown_m = max(item.params[0], 0.0), 0.0
         elif item.has_position:
             if last is not None and trigger_m > 0.0:
                 flown_m += float(haversine_m(last.lon, last.lat, item.lon, item.lat))
             last = item
     if trigger_m > 0.0:
-        photos += 1 + math.floor(flown_m / trigger_m)
+        photos += math.floor(flown_m / trigger_m)
     return photos
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from pyproj import Geod
 
@@ -94,10 +96,10 @@ def test_a_path_through_a_no_fly_circle_or_out_of_an_inclusion_zone_is_refused()
     plan = finish_plan("x", "patrol", [east_of_home(2000.0)], FlightSetup(home=HOME))
     circle = FenceCircle((HOME.lat, east_of_home(1000.0).lon), 200.0, name="exercise")
     with pytest.raises(PlanRefused, match="enters exercise"):
-        check_limits(type(plan)(**{**plan.__dict__, "fence": Fence(circles=(circle,))}))
+        check_limits(replace(plan, fence=Fence(circles=(circle,))))
     keep_in = FenceCircle((HOME.lat, HOME.lon), 1500.0, inclusion=True, name="the operating area")
     with pytest.raises(PlanRefused, match="leaves the operating area") as refused:
-        check_limits(type(plan)(**{**plan.__dict__, "fence": Fence(circles=(keep_in,))}))
+        check_limits(replace(plan, fence=Fence(circles=(keep_in,))))
     assert refused.value.place is not None
 
 

@@ -65,8 +65,8 @@ def test_photo_count_follows_the_trigger_distance() -> None:
         MissionItem.at(Cmd.NAV_WAYPOINT, HOME.lat, HOME.lon, 60.0),
         MissionItem(Cmd.DO_SET_CAM_TRIGG_DIST, 2, (10.0, 0.0, 1.0, 0.0)),
         MissionItem.at(Cmd.NAV_WAYPOINT, lat, lon, 60.0),
-        MissionItem(Cmd.DO_SET_CAM_TRIGG_DIST, 2, (0.0, 0.0, 0.0, 0.0)),
+        MissionItem(Cmd.DO_SET_CAM_TRIGG_DIST, 2, (0.0, 0.0, 1.0, 0.0)),
         MissionItem.at(Cmd.NAV_WAYPOINT, HOME.lat, HOME.lon, 60.0),
     )
     stats = plan_stats(Plan("t", "survey", HOME, items))
-    assert stats.photo_count == 11  # at 0, 10, ..., 100 m of the 105 m leg
+    assert stats.photo_count == 12  # at 0, 10, ..., 100 m of the 105 m leg, and at its end
