@@ -69,7 +69,9 @@ def flight_options(command: F) -> F:
     """The options every plan command takes; :func:`setup_from_options` makes them a setup."""
     path = click.Path(path_type=Path, dir_okay=False)
     options = [
-        click.option("--home", required=True, metavar="LAT,LON[,ALT]", help="The launch point."),
+        click.option(
+            "--home", required=True, metavar="LAT,LON[,ALT]", help="Launch point (ALT: m ASL)."
+        ),
         _number("--altitude", "altitude_m", 60.0, "M", "Flight altitude above home."),
         _number("--speed", "speed_mps", 15.0, "MPS", "Cruise airspeed."),
         _number("--battery-min", "battery_min", 25.0, "MIN", "Battery minutes at cruise."),
