@@ -9,7 +9,7 @@ lawnmower, the same number of transect lines clipped to the square one by one wi
 shapely, no items, fence or statistics.
 Printed: the median of N runs of each and the ratio; the item count beside QGroundControl's
 rule (6 items a transect with turnarounds, TransectStyleComplexItem) for the same transects
-and for QGroundControl's own transect count (lines every spacing across the extent).
+and for QGroundControl's own transect count (a line every spacing across the extent).
 
     .venv/bin/python bench/mission_planning.py [--runs 7]
 """
@@ -97,12 +97,14 @@ def main() -> None:
         ("plan_survey, first run (loads airportsdata)", cold_s),
     ):
         print(f"{label:<50}{seconds:>9.3f}{seconds / baseline_s:>12.2f}")
-    qgc_transects = math.floor(SIDE_M / spacing_m) + 1
+    # QGroundControl lays a line every spacing from a phase of its own and keeps those that
+    # cross the area: floor(side / spacing) or one more
+    fewest = math.floor(SIDE_M / spacing_m)
     print(f"items: {len(survey.items)} in the survey ({stats.items} with takeoff and return)")
     print(f"QGroundControl's rule, the same {transects} transects: {qgc_item_count(transects)}")
     print(
-        f"QGroundControl's rule, its own {qgc_transects} transects (a line every spacing): "
-        f"{qgc_item_count(qgc_transects)}"
+        f"QGroundControl's rule, its own {fewest}-{fewest + 1} transects: "
+        f"{qgc_item_count(fewest)}-{qgc_item_count(fewest + 1)}"
     )
     print(
         f"no-fly zones in the fence: {len(plan.fence.polygons)}; flight "

@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
 from pyproj import Geod
 
 from drone_ops.camera import gsd_cm
@@ -56,16 +57,20 @@ def timeline(plan: Plan) -> list[Waypoint]:
     the time flown to reach it."""
     wind = plan.meta.get("wind") or {}
     from_deg, wind_mps = float(wind.get("from_deg", 0.0)), float(wind.get("mps", 0.0))
+    targets = list(_targets(plan))
+    places = [Point(plan.home.lat, plan.home.lon, 0.0)] + [t for _, t in targets]
+    lons, lats = np.array([p.lon for p in places]), np.array([p.lat for p in places])
+    legs_m = haversine_m(lons[:-1], lats[:-1], lons[1:], lats[1:])
+    bearings = _GEOD.inv(lons[:-1], lats[:-1], lons[1:], lats[1:])[0]
     out = [Waypoint(plan.home, 0.0, 0.0)]
-    here, distance_m, time_s = Point(plan.home.lat, plan.home.lon, 0.0), 0.0, 0.0
-    for item, target in _targets(plan):
-        leg_m = float(haversine_m(here.lon, here.lat, target.lon, target.lat))
+    distance_m = time_s = 0.0
+    legs = zip(targets, places[:-1], legs_m, bearings, strict=True)
+    for (item, target), here, leg_m, bearing in legs:
         if leg_m > 0.0:
-            bearing = _GEOD.inv(here.lon, here.lat, target.lon, target.lat)[0]
-            time_s += leg_m / ground_speed_mps(bearing, plan.cruise_speed_mps, from_deg, wind_mps)
+            speed = ground_speed_mps(float(bearing), plan.cruise_speed_mps, from_deg, wind_mps)
+            time_s += float(leg_m) / speed
         time_s += abs(target.alt_m - here.alt_m) / VERTICAL_MPS + _loiter_s(item, plan)
-        distance_m += leg_m
-        here = target
+        distance_m += float(leg_m)
         out.append(Waypoint(target, distance_m, time_s))
     return out
 
