@@ -37,18 +37,27 @@ class Waypoint:
 
 
 def ground_speed_mps(
-    bearing_deg: float, airspeed_mps: float, wind_from_deg: float, wind_mps: float
+    bearing_deg: float,
+    airspeed_mps: float,
+    wind_from_deg: float,
+    wind_mps: float,
+    *,
+    place: Point | None = None,
 ) -> float:
     """The speed over ground along ``bearing_deg`` at ``airspeed_mps`` in the wind (the wind
     triangle: the heading crabs into the crosswind, the along-track part adds or takes away).
-    A wind the vehicle cannot hold its track in refuses the plan."""
+    A wind the vehicle cannot hold its track in refuses the plan (at ``place``, the leg's
+    start)."""
     relative = math.radians(wind_from_deg + 180.0 - bearing_deg)  # where the wind blows to
     cross_mps, along_mps = wind_mps * math.sin(relative), wind_mps * math.cos(relative)
-    if abs(cross_mps) >= airspeed_mps:
-        raise PlanRefused("wind", f"{wind_mps:g} m/s from {wind_from_deg:g} deg is too strong")
-    speed = along_mps + math.sqrt(airspeed_mps**2 - cross_mps**2)
-    if speed <= 0.0:
-        raise PlanRefused("wind", f"{wind_mps:g} m/s from {wind_from_deg:g} deg is too strong")
+    speed = along_mps + math.sqrt(max(airspeed_mps**2 - cross_mps**2, 0.0))
+    if abs(cross_mps) >= airspeed_mps or speed <= 0.0:
+        raise PlanRefused(
+            "wind",
+            f"{wind_mps:g} m/s from {wind_from_deg:g} deg is too strong for {airspeed_mps:g} m/s "
+            f"on a track of {bearing_deg % 360:.0f} deg",
+            place,
+        )
     return speed
 
 
@@ -67,7 +76,8 @@ def timeline(plan: Plan) -> list[Waypoint]:
     legs = zip(targets, places[:-1], legs_m, bearings, strict=True)
     for (item, target), here, leg_m, bearing in legs:
         if leg_m > 0.0:
-            speed = ground_speed_mps(float(bearing), plan.cruise_speed_mps, from_deg, wind_mps)
+            airspeed_mps = plan.cruise_speed_mps
+            speed = ground_speed_mps(float(bearing), airspeed_mps, from_deg, wind_mps, place=here)
             time_s += float(leg_m) / speed
         time_s += abs(target.alt_m - here.alt_m) / VERTICAL_MPS + _loiter_s(item, plan)
         distance_m += float(leg_m)
