@@ -124,3 +124,10 @@ def test_expanding_square_positions_stay_integers_through_the_fence() -> None:
     items = expanding_square(Point(34.21, 129.31), spacing_m=100.0, legs=4, alt_m=60.0)
     plan = finish_plan("es", "expanding_square", items, FlightSetup(home=HOME))
     assert all(isinstance(i.x, int) for i in plan.mission_items() + plan.fence_items())
+
+
+def test_a_home_inside_a_no_fly_zone_is_refused_at_home() -> None:
+    home = Point(33.60, 130.42)  # 3.4 km from Fukuoka Airport's reference point
+    with pytest.raises(PlanRefused, match="enters airport RJFF") as refused:
+        plan_sector(Point(33.62, 130.40), FlightSetup(home=home), radius_m=300.0)
+    assert refused.value.place == Point(home.lat, home.lon)
