@@ -46,6 +46,7 @@ bench: setup
 	$(BIN)/python bench/ssdd_detection.py
 	$(BIN)/python bench/sar_simulated.py
 	$(BIN)/python bench/cli_help.py
+	$(BIN)/python bench/mission_planning.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
