@@ -24,7 +24,7 @@ import numpy as np
 
 from drone_ops.link import mavlink
 from drone_ops.mission_lists import FENCE, MISSION, RALLY, TYPE_NAMES, ack_words, plan_from_lists
-from drone_ops.plan import MissionItem, Plan, Point
+from drone_ops.plan import MissionItem, Plan, Point, from_e7
 from drone_ops.vehicle_link import (
     RETRIES,
     TIMEOUT_S,
@@ -225,25 +225,39 @@ def _from_message(m: Any) -> MissionItem:
 
 
 def _home(ex: Exchange) -> Point | None:
-    """The vehicle's home, asked for with ``MAV_CMD_REQUEST_MESSAGE``; None if it sends none."""
-    ex.mav.command_long_send(
-        ex.target,
-        ex.component,
-        mavlink.MAV_CMD_REQUEST_MESSAGE,
-        0,
-        mavlink.MAVLINK_MSG_ID_HOME_POSITION,
-        0,
-        0,
-        0,
-        0,
-        0,
-        0,
-    )
-    home = ex.wait(("HOME_POSITION",), lambda _: True, None, ex.timeout_s)
-    home = home or last_message(ex.link, ex.target, "HOME_POSITION")
+    """The vehicle's home, asked for with ``MAV_CMD_REQUEST_MESSAGE`` (sent again like any
+    question); None when the vehicle refuses or never sends one."""
+
+    def request(attempt: int) -> Any:
+        return ex.mav.command_long_encode(
+            ex.target,
+            ex.component,
+            mavlink.MAV_CMD_REQUEST_MESSAGE,
+            attempt,
+            mavlink.MAVLINK_MSG_ID_HOME_POSITION,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+        )
+
+    def home_or_ack(m: Any) -> bool:
+        return bool(m.get_type() == "HOME_POSITION" or m.command == mavlink.MAV_CMD_REQUEST_MESSAGE)
+
+    try:
+        home = ex.ask(request, ("HOME_POSITION", "COMMAND_ACK"), "the home request", home_or_ack)
+    except VehicleError:
+        return None
+    if home.get_type() == "COMMAND_ACK":
+        if home.result != mavlink.MAV_RESULT_ACCEPTED:
+            return None
+        home = ex.wait(("HOME_POSITION",), lambda _: True, None, ex.timeout_s)
+        home = home or last_message(ex.link, ex.target, "HOME_POSITION")
     if home is None:
         return None
-    return Point(home.latitude / 1e7, home.longitude / 1e7, home.altitude / 1000.0)
+    return Point(from_e7(home.latitude), from_e7(home.longitude), home.altitude / 1000.0)
 
 
 def clear(

@@ -66,6 +66,10 @@ class Flight:
         self.items = list(items)
         self.state = replace(self.state, mission_seq=0, flying=False)
 
+    def arm(self, armed: bool = True) -> None:
+        """Arm or disarm (as ``MAV_CMD_COMPONENT_ARM_DISARM``); disarmed, it stops flying."""
+        self.state = replace(self.state, armed=armed, flying=self.state.flying and armed)
+
     def start(self, seq: int = 0) -> None:
         self.state = replace(self.state, mission_seq=seq, armed=True, flying=bool(self.items))
 
