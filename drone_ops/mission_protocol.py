@@ -225,8 +225,8 @@ def _from_message(m: Any) -> MissionItem:
 
 
 def _home(ex: Exchange) -> Point | None:
-    """The vehicle's home, asked for with ``MAV_CMD_REQUEST_MESSAGE`` (sent again like any
-    question); None when the vehicle refuses or never sends one."""
+    """The vehicle's home, asked for with ``MAV_CMD_REQUEST_MESSAGE`` (twice at most: not
+    every vehicle answers it); None when the vehicle refuses or never sends one."""
 
     def request(attempt: int) -> Any:
         return ex.mav.command_long_encode(
@@ -246,10 +246,13 @@ def _home(ex: Exchange) -> Point | None:
     def home_or_ack(m: Any) -> bool:
         return bool(m.get_type() == "HOME_POSITION" or m.command == mavlink.MAV_CMD_REQUEST_MESSAGE)
 
+    patience, ex.max_retries = ex.max_retries, min(ex.max_retries, 1)  # optional: ask twice
     try:
         home = ex.ask(request, ("HOME_POSITION", "COMMAND_ACK"), "the home request", home_or_ack)
     except VehicleError:
         return None
+    finally:
+        ex.max_retries = patience
     if home.get_type() == "COMMAND_ACK":
         if home.result != mavlink.MAV_RESULT_ACCEPTED:
             return None

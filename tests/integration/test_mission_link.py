@@ -79,10 +79,10 @@ def test_a_500_item_mission_goes_up_whole_and_in_order() -> None:
 
 
 def test_a_lossy_link_is_bridged_by_sending_again() -> None:
-    plan = a_plan(30)
+    plan = a_plan(12)
     with linked(loss=0.15, seed=4) as (vehicle, link, system):
-        result = upload(link, plan, target_system=system, timeout_s=0.3, retries=8)
-        back = download(link, target_system=system, timeout_s=0.3, retries=8)
+        result = upload(link, plan, target_system=system, timeout_s=0.2, retries=8)
+        back = download(link, target_system=system, timeout_s=0.2, retries=8)
     assert vehicle.dropped > 0 and result.retries > 0
     assert _ints(back) == _ints(plan)
 
