@@ -116,21 +116,25 @@ class Exchange:
         return self.mav.mission_ack_encode(self.target, self.component, result, mission_type)
 
 
-def wait_heartbeat(link: Any, *, timeout_s: float = 10.0, url: str | None = None) -> int:
-    """The system id of the first vehicle heard (ground stations' heartbeats are passed
-    over); our own heartbeat goes out meanwhile, so a vehicle that waits to hear from its
-    ground station first (``udpin`` on its side) learns where to answer."""
+def wait_heartbeat(
+    link: Any, *, timeout_s: float = 10.0, url: str | None = None, system: int | None = None
+) -> int:
+    """The system id of the first vehicle heard (or of ``system`` only); ground stations'
+    heartbeats are passed over. Ours go out meanwhile, so a vehicle that waits to hear from
+    its ground station first (``udpin`` on its side) learns where to answer."""
     probe = Exchange(link, 0, 0, timeout_s, 0)
     deadline = time.monotonic() + timeout_s
     while (left := deadline - time.monotonic()) > 0:
         probe.beat()
         heartbeat = link.recv_match(type="HEARTBEAT", blocking=True, timeout=min(left, 0.5))
-        if heartbeat is None or heartbeat.get_srcSystem() == GCS_SYSTEM:
+        if heartbeat is None or heartbeat.type == mavlink.MAV_TYPE_GCS:
             continue
-        if heartbeat.type != mavlink.MAV_TYPE_GCS:
-            return int(heartbeat.get_srcSystem())
+        found = int(heartbeat.get_srcSystem())
+        if found != GCS_SYSTEM and system in (None, found):
+            return found
+    who = "no vehicle" if system is None else f"vehicle {system} never"
     where = f" on {url}" if url else ""
-    raise VehicleError(f"no vehicle answered{where} within {timeout_s:g} s")
+    raise VehicleError(f"{who} answered{where} within {timeout_s:g} s")
 
 
 def last_message(link: Any, system: int, message_type: str) -> Any | None:
