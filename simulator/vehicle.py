@@ -6,7 +6,8 @@ the telemetry ingest are tested against.
 telemetry at ``rate_hz``, and serves the vehicle side of the mission protocol for the
 mission, fence and rally lists both ways. It refuses what an autopilot refuses, in
 ``MISSION_ACK`` codes: more items than ``max_items`` (``MAV_MISSION_NO_SPACE``), a frame not in
-``frames`` (``MAV_MISSION_UNSUPPORTED_FRAME``), an item out of sequence. It arms and starts the
+``frames`` (``MAV_MISSION_UNSUPPORTED_FRAME``), an item out of sequence; it takes items only as
+``MISSION_ITEM_INT`` (``request_int=False`` asks for them the old way). It arms and starts the
 mission on ``COMMAND_LONG`` and flies it in simulated time (``time_scale`` times real time),
 sending MISSION_CURRENT and MISSION_ITEM_REACHED. ``loss`` drops that fraction of the packets
 it receives and of its protocol answers (seeded), so retries are exercised.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import logging
 import random
+import socket
 import threading
 import time
 from collections.abc import Collection
@@ -69,11 +71,13 @@ class Vehicle:
         loss: float = 0.0,
         seed: int = 0,
         battery_min: float = 30.0,
+        request_int: bool = True,
     ) -> None:
         self.url, self.system_id = url, system_id
         self.rate_hz, self.time_scale = rate_hz, time_scale
         self.max_items, self.frames = max_items, frozenset(frames)
         self.loss, self._random = loss, random.Random(seed)
+        self.request_int = request_int  # False: asks with the deprecated MISSION_REQUEST
         self.flight = Flight(system_id, home, speed_mps=speed_mps, battery_min=battery_min)
         self.lists: dict[int, list[MissionItem]] = {t: [] for t in _TYPES}
         self.reached: list[int] = []  # every MISSION_ITEM_REACHED sent, in order
@@ -132,6 +136,7 @@ class Vehicle:
 
     def _receive(self) -> Any | None:
         """The next message, after the simulated loss (a dropped one is not seen at all)."""
+        self._hung_up()
         while True:
             message = self._link.recv_msg()
             if message is None or message.get_type() == "BAD_DATA":
@@ -140,6 +145,22 @@ class Vehicle:
                 self.dropped += 1
                 continue
             return message
+
+    def _hung_up(self) -> None:
+        """On ``tcpin``, a ground station that closed its end lets the next one connect
+        (pymavlink's TCP server would read the closed socket for ever)."""
+        port = getattr(self._link, "port", None)
+        if not isinstance(port, socket.socket) or not hasattr(self._link, "listen"):
+            return
+        try:
+            closed = port.recv(1, socket.MSG_PEEK) == b""
+        except BlockingIOError:
+            return
+        except OSError:
+            closed = True
+        if closed:
+            port.close()
+            self._link.port, self._link.fd = None, self._link.listen.fileno()
 
     def _send(self, message: Any, *, lossy: bool = False) -> None:
         if lossy and self.loss and self._random.random() < self.loss:
@@ -176,7 +197,10 @@ class Vehicle:
         seq = len(receiving.items)
         receiving.asked_at = time.monotonic()
         self._peer = to
-        self._answer(self._mav.mission_request_int_encode(*to, seq, receiving.mission_type))
+        encode = self._mav.mission_request_int_encode
+        if not self.request_int:
+            encode = self._mav.mission_request_encode
+        self._answer(encode(*to, seq, receiving.mission_type))
 
     def _on_count(self, m: Any) -> None:
         if self.max_items is not None and m.count > self.max_items:

@@ -159,3 +159,21 @@ def test_start_without_a_mission_is_refused_in_words() -> None:
         pytest.raises(VehicleError, match="refused the mission start: command is invalid"),
     ):
         start(link, target_system=system)
+
+
+def test_a_vehicle_asking_with_the_old_mission_request_gets_mission_item_int() -> None:
+    plan = a_plan(5)
+    with linked(request_int=False) as (vehicle, link, system):
+        result = upload(link, plan, target_system=system)
+    assert result.items["mission"] == 7
+    assert _on_wire(vehicle.lists[0]) == _on_wire(plan.mission_items())
+
+
+def test_a_tcp_vehicle_takes_the_next_ground_station_after_one_hangs_up() -> None:
+    port = free_port("tcp")
+    with Vehicle(f"tcpin:127.0.0.1:{port}", home=HOME) as vehicle:
+        for n in (3, 4):
+            link = open_link(f"tcp:127.0.0.1:{port}")
+            upload(link, a_plan(n), target_system=wait_heartbeat(link, timeout_s=5.0))
+            link.close()
+    assert len(vehicle.lists[0]) == 4 + 2
