@@ -4,6 +4,8 @@ the mission flown to its last item."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -177,3 +179,19 @@ def test_a_tcp_vehicle_takes_the_next_ground_station_after_one_hangs_up() -> Non
             upload(link, a_plan(n), target_system=wait_heartbeat(link, timeout_s=5.0))
             link.close()
     assert len(vehicle.lists[0]) == 4 + 2
+
+
+def test_the_vehicle_a_person_starts_from_the_shell_takes_an_upload() -> None:
+    port = free_port()
+    argv = [sys.executable, "-m", "simulator.vehicle", "--listen", f"udpin:127.0.0.1:{port}"]
+    child = subprocess.Popen([*argv, "--system", "9"], stderr=subprocess.PIPE, text=True)
+    try:
+        link = open_link(f"udpout:127.0.0.1:{port}")
+        system = wait_heartbeat(link, timeout_s=30.0)
+        result = upload(link, a_plan(3), target_system=system)
+        link.close()
+    finally:
+        child.terminate()
+        _, stderr = child.communicate(timeout=10)
+    assert (system, result.items["mission"]) == (9, 5)
+    assert f"vehicle 9 on udpin:127.0.0.1:{port}" in stderr
