@@ -1,4 +1,5 @@
-"""Plans to send over MAVLink, and free local ports for the vehicles that take them.
+"""Plans to send over MAVLink, free local ports for the vehicles that take them, and a
+serial line (two pseudo-terminals joined back to back) for a serial link.
 
 ``a_plan(n)`` is a takeoff and ``n`` waypoints off Tsushima with a no-fly polygon, a
 stay-inside circle and two rally points: all three mission types, altitudes with decimals
@@ -7,11 +8,18 @@ stay-inside circle and two rally points: all three mission types, altitudes with
 
 from __future__ import annotations
 
+import os
+import pty
+import select
 import socket
+import threading
+import tty
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from drone_ops.plan import Cmd, Fence, FenceCircle, FencePolygon, MissionItem, Plan, Point
 
-__all__ = ["HOME", "a_plan", "free_port"]
+__all__ = ["HOME", "a_plan", "free_port", "serial_line"]
 
 HOME = Point(34.20, 129.30, 10.0)
 
@@ -44,3 +52,30 @@ def free_port(kind: str = "udp") -> int:
     with socket.socket(socket.AF_INET, family) as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+@contextmanager
+def serial_line() -> Iterator[tuple[str, str]]:
+    """Two serial devices (``/dev/pts/N``, raw) whose bytes cross over, like a null-modem
+    cable: what one end writes the other reads."""
+    ends = [pty.openpty() for _ in range(2)]
+    for _, device in ends:
+        tty.setraw(device)
+    masters = [master for master, _ in ends]
+    stop = threading.Event()
+
+    def cross() -> None:
+        while not stop.is_set():
+            readable, _, _ = select.select(masters, [], [], 0.05)
+            for fd in readable:
+                os.write(masters[1 - masters.index(fd)], os.read(fd, 4096))
+
+    thread = threading.Thread(target=cross, daemon=True)
+    thread.start()
+    try:
+        yield os.ttyname(ends[0][1]), os.ttyname(ends[1][1])
+    finally:
+        stop.set()
+        thread.join(timeout=2.0)
+        for fd in (fd for pair in ends for fd in pair):
+            os.close(fd)

@@ -1,6 +1,6 @@
-"""The mission protocol against the simulated vehicle on real UDP and TCP sockets: upload,
-download, clear and start; a 500-item mission; a lossy link; the vehicle's refusals in words;
-the mission flown to its last item."""
+"""The mission protocol against the simulated vehicle on real UDP and TCP sockets and a serial
+line (two pseudo-terminals): upload, download, clear and start; a 500-item mission; a lossy
+link; the vehicle's refusals in words; the mission flown to its last item."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from drone_ops.mission_protocol import clear, download, start, upload, wait_hear
 from drone_ops.plan import Cmd, Frame, MissionItem, Plan
 from simulator.vehicle import Vehicle
 from surveillance.errors import VehicleError
-from tests.builders.link_plans import HOME, a_plan, free_port
+from tests.builders.link_plans import HOME, a_plan, free_port, serial_line
 
 _SIDES = {"udp": ("udpin", "udpout"), "tcp": ("tcpin", "tcp")}
 
@@ -66,6 +66,17 @@ def test_a_plan_uploads_and_reads_back_with_the_same_integers(transport: str) ->
         HOME,
         "imported",
     )
+
+
+def test_a_serial_line_carries_the_plan_too() -> None:
+    plan = a_plan(10)
+    with serial_line() as (theirs, ours), Vehicle(f"{theirs}:57600", home=HOME):
+        link = open_link(f"{ours}:57600")
+        system = wait_heartbeat(link, timeout_s=5.0)
+        upload(link, plan, target_system=system)
+        back = download(link, target_system=system)
+        link.close()
+    assert _ints(back) == _ints(plan)
 
 
 def test_a_500_item_mission_goes_up_whole_and_in_order() -> None:
