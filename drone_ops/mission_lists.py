@@ -94,13 +94,13 @@ def plan_from_lists(
     name: str,
     firmware: str = "px4",
 ) -> Plan:
-    """The plan a vehicle holds (kind ``imported``). Without a home from the vehicle, an
-    ArduPilot mission's item 0 is its home and is taken out of the items; otherwise the
-    first item with a position stands for it at altitude 0."""
+    """The plan a vehicle holds (kind ``imported``). An ArduPilot mission's item 0 is its
+    home: taken out of the items, and the home unless the vehicle said otherwise. Without
+    either, the first item with a position stands for home at altitude 0."""
     items = list(mission)
-    if home is None and firmware == "ardupilot" and items:
+    if firmware == "ardupilot" and items:
         first = items.pop(0)
-        home = Point(first.lat, first.lon, first.z)
+        home = home or Point(first.lat, first.lon, first.z)
     if home is None:
         placed = next((i for i in items if i.has_position), None)
         home = Point(0.0, 0.0) if placed is None else Point(placed.lat, placed.lon)

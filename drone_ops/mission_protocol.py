@@ -24,7 +24,7 @@ import numpy as np
 
 from drone_ops.link import mavlink
 from drone_ops.mission_lists import FENCE, MISSION, RALLY, TYPE_NAMES, ack_words, plan_from_lists
-from drone_ops.plan import MissionItem, Plan, Point, from_e7
+from drone_ops.plan import Cmd, Frame, MissionItem, Plan, Point, from_e7, to_e7
 from drone_ops.vehicle_link import (
     RETRIES,
     TIMEOUT_S,
@@ -76,7 +76,16 @@ def upload(
     """Upload the plan's mission, then its fence and rally points when it has them."""
     began = time.monotonic()
     ex = Exchange(link, target_system, target_component, timeout_s, retries)
-    lists = {MISSION: plan.mission_items(), FENCE: plan.fence_items(), RALLY: plan.rally_items()}
+    mission = plan.mission_items()
+    if _firmware(link, target_system) == "ardupilot":  # its item 0 is home, as QGC sends it
+        home = plan.home
+        mission.insert(
+            0,
+            MissionItem(
+                Cmd.NAV_WAYPOINT, Frame.GLOBAL, x=to_e7(home.lat), y=to_e7(home.lon), z=home.alt_m
+            ),
+        )
+    lists = {MISSION: mission, FENCE: plan.fence_items(), RALLY: plan.rally_items()}
     sent: dict[str, int] = {}
     for mission_type, items in lists.items():
         if items or mission_type == MISSION:
@@ -153,9 +162,7 @@ def download(
     the vehicle's ``HOME_POSITION`` when it sends one."""
     ex = Exchange(link, target_system, target_component, timeout_s, retries)
     lists = {t: _download_list(ex, t, progress) for t in (MISSION, FENCE, RALLY)}
-    heartbeat = last_message(link, target_system, "HEARTBEAT")
-    autopilot = None if heartbeat is None else heartbeat.autopilot
-    firmware = {mavlink.MAV_AUTOPILOT_ARDUPILOTMEGA: "ardupilot"}.get(autopilot, "px4")
+    firmware = _firmware(link, target_system)
     return plan_from_lists(
         lists[MISSION],
         lists[FENCE],
@@ -164,6 +171,13 @@ def download(
         name=f"vehicle {target_system}",
         firmware=firmware,
     )
+
+
+def _firmware(link: Any, system: int) -> str:
+    """ "ardupilot" or "px4", as the vehicle's last heartbeat says."""
+    heartbeat = last_message(link, system, "HEARTBEAT")
+    ardupilot = heartbeat is not None and heartbeat.autopilot == mavlink.MAV_AUTOPILOT_ARDUPILOTMEGA
+    return "ardupilot" if ardupilot else "px4"
 
 
 def _download_list(ex: Exchange, mission_type: int, progress: Progress | None) -> list[MissionItem]:

@@ -106,7 +106,9 @@ class Exchange:
         now = time.monotonic()
         if now - self._beat_at >= _HEARTBEAT_S:
             self._beat_at = now
-            self.mav.heartbeat_send(mavlink.MAV_TYPE_GCS, mavlink.MAV_AUTOPILOT_INVALID, 0, 0, 0)
+            self.mav.heartbeat_send(
+                mavlink.MAV_TYPE_GCS, mavlink.MAV_AUTOPILOT_INVALID, 0, 0, mavlink.MAV_STATE_ACTIVE
+            )
 
     def cancel(self, mission_type: int) -> None:
         """Tell the vehicle the operation is abandoned (it need not answer)."""

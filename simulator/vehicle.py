@@ -72,12 +72,14 @@ class Vehicle:
         seed: int = 0,
         battery_min: float = 30.0,
         request_int: bool = True,
+        autopilot: str = "px4",
     ) -> None:
         self.url, self.system_id = url, system_id
         self.rate_hz, self.time_scale = rate_hz, time_scale
         self.max_items, self.frames = max_items, frozenset(frames)
         self.loss, self._random = loss, random.Random(seed)
         self.request_int = request_int  # False: asks with the deprecated MISSION_REQUEST
+        self.autopilot = autopilot  # "ardupilot": its mission's item 0 is home
         self.flight = Flight(system_id, home, speed_mps=speed_mps, battery_min=battery_min)
         self.lists: dict[int, list[MissionItem]] = {t: [] for t in _TYPES}
         self.reached: list[int] = []  # every MISSION_ITEM_REACHED sent, in order
@@ -103,7 +105,7 @@ class Vehicle:
                 self.reached.append(seq)
                 self._send(self._mav.mission_item_reached_encode(seq))
             last = now
-            messages = telemetry(self._mav, self.flight.state)
+            messages = telemetry(self._mav, self.flight.state, autopilot=self.autopilot)
             if now - beat >= 1.0:
                 beat = now
                 self._send(messages[0])

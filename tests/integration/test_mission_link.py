@@ -206,3 +206,15 @@ def test_the_vehicle_a_person_starts_from_the_shell_takes_an_upload() -> None:
         _, stderr = child.communicate(timeout=10)
     assert (system, result.items["mission"]) == (9, 5)
     assert f"vehicle 9 on udpin:127.0.0.1:{port}" in stderr
+
+
+def test_an_ardupilot_vehicle_gets_home_as_item_0_and_gives_it_back_as_home() -> None:
+    plan = a_plan(4)
+    with linked(autopilot="ardupilot") as (vehicle, link, system):
+        result = upload(link, plan, target_system=system)
+        back = download(link, target_system=system)
+    first = vehicle.lists[0][0]
+    assert (first.frame, first.x, first.y, first.z) == (Frame.GLOBAL, 342000000, 1293000000, 10.0)
+    assert result.items["mission"] == len(plan.mission_items()) + 1
+    assert (back.firmware, back.home) == ("ardupilot", HOME)
+    assert _ints(back) == _ints(plan)
