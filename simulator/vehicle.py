@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 _REQUEST_TIMEOUT_S = 1.5  # mavlink.io's default: re-request an item not received in time
 _REQUEST_RETRIES = 5
 _AUTOPILOT_COMPONENT = 1
+_TICK_S = 0.02  # the longest the loop sleeps: the flight's time step when nothing arrives
 _TYPES = (0, 1, 2)  # mission, fence, rally
 #: where it stands unless told: off Tsushima, in the demo's area of operations
 HOME = Point(34.20, 129.30, 10.0)
@@ -95,9 +96,10 @@ class Vehicle:
 
     def serve(self) -> None:
         """Run until :meth:`close`: answer what arrives, keep time, send telemetry."""
-        last = beat = sent = time.monotonic()
+        last = time.monotonic()
+        beat = sent = 0.0
         while not self._stop.is_set():
-            self._link.select(0.005)
+            self._link.select(_TICK_S)  # wakes at once when something arrives
             while (message := self._receive()) is not None:
                 self._handle(message)
             now = time.monotonic()
@@ -105,14 +107,16 @@ class Vehicle:
                 self.reached.append(seq)
                 self._send(self._mav.mission_item_reached_encode(seq))
             last = now
-            messages = telemetry(self._mav, self.flight.state, autopilot=self.autopilot)
-            if now - beat >= 1.0:
-                beat = now
-                self._send(messages[0])
-            if now - sent >= 1.0 / self.rate_hz:
-                sent = now
-                for message in messages[1:]:
-                    self._send(message)
+            heartbeat_due, telemetry_due = now - beat >= 1.0, now - sent >= 1.0 / self.rate_hz
+            if heartbeat_due or telemetry_due:
+                heartbeat, *rest = telemetry(self._mav, self.flight.state, autopilot=self.autopilot)
+                if heartbeat_due:
+                    beat = now
+                    self._send(heartbeat)
+                if telemetry_due:
+                    sent = now
+                    for message in rest:
+                        self._send(message)
             self._rerequest(now)
 
     def __enter__(self) -> Vehicle:
