@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from drone_ops.link import open_link
+from drone_ops.mission_lists import ack_words
 from drone_ops.mission_protocol import clear, download, start, upload, wait_heartbeat
 from drone_ops.plan import Cmd, Frame, MissionItem, Plan
 from simulator.vehicle import Vehicle
@@ -218,3 +219,14 @@ def test_an_ardupilot_vehicle_gets_home_as_item_0_and_gives_it_back_as_home() ->
     assert result.items["mission"] == len(plan.mission_items()) + 1
     assert (back.firmware, back.home) == ("ardupilot", HOME)
     assert _ints(back) == _ints(plan)
+
+
+def test_the_vehicle_refuses_an_item_out_of_sequence() -> None:
+    with linked() as (vehicle, link, system):
+        link.mav.mission_count_send(system, 1, 3, 0)
+        asked = link.recv_match(type="MISSION_REQUEST_INT", blocking=True, timeout=5.0)
+        link.mav.mission_item_int_send(system, 1, 2, 3, 16, 0, 1, 0, 0, 0, 0, 1, 1, 50.0, 0)
+        ack = link.recv_match(type="MISSION_ACK", blocking=True, timeout=5.0)
+    assert asked is not None and asked.seq == 0
+    assert ack is not None and ack_words(ack.type) == "mission item received out of sequence"
+    assert vehicle.lists[0] == []
