@@ -48,6 +48,7 @@ bench: setup
 	$(BIN)/python bench/mission_upload.py
 	$(BIN)/python bench/cli_help.py
 	$(BIN)/python bench/mission_planning.py
+	$(BIN)/python bench/telemetry_ingest.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
