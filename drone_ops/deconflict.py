@@ -51,7 +51,11 @@ class Conflict:
 
     def describe(self) -> str:
         """One line: how close, to which mission, when."""
-        when = "(no planned times: by place alone)" if self.when is None else iso_utc(self.when)
+        when = (
+            "(no planned times: by place alone)"
+            if self.when is None
+            else iso_utc(self.when.replace(microsecond=0))
+        )
         which = self.name if self.mission_id is None else f"{self.mission_id} ({self.name})"
         return (
             f"{self.distance_m:.0f} m apart ({self.vertical_m:.0f} m in height) from "
