@@ -103,6 +103,7 @@ def upload(
         raise InputError("give a plan FILE or --mission ID (one of them)")
     with app.open_store() as store:
         plan, mission_id = _plan_to_upload(store, file, mission_id, who(by))
+        _deconflict(store, plan, mission_id, force=force)
         with _vehicle(url, system, timeout_s) as (link, found), step("uploading") as update:
             result = mission_protocol.upload(
                 link,
@@ -116,6 +117,15 @@ def upload(
         f"mission {mission_id} uploaded to vehicle {found} on {url}: {lists} in "
         f"{result.seconds:.2f} s ({result.round_trips} round trips, {result.retries} retries)"
     )
+
+
+def _deconflict(store: Store, plan: Plan, mission_id: int, *, force: bool) -> None:
+    """Refuse a plan whose path meets another mission's in place, height and time (unless
+    forced: then each conflict is a warning)."""
+    from drone_ops.deconflict import check_upload
+
+    for conflict in check_upload(store, plan, force=force, exclude=[mission_id]):
+        click.echo(f"warning: deconfliction: {conflict.describe()} (uploading, --force)", err=True)
 
 
 def _plan_to_upload(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -179,9 +180,11 @@ def emit_plan(app: AppContext, plan: Plan, *, output: Path | None, fmt: str) -> 
     from drone_ops.records import mission_record
 
     if output is not None:
-        write_plan(plan, output)
+        write_plan(plan, output)  # first, so a path that cannot be written stores nothing
     with app.open_store() as store:
         mission_id = store.store_mission(mission_record(plan))
+    if output is not None:  # again with its id, so `mission upload FILE` knows it is stored
+        write_plan(replace(plan, meta={**plan.meta, "mission_id": mission_id}), output)
     stats = plan.stats
     assert stats is not None  # finish_plan sets them
     facts = {

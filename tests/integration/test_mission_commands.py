@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,10 +14,13 @@ import pytest
 from drone_ops.files import write_plan
 from drone_ops.link import open_link
 from drone_ops.mission_protocol import upload, wait_heartbeat
+from drone_ops.plan import Plan
 from drone_ops.records import mission_record
+from drone_ops.stats import plan_stats
 from simulator.vehicle import Vehicle
 from surveillance.store import Store
 from tests.builders.cli import Coastwatch
+from tests.builders.clock import T0
 from tests.builders.link_plans import HOME, a_plan, free_port
 
 
@@ -25,6 +30,15 @@ def vehicle() -> Iterator[tuple[Vehicle, str]]:
     port = free_port()
     with Vehicle(f"udpin:127.0.0.1:{port}", system_id=3, home=HOME, time_scale=100.0) as v:
         yield v, f"udpout:127.0.0.1:{port}"
+
+
+HOUR = timedelta(hours=1)
+
+
+def _timed(name: str, start: datetime) -> Plan:
+    """The builder's plan flown from ``start``, its flight time known (so its time is too)."""
+    plan = replace(a_plan(8), name=name, planned_start=start)
+    return replace(plan, stats=plan_stats(plan))
 
 
 def _give(url: str, n: int) -> None:
@@ -136,3 +150,22 @@ def test_a_start_the_vehicle_refuses_is_said_in_its_words(
     ran = coastwatch("mission", "start", "--connect", url, "--timeout", "5")
     assert ran.code == 5
     assert "vehicle 3 refused the mission start: command is invalid" in ran.stderr
+
+
+def test_an_upload_that_meets_another_mission_is_refused_unless_forced(
+    vehicle: tuple[Vehicle, str], coastwatch: Coastwatch, store: Store
+) -> None:
+    v, url = vehicle
+    first = store.store_mission(mission_record(_timed("the first", T0)))
+    store.set_mission_status(first, "uploaded", uploaded_to="udpout:10.0.0.9:14550", system_id=9)
+    second = store.store_mission(mission_record(_timed("the same line", T0)))
+    ran = coastwatch("mission", "upload", "--mission", str(second), "--connect", url)
+    assert ran.code == 2
+    assert "plan refused: deconfliction:" in ran.stderr and f"mission {first}" in ran.stderr
+    assert v.lists[0] == []  # nothing reached the vehicle
+    later = store.store_mission(mission_record(_timed("an hour later", T0 + HOUR)))
+    assert coastwatch("mission", "upload", "--mission", str(later), "--connect", url).code == 0
+    forced = coastwatch("mission", "upload", "--mission", str(second), "--connect", url, "--force")
+    assert forced.code == 0, forced.stderr
+    assert "warning: deconfliction:" in forced.stderr
+    assert len(v.lists[0]) == 10

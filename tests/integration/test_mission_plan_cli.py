@@ -64,6 +64,7 @@ def test_survey_writes_the_plan_stores_it_and_prints_the_statistics(
     assert len(files.read_plan(out).mission_items()) == facts["items"]
     survey = [i for i in document["mission"]["items"] if i["type"] == "ComplexItem"]
     assert [i["complexItemType"] for i in survey] == ["survey"]
+    assert document["coastwatch"].pop("mission_id") == facts["id"]  # the file knows its row
     assert store.mission_plan(facts["id"]) == document
     row = store.missions().iloc[0]
     assert row["name"] == "harbour" and row["stats"]["items"] == facts["items"]
