@@ -91,6 +91,7 @@ def test_the_command_plans_from_an_alert_stores_and_writes_it(
     assert pd.Timestamp(row["planned_start"]) == pd.Timestamp(NOW)
     document = json.loads(output.read_text())
     assert document["fileType"] == "Plan"
+    assert document["coastwatch"].pop("mission_id") == row["id"]
     assert store.mission_plan(int(row["id"])) == document
 
 
