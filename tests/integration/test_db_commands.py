@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -10,14 +11,22 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from drone_ops.files import read_plan
+from drone_ops.mission_protocol import upload
+from simulator.vehicle import Vehicle
 from surveillance.embedded import Cluster
 from surveillance.settings import Settings, load_settings
+from surveillance.store import Store
 from tests.builders import cli
+from tests.builders.link_plans import free_port
+from tests.builders.mavsdk_vehicle import held, mavsdk_autopilot
+from tests.builders.mavsdk_vehicle import sent as sent_items
 
 # the Tsushima Strait: Busan, Hakata, Kanmon and a few more ports; quick to load
 SMALL_AOI = {
@@ -175,3 +184,47 @@ def test_demo_simulates_ingests_and_says_what_it_holds(user: User) -> None:
     assert re.search(r"vehicles\s+2\s", out)
     assert "not available yet" not in out  # only the dashboard is, and it was not asked for
     assert (user.home / "state" / "demo" / "truth.json").is_file()
+    _a_drone_is_sent_from_the_top_alert(user)
+
+
+def _a_drone_is_sent_from_the_top_alert(user: User) -> None:
+    """The issue's end to end: an intercept planned from the demo's best alert with a vessel
+    uploads to the simulated vehicle over UDP and TCP and to MAVSDK over both, reads back with
+    the integers sent, is flown, and its telemetry is what the map draws."""
+    alerts = json.loads(user.run("alerts", "list", "--format", "json").stdout)
+    alert = next(a for a in alerts if a["mmsi"])
+    home = f"{alert['lat'] + 0.02:.6f},{alert['lon']:.6f}"  # launched 2 km north of it
+    plan_file = user.home / "intercept.plan"
+    planning = user.run(
+        *("mission", "plan", "intercept", "--alert", alert["id"], "--home", home),
+        *("--now", alert["end"], "-o", str(plan_file), "--format", "json"),
+    )
+    assert planning.returncode == 0, planning.stderr
+    planned = json.loads(planning.stdout)
+    sent = read_plan(plan_file)
+    ints = [(i.command, i.frame, i.x, i.y) for i in sent.mission_items()]
+    assert sent.kind == "intercept" and sent.meta["alert_id"] == alert["id"]
+    for listen, connect in (("tcpin", "tcp"), ("udpin", "udpout")):  # flown last
+        port = free_port("udp" if listen == "udpin" else "tcp")
+        url = f"{connect}:127.0.0.1:{port}"
+        with Vehicle(f"{listen}:127.0.0.1:{port}", system_id=2, time_scale=50.0) as vehicle:
+            user.ok("mission", "upload", str(plan_file), "--connect", url)
+            assert [(i.command, i.frame, i.x, i.y) for i in vehicle.lists[0]] == ints
+            back = user.home / f"back-{connect}.plan"
+            user.ok("mission", "download", "--connect", url, "-o", str(back))
+            assert [(i.command, i.frame, i.x, i.y) for i in read_plan(back).mission_items()] == ints
+            if connect == "udpout":  # fly it, and follow it live
+                user.ok("mission", "start", "--connect", url, "--mission", str(planned["id"]))
+                user.ok("ingest", "drone", "--connect", url, "--duration", "4")
+    for transport in ("udp", "tcp"):
+        with mavsdk_autopilot(transport) as (received, link, system):
+            upload(link, sent, target_system=system)
+            received.wait_for(1 + bool(sent.fence_items()) + bool(sent.rally_items()))
+        assert held(received.lists[0]) == sent_items(sent.mission_items())
+    with Store.open(user.settings) as store:
+        (row,) = store.missions().to_dict("records")
+        assert (row["status"], row["system_id"]) == ("started", 2)
+        drones = store.drone_states(since=datetime(2000, 1, 1, tzinfo=UTC))
+        track = store.telemetry(drone_id="mav2")
+    assert "mav2" in set(drones["drone_id"]) and (track["mission_id"] == planned["id"]).all()
+    assert track["mission_seq"].max() > 0 and track["armed"].all()  # it flew the mission
