@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import pydeck as pdk
 
+import dashboard.scene_layers  # noqa: F401 (registers "detections", kept over the drone layers)
 from dashboard import tooltip
 from dashboard.data.missions import (
     PlanPicture,

@@ -236,6 +236,8 @@ def render() -> None:
     if flash:
         (st.error if flash[0] == "error" else st.success)(flash[1])
     _actions(current, detail)
+    if st.button("Send a drone", icon=":material/flight:", key="alert_send_drone"):
+        st.switch_page("page_missions.py", query_params={"alert": alert["id"]})
 
     left, right = st.columns([3, 2])
     with left:

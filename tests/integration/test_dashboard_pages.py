@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import tooltip
+from drone_ops.finish import finish_plan
+from drone_ops.plan import Cmd, FlightSetup, MissionItem, PlanStats, Point
+from drone_ops.records import mission_record
 from surveillance.store import Store
 from tests.builders.alerts import insert_alert
 from tests.builders.clock import T0
@@ -474,6 +478,7 @@ def test_the_sidebar_window_and_live_mode_drive_the_map(app: AppTest) -> None:
         "page_vessel.py",
         "page_reports.py",
         "page_sources.py",
+        "page_missions.py",
     ],
 )
 def test_every_page_opens_on_an_empty_store(
@@ -486,3 +491,99 @@ def test_every_page_opens_on_an_empty_store(
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
+
+
+DRONE_HOME = (133.56, 33.50)  # lon, lat: a beach east of Kochi
+
+
+@pytest.fixture
+def flying(busy: Store) -> int:
+    """A five-waypoint mission uploaded to system 7 and drone ``mav7`` flying it: three
+    samples, the last at its third item with 64 % battery. Returns the mission's id."""
+    lon, lat = DRONE_HOME
+    legs = [MissionItem.at(Cmd.NAV_WAYPOINT, lat + 0.01 * k, lon + 0.01, 60.0) for k in range(3)]
+    plan = finish_plan("Kochi bay patrol", "patrol", legs, FlightSetup(Point(lat, lon)))
+    plan = replace(plan, planned_start=T0, stats=PlanStats(0.0, 7400.0, 600.0, 0, None, 5))
+    mission_id = busy.store_mission(mission_record(plan, created_by="officer.kato"))
+    busy.set_mission_status(mission_id, "uploaded", uploaded_to="udpout:127.0.0.1:1", system_id=7)
+    busy.write_telemetry(
+        pd.DataFrame(
+            {
+                "drone_id": "mav7",
+                "ts": [T0 + timedelta(minutes=m) for m in (30, 31, 32)],
+                "lon": [lon, lon + 0.005, lon + 0.01],
+                "lat": [lat, lat + 0.005, lat + 0.01],
+                "altitude_m": 60.0,
+                "groundspeed_mps": 12.0,
+                "heading_deg": 45.0,
+                "battery_pct": [70.0, 67.0, 64.0],
+                "system_id": 7,
+                "mission_seq": [1, 2, 3],
+                "reached_seq": pd.array([None, 1, 2], dtype="Int64"),
+                "mode": "AUTO.MISSION",
+                "armed": True,
+                "link": "udpin:127.0.0.1:1",
+            }
+        )
+    )
+    return mission_id
+
+
+def test_the_missions_page_lists_missions_opens_one_and_follows_the_drone(
+    app: AppTest, flying: int
+) -> None:
+    _open(app, "page_missions.py")
+    listed = _frame(app, "kind")
+    assert listed[["id", "name", "status", "items"]].values.tolist() == [
+        [flying, "Kochi bay patrol", "uploaded", 5]
+    ]
+    drones = _frame(app, "drone_id")
+    row = drones.iloc[0]
+    assert (row.drone_id, row.progress, row.battery_pct) == ("mav7", "item 3 of 5", 64.0)
+    assert (row["done_pct"], row["mode"]) == (pytest.approx(60.0), "AUTO.MISSION")
+    live = _layers(_deck(app, -1))  # the drones' map, last on the page
+    (drone,) = live["drones"]["data"]
+    assert drone["title"] == "Drone mav7" and "battery 64 %" in drone["line1"]
+    assert drone["lon"] == pytest.approx(DRONE_HOME[0] + 0.01)
+    (trail,) = live["drone_trails"]["data"]
+    assert len(trail["path"]) == 3
+    (route,) = live["missions"]["data"]  # the mission it flies
+    assert route["id"] == flying and route["colour"][:3] == [213, 94, 0]  # uploaded
+    _assert_plain_tooltips(live)
+
+    app.selectbox(key="mission_open").set_value(flying).run()
+    assert not app.exception, [e.value for e in app.exception]
+    opened = _layers(_deck(app, 0))
+    assert len(opened["missions_waypoints"]["data"]) == 5  # home, takeoff, 3 legs (RTL: no place)
+    assert {m.label: m.value for m in app.metric}["Distance"] == "7.40 km"
+    (download,) = [d for d in app.get("download_button") if "its .plan" in d.proto.label]
+    assert download.proto.label == "Download its .plan"
+
+
+def test_the_map_draws_drone_missions_and_drones(app: AppTest, flying: int) -> None:
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    layers = _layers(_deck(app))
+    assert {"missions", "missions_waypoints", "drones", "drone_trails"} <= set(layers)
+    assert layers["missions"]["data"][0]["title"] == "Kochi bay patrol"
+    order = [layer["id"] for layer in _deck(app)["layers"]]
+    assert order.index("vessels") < order.index("missions") < order.index("drones")
+
+
+def test_send_a_drone_opens_the_intercept_form_for_the_alert(app: AppTest) -> None:
+    _open(app, "page_alert.py", alert=STS_ID)
+    app.button(key="alert_send_drone").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.header[0].value == "Missions"
+    assert app.radio(key="mission_source").value == "From an alert (intercept)"
+    assert app.text_input(key="mission_alert").value == STS_ID
+
+
+def test_a_bad_area_file_is_refused_as_text(app: AppTest) -> None:
+    _open(app, "page_missions.py")
+    app.file_uploader(key="mission_area_file").set_value(
+        ("bay.geojson", b'{"type": "Point", "coordinates": [133.5, 33.4]}', "application/json")
+    ).run()
+    app.button(key="mission_plan_button").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert [e.value for e in app.error] == ["bay.geojson: a Point object, not a polygon"]

@@ -1,0 +1,205 @@
+"""Missions (``?alert=<id>`` opens the intercept form for that alert): plan a drone mission
+from an alert, an area or a point; see it on the map with its statistics; save, download
+and upload it; the stored missions, each openable; each drone followed live.
+
+Mission names and notes come from people and files: they are shown as text (``st.text``,
+tables, the tooltip's plain fields), never as Markdown.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+import pydeck as pdk
+import streamlit as st
+
+from dashboard import layers, mission_layers, state
+from dashboard.data.missions import (
+    drone_states,
+    drone_trails,
+    mission_routes,
+    mission_table,
+    plan_picture,
+    stats_text,
+)
+from dashboard.mission_form import plan_form
+from dashboard.mission_upload import upload_panel
+from drone_ops import qgc_plan
+from drone_ops.plan import Plan, PlanStats
+from drone_ops.records import mission_record
+from surveillance.errors import CoastwatchError
+from surveillance.store import BBox
+from surveillance.times import people_utc
+
+_KEY_PLAN, _KEY_SAVED = "mission_current", "mission_saved_id"
+_KEY_OPEN = "mission_open"
+_KEY_LIVE, _KEY_EVERY = "drones_live", "drones_every_s"
+_PAD_DEG = 0.01
+_MAP_PX = (900, 460)
+
+
+def _deck(current: state.View, stack: list[pdk.Layer], bbox: BBox, key: str) -> None:
+    """A map of ``stack`` over the base map, fitted to ``bbox`` (padded)."""
+    west, south, east, north = bbox
+    padded = (west - _PAD_DEG, south - _PAD_DEG, east + _PAD_DEG, north + _PAD_DEG)
+    base = state.cached_base_map(current)
+    under = layers.base_layers(base, padded, current.settings.tile_url) + [layers.zones(base)]
+    view = layers.view_for_bbox(padded, *_MAP_PX)
+    deck = layers.offline_deck(under + stack, view, height=_MAP_PX[1])
+    st.pydeck_chart(deck, key=key, height=_MAP_PX[1])
+
+
+def _stats(stats: PlanStats | dict[str, Any] | None) -> None:
+    """A plan's statistics in a row of figures."""
+    shown = stats_text(stats)
+    for column, (label, value) in zip(st.columns(len(shown) or 1), shown.items(), strict=False):
+        column.metric(label, value)
+
+
+def _save(current: state.View, plan: Plan) -> None:
+    """Store the plan made (a button's callback): its id is kept for the upload."""
+    try:
+        record = mission_record(plan, created_by=current.actor)
+        st.session_state[_KEY_SAVED] = current.store.store_mission(record)
+    except CoastwatchError as error:
+        st.session_state[_KEY_SAVED] = None
+        state.show_error(error)
+
+
+def _made(current: state.View) -> None:
+    """The plan just made: on the map with its statistics, to save, download, upload."""
+    plan: Plan | None = st.session_state.get(_KEY_PLAN)
+    if plan is None:
+        return
+    st.subheader("The plan")
+    st.text(f"{plan.name} · {plan.kind} · {len(plan.mission_items())} items")
+    picture = plan_picture(plan)
+    _deck(current, mission_layers.plan_layers(picture), picture.bbox, "mission_plan_map")
+    _stats(plan.stats)
+    saved = st.session_state.get(_KEY_SAVED)
+    left, right = st.columns(2)
+    left.button(
+        "Save" if saved is None else f"Saved as mission {saved}",
+        key="mission_save",
+        disabled=saved is not None,
+        on_click=_save,
+        args=(current, plan),
+    )
+    right.download_button(
+        "Download .plan",
+        qgc_plan.dumps(plan),
+        file_name=f"mission-{saved or 'plan'}.plan",
+        mime="application/json",
+        key="mission_download_plan",
+    )
+    upload_panel(current.store, plan, saved)
+
+
+def _stored(current: state.View) -> None:
+    """The stored missions, newest first; one opened shows its route and statistics."""
+    st.subheader("Stored missions")
+    table = mission_table(current.store)
+    if table.empty:
+        st.caption("No mission stored yet.")
+        return
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "planned_start": st.column_config.DatetimeColumn(
+                "Planned start (UTC)", format="YYYY-MM-DD HH:mm"
+            )
+        },
+    )
+    labels = dict(zip(table["id"], table["name"], strict=True))
+    chosen = st.selectbox(
+        "Open a mission",
+        list(labels),
+        format_func=lambda i: f"{i}: {labels[i]}",
+        index=None,
+        key=_KEY_OPEN,
+        placeholder="pick one",
+    )
+    if chosen is None:
+        return
+    routes = mission_routes(current.store)
+    route = routes[routes["id"] == chosen]
+    if len(route):
+        points = pd.DataFrame(route["path"].iloc[0], columns=["lon", "lat"])
+        bbox = (points.lon.min(), points.lat.min(), points.lon.max(), points.lat.max())
+        _deck(current, mission_layers.route_layers(route), bbox, "mission_open_map")
+    row = current.store.missions().set_index("id").loc[chosen]
+    _stats(row["stats"])
+    document = current.store.mission_plan(int(chosen)) or {}
+    st.download_button(
+        "Download its .plan",
+        json.dumps(document, indent=4) + "\n",
+        file_name=f"mission-{chosen}.plan",
+        mime="application/json",
+        key="mission_download_stored",
+    )
+
+
+def _drones() -> None:
+    """Each drone heard in the window: on the map with its trail, and its mission
+    progress, battery, mode and when it was last heard (re-run alone when live)."""
+    current = state.view()
+    since, until = current.window
+    drones = drone_states(current.store, since, datetime.now(UTC))
+    if drones.empty:
+        st.caption("No drone heard in the window (the sidebar's).")
+        return
+    trails = drone_trails(current.store, current.window)
+    bbox = (drones.lon.min(), drones.lat.min(), drones.lon.max(), drones.lat.max())
+    flying = mission_routes(current.store)
+    flying = flying[flying["id"].isin(drones["mission_id"].dropna())]
+    stack = mission_layers.route_layers(flying) + mission_layers.drone_layers(drones, trails)
+    _deck(current, stack, bbox, "drones_map")
+    shown = drones.assign(
+        last_heard=[people_utc(t, seconds=True) for t in drones["last_heard"]],
+        done_pct=[
+            None if s is None or not n else 100.0 * s / n
+            for s, n in zip(drones["mission_seq"], drones["items"], strict=True)
+        ],
+    )
+    st.dataframe(
+        shown[["drone_id", "mission", "progress", "done_pct", "battery_pct", "mode", "last_heard"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "done_pct": st.column_config.ProgressColumn(
+                "Mission done", format="%.0f%%", min_value=0, max_value=100
+            ),
+            "battery_pct": st.column_config.ProgressColumn(
+                "Battery", format="%.0f%%", min_value=0, max_value=100
+            ),
+            "last_heard": "Last heard (UTC)",
+        },
+    )
+
+
+def render() -> None:
+    current = state.view()
+    st.header("Missions")
+    st.subheader("Plan a mission")
+    made = plan_form(current)
+    if made is not None:
+        st.session_state[_KEY_PLAN] = made
+        st.session_state[_KEY_SAVED] = None
+    _made(current)
+    _stored(current)
+    st.subheader("Drones")
+    left, right = st.columns([1, 3])
+    live = left.toggle("Live", key=_KEY_LIVE, help="refresh on its own")
+    every = right.select_slider(
+        "every (s)", options=[2, 5, 10, 30], value=5, key=_KEY_EVERY, disabled=not live
+    )
+    st.fragment(_drones, run_every=timedelta(seconds=every) if live else None)()
+
+
+if __name__ == "__main__":
+    render()
