@@ -38,6 +38,7 @@ _KEY_PLAN, _KEY_SAVED = "mission_current", "mission_saved_id"
 _KEY_OPEN = "mission_open"
 _KEY_LIVE, _KEY_EVERY = "drones_live", "drones_every_s"
 _PAD_DEG = 0.01
+_MAX_DRONE_LINES = 8  # one line each above the table; the table has them all
 _MAP_PX = (900, 460)
 
 
@@ -159,13 +160,9 @@ def _drones() -> None:
     flying = flying[flying["id"].isin(drones["mission_id"].dropna())]
     stack = mission_layers.route_layers(flying) + mission_layers.drone_layers(drones, trails)
     _deck(current, stack, bbox, "drones_map")
-    shown = drones.assign(
-        last_heard=[people_utc(t, seconds=True) for t in drones["last_heard"]],
-        done_pct=[
-            None if s is None or not n else 100.0 * s / n
-            for s, n in zip(drones["mission_seq"], drones["items"], strict=True)
-        ],
-    )
+    for line in drones["summary"].head(_MAX_DRONE_LINES):
+        st.text(line)
+    shown = drones.assign(last_heard=[people_utc(t, seconds=True) for t in drones["last_heard"]])
     st.dataframe(
         shown[["drone_id", "mission", "progress", "done_pct", "battery_pct", "mode", "last_heard"]],
         hide_index=True,

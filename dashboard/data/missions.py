@@ -304,10 +304,17 @@ def _progress(seq: Any, items: int | None) -> str:
     return f"item {int(seq)} of {items}" if items else f"item {int(seq)}"
 
 
+def _done_pct(seq: Any, items: int | None) -> float | None:
+    """How far through its mission a drone is: the current item of the item count."""
+    return None if pd.isna(seq) or not items else min(100.0, 100.0 * int(seq) / items)
+
+
 def drone_states(store: Store, since: datetime, now: datetime) -> pd.DataFrame:
     """Each drone heard since ``since``: where it is, its battery, mode, the mission it
-    flies and how far through it (``mission_seq`` of the mission's item count), when it
-    was last heard and how long before ``now``; with the tooltip fields."""
+    flies and how far through it (``mission_seq`` of the mission's item count, and as
+    ``done_pct``), when it
+    was last heard and how long before ``now``; a one-line ``summary`` for people and the
+    tooltip fields."""
     latest = store.drone_states(since)
     missions = store.missions() if len(latest) else store.missions().iloc[0:0]
     rows = []
@@ -316,27 +323,33 @@ def drone_states(store: Store, since: datetime, now: datetime) -> pd.DataFrame:
         items = None if mission is None else _items(mission["stats"])
         battery = None if pd.isna(s.battery_pct) else float(s.battery_pct)
         progress = _progress(s.mission_seq, items)
+        mode = "" if s.mode is None or pd.isna(s.mode) else str(s.mode)
+        name = "" if mission is None else str(mission["name"])
+        heard = people_utc(s.ts, seconds=True, zone=" UTC")
+        charge = "?" if battery is None else f"{battery:.0f}"
         rows.append(
             {
                 "drone_id": str(s.drone_id),
                 "lon": float(s.geom.x),
                 "lat": float(s.geom.y),
                 "battery_pct": battery,
-                "mode": "" if s.mode is None or pd.isna(s.mode) else str(s.mode),
+                "mode": mode,
                 "armed": bool(s.armed) if not pd.isna(s.armed) else None,
                 "mission_id": None if mission is None else int(mission["id"]),
-                "mission": "" if mission is None else str(mission["name"]),
+                "mission": name,
                 "mission_seq": None if pd.isna(s.mission_seq) else int(s.mission_seq),
                 "items": items,
                 "progress": progress,
+                "done_pct": _done_pct(s.mission_seq, items),
                 "last_heard": s.ts,
                 "heard_s_ago": max(0.0, (now - s.ts).total_seconds()),
+                "summary": f"Drone {s.drone_id} · {name or 'no mission'} · {progress} · "
+                f"battery {charge} % · {mode or 'mode ?'} · last heard {heard}",
                 **tooltip.fields(
                     f"Drone {s.drone_id}",
-                    f"battery {'?' if battery is None else f'{battery:.0f}'} % · "
-                    f"{s.mode if isinstance(s.mode, str) else '?'}",
+                    f"battery {charge} % · {mode or '?'}",
                     progress,
-                    f"heard {people_utc(s.ts, seconds=True, zone=' UTC')}",
+                    f"heard {heard}",
                 ),
             }
         )
@@ -352,8 +365,10 @@ def drone_states(store: Store, since: datetime, now: datetime) -> pd.DataFrame:
         "mission_seq",
         "items",
         "progress",
+        "done_pct",
         "last_heard",
         "heard_s_ago",
+        "summary",
         *tooltip.FIELDS,
     ]
     return pd.DataFrame(rows, columns=columns)

@@ -541,6 +541,8 @@ def test_the_missions_page_lists_missions_opens_one_and_follows_the_drone(
     row = drones.iloc[0]
     assert (row.drone_id, row.progress, row.battery_pct) == ("mav7", "item 3 of 5", 64.0)
     assert (row["done_pct"], row["mode"]) == (pytest.approx(60.0), "AUTO.MISSION")
+    line = "Drone mav7 · Kochi bay patrol · item 3 of 5 · battery 64 % · AUTO.MISSION"
+    assert any(t.value.startswith(line) for t in app.text), [t.value for t in app.text]
     live = _layers(_deck(app, -1))  # the drones' map, last on the page
     (drone,) = live["drones"]["data"]
     assert drone["title"] == "Drone mav7" and "battery 64 %" in drone["line1"]
