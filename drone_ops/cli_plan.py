@@ -1,0 +1,549 @@
+"""``coastwatch mission plan survey|expanding-square|sector|patrol`` and ``mission list``.
+
+Every plan command shares :func:`flight_options` (home, altitude, speed, endurance, limits,
+start, wind, no-fly files, output, name, format) and ends in :func:`emit_plan`: the file is
+written, the mission stored, its statistics printed. A plan that breaks a limit is refused
+(exit 2, one line) before anything is written or stored.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from surveillance.cli.app import AppContext, out, pass_app
+from surveillance.errors import InputError
+from surveillance.times import iso_utc, parse_time, parse_window
+
+if TYPE_CHECKING:
+    from drone_ops.plan import FlightSetup, Plan, Point
+
+__all__ = [
+    "emit_plan",
+    "expanding_square",
+    "flight_options",
+    "mission_list",
+    "parse_point",
+    "patrol",
+    "sector",
+    "setup_from_options",
+    "survey",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Lines for people, or one JSON object.",
+)
+
+_SETUP_KEYS = (
+    "home",
+    "altitude_m",
+    "speed_mps",
+    "battery_min",
+    "reserve_min",
+    "min_alt_m",
+    "max_alt_m",
+    "max_range_m",
+    "start",
+    "wind",
+    "no_fly",
+)
+
+
+def flight_options(command: F) -> F:
+    """The options every plan command takes; :func:`setup_from_options` makes them a setup."""
+    options = [
+        click.option(
+            "--home",
+            required=True,
+            metavar="LAT,LON[,ALT]",
+            help="The launch point (altitude m above sea level).",
+        ),
+        click.option(
+            "--altitude",
+            "altitude_m",
+            type=float,
+            default=60.0,
+            show_default=True,
+            metavar="M",
+            help="Flight altitude above home.",
+        ),
+        click.option(
+            "--speed",
+            "speed_mps",
+            type=float,
+            default=15.0,
+            show_default=True,
+            metavar="MPS",
+            help="Cruise airspeed.",
+        ),
+        click.option(
+            "--battery-min",
+            type=float,
+            default=25.0,
+            show_default=True,
+            help="Battery minutes at cruise.",
+        ),
+        click.option(
+            "--reserve-min",
+            type=float,
+            default=5.0,
+            show_default=True,
+            help="Minutes kept for the way back.",
+        ),
+        click.option(
+            "--min-alt",
+            "min_alt_m",
+            type=float,
+            default=10.0,
+            show_default=True,
+            metavar="M",
+            help="Lowest altitude allowed.",
+        ),
+        click.option(
+            "--max-alt",
+            "max_alt_m",
+            type=float,
+            default=120.0,
+            show_default=True,
+            metavar="M",
+            help="Highest altitude allowed.",
+        ),
+        click.option(
+            "--max-range",
+            "max_range_m",
+            type=float,
+            metavar="M",
+            help="Farthest from home allowed (the radio link).",
+        ),
+        click.option(
+            "--start", metavar="ISO8601", help="Planned start (UTC unless an offset is given)."
+        ),
+        click.option(
+            "--wind", metavar="FROM_DEG@MPS", help="The wind, e.g. 270@8: from the west at 8 m/s."
+        ),
+        click.option(
+            "--no-fly",
+            multiple=True,
+            type=click.Path(path_type=Path, dir_okay=False),
+            metavar="FILE.geojson",
+            help="No-fly polygons (repeatable); airports are added.",
+        ),
+        click.option(
+            "-o",
+            "--output",
+            type=click.Path(path_type=Path, dir_okay=False),
+            metavar="FILE",
+            help="Write the plan (.plan and the formats drone_ops.files knows).",
+        ),
+        click.option("--name", help="The mission's name."),
+        _FORMAT,
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def parse_point(text: str, option: str, *, altitude: bool = False) -> Point:
+    """``LAT,LON`` (``LAT,LON,ALT`` when ``altitude``) as a :class:`Point`, checked."""
+    from drone_ops.plan import Point
+
+    parts = text.split(",")
+    try:
+        numbers = [float(p) for p in parts]
+    except ValueError:
+        numbers = []
+    if len(numbers) not in ((2, 3) if altitude else (2,)):
+        raise InputError(
+            f"{option} {text!r}: expected LAT,LON{'[,ALT]' if altitude else ''} in degrees"
+        )
+    lat, lon = numbers[0], numbers[1]
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InputError(f"{option} {text!r}: latitude or longitude out of range")
+    return Point(lat, lon, numbers[2] if len(numbers) == 3 else 0.0)
+
+
+def _wind(text: str | None) -> tuple[float | None, float]:
+    if text is None:
+        return None, 0.0
+    try:
+        from_deg, mps = (float(v) for v in text.split("@"))
+    except ValueError:
+        raise InputError(f"--wind {text!r}: expected FROM_DEG@MPS, e.g. 270@8") from None
+    if not (0 <= from_deg <= 360 and mps >= 0):
+        raise InputError(f"--wind {text!r}: direction 0..360 degrees, speed at least 0")
+    return from_deg % 360.0, mps
+
+
+def setup_from_options(**kw: Any) -> FlightSetup:
+    """The :class:`FlightSetup` the :func:`flight_options` describe (other keys are ignored)."""
+    from drone_ops.areas import read_no_fly
+    from drone_ops.plan import FlightSetup, Limits
+
+    for key, value in kw.items():
+        if key in _SETUP_KEYS and isinstance(value, float) and value <= 0 and key != "min_alt_m":
+            raise InputError(f"--{key.rsplit('_', 1)[0].replace('_', '-')} must be more than 0")
+    wind_from_deg, wind_mps = _wind(kw.get("wind"))
+    return FlightSetup(
+        home=parse_point(kw["home"], "--home", altitude=True),
+        altitude_m=kw["altitude_m"],
+        cruise_speed_mps=kw["speed_mps"],
+        limits=Limits(
+            min_alt_m=kw["min_alt_m"],
+            max_alt_m=kw["max_alt_m"],
+            endurance_min=kw["battery_min"],
+            reserve_min=kw["reserve_min"],
+            max_range_m=kw.get("max_range_m"),
+        ),
+        planned_start=parse_time(kw.get("start"), "--start"),
+        wind_from_deg=wind_from_deg,
+        wind_mps=wind_mps,
+        no_fly=tuple(z for path in kw.get("no_fly") or () for z in read_no_fly(path)),
+    )
+
+
+def emit_plan(app: AppContext, plan: Plan, *, output: Path | None, fmt: str) -> int:
+    """Write ``plan`` to ``output`` (if given), store it, print its statistics; its id."""
+    from drone_ops.files import write_plan
+    from drone_ops.records import mission_record
+
+    if output is not None:
+        write_plan(plan, output)
+    with app.open_store() as store:
+        mission_id = store.store_mission(mission_record(plan))
+    stats = plan.stats
+    assert stats is not None  # finish_plan sets them
+    facts = {
+        "id": mission_id,
+        "name": plan.name,
+        "kind": plan.kind,
+        "area_m2": round(stats.area_m2, 1),
+        "distance_m": round(stats.distance_m, 1),
+        "flight_time_s": round(stats.flight_time_s, 1),
+        "photo_count": stats.photo_count,
+        "gsd_cm": None if stats.gsd_cm is None else round(stats.gsd_cm, 2),
+        "items": stats.items,
+        "no_fly_zones": len(plan.fence.polygons) + len(plan.fence.circles),
+        "file": None if output is None else str(output),
+    }
+    if fmt == "json":
+        click.echo(json.dumps(facts))
+        return mission_id
+    minutes, seconds = divmod(round(stats.flight_time_s), 60)
+    lines = [
+        f"mission {mission_id} ({plan.kind}) {plan.name}",
+        f"area          {stats.area_m2 / 1e6:.3f} km2",
+        f"distance      {stats.distance_m / 1000:.2f} km",
+        f"flight time   {minutes} min {seconds:02d} s",
+        f"photos        {stats.photo_count}",
+        f"GSD           {'-' if stats.gsd_cm is None else f'{stats.gsd_cm:.2f} cm/px'}",
+        f"items         {stats.items}",
+        f"no-fly zones  {facts['no_fly_zones']}",
+    ]
+    if output is not None:
+        lines.append(f"written       {output}")
+    for line in lines:
+        out.print(line, markup=False, highlight=False)
+    return mission_id
+
+
+@click.command("survey")
+@click.option(
+    "--area",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    metavar="FILE.geojson",
+    help="The area: a Polygon or MultiPolygon (or Features of them).",
+)
+@click.option(
+    "--sensor-mm", default="13.2,8.8", show_default=True, metavar="W,H", help="Sensor size."
+)
+@click.option("--focal-mm", type=float, default=8.8, show_default=True, help="Focal length.")
+@click.option(
+    "--image-px", default="5472,3648", show_default=True, metavar="W,H", help="Image size."
+)
+@click.option("--front", type=float, default=70.0, show_default=True, help="Front overlap, %.")
+@click.option("--side", type=float, default=70.0, show_default=True, help="Side overlap, %.")
+@click.option(
+    "--angle",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Transect bearing, degrees from north.",
+)
+@click.option(
+    "--turnaround",
+    type=float,
+    default=10.0,
+    show_default=True,
+    metavar="M",
+    help="Run-out beyond each transect end.",
+)
+@flight_options
+@pass_app
+def survey(
+    app: AppContext,
+    area: Path,
+    sensor_mm: str,
+    focal_mm: float,
+    image_px: str,
+    front: float,
+    side: float,
+    angle: float,
+    turnaround: float,
+    output: Path | None,
+    name: str | None,
+    fmt: str,
+    **kw: Any,
+) -> None:
+    """A survey grid (lawnmower) over an area, from the camera, altitude and overlaps."""
+    from drone_ops.areas import read_area
+    from drone_ops.plan import Camera
+    from drone_ops.survey import plan_survey
+
+    sensor_w, sensor_h = _pair(sensor_mm, "--sensor-mm", float)
+    image_w, image_h = _pair(image_px, "--image-px", int)
+    if focal_mm <= 0:
+        raise InputError("--focal-mm must be more than 0")
+    camera = Camera("custom", sensor_w, sensor_h, image_w, image_h, focal_mm)
+    plan = plan_survey(
+        read_area(area),
+        setup_from_options(**kw),
+        camera=camera,
+        front_overlap_pct=front,
+        side_overlap_pct=side,
+        angle_deg=angle,
+        turnaround_m=turnaround,
+        name=name or area.stem,
+    )
+    emit_plan(app, plan, output=output, fmt=fmt)
+
+
+def _pair(text: str, option: str, kind: Callable[[str], Any]) -> tuple[Any, Any]:
+    try:
+        first, second = (kind(v) for v in text.split(","))
+    except ValueError:
+        raise InputError(f"{option} {text!r}: expected two numbers W,H") from None
+    if first <= 0 or second <= 0:
+        raise InputError(f"{option} {text!r}: both must be more than 0")
+    return first, second
+
+
+@click.command("expanding-square")
+@click.option("--at", "at", required=True, metavar="LAT,LON", help="The datum.")
+@click.option(
+    "--spacing",
+    "spacing_m",
+    type=float,
+    default=200.0,
+    show_default=True,
+    metavar="M",
+    help="Track spacing.",
+)
+@click.option(
+    "--legs", type=click.IntRange(1, 200), default=12, show_default=True, help="Number of legs."
+)
+@click.option(
+    "--first-leg",
+    "first_leg_deg",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Bearing of the first leg.",
+)
+@flight_options
+@pass_app
+def expanding_square(
+    app: AppContext,
+    at: str,
+    spacing_m: float,
+    legs: int,
+    first_leg_deg: float,
+    output: Path | None,
+    name: str | None,
+    fmt: str,
+    **kw: Any,
+) -> None:
+    """An IAMSAR expanding square search around a datum."""
+    from drone_ops.patterns import plan_expanding_square
+
+    if spacing_m <= 0:
+        raise InputError("--spacing must be more than 0")
+    plan = plan_expanding_square(
+        parse_point(at, "--at"),
+        setup_from_options(**kw),
+        spacing_m=spacing_m,
+        legs=legs,
+        first_leg_deg=first_leg_deg,
+        name=name or "expanding-square",
+    )
+    emit_plan(app, plan, output=output, fmt=fmt)
+
+
+@click.command("sector")
+@click.option("--at", "at", required=True, metavar="LAT,LON", help="The datum.")
+@click.option(
+    "--radius",
+    "radius_m",
+    type=float,
+    default=1000.0,
+    show_default=True,
+    metavar="M",
+    help="Search radius (leg length).",
+)
+@click.option(
+    "--first-leg",
+    "first_leg_deg",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Bearing of the first leg.",
+)
+@flight_options
+@pass_app
+def sector(
+    app: AppContext,
+    at: str,
+    radius_m: float,
+    first_leg_deg: float,
+    output: Path | None,
+    name: str | None,
+    fmt: str,
+    **kw: Any,
+) -> None:
+    """An IAMSAR sector search (three triangles) around a datum."""
+    from drone_ops.patterns import plan_sector
+
+    if radius_m <= 0:
+        raise InputError("--radius must be more than 0")
+    plan = plan_sector(
+        parse_point(at, "--at"),
+        setup_from_options(**kw),
+        radius_m=radius_m,
+        first_leg_deg=first_leg_deg,
+        name=name or "sector",
+    )
+    emit_plan(app, plan, output=output, fmt=fmt)
+
+
+@click.command("patrol")
+@click.option(
+    "--from", "start", required=True, metavar="LAT,LON", help="Near where the patrol starts."
+)
+@click.option("--to", "end", required=True, metavar="LAT,LON", help="Near where it ends.")
+@click.option(
+    "--offset",
+    "offset_m",
+    type=float,
+    default=500.0,
+    show_default=True,
+    metavar="M",
+    help="Distance out to sea from the coast.",
+)
+@click.option(
+    "--there-and-back/--one-way",
+    default=False,
+    show_default=True,
+    help="Fly back along the coast, or go home from the end.",
+)
+@flight_options
+@pass_app
+def patrol(
+    app: AppContext,
+    start: str,
+    end: str,
+    offset_m: float,
+    there_and_back: bool,
+    output: Path | None,
+    name: str | None,
+    fmt: str,
+    **kw: Any,
+) -> None:
+    """A patrol along the reference coast between two points, a set distance out to sea."""
+    from drone_ops.patrol import plan_patrol
+
+    plan = plan_patrol(
+        parse_point(start, "--from"),
+        parse_point(end, "--to"),
+        setup_from_options(**kw),
+        offset_m=offset_m,
+        there_and_back=there_and_back,
+        name=name or "patrol",
+    )
+    emit_plan(app, plan, output=output, fmt=fmt)
+
+
+@click.command("list")
+@click.option(
+    "--status",
+    type=click.Choice(["planned", "uploaded", "started", "flown", "aborted"]),
+    help="Only missions with this status.",
+)
+@click.option("--since", metavar="ISO8601", help="Planned to start at or after (UTC).")
+@click.option("--until", metavar="ISO8601", help="Planned to start before (UTC).")
+@_FORMAT
+@pass_app
+def mission_list(
+    app: AppContext, status: str | None, since: str | None, until: str | None, fmt: str
+) -> None:
+    """Stored missions, newest first."""
+    window = parse_window(since, until) if since or until else None
+    with app.open_store() as store:
+        found = store.missions(window, status=status)
+    records = [
+        {
+            "id": int(row["id"]),
+            "name": row["name"],
+            "kind": row["kind"],
+            "status": row["status"],
+            "planned_start": iso_utc(row["planned_start"]),
+            "distance_m": (row["stats"] or {}).get("distance_m"),
+            "flight_time_s": (row["stats"] or {}).get("flight_time_s"),
+            "items": (row["stats"] or {}).get("items"),
+            "alert_id": None
+            if row["alert_id"] is None or row["alert_id"] != row["alert_id"]
+            else row["alert_id"],
+        }
+        for row in found.to_dict("records")
+    ]
+    if fmt == "json":
+        click.echo(json.dumps(records, default=str))
+        return
+    _table(records)
+
+
+def _table(records: list[dict[str, Any]]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    if not records:
+        out.print("no missions")
+        return
+    table = Table(box=None)
+    for heading in ("id", "name", "kind", "status", "planned start", "km", "min", "items"):
+        table.add_column(heading)
+    for r in records:
+        km = "" if r["distance_m"] is None else f"{r['distance_m'] / 1000:.1f}"
+        minutes = "" if r["flight_time_s"] is None else f"{r['flight_time_s'] / 60:.0f}"
+        cells = (
+            r["id"],
+            r["name"],
+            r["kind"],
+            r["status"],
+            r["planned_start"] or "",
+            km,
+            minutes,
+            r["items"] or "",
+        )
+        table.add_row(*(escape(str(c)) for c in cells))
+    out.print(table)
