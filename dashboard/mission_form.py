@@ -168,16 +168,15 @@ def _plan(current: state.View, kind: str) -> Plan:
 
         from drone_ops.survey import plan_survey
 
-        outline = [(float(x), float(y)) for x, y in area.exterior.coords[:-1]]
         centre = area.representative_point()
         return plan_survey(
-            outline,
+            area,
             _setup(current, Point(centre.y, centre.x)),
             front_overlap_pct=float(s["mission_front"]),
             side_overlap_pct=float(s["mission_side"]),
             angle_deg=float(s["mission_angle"]),
             turnaround_m=float(s["mission_turn_m"]),
-            name=f"survey of {len(outline)}-vertex area",
+            name=f"survey of a {len(area.exterior.coords) - 1}-vertex area",
         )
     if kind in ("expanding_square", "sector"):
         from drone_ops.patterns import plan_expanding_square, plan_sector

@@ -49,19 +49,20 @@ def _upload(store: Store, plan: Plan, mission_id: int, url: str, target: int | N
         box.write(str(result))
 
 
-def upload_panel(store: Store, plan: Plan, mission_id: int | None) -> None:
-    """The connection field and the button (a plan is saved before it is uploaded)."""
+def upload_panel(store: Store, plan: Plan, mission_id: int | None, key: str) -> None:
+    """The connection field and the button (a plan is saved before it is uploaded);
+    ``key`` tells this panel's widgets from another's on the page."""
     left, right = st.columns([3, 1])
     url = left.text_input(
         "Connection",
         value="udpout:127.0.0.1:14550",
-        key="mission_connect",
+        key=f"{key}_connect",
         help="udpin:H:P, udpout:H:P, tcp:H:P, tcpin:H:P or /dev/ttyUSB0:57600",
     )
     target = right.number_input(
-        "System id (0: the one that answers)", 0, 255, 0, key="mission_target"
+        "System id (0: the one that answers)", 0, 255, 0, key=f"{key}_target"
     )
-    pressed = st.button("Upload", key="mission_upload", disabled=mission_id is None)
+    pressed = st.button("Upload", key=f"{key}_upload", disabled=mission_id is None)
     if pressed and mission_id is not None:
         _upload(store, plan, mission_id, url.strip(), int(target) or None)
     if mission_id is None:

@@ -12,7 +12,6 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
@@ -27,7 +26,7 @@ from dashboard.data.missions import (
 )
 from dashboard.mission_form import plan_form
 from dashboard.mission_upload import upload_panel
-from drone_ops import qgc_plan
+from drone_ops import files
 from drone_ops.plan import Plan, PlanStats
 from drone_ops.records import mission_record
 from surveillance.errors import CoastwatchError
@@ -70,37 +69,65 @@ def _save(current: state.View, plan: Plan) -> None:
         state.show_error(error)
 
 
+#: the files a plan downloads as (``drone_ops.files``): suffix -> MIME type
+_FORMATS = {
+    ".plan": "application/json",
+    ".waypoints": "text/plain",
+    ".kml": "application/vnd.google-earth.kml+xml",
+    ".geojson": "application/geo+json",
+}
+
+
+def _downloads(plan: Plan, stem: str, key: str) -> None:
+    """One download button per file format (made when the page is drawn: plans are small)."""
+    for column, (suffix, mime) in zip(st.columns(len(_FORMATS)), _FORMATS.items(), strict=True):
+        try:
+            text = files.dumps(plan, suffix)
+        except CoastwatchError as error:
+            column.caption(f"{suffix}: {error}")
+            continue
+        column.download_button(
+            f"Download {suffix}", text, file_name=stem + suffix, mime=mime, key=f"{key}{suffix}"
+        )
+
+
+def _plan_view(
+    current: state.View,
+    plan: Plan,
+    stats: PlanStats | dict[str, Any] | None,
+    mission_id: int | None,
+    key: str,
+) -> None:
+    """A plan on the map (route, waypoints, survey area, geofence) with its statistics,
+    its downloads and the upload to a vehicle."""
+    st.text(f"{plan.name} · {plan.kind} · {len(plan.mission_items())} items")
+    picture = plan_picture(plan)
+    _deck(current, mission_layers.plan_layers(picture), picture.bbox, f"{key}_map")
+    _stats(stats)
+    _downloads(plan, f"mission-{mission_id}" if mission_id else plan.kind, key)
+    upload_panel(current.store, plan, mission_id, key)
+
+
 def _made(current: state.View) -> None:
     """The plan just made: on the map with its statistics, to save, download, upload."""
     plan: Plan | None = st.session_state.get(_KEY_PLAN)
     if plan is None:
         return
     st.subheader("The plan")
-    st.text(f"{plan.name} · {plan.kind} · {len(plan.mission_items())} items")
-    picture = plan_picture(plan)
-    _deck(current, mission_layers.plan_layers(picture), picture.bbox, "mission_plan_map")
-    _stats(plan.stats)
     saved = st.session_state.get(_KEY_SAVED)
-    left, right = st.columns(2)
-    left.button(
+    st.button(
         "Save" if saved is None else f"Saved as mission {saved}",
         key="mission_save",
         disabled=saved is not None,
         on_click=_save,
         args=(current, plan),
     )
-    right.download_button(
-        "Download .plan",
-        qgc_plan.dumps(plan),
-        file_name=f"mission-{saved or 'plan'}.plan",
-        mime="application/json",
-        key="mission_download_plan",
-    )
-    upload_panel(current.store, plan, saved)
+    _plan_view(current, plan, plan.stats, saved, "made")
 
 
 def _stored(current: state.View) -> None:
-    """The stored missions, newest first; one opened shows its route and statistics."""
+    """The stored missions, newest first; one opened is read back from its stored
+    ``.plan`` and shown like a plan just made."""
     st.subheader("Stored missions")
     table = mission_table(current.store)
     if table.empty:
@@ -127,22 +154,14 @@ def _stored(current: state.View) -> None:
     )
     if chosen is None:
         return
-    routes = mission_routes(current.store)
-    route = routes[routes["id"] == chosen]
-    if len(route):
-        points = pd.DataFrame(route["path"].iloc[0], columns=["lon", "lat"])
-        bbox = (points.lon.min(), points.lat.min(), points.lon.max(), points.lat.max())
-        _deck(current, mission_layers.route_layers(route), bbox, "mission_open_map")
-    row = current.store.missions().set_index("id").loc[chosen]
-    _stats(row["stats"])
     document = current.store.mission_plan(int(chosen)) or {}
-    st.download_button(
-        "Download its .plan",
-        json.dumps(document, indent=4) + "\n",
-        file_name=f"mission-{chosen}.plan",
-        mime="application/json",
-        key="mission_download_stored",
-    )
+    try:
+        plan = files.loads(json.dumps(document), ".plan", f"mission {chosen}")
+    except CoastwatchError as error:
+        state.show_error(error)
+        return
+    stats = current.store.missions().set_index("id").loc[chosen, "stats"]
+    _plan_view(current, plan, stats, int(chosen), "opened")
 
 
 def _drones() -> None:

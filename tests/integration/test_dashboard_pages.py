@@ -555,11 +555,11 @@ def test_the_missions_page_lists_missions_opens_one_and_follows_the_drone(
 
     app.selectbox(key="mission_open").set_value(flying).run()
     assert not app.exception, [e.value for e in app.exception]
-    opened = _layers(_deck(app, 0))
-    assert len(opened["missions_waypoints"]["data"]) == 5  # home, takeoff, 3 legs (RTL: no place)
+    opened = _layers(_deck(app, 0))  # read back from its stored .plan
+    assert len(opened["plan_waypoints"]["data"]) == 4  # takeoff, 3 legs (RTL has no place)
     assert {m.label: m.value for m in app.metric}["Distance"] == "7.40 km"
-    (download,) = [d for d in app.get("download_button") if "its .plan" in d.proto.label]
-    assert download.proto.label == "Download its .plan"
+    labels = [d.proto.label for d in app.get("download_button")]
+    assert labels == [f"Download {s}" for s in (".plan", ".waypoints", ".kml", ".geojson")]
 
 
 def test_the_map_draws_drone_missions_and_drones(app: AppTest, flying: int) -> None:
@@ -589,3 +589,34 @@ def test_a_bad_area_file_is_refused_as_text(app: AppTest) -> None:
     app.button(key="mission_plan_button").click().run()
     assert not app.exception, [e.value for e in app.exception]
     assert [e.value for e in app.error] == ["bay.geojson: a Point object, not a polygon"]
+
+
+SURVEY_AREA = [[133.600, 33.420], [133.604, 33.420], [133.604, 33.424], [133.600, 33.424]]
+
+
+def test_the_form_plans_a_survey_from_an_uploaded_area_and_saves_it(
+    app: AppTest, busy: Store
+) -> None:
+    _open(app, "page_missions.py")
+    area = {"type": "Polygon", "coordinates": [[*SURVEY_AREA, SURVEY_AREA[0]]]}
+    app.file_uploader(key="mission_area_file").set_value(
+        ("bay.geojson", json.dumps(area).encode(), "application/geo+json")
+    ).run()
+    app.text_input(key="mission_home").input("33.418, 133.598").run()
+    app.button(key="mission_plan_button").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    shown = {m.label: m.value for m in app.metric}
+    assert set(shown) == {"Area", "Distance", "Flight time", "Photos", "GSD", "Items"}
+    assert shown["GSD"] == "1.64 cm/px"  # 60 m with the 1-inch camera, as QGroundControl says
+    assert int(shown["Photos"]) > 0 and float(shown["Area"].split()[0]) > 0.15
+    layers = _layers(_deck(app, 0))
+    (surveyed,) = layers["plan_area"]["data"]
+    np.testing.assert_allclose(surveyed["polygon"], SURVEY_AREA)
+    assert len(layers["plan_waypoints"]["data"]) > 4
+    _assert_plain_tooltips(layers)
+
+    app.button(key="mission_save").click().run()
+    (stored,) = busy.missions().itertuples()
+    assert (stored.kind, stored.created_by, stored.status) == ("survey", "officer.kato", "planned")
+    assert _button(app, f"Saved as mission {stored.id}").disabled
