@@ -39,7 +39,7 @@ SOURCES = {
     "Patrol along the coast": "patrol",
 }
 _KEY_SOURCE = "mission_source"
-_KEY_ALERT, _KEY_ALERT_SEEN = "mission_alert", "mission_alert_seen"
+_KEY_ALERT = "mission_alert"
 
 
 def _home(current: state.View, target: Point | None) -> Point:
@@ -110,10 +110,10 @@ def _area() -> shapely.Polygon:
     return area_from_lines(typed)
 
 
-def _source_widgets(kind: str) -> None:
+def _source_widgets(kind: str, alert_id: str | None) -> None:
     """The widgets of what the plan starts from."""
     if kind == "intercept":
-        st.text_input("Alert id", key=_KEY_ALERT)
+        st.text_input("Alert id", value=alert_id or "", key=_KEY_ALERT)
         st.number_input("or MMSI", min_value=0, value=0, step=1, key="mission_mmsi")
     elif kind == "survey":
         st.file_uploader(
@@ -208,13 +208,13 @@ def plan_form(current: state.View) -> Plan | None:
     as its one-line message and gives None)."""
     alert_id = st.query_params.get("alert")
     labels = list(SOURCES)
-    if alert_id and st.session_state.get(_KEY_ALERT_SEEN) != alert_id:  # "Send a drone"
-        st.session_state[_KEY_SOURCE] = labels[0]
-        st.session_state[_KEY_ALERT] = st.session_state[_KEY_ALERT_SEEN] = alert_id
-    st.session_state.setdefault(_KEY_SOURCE, labels[1])
-    label = st.radio("Plan from", labels, key=_KEY_SOURCE, horizontal=True)
+    # "Send a drone" opens the page with ?alert=ID: the form starts on the intercept, filled
+    # in (the widgets' defaults follow the alert, so another alert starts them afresh)
+    label = st.radio(
+        "Plan from", labels, index=0 if alert_id else 1, key=_KEY_SOURCE, horizontal=True
+    )
     kind = SOURCES[label or labels[1]]
-    _source_widgets(kind)
+    _source_widgets(kind, alert_id)
     with st.expander("Setup: home, altitude, speed, battery, start, wind", expanded=False):
         _setup_widgets()
     if not st.button("Plan", type="primary", key="mission_plan_button"):
