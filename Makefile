@@ -45,7 +45,10 @@ bench: setup
 	$(BIN)/python bench/scene_speed.py
 	$(BIN)/python bench/ssdd_detection.py
 	$(BIN)/python bench/sar_simulated.py
+	$(BIN)/python bench/mission_upload.py
 	$(BIN)/python bench/cli_help.py
+	$(BIN)/python bench/mission_planning.py
+	$(BIN)/python bench/telemetry_ingest.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,13 +1,13 @@
 """Ships seen by a sensor matched to the AIS vessels that could have been there.
 
-For one image (a SAR scene; a drone's sightings later): every AIS vessel heard around the
-image time is placed at that time, between its reports (interpolated) or from its last one
-(dead reckoning, up to ``match_extrapolate_max_minutes``), with an uncertainty that grows
-with the time it was not heard; each detection then takes at most one vessel and each
-vessel at most one detection (Hungarian assignment, ``scipy.optimize.linear_sum_assignment``)
-under a gate of that uncertainty, a length mismatch adding cost or forbidding the pair.
-A detection no vessel could explain (none left free within its gate, whatever its length),
-confident and offshore, is ``dark``.
+For one image (a SAR scene; a drone sighting, placed as it was seen): every AIS vessel
+heard around the image time is placed at that time, between its reports (interpolated) or
+from its last one (dead reckoning, up to ``match_extrapolate_max_minutes``), with an
+uncertainty that grows with the time it was not heard; each detection then takes at most
+one vessel and each vessel at most one detection (Hungarian assignment,
+``scipy.optimize.linear_sum_assignment``) under a gate of that uncertainty, a length
+mismatch adding cost or forbidding the pair. A detection no vessel could explain (none left
+free within its gate, whatever its length), confident and offshore, is ``dark``.
 
 :func:`match_scene` is pure (frames in, a frame out); :func:`match_detections` reads what
 it needs from the store, scene by scene, and records the outcome there. Running it twice
@@ -276,6 +276,7 @@ def match_detections(
     stored AIS, image by image, and record the outcome on each detection."""
     cfg = settings or MatchSettings()
     found = store.detections(window, scene_id=scene_id)
+    found = found[~found["identified"].astype(bool)]  # the operator named the vessel
     summary = MatchSummary(detections=len(found))
     if found.empty:
         return summary
@@ -336,6 +337,7 @@ def seen_by_sensors(store: Store, window: Window) -> tuple[pd.DataFrame, gpd.Geo
         {
             "id": found["id"].to_numpy(np.int64),
             "scene_id": pd.array(found["scene_id"], dtype="Int64"),
+            "source": found["source"].astype(str).to_numpy(),
             "ts_s": _seconds(found["ts"]),
             "lon": found.geometry.x.to_numpy(float),
             "lat": found.geometry.y.to_numpy(float),

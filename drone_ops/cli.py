@@ -1,17 +1,14 @@
-"""``coastwatch mission`` and its ``plan`` group; ``coastwatch ingest drone``.
+"""``coastwatch mission`` and its ``plan`` group (``coastwatch ingest drone`` is the ingest
+side's, ``drone_ops/telemetry/cli.py``).
 
 The commands themselves live beside what they drive (``cli_plan.py``, ``cli_link.py``, ...)
 and attach to these groups through their dotted entry-point names in ``pyproject.toml``
 (``mission.plan.survey``), so each loads only what it needs.
 """
 
-from pathlib import Path
-
 import click
 
-from surveillance.cli.pending import pending
-
-__all__ = ["ingest_drone", "mission", "plan"]
+__all__ = ["mission", "plan"]
 
 
 @click.group()
@@ -24,14 +21,3 @@ def mission() -> None:
 def plan() -> None:
     """Plan a mission (survey, expanding-square, sector, intercept, patrol) and write it
     (-o FILE: .plan, .waypoints, .geojson, .kml)."""
-
-
-ingest_drone = pending(
-    "ingest drone",
-    "the drone operations issue",
-    "Load MAVLink telemetry from logs or a live connection.",
-    [
-        click.Argument(["paths"], nargs=-1, type=click.Path(path_type=Path)),
-        click.Option(["--connect"], metavar="URL", help="A MAVLink connection (udp:, tcp:)."),
-    ],
-)

@@ -1,4 +1,4 @@
-"""``coastwatch mission plan survey|expanding-square|sector|patrol`` and ``mission list``.
+"""``coastwatch mission plan survey|expanding-square|sector|patrol``.
 
 Every plan command shares :func:`flight_options` (home, altitude, speed, endurance, limits,
 start, wind, no-fly files, output, name, format) and ends in :func:`emit_plan`: the file is
@@ -17,7 +17,7 @@ import click
 
 from surveillance.cli.app import AppContext, out, pass_app
 from surveillance.errors import InputError
-from surveillance.times import iso_utc, parse_time, parse_window
+from surveillance.times import parse_time
 
 if TYPE_CHECKING:
     from drone_ops.plan import FlightSetup, Plan, Point
@@ -26,7 +26,6 @@ __all__ = [
     "emit_plan",
     "expanding_square",
     "flight_options",
-    "mission_list",
     "parse_point",
     "patrol",
     "sector",
@@ -45,104 +44,54 @@ _FORMAT = click.option(
     help="Lines for people, or one JSON object.",
 )
 
-_SETUP_KEYS = (
-    "home",
-    "altitude_m",
-    "speed_mps",
-    "battery_min",
-    "reserve_min",
-    "min_alt_m",
-    "max_alt_m",
-    "max_range_m",
-    "start",
-    "wind",
-    "no_fly",
-)
+#: the flight options that must be more than 0, by their keyword
+_POSITIVE = {
+    "altitude_m": "--altitude",
+    "speed_mps": "--speed",
+    "battery_min": "--battery-min",
+    "max_range_m": "--max-range",
+}
+
+
+def _number(flag: str, dest: str, default: float | None, metavar: str, text: str) -> Any:
+    return click.option(
+        flag,
+        dest,
+        type=float,
+        default=default,
+        show_default=default is not None,
+        metavar=metavar,
+        help=text,
+    )
 
 
 def flight_options(command: F) -> F:
     """The options every plan command takes; :func:`setup_from_options` makes them a setup."""
+    path = click.Path(path_type=Path, dir_okay=False)
     options = [
         click.option(
-            "--home",
-            required=True,
-            metavar="LAT,LON[,ALT]",
-            help="The launch point (altitude m above sea level).",
+            "--home", required=True, metavar="LAT,LON[,ALT]", help="Launch point (ALT: m ASL)."
         ),
-        click.option(
-            "--altitude",
-            "altitude_m",
-            type=float,
-            default=60.0,
-            show_default=True,
-            metavar="M",
-            help="Flight altitude above home.",
-        ),
-        click.option(
-            "--speed",
-            "speed_mps",
-            type=float,
-            default=15.0,
-            show_default=True,
-            metavar="MPS",
-            help="Cruise airspeed.",
-        ),
-        click.option(
-            "--battery-min",
-            type=float,
-            default=25.0,
-            show_default=True,
-            help="Battery minutes at cruise.",
-        ),
-        click.option(
-            "--reserve-min",
-            type=float,
-            default=5.0,
-            show_default=True,
-            help="Minutes kept for the way back.",
-        ),
-        click.option(
-            "--min-alt",
-            "min_alt_m",
-            type=float,
-            default=10.0,
-            show_default=True,
-            metavar="M",
-            help="Lowest altitude allowed.",
-        ),
-        click.option(
-            "--max-alt",
-            "max_alt_m",
-            type=float,
-            default=120.0,
-            show_default=True,
-            metavar="M",
-            help="Highest altitude allowed.",
-        ),
-        click.option(
-            "--max-range",
-            "max_range_m",
-            type=float,
-            metavar="M",
-            help="Farthest from home allowed (the radio link).",
-        ),
-        click.option(
-            "--start", metavar="ISO8601", help="Planned start (UTC unless an offset is given)."
-        ),
-        click.option(
-            "--wind", metavar="FROM_DEG@MPS", help="The wind, e.g. 270@8: from the west at 8 m/s."
-        ),
+        _number("--altitude", "altitude_m", 60.0, "M", "Flight altitude above home."),
+        _number("--speed", "speed_mps", 15.0, "MPS", "Cruise airspeed."),
+        _number("--battery-min", "battery_min", 25.0, "MIN", "Battery minutes at cruise."),
+        _number("--reserve-min", "reserve_min", 5.0, "MIN", "Minutes kept for the way back."),
+        _number("--min-alt", "min_alt_m", 10.0, "M", "Lowest altitude allowed."),
+        _number("--max-alt", "max_alt_m", 120.0, "M", "Highest altitude allowed."),
+        _number("--max-range", "max_range_m", None, "M", "Farthest from home (the radio link)."),
+        click.option("--start", metavar="ISO8601", help="Planned start (UTC unless offset)."),
+        click.option("--wind", metavar="FROM_DEG@MPS", help="The wind: 270@8 is west, 8 m/s."),
         click.option(
             "--no-fly",
             multiple=True,
-            type=click.Path(path_type=Path, dir_okay=False),
+            type=path,
             metavar="FILE.geojson",
-            help="No-fly polygons (repeatable); airports are added.",
+            help="No-fly polygons (repeatable), beside setting drone_no_fly's; airports added.",
         ),
         click.option(
             "-o",
             "--output",
-            type=click.Path(path_type=Path, dir_okay=False),
+            type=path,
             metavar="FILE",
             help="Write the plan (.plan and the formats drone_ops.files knows).",
         ),
@@ -190,9 +139,13 @@ def setup_from_options(**kw: Any) -> FlightSetup:
     from drone_ops.areas import read_no_fly
     from drone_ops.plan import FlightSetup, Limits
 
-    for key, value in kw.items():
-        if key in _SETUP_KEYS and isinstance(value, float) and value <= 0 and key != "min_alt_m":
-            raise InputError(f"--{key.rsplit('_', 1)[0].replace('_', '-')} must be more than 0")
+    for key, flag in _POSITIVE.items():
+        if kw.get(key) is not None and kw[key] <= 0:
+            raise InputError(f"{flag} {kw[key]:g} must be more than 0")
+    if not 0 <= kw["reserve_min"] < kw["battery_min"]:
+        raise InputError("--reserve-min must be at least 0 and less than --battery-min")
+    if not 0 <= kw["min_alt_m"] <= kw["max_alt_m"]:
+        raise InputError("--min-alt must be at least 0 and at most --max-alt")
     wind_from_deg, wind_mps = _wind(kw.get("wind"))
     return FlightSetup(
         home=parse_point(kw["home"], "--home", altitude=True),
@@ -208,8 +161,16 @@ def setup_from_options(**kw: Any) -> FlightSetup:
         planned_start=parse_time(kw.get("start"), "--start"),
         wind_from_deg=wind_from_deg,
         wind_mps=wind_mps,
-        no_fly=tuple(z for path in kw.get("no_fly") or () for z in read_no_fly(path)),
+        no_fly=tuple(z for path in _no_fly_files(kw) for z in read_no_fly(path)),
     )
+
+
+def _no_fly_files(kw: dict[str, Any]) -> list[Path]:
+    """The setting ``drone_no_fly``'s files (when a command runs), then ``--no-fly``'s."""
+    context = click.get_current_context(silent=True)
+    app = None if context is None else context.find_object(AppContext)
+    configured = [] if app is None else list(app.settings.drone_no_fly)
+    return configured + list(kw.get("no_fly") or ())
 
 
 def emit_plan(app: AppContext, plan: Plan, *, output: Path | None, fmt: str) -> int:
@@ -481,69 +442,3 @@ def patrol(
         name=name or "patrol",
     )
     emit_plan(app, plan, output=output, fmt=fmt)
-
-
-@click.command("list")
-@click.option(
-    "--status",
-    type=click.Choice(["planned", "uploaded", "started", "flown", "aborted"]),
-    help="Only missions with this status.",
-)
-@click.option("--since", metavar="ISO8601", help="Planned to start at or after (UTC).")
-@click.option("--until", metavar="ISO8601", help="Planned to start before (UTC).")
-@_FORMAT
-@pass_app
-def mission_list(
-    app: AppContext, status: str | None, since: str | None, until: str | None, fmt: str
-) -> None:
-    """Stored missions, newest first."""
-    window = parse_window(since, until) if since or until else None
-    with app.open_store() as store:
-        found = store.missions(window, status=status)
-    records = [
-        {
-            "id": int(row["id"]),
-            "name": row["name"],
-            "kind": row["kind"],
-            "status": row["status"],
-            "planned_start": iso_utc(row["planned_start"]),
-            "distance_m": (row["stats"] or {}).get("distance_m"),
-            "flight_time_s": (row["stats"] or {}).get("flight_time_s"),
-            "items": (row["stats"] or {}).get("items"),
-            "alert_id": None
-            if row["alert_id"] is None or row["alert_id"] != row["alert_id"]
-            else row["alert_id"],
-        }
-        for row in found.to_dict("records")
-    ]
-    if fmt == "json":
-        click.echo(json.dumps(records, default=str))
-        return
-    _table(records)
-
-
-def _table(records: list[dict[str, Any]]) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
-    if not records:
-        out.print("no missions")
-        return
-    table = Table(box=None)
-    for heading in ("id", "name", "kind", "status", "planned start", "km", "min", "items"):
-        table.add_column(heading)
-    for r in records:
-        km = "" if r["distance_m"] is None else f"{r['distance_m'] / 1000:.1f}"
-        minutes = "" if r["flight_time_s"] is None else f"{r['flight_time_s'] / 60:.0f}"
-        cells = (
-            r["id"],
-            r["name"],
-            r["kind"],
-            r["status"],
-            r["planned_start"] or "",
-            km,
-            minutes,
-            r["items"] or "",
-        )
-        table.add_row(*(escape(str(c)) for c in cells))
-    out.print(table)

@@ -27,6 +27,8 @@ __all__ = [
     "write_plan",
 ]
 
+_F = TypeVar("_F")
+
 #: the largest plan file read, whatever its format
 MAX_FILE_BYTES = qgc_plan.MAX_PLAN_BYTES
 
@@ -43,7 +45,6 @@ _READERS: dict[str, Callable[[str, str], Plan]] = {
     ".txt": waypoints.loads,  # Mission Planner's other name for a QGC WPL 110 file
 }
 SUFFIXES = tuple(_WRITERS)
-_F = TypeVar("_F")
 READ_SUFFIXES = tuple(_READERS)
 
 

@@ -41,6 +41,8 @@ def finish_plan(
         home=home,
         elements=(takeoff, *elements, MissionItem(Cmd.NAV_RETURN_TO_LAUNCH)),
         cruise_speed_mps=setup.cruise_speed_mps,
+        # QGroundControl times a multirotor's mission at its hover speed: the same speed
+        hover_speed_mps=setup.cruise_speed_mps,
         limits=setup.limits,
         vehicle=setup.vehicle,
         planned_start=setup.planned_start,

@@ -6,6 +6,7 @@ the limit, by how much, and the first place along the flight where it happens.
 
 from __future__ import annotations
 
+import numpy as np
 import shapely
 
 from drone_ops.local import LocalFrame
@@ -65,39 +66,37 @@ def _range(plan: Plan, flight: list[Waypoint]) -> None:
 
 
 def _fence(plan: Plan, flight: list[Waypoint]) -> None:
-    """The path must keep out of every exclusion zone and inside every inclusion zone."""
+    """The path must keep out of every exclusion zone and inside every inclusion zone; the
+    first leg that breaks one is refused where it crosses."""
     fence = plan.fence
     if not fence.polygons and not fence.circles:
         return
     frame = LocalFrame(plan.home.lat, plan.home.lon)
     zones = [
-        (
-            p.name or "no-fly polygon",
-            p.inclusion,
-            shapely.Polygon([frame.xy(lon, lat) for lat, lon in p.vertices]),
-        )
+        (p.name, p.inclusion, shapely.Polygon([frame.xy(lon, lat) for lat, lon in p.vertices]))
         for p in fence.polygons
     ] + [
-        (
-            c.name or "no-fly circle",
-            c.inclusion,
-            shapely.Point(frame.xy(c.centre[1], c.centre[0])).buffer(c.radius_m, 64),
-        )
+        (c.name, c.inclusion, shapely.Point(frame.xy(c.centre[1], c.centre[0])).buffer(c.radius_m))
         for c in fence.circles
     ]
-    points = [frame.xy(w.point.lon, w.point.lat) for w in flight]
-    legs = [
-        shapely.LineString([a, b]) if a != b else shapely.Point(a)
-        for a, b in zip(points, points[1:], strict=False)
-    ]
-    for leg, start in zip(legs, points, strict=False):
-        for name, inclusion, zone in zones:
-            breach = leg.difference(zone) if inclusion else leg.intersection(zone)
-            if not breach.is_empty:
-                where = shapely.Point(start)
-                nearest = min(
-                    shapely.get_coordinates(breach), key=lambda c: where.distance(shapely.Point(c))
-                )
-                lon, lat = frame.lonlat(float(nearest[0]), float(nearest[1]))
-                side = "leaves" if inclusion else "enters"
-                raise PlanRefused("geofence", f"the path {side} {name}", Point(lat, lon))
+    points = np.array([frame.xy(w.point.lon, w.point.lat) for w in flight])
+    legs = shapely.linestrings(np.stack([points[:-1], points[1:]], axis=1))
+    first: tuple[int, str, bool, shapely.Geometry] | None = None
+    for name, inclusion, zone in zones:
+        broken = ~shapely.covered_by(legs, zone) if inclusion else shapely.intersects(legs, zone)
+        hits = np.flatnonzero(broken)
+        if hits.size and (first is None or hits[0] < first[0]):
+            first = (int(hits[0]), name, inclusion, zone)
+    if first is None:
+        return
+    index, name, inclusion, zone = first
+    leg = legs[index]
+    breach = leg.difference(zone) if inclusion else leg.intersection(zone)
+    start = shapely.Point(points[index])
+    # a leg of no length (the takeoff, straight up) breaks it where it stands
+    crossings = shapely.get_coordinates(breach) if not breach.is_empty else [points[index]]
+    nearest = min(crossings, key=lambda c: start.distance(shapely.Point(c)))
+    lon, lat = frame.lonlat(float(nearest[0]), float(nearest[1]))
+    what = name or ("the inclusion zone" if inclusion else "a no-fly zone")
+    side = "leaves" if inclusion else "enters"
+    raise PlanRefused("geofence", f"the path {side} {what}", Point(lat, lon))

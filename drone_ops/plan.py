@@ -246,7 +246,8 @@ class Plan:
         return [i for e in self.elements for i in (e.items if isinstance(e, Survey) else (e,))]
 
     def fence_items(self) -> list[MissionItem]:
-        """The geofence as MAVLink fence items (mission type 1)."""
+        """The geofence as MAVLink fence items (mission type 1), in MAV_FRAME_GLOBAL as
+        QGroundControl and MAVSDK send them (a fence has no altitude)."""
         out: list[MissionItem] = []
         for polygon in self.fence.polygons:
             cmd = (
@@ -255,10 +256,10 @@ class Plan:
                 else Cmd.FENCE_POLYGON_VERTEX_EXCLUSION
             )
             n = float(len(polygon.vertices))
-            out += [MissionItem.at(cmd, lat, lon, 0.0, n) for lat, lon in polygon.vertices]
+            out += [_fence_vertex(cmd, lat, lon, n) for lat, lon in polygon.vertices]
         for circle in self.fence.circles:
             cmd = Cmd.FENCE_CIRCLE_INCLUSION if circle.inclusion else Cmd.FENCE_CIRCLE_EXCLUSION
-            out.append(MissionItem.at(cmd, *circle.centre, 0.0, circle.radius_m))
+            out.append(_fence_vertex(cmd, *circle.centre, circle.radius_m))
         return out
 
     def rally_items(self) -> list[MissionItem]:
@@ -274,6 +275,10 @@ class Plan:
     def legs_m(self) -> list[float]:
         """The length of each leg of :meth:`path`, great-circle metres."""
         return list(_legs(self.path()))
+
+
+def _fence_vertex(command: int, lat: float, lon: float, param1: float) -> MissionItem:
+    return MissionItem(command, Frame.GLOBAL, (param1, 0.0, 0.0, 0.0), to_e7(lat), to_e7(lon))
 
 
 def _legs(points: list[Point]) -> Iterator[float]:

@@ -186,7 +186,7 @@ def _coastwatch(plan: Plan) -> dict[str, Any]:
     }
     if any(names["polygons"] + names["circles"]):
         out["fence_names"] = names
-    return out | dict(plan.meta)
+    return dict(plan.meta) | out  # the plan's own facts win over a meta key of the same name
 
 
 def _element(value: object, place: str) -> MissionItem | Survey:
@@ -296,11 +296,15 @@ def _speed(mission: dict[str, Any], key: str, default: float, source: str) -> fl
 
 
 def _record(cls: Any, value: object, place: str) -> Any:
-    """A dataclass (Limits, PlanStats) from the object Coastwatch wrote, or None."""
+    """A dataclass of numbers (Limits, PlanStats) from the object Coastwatch wrote, or None."""
     if value is None:
         return None
+    fields = json_object(value, place)
+    for key, number in fields.items():
+        if number is not None:
+            json_number(number, f"{place} {key}")
     try:
-        return cls(**json_object(value, place))
+        return cls(**fields)
     except TypeError:
         raise InputError(f"{place}: not the fields of {cls.__name__}") from None
 

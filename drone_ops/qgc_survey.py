@@ -77,10 +77,12 @@ def survey_element(obj: dict[str, Any], place: str) -> Survey:
     version that carries its items)."""
     kind = obj.get("complexItemType")
     if kind != "survey":
-        raise InputError(f"{place}: complex item {kind!r} is not read (only survey)")
+        raise InputError(f"{place}: complex item {str(kind)[:40]!r} is not read (only survey)")
     version = obj.get("version")
     if version not in _VERSIONS or isinstance(version, bool):
-        raise InputError(f"{place}: survey version {version!r}: only versions 4 and 5 are read")
+        raise InputError(
+            f"{place}: survey version {str(version)[:20]}: only versions 4 and 5 are read"
+        )
     transect = obj.get(_TRANSECT)
     if not isinstance(transect, dict) or not transect.get("Items"):
         raise InputError(f"{place}: a survey complex item without its items")

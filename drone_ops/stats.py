@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
 from pyproj import Geod
 
 from drone_ops.camera import gsd_cm
@@ -36,18 +37,27 @@ class Waypoint:
 
 
 def ground_speed_mps(
-    bearing_deg: float, airspeed_mps: float, wind_from_deg: float, wind_mps: float
+    bearing_deg: float,
+    airspeed_mps: float,
+    wind_from_deg: float,
+    wind_mps: float,
+    *,
+    place: Point | None = None,
 ) -> float:
     """The speed over ground along ``bearing_deg`` at ``airspeed_mps`` in the wind (the wind
     triangle: the heading crabs into the crosswind, the along-track part adds or takes away).
-    A wind the vehicle cannot hold its track in refuses the plan."""
+    A wind the vehicle cannot hold its track in refuses the plan (at ``place``, the leg's
+    start)."""
     relative = math.radians(wind_from_deg + 180.0 - bearing_deg)  # where the wind blows to
     cross_mps, along_mps = wind_mps * math.sin(relative), wind_mps * math.cos(relative)
-    if abs(cross_mps) >= airspeed_mps:
-        raise PlanRefused("wind", f"{wind_mps:g} m/s from {wind_from_deg:g} deg is too strong")
-    speed = along_mps + math.sqrt(airspeed_mps**2 - cross_mps**2)
-    if speed <= 0.0:
-        raise PlanRefused("wind", f"{wind_mps:g} m/s from {wind_from_deg:g} deg is too strong")
+    speed = along_mps + math.sqrt(max(airspeed_mps**2 - cross_mps**2, 0.0))
+    if abs(cross_mps) >= airspeed_mps or speed <= 0.0:
+        raise PlanRefused(
+            "wind",
+            f"{wind_mps:g} m/s from {wind_from_deg:g} deg is too strong for {airspeed_mps:g} m/s "
+            f"on a track of {bearing_deg % 360:.0f} deg",
+            place,
+        )
     return speed
 
 
@@ -56,16 +66,21 @@ def timeline(plan: Plan) -> list[Waypoint]:
     the time flown to reach it."""
     wind = plan.meta.get("wind") or {}
     from_deg, wind_mps = float(wind.get("from_deg", 0.0)), float(wind.get("mps", 0.0))
+    targets = list(_targets(plan))
+    places = [Point(plan.home.lat, plan.home.lon, 0.0)] + [t for _, t in targets]
+    lons, lats = np.array([p.lon for p in places]), np.array([p.lat for p in places])
+    legs_m = haversine_m(lons[:-1], lats[:-1], lons[1:], lats[1:])
+    bearings = _GEOD.inv(lons[:-1], lats[:-1], lons[1:], lats[1:])[0]
     out = [Waypoint(plan.home, 0.0, 0.0)]
-    here, distance_m, time_s = Point(plan.home.lat, plan.home.lon, 0.0), 0.0, 0.0
-    for item, target in _targets(plan):
-        leg_m = float(haversine_m(here.lon, here.lat, target.lon, target.lat))
+    distance_m = time_s = 0.0
+    legs = zip(targets, places[:-1], legs_m, bearings, strict=True)
+    for (item, target), here, leg_m, bearing in legs:
         if leg_m > 0.0:
-            bearing = _GEOD.inv(here.lon, here.lat, target.lon, target.lat)[0]
-            time_s += leg_m / ground_speed_mps(bearing, plan.cruise_speed_mps, from_deg, wind_mps)
+            airspeed_mps = plan.cruise_speed_mps
+            speed = ground_speed_mps(float(bearing), airspeed_mps, from_deg, wind_mps, place=here)
+            time_s += float(leg_m) / speed
         time_s += abs(target.alt_m - here.alt_m) / VERTICAL_MPS + _loiter_s(item, plan)
-        distance_m += leg_m
-        here = target
+        distance_m += float(leg_m)
         out.append(Waypoint(target, distance_m, time_s))
     return out
 
@@ -91,20 +106,22 @@ def _loiter_s(item: MissionItem, plan: Plan) -> float:
 
 
 def _photo_count(plan: Plan) -> int:
-    """Photos the distance trigger takes: one at each switch-on, one every trigger distance
-    until it is switched off (or the mission ends)."""
+    """Photos the distance trigger takes: one every trigger distance while it is on, and one
+    at each ``DO_SET_CAM_TRIGG_DIST`` that asks for one at once (param3 1: QGroundControl asks
+    at each transect's entry and exit, "to get full coverage")."""
     photos, trigger_m, flown_m, last = 0, 0.0, 0.0, None
     for item in plan.mission_items():
         if item.command == Cmd.DO_SET_CAM_TRIGG_DIST:
             if trigger_m > 0.0:
-                photos += 1 + math.floor(flown_m / trigger_m)
+                photos += math.floor(flown_m / trigger_m)
+            photos += 1 if item.params[2] >= 1.0 else 0
             trigger_m, flown_m = max(item.params[0], 0.0), 0.0
         elif item.has_position:
             if last is not None and trigger_m > 0.0:
                 flown_m += float(haversine_m(last.lon, last.lat, item.lon, item.lat))
             last = item
     if trigger_m > 0.0:
-        photos += 1 + math.floor(flown_m / trigger_m)
+        photos += math.floor(flown_m / trigger_m)
     return photos
 
 

@@ -6,14 +6,14 @@ track x (1 - front overlap)). Transects run along ``angle_deg`` (clockwise from 
 ``spacing`` apart and centred on the polygon's extent (the outer strips reach its edges), in a local
 azimuthal equidistant frame. Each transect spans the polygon's extent within its own strip
 (spacing wide), so the photos cover the polygon to its edges; a concave notch is flown
-over. Directions alternate.
+over, and so are holes. Directions alternate.
 
 Items follow QGroundControl's TransectStyleComplexItem with turnarounds and "images in
 turnarounds" off (``_buildAndAppendMissionItems``, and its count in ``lastSequenceNumber``):
 per transect, a turnaround waypoint ``turnaround_m`` before the entry, the entry waypoint,
-``DO_SET_CAM_TRIGG_DIST`` (trigger distance, trigger once now), the exit waypoint,
-``DO_SET_CAM_TRIGG_DIST`` 0, and a turnaround waypoint after the exit: 6 items a transect
-(4 without turnarounds), :func:`qgc_item_count`.
+``DO_SET_CAM_TRIGG_DIST`` (trigger distance, one photo at once), the exit waypoint,
+``DO_SET_CAM_TRIGG_DIST`` 0 (and one photo at once), and a turnaround waypoint after the
+exit: 6 items a transect (4 without turnarounds), :func:`qgc_item_count`.
 """
 
 from __future__ import annotations
@@ -109,8 +109,8 @@ def _items(grid: Grid, altitude_m: float, turnaround_m: float) -> list[MissionIt
         return MissionItem.at(Cmd.NAV_WAYPOINT, lat, lon, altitude_m, 0.0, 0.0, 0.0, math.nan)
 
     def trigger(distance_m: float) -> MissionItem:
-        on = 1.0 if distance_m > 0 else 0.0
-        return MissionItem(Cmd.DO_SET_CAM_TRIGG_DIST, Frame.MISSION, (distance_m, 0.0, on, 0.0))
+        # param3 1: one photo at once, at the entry and at the exit (QGroundControl's choice)
+        return MissionItem(Cmd.DO_SET_CAM_TRIGG_DIST, Frame.MISSION, (distance_m, 0.0, 1.0, 0.0))
 
     items: list[MissionItem] = []
     for (xa, ya), (xb, yb) in grid.transects:

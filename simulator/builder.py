@@ -50,6 +50,7 @@ class Scenario:
     watchlist: list[dict[str, str]] = field(default_factory=list)  # kind, value, note
     lookalikes: list[dict[str, Any]] = field(default_factory=list)  # no alert expected
     scenes: list[dict[str, Any]] = field(default_factory=list)  # SAR scenes and their ships
+    drones: list[dict[str, Any]] = field(default_factory=list)  # drone flights and their logs
 
 
 def along_path(

@@ -53,6 +53,15 @@ DEFAULT_START = "2026-11-01T00:00:00Z"  # fixed, so that a seed always gives one
     "transfer with a dark partner, one placed by GCPs); 0: none.",
 )
 @click.option(
+    "--drones",
+    "drone_count",
+    type=click.IntRange(0, 2),
+    default=2,
+    show_default=True,
+    help="Drone flights over the scenario's events (drone/flight-<n>.tlog, launched from the "
+    "nearest shore, logged at 1 Hz); 0: none.",
+)
+@click.option(
     "--serve-tcp",
     "serve_port",
     type=click.IntRange(1, 65535),
@@ -75,6 +84,7 @@ def simulate(
     start: str,
     kind: str,
     scene_count: int,
+    drone_count: int,
     serve_port: int | None,
     speed: float,
 ) -> None:
@@ -82,9 +92,11 @@ def simulate(
     events (STS transfers, a landing at night, AIS gaps, loitering, a zone entry, identity
     tampering, watched vessels) and confounders; writes feed.nmea, the ground truth
     (truth.json), the scenario's watchlist (watchlist.csv, for `watchlist import`) and SAR
-    scenes over it (scenes/*.tif, with their ships and dark vessels in the truth)."""
+    scenes over it (scenes/*.tif, with their ships and dark vessels in the truth) and drone
+    flights over its events (drone/*.tlog, with their times in the truth)."""
     import numpy as np
 
+    from simulator.drone_log import fly, plan_flights
     from simulator.emit import write_scenario
     from simulator.replay import serve_tcp
     from simulator.scenario import build_scenario
@@ -101,11 +113,16 @@ def simulate(
         plans = plan_scenes(scenario, world, scene_count, np.random.default_rng([seed, 11]))
         scenario.truth += scene_events(plans)
         scenario.scenes = [plan.truth() for plan in plans]
+    with step(f"flying {drone_count} drone(s)"):
+        logs = [fly(flight) for flight in plan_flights(scenario, world, drone_count)]
+        scenario.drones = [log.truth() for log in logs]
     with step("writing what the receivers heard"):
         stats = write_scenario(scenario, world, out_dir, rng)
     with step(f"rendering {len(plans)} SAR scene(s)"):
         written = write_scenes(plans, world, out_dir)
+    flown = [log.write(out_dir) for log in logs]
     scenes = f", {out_dir}/scenes/ ({', '.join(p.name for p in written)})" if written else ""
+    scenes += f", {out_dir}/drone/ ({', '.join(p.name for p in flown)})" if flown else ""
     console.print(
         f"{stats.vessels} vessels, {stats.lines:,} NMEA lines from {len(scenario.receiver_names)} "
         f"receivers, {stats.events} events -> {out_dir}/feed.nmea, {out_dir}/truth.json, "

@@ -24,6 +24,12 @@ __all__ = ["ACCEPT_RADIUS_M", "Flight", "VehicleState", "telemetry"]
 ACCEPT_RADIUS_M = 2.0
 _CLIMB_MPS = 3.0
 _PX4_AUTO_MISSION = (4 << 16) | (4 << 24)  # PX4 custom mode: main AUTO, sub MISSION
+_COPTER_AUTO = 3  # ArduCopter's custom mode AUTO
+#: the heartbeat's autopilot and custom mode (flying a mission) of each firmware
+_AUTOPILOTS = {
+    "px4": (mavlink.MAV_AUTOPILOT_PX4, _PX4_AUTO_MISSION),
+    "ardupilot": (mavlink.MAV_AUTOPILOT_ARDUPILOTMEGA, _COPTER_AUTO),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +71,10 @@ class Flight:
         """A new mission (an upload): the vehicle starts it from item 0 when told."""
         self.items = list(items)
         self.state = replace(self.state, mission_seq=0, flying=False)
+
+    def arm(self, armed: bool = True) -> None:
+        """Arm or disarm (as ``MAV_CMD_COMPONENT_ARM_DISARM``); disarmed, it stops flying."""
+        self.state = replace(self.state, armed=armed, flying=self.state.flying and armed)
 
     def start(self, seq: int = 0) -> None:
         self.state = replace(self.state, mission_seq=seq, armed=True, flying=bool(self.items))
@@ -151,9 +161,11 @@ def _bearing_deg(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return math.degrees(math.atan2(y, x)) % 360.0
 
 
-def telemetry(mav: Any, state: VehicleState) -> list[Any]:
-    """The messages an autopilot sends each second, from ``mav`` (a pymavlink ``MAVLink``)."""
+def telemetry(mav: Any, state: VehicleState, *, autopilot: str = "px4") -> list[Any]:
+    """The messages an autopilot sends each second, from ``mav`` (a pymavlink ``MAVLink``);
+    ``autopilot`` ("px4" or "ardupilot") is the firmware its heartbeat names."""
     m = mavlink
+    firmware, mode = _AUTOPILOTS[autopilot]
     mode_flag = m.MAV_MODE_FLAG_CUSTOM_MODE_ENABLED | m.MAV_MODE_FLAG_AUTO_ENABLED
     if state.armed:
         mode_flag |= m.MAV_MODE_FLAG_SAFETY_ARMED
@@ -163,9 +175,9 @@ def telemetry(mav: Any, state: VehicleState) -> list[Any]:
     return [
         mav.heartbeat_encode(
             m.MAV_TYPE_QUADROTOR,
-            m.MAV_AUTOPILOT_PX4,
+            firmware,
             mode_flag,
-            _PX4_AUTO_MISSION,
+            mode,
             m.MAV_STATE_ACTIVE,
         ),
         mav.global_position_int_encode(

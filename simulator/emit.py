@@ -192,6 +192,7 @@ def _truth(scenario: Scenario) -> dict[str, object]:
         "lookalikes": _in_iso(scenario.lookalikes),
         "receivers": scenario.receiver_names,
         "scenes": scenario.scenes,
+        "drones": scenario.drones,
     }
 
 

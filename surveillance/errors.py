@@ -12,6 +12,7 @@ __all__ = [
     "NotAvailableYet",
     "InputError",
     "DataRefused",
+    "VehicleError",
 ]
 
 
@@ -56,3 +57,10 @@ class NotAvailableYet(CoastwatchError):
     """A command of the CLI contract whose implementation has not landed yet."""
 
     exit_code = 3
+
+
+class VehicleError(CoastwatchError):
+    """A vehicle did not answer on its link, or refused what was sent (a mission, a command):
+    the message gives its reason in words."""
+
+    exit_code = 5

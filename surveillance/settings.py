@@ -87,6 +87,11 @@ class Settings(BaseSettings):
         default=None,
         description="optional XYZ tile server for the dashboard's base map (online)",
     )
+    drone_no_fly: tuple[Path, ...] = Field(
+        default=(),
+        description="GeoJSON files of no-fly polygons every drone plan keeps out of "
+        "(airports are added)",
+    )
 
     @field_validator("home", "archive_dir")
     @classmethod

@@ -14,6 +14,7 @@ __all__ = [
     "POSITION_FIELDS",
     "RULE_EVENTS",
     "RULES_ACTOR",
+    "SIGHTING_EVENT",
     "USER_ROLES",
     "WATCHLIST_KINDS",
 ]
@@ -23,6 +24,8 @@ ALERT_STATUSES = ("new", "acknowledged", "escalated", "dismissed", "closed")
 #: it: its time or score revised, withdrawn (no longer found; kept), reinstated (found again).
 RULE_EVENTS = ("revised", "withdrawn", "reinstated")
 RULES_ACTOR = "rules"
+#: What a drone sighting that answers an alert records in its history (actor: the reporter).
+SIGHTING_EVENT = "sighting"
 USER_ROLES = ("admin", "monitor", "officer", "operator", "analyst")
 WATCHLIST_KINDS = ("mmsi", "imo", "callsign", "name")
 #: What a drone mission flies (the planner's patterns; ``imported`` for a file read as it is)

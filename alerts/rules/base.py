@@ -34,10 +34,12 @@ __all__ = [
 ]
 
 #: The columns of ``RuleContext.detections``: one row per ship a sensor saw, with what
-#: matching against AIS said of it (alerts/matching.py); ``ts_s`` is the image time.
+#: matching against AIS said of it (alerts/matching.py); ``ts_s`` is the image time,
+#: ``source`` the sensor (``sar``, ``optical``; ``drone``: a sighting, with no scene).
 DETECTION_FRAME_COLUMNS = (
     "id",
     "scene_id",
+    "source",
     "ts_s",
     "lon",
     "lat",
@@ -57,7 +59,14 @@ def no_detections() -> pd.DataFrame:
     """A detections frame with no rows (a context without sensor images)."""
     frame = pd.DataFrame({c: pd.Series(dtype=float) for c in DETECTION_FRAME_COLUMNS})
     return frame.astype(
-        {"id": "int64", "matched_mmsi": "Int64", "dark": bool, "near_vessels": object, "key": str}
+        {
+            "id": "int64",
+            "source": str,
+            "matched_mmsi": "Int64",
+            "dark": bool,
+            "near_vessels": object,
+            "key": str,
+        }
     )
 
 
@@ -110,7 +119,8 @@ class RuleContext:
     anchorages: Anchorages = field(default_factory=Anchorages)
     #: outages of single stations, and which stations heard where (alerts/coverage.py)
     station_outages: StationOutages = field(default_factory=StationOutages)
-    #: ships seen by sensors (SAR scenes), matched to AIS: :data:`DETECTION_FRAME_COLUMNS`
+    #: ships seen by sensors (SAR scenes, drone sightings), matched to AIS:
+    #: :data:`DETECTION_FRAME_COLUMNS`
     detections: pd.DataFrame = field(default_factory=no_detections)
     #: the images they come from: ``id, ts_s, sensor``, geometry the footprint
     scenes: gpd.GeoDataFrame = field(default_factory=no_scenes)

@@ -1,11 +1,13 @@
-"""``dark_vessel``: a ship seen by a satellite with no AIS vessel that could have been there.
+"""``dark_vessel``: a ship seen by a satellite, or by a drone, with no AIS vessel that could
+have been there.
 
 Matching (alerts/matching.py, run by the engine before the rules) places every AIS vessel
 at the image time and gives each detection at most one of them; a detection left over,
 confident and offshore, is ``dark``. Each such detection is one alert, at the ship and the
 image time, keyed by the detection: its evidence is the detection (whose chip the
-dashboard shows) and the AIS vessels nearest to it. The matching's thresholds are this
-rule's settings too.
+dashboard shows) and the AIS vessels nearest to it. A drone sighting is a detection like
+a SAR one (no scene, no footprint: it is matched where it was seen). The matching's
+thresholds are this rule's settings too.
 """
 
 from __future__ import annotations
@@ -48,6 +50,10 @@ OFFSHORE_POINTS = 10
 SIZE_POINTS = 15
 
 
+#: who saw the ship, by the detection's source, for the reasons
+SEEN_BY = {"sar": "satellite", "optical": "satellite", "drone": "a drone"}
+
+
 def detection_key(row: Row) -> str:
     """The alert key of a detection: its own key (scene hash and number), else its id."""
     return str(row["key"]) if row["key"] else f"detection:{int(row['id'])}"
@@ -56,7 +62,8 @@ def detection_key(row: Row) -> str:
 def _reasons(row: Row, cfg: Settings) -> list[Reason]:
     near: list[dict[str, Any]] = row["near_vessels"]
     nearest_m = min((float(v["distance_m"]) for v in near), default=np.inf)
-    found = [reason(BASE_SCORE, "a ship seen by satellite with no AIS vessel that could be it")]
+    seen_by = SEEN_BY.get(str(row["source"]), "a sensor")
+    found = [reason(BASE_SCORE, f"a ship seen by {seen_by} with no AIS vessel that could be it")]
     confidence = float(row["confidence"])
     spare = (confidence - cfg.dark_min_confidence) / max(1e-9, 1 - cfg.dark_min_confidence)
     if spare * CONFIDENCE_POINTS >= 1:
@@ -80,6 +87,7 @@ def evidence(row: Row) -> dict[str, Any]:
     """What an alert on a detection keeps of it (the chip stays in the store, by id)."""
     return {
         "detection_id": int(row["id"]),
+        "source": str(row["source"]),
         "scene_id": None if pd.isna(row["scene_id"]) else int(row["scene_id"]),
         "confidence": rounded(row["confidence"], 3),
         "length_m": rounded(row["length_m"]),

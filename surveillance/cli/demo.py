@@ -34,8 +34,9 @@ def _command(ctx: click.Context, path: tuple[str, ...]) -> click.Command | None:
 @click.pass_context
 @pass_app
 def demo(app: AppContext, ctx: click.Context, no_dashboard: bool, vessels: int) -> None:
-    """Bring the store up, simulate a scenario, ingest it (AIS, watchlist, SAR scenes), run
-    the rules, score them against the scenario's truth, list the alerts, open the dashboard.
+    """Bring the store up, simulate a scenario, ingest it (AIS, watchlist, SAR scenes, drone
+    logs), run the rules, score them against the scenario's truth, list the alerts, open the
+    dashboard.
 
     Each step is the command of the same name; steps whose code has not landed yet are
     named and skipped.
@@ -47,6 +48,10 @@ def demo(app: AppContext, ctx: click.Context, no_dashboard: bool, vessels: int) 
         (("ingest", "ais"), {"paths": (scenario / "feed.nmea",)}),
         (("watchlist", "import"), {"path": scenario / "watchlist.csv", "by": "demo"}),
         (("ingest", "scene"), {"paths": (scenario / "scenes",), "sensor": None, "time": None}),
+        (
+            ("ingest", "drone"),
+            {"paths": (scenario / "drone",), "connect": None, "duration": None, "names": ()},
+        ),
         (("detect",), {}),
         (
             ("evaluate",),

@@ -1,11 +1,11 @@
 """The store API: the one way into PostGIS for ingesters, rules and the dashboard.
 
 :class:`Store` is a facade over one module per family of tables (positions, vessels,
-reference geography, detections, quarantine, alerts, watchlist, exports, source
-statistics, housekeeping). Writes stage a batch with COPY and merge it with one
-``INSERT .. ON CONFLICT`` (see :mod:`surveillance.store.bulk`), so loading the same data
-twice stores it once. Reads take a time window and a bounding box and return GeoDataFrames
-in EPSG:4326.
+reference geography, detections and drone sightings, missions, quarantine, alerts,
+watchlist, exports, source statistics, housekeeping). Writes stage a batch with COPY and
+merge it with one ``INSERT .. ON CONFLICT`` (see :mod:`surveillance.store.bulk`), so
+loading the same data twice stores it once. Reads take a time window and a bounding box and
+return GeoDataFrames in EPSG:4326.
 
 >>> with Store.open(load_settings()) as store:                                # doctest: +SKIP
 ...     store.positions(window=(since, until), bbox=(129, 33, 131, 35))
@@ -35,6 +35,7 @@ from surveillance.store.positions import PositionTables
 from surveillance.store.quarantine import QuarantineTables
 from surveillance.store.reference import REFERENCE_KINDS, ReferenceTables
 from surveillance.store.scenes import SceneRecord, SceneTables
+from surveillance.store.sightings import SightingRecord, SightingTables
 from surveillance.store.source_stats import SourceStatistics
 from surveillance.store.telemetry import TELEMETRY_COLUMNS, TelemetryTables
 from surveillance.store.vessels import VesselTables
@@ -45,6 +46,7 @@ __all__ = [
     "Store",
     "SceneRecord",
     "MissionRecord",
+    "SightingRecord",
     "TELEMETRY_COLUMNS",
     "database_url",
     "libpq_url",
@@ -60,6 +62,7 @@ class Store(
     VesselTables,
     ReferenceTables,
     DetectionTables,
+    SightingTables,
     SceneTables,
     MissionTables,
     TelemetryTables,

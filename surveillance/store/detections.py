@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 from surveillance.store.bulk import store_errors
 from surveillance.store.geoframes import read_geoframe
 from surveillance.store.inputs import require_columns
+from surveillance.store.sightings import IDENTIFIED_SQL
 from surveillance.store.window import BBox, Window, aware
 
 __all__ = ["DetectionTables", "MATCH_COLUMNS"]
@@ -35,7 +36,7 @@ UNION ALL
 _READ_COLUMNS = (
     "id, source, scene_id, ts, geom, length_m, width_m, heading_deg, confidence, "
     "pixel_row, pixel_col, coast_distance_m, matched_mmsi, match_distance_m, dark, "
-    "near_vessels, matched_at, key"
+    f"near_vessels, matched_at, key, {IDENTIFIED_SQL} AS identified"
 )
 
 
@@ -51,7 +52,8 @@ class DetectionTables:
         scene_id: int | None = None,
     ) -> gpd.GeoDataFrame:
         """Detections in the window and box (of one scene if given), oldest first; the
-        evidence chips are left out (``detection_chip`` reads one)."""
+        evidence chips are left out (``detection_chip`` reads one). ``identified``: a drone
+        sighting whose vessel the operator named (matching leaves it as it is)."""
         return read_geoframe(
             self.engine,
             "detections",

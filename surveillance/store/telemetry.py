@@ -6,11 +6,12 @@ Rows are keyed (drone_id, ts): a log read twice, or a live link that replays, st
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 import geopandas as gpd
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from surveillance.store.bulk import store_errors
 from surveillance.store.geoframes import merge_geometries, read_geoframe
@@ -44,7 +45,8 @@ _READ = (
 
 
 class TelemetryTables:
-    """Writing drone telemetry idempotently; reading tracks and each drone's latest state."""
+    """Writing drone telemetry idempotently; reading tracks and each drone's latest state;
+    which mission a vehicle flies."""
 
     engine: Engine
 
@@ -88,3 +90,19 @@ class TelemetryTables:
             columns=_READ,
             order="drone_id",
         )
+
+    def flying_missions(self, system_ids: Collection[int]) -> dict[int, int]:
+        """The mission each of these MAVLink system ids flies: the one uploaded to it last,
+        while it is uploaded or started."""
+        if not system_ids:
+            return {}
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                text(
+                    "SELECT DISTINCT ON (system_id) system_id, id FROM missions "
+                    "WHERE system_id = ANY(:ids) AND status IN ('uploaded', 'started') "
+                    "ORDER BY system_id, uploaded_at DESC NULLS LAST, id DESC"
+                ),
+                {"ids": [int(i) for i in system_ids]},
+            ).all()
+        return {int(system_id): int(mission_id) for system_id, mission_id in found}

@@ -21,6 +21,7 @@ def ship(
     return {
         "id": number,
         "scene_id": 1,
+        "source": "sar",
         "ts_s": MIDNIGHT_S + hour * HOUR_S,
         "lon": where[0],
         "lat": where[1],

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from drone_ops import files
 from surveillance.store import Store
 from tests.builders.cli import Coastwatch
@@ -179,3 +181,19 @@ def test_patrol_along_the_tsushima_coast_there_and_back(
     facts = json.loads(ran.stdout)
     assert facts["kind"] == "patrol" and facts["items"] > 20
     assert store.missions().iloc[0]["kind"] == "patrol"
+
+
+def test_the_setting_drone_no_fly_fences_every_plan(
+    coastwatch: Coastwatch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    zone = tmp_path / "exercise.geojson"
+    square = [[129.305, 34.205], [129.315, 34.205], [129.315, 34.215], [129.305, 34.215]]
+    zone.write_text(json.dumps({"type": "Polygon", "coordinates": [[*square, square[0]]]}))
+    monkeypatch.setenv("COASTWATCH_DRONE_NO_FLY", json.dumps([str(zone)]))
+    ran = coastwatch("mission", "plan", "sector", "--at", "34.21,129.31", "--home", HOME)
+    assert ran.code == 2 and "the path enters exercise.geojson #1" in ran.stderr
+    monkeypatch.delenv("COASTWATCH_DRONE_NO_FLY")
+    ran = coastwatch(
+        "mission", "plan", "sector", "--at", "34.21,129.31", "--home", HOME, "--no-fly", str(zone)
+    )
+    assert ran.code == 2 and "exercise.geojson #1" in ran.stderr

@@ -16,8 +16,10 @@ import shapely.geometry
 
 from ais_ingest.pipeline import ingest_files
 from satellite.raster import open_scene
+from surveillance.geodesy import haversine_m
 from surveillance.store import Store
 from tests.builders import cli
+from tests.builders.cli import Coastwatch
 
 EVENTS = {
     "sts_transfer",
@@ -91,6 +93,30 @@ def test_the_feed_ingests_cleanly_and_shows_the_events(day: Path, store: Store) 
     window = tuple(datetime.fromisoformat(meeting[k]) for k in ("start", "end"))
     assert store.positions(window, mmsi=meeting["dark_mmsi"]).empty  # its AIS is off
     assert store.table_counts()["vessels"] > 10  # static messages were decoded too
+
+
+def test_a_day_s_drone_flights_ingest_and_pass_over_their_events(
+    day: Path, coastwatch: Coastwatch, store: Store
+) -> None:
+    truth = json.loads((day / "truth.json").read_text())
+    flights = truth["drones"]
+    assert [f["file"] for f in flights] == ["drone/flight-1.tlog", "drone/flight-2.tlog"]
+    ran = coastwatch("ingest", "drone", str(day / "drone"))
+    assert ran.code == 0, ran.stderr
+    assert "rejected" not in ran.stdout
+    for flight in flights:
+        rows = store.telemetry(drone_id=f"mav{flight['system_id']}")
+        assert rows["ts"].min() >= datetime.fromisoformat(flight["start"])
+        assert rows["ts"].max() <= datetime.fromisoformat(flight["end"])
+        (event, *_) = [
+            e
+            for e in truth["events"]
+            if (e["type"], e["mmsi"]) == (flight["event"], flight["mmsi"])
+        ]
+        closest_m = haversine_m(rows.geometry.x, rows.geometry.y, event["lon"], event["lat"]).min()
+        assert closest_m < 25.0  # over the spot (a sample a second at 25 m/s)
+        assert rows["reached_seq"].max() == 6  # the box's last corner
+        assert (rows["mode"] == "MISSION").all()
 
 
 def test_a_day_s_first_scene_shows_the_dark_partner_beside_the_ais_ship(day: Path) -> None:

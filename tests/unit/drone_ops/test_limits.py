@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from pyproj import Geod
 
@@ -94,10 +96,10 @@ def test_a_path_through_a_no_fly_circle_or_out_of_an_inclusion_zone_is_refused()
     plan = finish_plan("x", "patrol", [east_of_home(2000.0)], FlightSetup(home=HOME))
     circle = FenceCircle((HOME.lat, east_of_home(1000.0).lon), 200.0, name="exercise")
     with pytest.raises(PlanRefused, match="enters exercise"):
-        check_limits(type(plan)(**{**plan.__dict__, "fence": Fence(circles=(circle,))}))
+        check_limits(replace(plan, fence=Fence(circles=(circle,))))
     keep_in = FenceCircle((HOME.lat, HOME.lon), 1500.0, inclusion=True, name="the operating area")
     with pytest.raises(PlanRefused, match="leaves the operating area") as refused:
-        check_limits(type(plan)(**{**plan.__dict__, "fence": Fence(circles=(keep_in,))}))
+        check_limits(replace(plan, fence=Fence(circles=(keep_in,))))
     assert refused.value.place is not None
 
 
@@ -122,3 +124,10 @@ def test_expanding_square_positions_stay_integers_through_the_fence() -> None:
     items = expanding_square(Point(34.21, 129.31), spacing_m=100.0, legs=4, alt_m=60.0)
     plan = finish_plan("es", "expanding_square", items, FlightSetup(home=HOME))
     assert all(isinstance(i.x, int) for i in plan.mission_items() + plan.fence_items())
+
+
+def test_a_home_inside_a_no_fly_zone_is_refused_at_home() -> None:
+    home = Point(33.60, 130.42)  # 3.4 km from Fukuoka Airport's reference point
+    with pytest.raises(PlanRefused, match="enters airport RJFF") as refused:
+        plan_sector(Point(33.62, 130.40), FlightSetup(home=home), radius_m=300.0)
+    assert refused.value.place == Point(home.lat, home.lon)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyproj import Geod
 
 from drone_ops.patterns import (
@@ -21,7 +23,7 @@ DATUM = Point(34.30, 129.10)  # at sea west of Tsushima
 HOME = Point(34.28, 129.13)
 
 
-def legs(items: list[MissionItem]) -> list[tuple[float, float]]:
+def legs_of(items: list[MissionItem]) -> list[tuple[float, float]]:
     """(bearing_deg in 0..360, length_m) of each leg between the items."""
     out = []
     for a, b in zip(items, items[1:], strict=False):
@@ -38,12 +40,14 @@ def turn(a: float, b: float) -> float:
 def test_expanding_square_legs_grow_by_one_spacing_every_second_leg() -> None:
     items = expanding_square(DATUM, spacing_m=200.0, legs=8, alt_m=50.0)
     assert items[0].x == round(DATUM.lat * 1e7) and items[0].y == round(DATUM.lon * 1e7)
-    lengths = [length for _, length in legs(items)]
+    lengths = [length for _, length in legs_of(items)]
     assert lengths == pytest.approx([200, 200, 400, 400, 600, 600, 800, 800], abs=0.5)
 
 
 def test_expanding_square_turns_right_90_degrees_from_the_first_leg() -> None:
-    found = legs(expanding_square(DATUM, spacing_m=300.0, legs=6, first_leg_deg=45.0, alt_m=50.0))
+    found = legs_of(
+        expanding_square(DATUM, spacing_m=300.0, legs=6, first_leg_deg=45.0, alt_m=50.0)
+    )
     assert found[0][0] == pytest.approx(45.0, abs=0.1)
     for (a, _), (b, _) in zip(found, found[1:], strict=False):
         assert turn(a, b) == pytest.approx(90.0, abs=0.2)
@@ -51,7 +55,7 @@ def test_expanding_square_turns_right_90_degrees_from_the_first_leg() -> None:
 
 def test_sector_has_nine_legs_of_the_radius_and_ends_at_the_datum() -> None:
     items = sector(DATUM, radius_m=1000.0, first_leg_deg=10.0, alt_m=60.0)
-    found = legs(items)
+    found = legs_of(items)
     assert len(found) == 9
     assert [length for _, length in found] == pytest.approx([1000.0] * 9, abs=1.0)
     assert (items[-1].x, items[-1].y) == (items[0].x, items[0].y)  # exactly the datum
@@ -85,7 +89,8 @@ def test_plan_expanding_square_takes_off_flies_the_pattern_and_comes_home() -> N
     assert items[0].command == Cmd.NAV_TAKEOFF and items[-1].command == Cmd.NAV_RETURN_TO_LAUNCH
     assert len(items) == 2 + 7
     assert plan.kind == "expanding_square" and plan.stats is not None
-    pattern_m = sum(length for _, length in legs(items[1:-1]))
+    assert plan.cruise_speed_mps == plan.hover_speed_mps == 15.0
+    pattern_m = sum(length for _, length in legs_of(items[1:-1]))
     assert pattern_m == pytest.approx(150.0 * (1 + 1 + 2 + 2 + 3 + 3), abs=2.0)
     assert all(isinstance(i.x, int) and isinstance(i.y, int) for i in items)
 
@@ -97,3 +102,24 @@ def test_plan_sector_statistics_count_out_pattern_and_back() -> None:
     assert plan.stats.distance_m == pytest.approx(2 * out_m + 9 * 500.0, rel=1e-3)
     assert plan.stats.photo_count == 0 and plan.stats.gsd_cm is None
     assert math.isclose(plan.stats.area_m2, 0.0)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    spacing_m=st.floats(20.0, 2000.0),
+    legs=st.integers(1, 16),
+    first_leg_deg=st.floats(0.0, 359.9),
+    lat=st.floats(-60.0, 60.0),
+)
+def test_any_expanding_square_has_its_legs_and_right_turns(
+    spacing_m: float, legs: int, first_leg_deg: float, lat: float
+) -> None:
+    items = expanding_square(
+        Point(lat, 129.0), spacing_m=spacing_m, legs=legs, first_leg_deg=first_leg_deg, alt_m=60.0
+    )
+    assert all(isinstance(i.x, int) and isinstance(i.y, int) for i in items)
+    found = legs_of(items)
+    expected = [(k // 2 + 1) * spacing_m for k in range(legs)]
+    assert [length for _, length in found] == pytest.approx(expected, rel=2e-3, abs=0.05)
+    for (a, _), (b, _) in zip(found, found[1:], strict=False):
+        assert turn(a, b) == pytest.approx(90.0, abs=0.5)

@@ -120,6 +120,14 @@ def test_a_file_path_reads_by_its_suffix_and_bytes_read_too(tmp_path: Path) -> N
         ),
         (lambda d: d["coastwatch"].update(kind="strike"), "coastwatch kind 'strike' is not one of"),
         (lambda d: d["mission"].update(vehicleType=10), "vehicleType 10 is not a drone"),
+        (
+            lambda d: d["coastwatch"]["limits"].update(max_alt_m="high"),
+            "coastwatch limits max_alt_m: text where a number is due",
+        ),
+        (
+            lambda d: d["coastwatch"]["limits"].update(ceiling_m=3),
+            "coastwatch limits: not the fields of Limits",
+        ),
     ],
 )
 def test_what_is_broken_is_refused_with_the_file_and_the_place(change: Any, says: str) -> None:
@@ -166,6 +174,12 @@ def test_the_written_json_is_what_qgroundcontrol_writes() -> None:
         "inclusion": False,
         "version": 1,
     }
+
+
+def test_a_meta_key_never_overrides_the_plans_own_facts() -> None:
+    plan = simple_plan(meta={"kind": "strike", "name": "other", "mmsi": 431000001})
+    back = qgc_plan.loads(qgc_plan.dumps(plan), "x.plan")
+    assert (back.kind, back.name, back.meta) == ("patrol", "sagami check", {"mmsi": 431000001})
 
 
 def test_every_item_keeps_its_integers_through_the_file() -> None:

@@ -18,7 +18,7 @@ PLANS = sorted(p for p in SAMPLES.iterdir() if p.suffix.lower() in files.READ_SU
 
 
 def test_the_samples_are_there() -> None:
-    assert {p.suffix for p in PLANS} >= {".plan"}
+    assert {p.suffix for p in PLANS} >= {".plan", ".waypoints"}
 
 
 @pytest.mark.parametrize("path", PLANS, ids=lambda p: p.name)
@@ -27,6 +27,24 @@ def test_a_sample_writes_back_equivalent_in_its_own_format(path: Path) -> None:
     assert plan.mission_items() and plan.kind == "imported"
     back = files.loads(files.dumps(plan, path.suffix), path.suffix, f"{path.name} rewritten")
     same_plan(plan, back)
+
+
+@pytest.mark.parametrize("path", [p for p in PLANS if p.suffix == ".plan"], ids=lambda p: p.name)
+def test_a_simple_sample_mission_goes_through_waypoints_and_back(path: Path) -> None:
+    plan = files.read_plan(path)
+    through = files.loads(files.dumps(plan, ".waypoints"), ".waypoints", "via.waypoints")
+    back = files.loads(files.dumps(through, ".plan"), ".plan", "back.plan")
+    same_plan(plan, back, mission_only=True)
+
+
+def test_the_mission_planner_sample_has_home_as_line_zero() -> None:
+    plan = files.read_plan(SAMPLES / "mavsdk__mission_planner_sample.waypoints")
+    assert (plan.home.lat, plan.home.lon, plan.home.alt_m) == (47.3978101, 8.545538, 15.0)
+    assert [(i.command, i.frame, i.x, i.y, i.z) for i in plan.mission_items()] == [
+        (16, 5, 473977992, 85454669, 15.0),
+        (16, 5, 473977883, 85453958, 15.0),
+        (20, 5, 473977774, 85453247, 0.0),
+    ]
 
 
 def test_the_qgroundcontrol_sample_reads_as_qgroundcontrol_shows_it() -> None:

@@ -65,8 +65,17 @@ def test_photo_count_follows_the_trigger_distance() -> None:
         MissionItem.at(Cmd.NAV_WAYPOINT, HOME.lat, HOME.lon, 60.0),
         MissionItem(Cmd.DO_SET_CAM_TRIGG_DIST, 2, (10.0, 0.0, 1.0, 0.0)),
         MissionItem.at(Cmd.NAV_WAYPOINT, lat, lon, 60.0),
-        MissionItem(Cmd.DO_SET_CAM_TRIGG_DIST, 2, (0.0, 0.0, 0.0, 0.0)),
+        MissionItem(Cmd.DO_SET_CAM_TRIGG_DIST, 2, (0.0, 0.0, 1.0, 0.0)),
         MissionItem.at(Cmd.NAV_WAYPOINT, HOME.lat, HOME.lon, 60.0),
     )
     stats = plan_stats(Plan("t", "survey", HOME, items))
-    assert stats.photo_count == 11  # at 0, 10, ..., 100 m of the 105 m leg
+    assert stats.photo_count == 12  # at 0, 10, ..., 100 m of the 105 m leg, and at its end
+
+
+def test_a_wind_too_strong_for_a_leg_refuses_the_plan_where_the_leg_starts() -> None:
+    plan = out_and_back(3000.0, 90.0, wind={"from_deg": 90.0, "mps": 12.0})
+    with pytest.raises(
+        PlanRefused, match="wind: 12 m/s from 90 deg is too strong for 10 m/s on a track of 90 deg"
+    ) as refused:
+        plan_stats(plan)
+    assert refused.value.place is not None and refused.value.place.lat == HOME.lat

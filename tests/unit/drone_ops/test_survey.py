@@ -26,15 +26,16 @@ def square_m(x0: float, y0: float, size_m: float, frame: LocalFrame = CENTRE) ->
 
 
 def photo_footprints(grid: Grid, camera: Camera, altitude_m: float) -> shapely.Geometry:
-    """Every photo's ground rectangle (metres, grid frame): the trigger fires at the entry
-    and every trigger distance to the exit."""
+    """Every photo's ground rectangle (metres, grid frame): the trigger fires at the entry,
+    every trigger distance, and at the exit."""
     across_m, along_m = footprint_m(camera, altitude_m)
     rects = []
     for (xa, ya), (xb, yb) in grid.transects:
         length = math.hypot(xb - xa, yb - ya)
         ux, uy = ((xb - xa) / length, (yb - ya) / length) if length else (0.0, 1.0)
-        for k in range(int(length // grid.trigger_m) + 1):
-            cx, cy = xa + ux * k * grid.trigger_m, ya + uy * k * grid.trigger_m
+        steps = [k * grid.trigger_m for k in range(int(length // grid.trigger_m) + 1)]
+        for step in [*steps, length]:  # and one at the exit
+            cx, cy = xa + ux * step, ya + uy * step
             corners = [
                 (
                     cx + ux * a * along_m / 2 + uy * c * across_m / 2,

@@ -12,7 +12,6 @@ from surveillance.cli import cli, main
 from tests.builders.cli import run
 
 PENDING = [
-    ["ingest", "drone", "--connect", "udp:127.0.0.1:14550"],
     ["crawl", "forum"],
 ]
 

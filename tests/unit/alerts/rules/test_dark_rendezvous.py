@@ -71,3 +71,11 @@ def test_a_follow_cycle_wakes_only_the_vessels_an_unexplained_ship_has_in_reach(
     heard = PositionArrays.concat([leg(A, 4, 0.1, SEA), leg(B, 4, 0.1, SEA)])
     delta = tails.absorb(heard, MIDNIGHT_S + 4 * HOUR_S, MIDNIGHT_S + 5 * HOUR_S)
     assert dark_rendezvous.wakes(delta, ctx).tolist() == [A]
+
+
+def test_a_drone_sighting_beside_a_slow_vessel_is_a_rendezvous_too() -> None:
+    sighting = ship(
+        SEA, hour=4, scene_id=None, source="drone", near_vessels=[vessel_near(A, 250.0)]
+    )
+    (alert,) = dark_rendezvous.detect(tracks(SLOW_A), context(detections=seen(sighting)))
+    assert alert.mmsi == (A,) and alert.evidence["source"] == "drone"

@@ -49,3 +49,10 @@ def test_a_large_ship_far_from_anyone_scores_above_a_small_one_inshore() -> None
 
 def test_no_detections_no_alerts() -> None:
     assert dark_vessel.detect(OTHERS, context()) == []
+
+
+def test_a_drone_sighting_has_no_scene_and_says_a_drone_saw_it() -> None:
+    sighting = ship(SEA, number=3, scene_id=None, source="drone", dark=True, confidence=1.0)
+    (alert,) = dark_vessel.detect(OTHERS, context(detections=seen(sighting)))
+    assert alert.evidence["scene_id"] is None and alert.evidence["source"] == "drone"
+    assert alert.reasons[0]["reason"].startswith("a ship seen by a drone with no AIS vessel")

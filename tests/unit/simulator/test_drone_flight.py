@@ -1,0 +1,24 @@
+"""The simulated flight the vehicle flies: armed, started, its items reached in order."""
+
+from simulator.drone_flight import Flight
+from tests.builders.link_plans import HOME, a_plan
+
+
+def test_a_started_flight_reaches_every_item_in_order() -> None:
+    items = a_plan(5).mission_items()
+    flight = Flight(1, HOME, items, speed_mps=15.0)
+    flight.start()
+    reached = [seq for _ in range(600) for seq in flight.step(0.5)]
+    assert reached == list(range(len(items)))
+    assert not flight.state.flying and flight.state.armed
+
+
+def test_disarming_stops_the_flight_where_it_is() -> None:
+    flight = Flight(1, HOME, a_plan(5).mission_items())
+    flight.arm()
+    flight.start()
+    flight.step(5.0)
+    flight.arm(False)
+    where = (flight.state.lat, flight.state.lon)
+    assert flight.step(60.0) == []
+    assert (flight.state.lat, flight.state.lon) == where and not flight.state.flying
