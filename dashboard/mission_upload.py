@@ -20,33 +20,40 @@ _HEARTBEAT_S = 10.0
 
 
 def _upload(store: Store, plan: Plan, mission_id: int, url: str, target: int | None) -> None:
-    """Connect, wait for the vehicle, upload, record; every step in a status box."""
+    """Connect, wait for the vehicle, upload each list with a progress bar, record; every
+    step in a status box, a failure or refusal as the vehicle's words."""
+    from drone_ops.link import open_link
     from drone_ops.mission_protocol import upload, wait_heartbeat
 
-    from drone_ops.link import open_link
-
     with st.status(f"Uploading to {url}", expanded=True) as box:
+        bar = st.progress(0.0, text="waiting for the vehicle")
+
+        def progress(name: str, done: int, count: int) -> None:
+            bar.progress(done / count if count else 1.0, text=f"{name}: {done} of {count} items")
+
         try:
-            box.write("Opening the connection")
             link = open_link(url)
             try:
                 box.write(f"Waiting up to {_HEARTBEAT_S:.0f} s for the vehicle's heartbeat")
-                heard = wait_heartbeat(link, _HEARTBEAT_S)
-                system = target or int(getattr(heard, "get_srcSystem", lambda: 1)())
+                system = wait_heartbeat(link, timeout_s=_HEARTBEAT_S, url=url, system=target)
                 box.write(
-                    f"Vehicle {system} answered; sending {len(plan.mission_items())} mission, "
+                    f"Vehicle {system} answered: sending {len(plan.mission_items())} mission, "
                     f"{len(plan.fence_items())} fence and {len(plan.rally_items())} rally items"
                 )
-                result = upload(link, plan, target_system=system)
+                result = upload(link, plan, target_system=system, progress=progress)
             finally:
                 link.close()
+            store.set_mission_status(mission_id, "uploaded", uploaded_to=url, system_id=system)
         except CoastwatchError as error:
             box.update(label=f"Upload failed: {error}", state="error")
             st.error(str(error) + (f"\n\n{error.hint}" if error.hint else ""))
             return
-        store.set_mission_status(mission_id, "uploaded", uploaded_to=url, system_id=system)
-        box.update(label=f"Uploaded to vehicle {system} at {url}", state="complete")
-        box.write(str(result))
+        sent = ", ".join(f"{n} {name}" for name, n in result.items.items())
+        box.update(label=f"Uploaded to vehicle {system} at {url}: {sent} items", state="complete")
+        box.write(
+            f"{result.round_trips} round trips in {result.seconds:.1f} s, "
+            f"{result.retries} sent again"
+        )
 
 
 def upload_panel(store: Store, plan: Plan, mission_id: int | None, key: str) -> None:

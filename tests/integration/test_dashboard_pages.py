@@ -4,6 +4,7 @@ what its buttons write. The app reads its store from ``COASTWATCH_DATABASE_URL``
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
@@ -594,9 +595,8 @@ def test_a_bad_area_file_is_refused_as_text(app: AppTest) -> None:
 SURVEY_AREA = [[133.600, 33.420], [133.604, 33.420], [133.604, 33.424], [133.600, 33.424]]
 
 
-def test_the_form_plans_a_survey_from_an_uploaded_area_and_saves_it(
-    app: AppTest, busy: Store
-) -> None:
+def _survey(app: AppTest) -> None:
+    """On the Missions page, plan a survey of :data:`SURVEY_AREA` uploaded as GeoJSON."""
     _open(app, "page_missions.py")
     area = {"type": "Polygon", "coordinates": [[*SURVEY_AREA, SURVEY_AREA[0]]]}
     app.file_uploader(key="mission_area_file").set_value(
@@ -605,6 +605,12 @@ def test_the_form_plans_a_survey_from_an_uploaded_area_and_saves_it(
     app.text_input(key="mission_home").input("33.418, 133.598").run()
     app.button(key="mission_plan_button").click().run()
     assert not app.exception, [e.value for e in app.exception]
+
+
+def test_the_form_plans_a_survey_from_an_uploaded_area_and_saves_it(
+    app: AppTest, busy: Store
+) -> None:
+    _survey(app)
     assert not app.error, [e.value for e in app.error]
     shown = {m.label: m.value for m in app.metric}
     assert set(shown) == {"Area", "Distance", "Flight time", "Photos", "GSD", "Items"}
@@ -620,3 +626,44 @@ def test_the_form_plans_a_survey_from_an_uploaded_area_and_saves_it(
     (stored,) = busy.missions().itertuples()
     assert (stored.kind, stored.created_by, stored.status) == ("survey", "officer.kato", "planned")
     assert _button(app, f"Saved as mission {stored.id}").disabled
+
+
+def _free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_a_saved_plan_uploads_to_the_simulated_vehicle_and_the_store_records_it(
+    app: AppTest, busy: Store
+) -> None:
+    from simulator.vehicle import Vehicle
+
+    _survey(app)
+    app.button(key="mission_save").click().run()
+    plan = app.session_state["mission_current"]
+    url = f"udpout:127.0.0.1:{_free_udp_port()}"
+    with Vehicle(url.replace("udpout", "udpin"), system_id=5) as vehicle:
+        app.text_input(key="made_connect").input(url).run()
+        app.button(key="made_upload").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    received = [(i.command, i.x, i.y, i.z) for i in vehicle.lists[0]]
+    assert received == [(i.command, i.x, i.y, i.z) for i in plan.mission_items()]  # integers
+    (stored,) = busy.missions().itertuples()
+    assert (stored.status, stored.system_id, stored.uploaded_to) == ("uploaded", 5, url)
+
+
+def test_the_vehicles_refusal_is_shown_in_words(app: AppTest, busy: Store) -> None:
+    from simulator.vehicle import Vehicle
+
+    _survey(app)
+    app.button(key="mission_save").click().run()
+    url = f"udpout:127.0.0.1:{_free_udp_port()}"
+    with Vehicle(url.replace("udpout", "udpin"), system_id=5, max_items=3):
+        app.text_input(key="made_connect").input(url).run()
+        app.button(key="made_upload").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    (refusal,) = [e.value for e in app.error]
+    assert "refused the mission" in refusal and "\n" not in refusal.strip()
+    assert busy.missions().iloc[0].status == "planned"
