@@ -29,6 +29,7 @@ from surveillance.times import people_utc
 __all__ = [
     "MAX_AREA_BYTES",
     "PlanPicture",
+    "alert_sightings",
     "area_from_geojson",
     "area_from_lines",
     "drone_sightings",
@@ -409,3 +410,25 @@ def drone_sightings(store: Store, window: Window, bbox: BBox | None = None) -> p
         for d in found.itertuples()
     ]
     return pd.DataFrame(rows, columns=["id", "lon", "lat", "ts", *tooltip.FIELDS])
+
+
+def alert_sightings(store: Store, alert_id: str) -> pd.DataFrame:
+    """The drone sightings that answer an alert, oldest first, for a table: ``id, ts, lat,
+    lon``, the vessel's MMSI (``identified``: the operator named it, else AIS matched it), the
+    operator's note (text), who reported it, the photo's
+    file name and whether there is one (``store.sighting_photo`` reads it)."""
+    found = store.sightings(alert_id=alert_id)
+    return pd.DataFrame(
+        {
+            "id": found["id"].astype(np.int64),
+            "ts": found["ts"],
+            "lat": found.geometry.y.round(5),
+            "lon": found.geometry.x.round(5),
+            "mmsi": pd.array(found["matched_mmsi"], dtype="Int64"),
+            "identified": found["identified"].astype(bool),
+            "note": found["note"].fillna("").astype(str),
+            "reported_by": found["reported_by"],
+            "photo_name": found["photo_name"],
+            "has_photo": found["has_photo"].astype(bool),
+        }
+    ).reset_index(drop=True)

@@ -22,11 +22,11 @@ from dashboard import tooltip
 from drone_ops.finish import finish_plan
 from drone_ops.plan import Cmd, FlightSetup, MissionItem, PlanStats, Point
 from drone_ops.records import mission_record
-from surveillance.store import Store
+from surveillance.store import SightingRecord, Store
 from tests.builders.alerts import insert_alert
 from tests.builders.clock import T0
 from tests.builders.positions import OPEN_SEA, load_positions
-from tests.builders.stored_scenes import Ship, StoredScene, match, stored_scene
+from tests.builders.stored_scenes import Ship, StoredScene, match, solid_png, stored_scene
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 TANKER, BUNKER, FERRY = 431000001, 431000002, 431000003
@@ -667,3 +667,30 @@ def test_the_vehicles_refusal_is_shown_in_words(app: AppTest, busy: Store) -> No
     (refusal,) = [e.value for e in app.error]
     assert "refused the mission" in refusal and "\n" not in refusal.strip()
     assert busy.missions().iloc[0].status == "planned"
+
+
+def test_the_alert_page_shows_the_drone_sightings_that_answer_it(app: AppTest, busy: Store) -> None:
+    note = "<script>alert(1)</script> grey hull, no name"
+    photo = solid_png((10, 200, 10))
+    sighting = SightingRecord(
+        lon=OPEN_SEA[0],
+        lat=OPEN_SEA[1],
+        ts=T0 + timedelta(minutes=40),
+        key="sighting-dash-1",
+        note=note,
+        photo=photo,
+        photo_name="IMG_0001.png",
+        alert_id=STS_ID,
+        drone_id="mav7",
+        reported_by="pilot.sato",
+        identified_mmsi=TANKER,
+    )
+    sighting_id, _ = busy.store_sighting(sighting)
+    _open(app, "page_alert.py", alert=STS_ID)
+    table = _frame(app, "photo_name")
+    assert table[["id", "mmsi", "reported_by"]].values.tolist() == [
+        [sighting_id, TANKER, "pilot.sato"]
+    ]
+    (shown,) = [i for i in _images(app) if "drone sighting" in i.caption]
+    assert shown.caption == f"Photo of drone sighting {sighting_id}"
+    assert [t.value for t in app.text if note in t.value] == [f"Sighting {sighting_id}: {note}"]
