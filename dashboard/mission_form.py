@@ -17,7 +17,7 @@ import shapely
 import streamlit as st
 
 from dashboard import state
-from dashboard.data.missions import (
+from dashboard.data.mission_areas import (
     MAX_AREA_BYTES,
     area_from_geojson,
     area_from_lines,

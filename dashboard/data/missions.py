@@ -1,7 +1,7 @@
 """Drone missions and drones for the Missions page and the map: stored missions and their
 routes, a plan's picture (route, waypoints, survey area, geofence), each drone's latest
-state and trail, drone sightings, and the areas and points a person gives to plan from.
-Plain frames, no Streamlit.
+state and trail, drone sightings. Plain frames, no Streamlit (the areas and points a person
+gives to plan from are :mod:`dashboard.data.mission_areas`).
 
 Every name here that came from a file or a person (mission names, notes) is text: it goes
 into the tooltip's plain fields, never into markup.
@@ -9,8 +9,6 @@ into the tooltip's plain fields, never into markup.
 
 from __future__ import annotations
 
-import json
-import math
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -18,137 +16,26 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from dashboard import tooltip
-from drone_ops.plan import Cmd, Plan, PlanStats, Point, Survey
-from surveillance.errors import InputError
+from drone_ops.plan import Cmd, Plan, PlanStats, Survey
 from surveillance.store import BBox, Store, Window
 from surveillance.times import people_utc
 
 __all__ = [
-    "MAX_AREA_BYTES",
     "PlanPicture",
     "alert_sightings",
-    "area_from_geojson",
-    "area_from_lines",
     "drone_sightings",
     "drone_states",
     "drone_trails",
     "mission_routes",
     "mission_table",
-    "nearest_coast",
     "plan_picture",
-    "point_from_text",
     "stats_text",
 ]
 
-#: The largest GeoJSON area file the page reads (an area is a few vertices, not a coast).
-MAX_AREA_BYTES = 1_000_000
-_MAX_VERTICES = 2000
-_MIN_AREA_M2 = 100.0
-_COAST_SEARCH_DEG = 1.0  # how far around the target the coast is looked for
 #: missions a drone may be flying, newest first, when its telemetry names none
 _FLYING = ("started", "uploaded")
-
-
-def _lat_lon(text: str, where: str) -> tuple[float, float]:
-    """One "lat, lon" pair in degrees, checked for range."""
-    parts = [p for p in text.replace(";", ",").replace(",", " ").split() if p]
-    try:
-        lat, lon = (float(p) for p in parts)
-    except ValueError:
-        raise InputError(f"{where}: not 'lat, lon' in degrees: {text.strip()[:40]!r}") from None
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or not (math.isfinite(lat + lon)):
-        raise InputError(f"{where}: {lat}, {lon} is not a latitude and a longitude")
-    return lat, lon
-
-
-def point_from_text(text: str, where: str = "the point") -> Point:
-    """A point typed as "lat, lon" (degrees)."""
-    return Point(*_lat_lon(text, where))
-
-
-def _checked(polygon: shapely.Polygon, where: str) -> shapely.Polygon:
-    """An area to survey: a valid polygon in lon/lat, not a sliver."""
-    if len(polygon.exterior.coords) - 1 > _MAX_VERTICES:
-        raise InputError(f"{where}: more than {_MAX_VERTICES} vertices")
-    west, south, east, north = polygon.bounds
-    if west < -180 or east > 180 or south < -90 or north > 90:
-        raise InputError(f"{where}: coordinates outside lon -180..180, lat -90..90")
-    if not polygon.is_valid:
-        raise InputError(
-            f"{where}: the polygon crosses itself ({shapely.is_valid_reason(polygon)})"
-        )
-    lat = math.radians((south + north) / 2)
-    area_m2 = abs(polygon.area) * 111_320.0**2 * math.cos(lat)
-    if area_m2 < _MIN_AREA_M2:
-        raise InputError(f"{where}: the area is under {_MIN_AREA_M2:.0f} m²")
-    return shapely.Polygon(polygon.exterior.coords)  # the outline: holes are not surveyed
-
-
-def area_from_lines(text: str) -> shapely.Polygon:
-    """An area typed (or drawn) as one "lat, lon" vertex per line, at least three."""
-    lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
-    vertices = [_lat_lon(line, f"vertex line {n}") for n, line in lines]
-    if len(vertices) < 3:
-        raise InputError("the area needs at least three 'lat, lon' lines")
-    return _checked(shapely.Polygon([(lon, lat) for lat, lon in vertices]), "the typed area")
-
-
-def _first_polygon(data: Any, where: str) -> shapely.Polygon:
-    """The polygon of a GeoJSON geometry, feature or collection (the first one found)."""
-    if not isinstance(data, dict):
-        raise InputError(f"{where}: not a GeoJSON object")
-    kind = data.get("type")
-    if kind == "FeatureCollection":
-        features = data.get("features") or []
-        for feature in features if isinstance(features, list) else []:
-            geometry = feature.get("geometry") if isinstance(feature, dict) else None
-            if isinstance(geometry, dict) and geometry.get("type") in ("Polygon", "MultiPolygon"):
-                return _first_polygon(geometry, where)
-        raise InputError(f"{where}: no polygon among its features")
-    if kind == "Feature":
-        return _first_polygon(data.get("geometry"), where)
-    if kind not in ("Polygon", "MultiPolygon"):
-        raise InputError(f"{where}: a {kind or 'typeless'} object, not a polygon")
-    try:
-        shape = shapely.geometry.shape(data)
-    except (ValueError, TypeError, IndexError, AttributeError) as error:
-        raise InputError(f"{where}: broken {kind} coordinates ({error})") from None
-    if isinstance(shape, shapely.MultiPolygon):
-        if len(shape.geoms) != 1:
-            raise InputError(f"{where}: {len(shape.geoms)} polygons; give one area")
-        shape = shape.geoms[0]
-    if shape.is_empty:
-        raise InputError(f"{where}: an empty polygon")
-    return shape
-
-
-def area_from_geojson(data: bytes, name: str = "the GeoJSON file") -> shapely.Polygon:
-    """The area of an uploaded GeoJSON file (a Polygon, or a collection's first polygon),
-    refused with a one-line reason when it is too large, not JSON or not a usable area."""
-    if len(data) > MAX_AREA_BYTES:
-        raise InputError(f"{name}: larger than {MAX_AREA_BYTES // 1000} kB")
-    try:
-        parsed = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InputError(f"{name}: not GeoJSON ({error})") from None
-    return _checked(_first_polygon(parsed, name), name)
-
-
-def nearest_coast(store: Store, aoi: str, lon: float, lat: float) -> Point | None:
-    """The point of the coastline (the area's land outline) nearest to (lon, lat): where a
-    drone launches by default; None when no land is within a degree."""
-    box = (lon - _COAST_SEARCH_DEG, lat - _COAST_SEARCH_DEG)
-    bbox = (*box, lon + _COAST_SEARCH_DEG, lat + _COAST_SEARCH_DEG)
-    land = store.zones(kinds=("land",), bbox=bbox, aoi=aoi)
-    if land.empty:
-        return None
-    target = shapely.Point(lon, lat)
-    coast = shapely.union_all(shapely.boundary(land.geometry.to_numpy()))
-    near = shapely.ops.nearest_points(coast, target)[0]
-    return Point(round(near.y, 6), round(near.x, 6))
 
 
 def _hms(seconds: float) -> str:

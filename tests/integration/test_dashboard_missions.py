@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from dashboard.data.missions import drone_sightings, drone_states, nearest_coast
+from dashboard.data.mission_areas import nearest_coast
+from dashboard.data.missions import drone_sightings, drone_states
 from drone_ops.finish import finish_plan
 from drone_ops.plan import Cmd, FlightSetup, MissionItem, PlanStats, Point
 from drone_ops.records import mission_record

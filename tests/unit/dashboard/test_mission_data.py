@@ -9,14 +9,13 @@ from dataclasses import replace
 import pytest
 
 from dashboard import tooltip
-from dashboard.data.missions import (
+from dashboard.data.mission_areas import (
     MAX_AREA_BYTES,
     area_from_geojson,
     area_from_lines,
-    plan_picture,
     point_from_text,
-    stats_text,
 )
+from dashboard.data.missions import plan_picture, stats_text
 from drone_ops.finish import finish_plan
 from drone_ops.plan import (
     Camera,
