@@ -155,7 +155,10 @@ def _plan(current: state.View, kind: str) -> Plan:
     """Ask the planner of ``kind`` for a plan from the form's values."""
     s = st.session_state
     if kind == "intercept":
-        from drone_ops.intercept import plan_intercept  # type: ignore[attr-defined]  # (pending)
+        try:  # drone_ops.intercept has the prediction; its plan_intercept is still to come
+            from drone_ops.intercept import plan_intercept  # type: ignore[attr-defined]
+        except ImportError:
+            raise InputError("the intercept planner is not installed yet") from None
 
         alert_id = (s.get(_KEY_ALERT) or "").strip() or None
         mmsi = int(s.get("mission_mmsi") or 0) or None
