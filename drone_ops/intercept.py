@@ -14,20 +14,29 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import NoReturn
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, NoReturn
 
 import numpy as np
 import pandas as pd
 
-from drone_ops.plan import FlightSetup, PlanRefused, Point
+from drone_ops.finish import finish_plan
+from drone_ops.patterns import expanding_square, orbit
+from drone_ops.plan import Camera, FlightSetup, MissionItem, Plan, PlanRefused, Point
 from surveillance.errors import InputError
 from surveillance.geodesy import DEG_M, KNOT_MS, haversine_m
+from surveillance.times import iso_utc
+
+if TYPE_CHECKING:
+    from surveillance.store import Store
 
 __all__ = [
     "Arrival",
     "Prediction",
+    "Target",
+    "intercept_target",
+    "plan_intercept",
     "ground_speed_mps",
     "predict_position",
     "solve_arrival",
@@ -47,6 +56,20 @@ FIT_SPAN_S = 1800.0
 #: the arrival iteration: stop when the time moves less than this, give up after so many
 ARRIVAL_TOLERANCE_S = 1.0
 ARRIVAL_MAX_STEPS = 50
+#: what is flown where the drone meets the vessel
+PATTERNS = ("orbit", "expanding-square")
+MIN_ORBIT_RADIUS_M = 100.0
+ORBIT_TURNS = 3.0
+#: a short search: 4 to 24 legs, tracks at least so far apart, in this share of the
+#: battery time left once there and back (the rest: the way home from the pattern's end)
+MIN_SEARCH_LEGS = 4
+MAX_SEARCH_LEGS = 24
+MIN_SPACING_M = 50.0
+SEARCH_SHARE = 0.7
+#: a vessel's reports are read from this long before now
+LOOKBACK_H = 6
+#: how fast a vessel of unknown course may have gone from where an alert saw it (5 kn)
+DARK_DRIFT_MPS = 2.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,3 +237,145 @@ def _outrun(where: Prediction, speed_mps: float) -> NoReturn:
         f"({speed_mps:.1f} m/s over the ground)",
         Point(where.lat, where.lon),
     )
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the drone is sent to: a vessel predicted from its AIS (``mmsi``), or, for an
+    alert without AIS (a dark vessel), the place and time the alert saw it, the
+    uncertainty growing with its age (``dark``: a search, not an orbit)."""
+
+    predict: Callable[[datetime], Prediction]
+    mmsi: int | None
+    alert_id: str | None
+    dark: bool
+
+
+def _reports(store: Store, mmsi: int, now: datetime) -> pd.DataFrame:
+    """The vessel's reports of the last :data:`LOOKBACK_H` hours before ``now``."""
+    since = now - timedelta(hours=LOOKBACK_H)
+    return store.positions(window=(since, now + timedelta(microseconds=1)), mmsi=[mmsi])
+
+
+def _seen_there(lon: float, lat: float, seen: datetime) -> Callable[[datetime], Prediction]:
+    """A vessel of unknown course last seen at (lon, lat) at ``seen``: it may be anywhere
+    within a circle that grows at :data:`DARK_DRIFT_MPS`."""
+
+    def predict(at: datetime) -> Prediction:
+        age_s = max(0.0, (at - seen).total_seconds())
+        return Prediction(lon, lat, BASE_UNCERTAINTY_M + age_s * DARK_DRIFT_MPS, seen)
+
+    return predict
+
+
+def intercept_target(
+    store: Store, *, alert_id: str | None = None, mmsi: int | None = None, now: datetime
+) -> Target:
+    """The vessel of ``mmsi``, or of the alert (its vessel heard last before ``now``; the
+    alert's place and time when it names none, or none was heard)."""
+    if (alert_id is None) == (mmsi is None):
+        raise InputError("give an alert or an MMSI to intercept (one of them)")
+    if mmsi is not None:
+        reports = _reports(store, mmsi, now)
+        if reports.empty:
+            raise InputError(f"no AIS reports of MMSI {mmsi} in the {LOOKBACK_H} h before now")
+        return Target(lambda at: predict_position(reports, at), mmsi, None, dark=False)
+    alert = store.alert(str(alert_id))
+    if alert is None:
+        raise InputError(f"no alert {alert_id!r}")
+    heard = [(int(m), _reports(store, int(m), now)) for m in alert["mmsi"] or ()]
+    heard = [(m, r) for m, r in heard if not r.empty]
+    if heard:
+        vessel, reports = max(heard, key=lambda found: found[1]["ts"].max())
+        return Target(
+            lambda at: predict_position(reports, at), vessel, str(alert["id"]), dark=False
+        )
+    seen = alert["end"] if alert["end"] is not None else alert["start"]
+    return Target(
+        _seen_there(float(alert["lon"]), float(alert["lat"]), pd.Timestamp(seen).to_pydatetime()),
+        None,
+        str(alert["id"]),
+        dark=True,
+    )
+
+
+def _search(
+    centre: Point, uncertainty_m: float, setup: FlightSetup, spare_s: float
+) -> list[MissionItem]:
+    """A short expanding square over the circle of uncertainty, tracks a camera footprint
+    apart (the default camera's ground width at the setup's altitude): as many legs as cover
+    the circle, at most :data:`MAX_SEARCH_LEGS` and as many as :data:`SEARCH_SHARE` of the
+    battery's ``spare_s`` flies."""
+    camera = Camera()
+    across_m = camera.sensor_width_mm / camera.focal_length_mm * setup.altitude_m
+    spacing_m = max(MIN_SPACING_M, across_m)
+    budget_m = SEARCH_SHARE * spare_s * setup.cruise_speed_mps
+    legs, flown_m = 0, 0.0
+    wanted = min(MAX_SEARCH_LEGS, max(MIN_SEARCH_LEGS, math.ceil(4 * uncertainty_m / spacing_m)))
+    while legs < wanted:
+        leg_m = (legs // 2 + 1) * spacing_m  # the pattern's leg k
+        if legs >= MIN_SEARCH_LEGS and flown_m + leg_m > budget_m:
+            break
+        legs, flown_m = legs + 1, flown_m + leg_m
+    return expanding_square(centre, spacing_m=spacing_m, legs=legs, alt_m=setup.altitude_m)
+
+
+def _spare_s(setup: FlightSetup, arrival: Arrival) -> float:
+    """The battery time left for the pattern once there and back (against the wind as it
+    is); refused when none is left."""
+    where = arrival.prediction
+    back_deg = (_bearing_deg(setup.home, where.lon, where.lat) + 180.0) % 360.0
+    back_mps = ground_speed_mps(setup, back_deg)
+    usable_s = (setup.limits.endurance_min - setup.limits.reserve_min) * 60.0
+    round_trip_s = arrival.transit_s + (arrival.distance_m / back_mps if back_mps > 0 else math.inf)
+    if round_trip_s > usable_s:
+        raise PlanRefused(
+            "endurance",
+            f"the vessel is met {arrival.distance_m / 1000:.1f} km out; there and back takes "
+            f"{round_trip_s / 60:.0f} min of the {usable_s / 60:.0f} the battery gives",
+            Point(where.lat, where.lon),
+        )
+    return usable_s - round_trip_s
+
+
+def plan_intercept(
+    store: Store,
+    setup: FlightSetup,
+    *,
+    alert_id: str | None = None,
+    mmsi: int | None = None,
+    pattern: str = "orbit",
+    now: datetime | None = None,
+) -> Plan:
+    """A mission to where the vessel (of ``mmsi``, or of the alert) will be when the drone
+    gets there, leaving at the setup's planned start (or ``now``): an orbit over it (radius
+    the prediction's uncertainty, at least :data:`MIN_ORBIT_RADIUS_M`) or a short
+    expanding-square search; a vessel without AIS is always searched for."""
+    if pattern not in PATTERNS:
+        raise InputError(f"an intercept's pattern is one of {', '.join(PATTERNS)}")
+    now = now or datetime.now(UTC)
+    launch = setup.planned_start or now
+    target = intercept_target(store, alert_id=alert_id, mmsi=mmsi, now=now)
+    arrival = solve_arrival(setup, launch, target.predict)
+    spare_s = _spare_s(setup, arrival)
+    where = arrival.prediction
+    centre = Point(where.lat, where.lon, setup.altitude_m)
+    searched = target.dark or pattern == "expanding-square"
+    if searched:
+        items = _search(centre, where.uncertainty_m, setup, spare_s)
+    else:
+        radius_m = max(MIN_ORBIT_RADIUS_M, where.uncertainty_m)
+        items = orbit(centre, radius_m=radius_m, turns=ORBIT_TURNS, alt_m=setup.altitude_m)
+    meta = {
+        "alert_id": target.alert_id,
+        "mmsi": target.mmsi,
+        "predicted_lon": round(where.lon, 7),
+        "predicted_lat": round(where.lat, 7),
+        "arrival": iso_utc(arrival.at),
+        "uncertainty_m": round(where.uncertainty_m, 1),
+        "from_report": iso_utc(where.from_report_ts),
+        "pattern": "expanding-square" if searched else "orbit",
+    }
+    named = f"MMSI {target.mmsi}" if target.mmsi is not None else f"alert {target.alert_id}"
+    timed = replace(setup, planned_start=launch)
+    return finish_plan(f"intercept {named}", "intercept", items, timed, meta=meta)

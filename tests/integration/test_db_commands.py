@@ -171,7 +171,7 @@ def test_demo_simulates_ingests_and_says_what_it_holds(user: User) -> None:
     assert "coastwatch detect" in out and "coastwatch evaluate" in out and "precision" in out
     assert "coastwatch ingest scene" in out and "scene(s) stored" in out and "dark_vessel" in out
     assert "coastwatch ingest drone" in out
-    assert re.search(r"drone samples stored \(new\)\s+[1-9][\d,]*\n", out)
-    assert re.search(r"vehicles\s+2\n", out)
+    assert re.search(r"drone samples stored \(new\)\s+[1-9]", out)
+    assert re.search(r"vehicles\s+2\s", out)
     assert "not available yet" not in out  # only the dashboard is, and it was not asked for
     assert (user.home / "state" / "demo" / "truth.json").is_file()

@@ -15,13 +15,19 @@ from pathlib import Path
 
 import pytest
 
-from drone_ops.link import mavlink
+from drone_ops.link import mavlink, open_link
+from drone_ops.mission_protocol import upload
 from drone_ops.plan import Cmd, MissionItem, Point
+from drone_ops.records import mission_record
+from drone_ops.vehicle_link import start, wait_heartbeat
 from simulator.drone_flight import Flight, telemetry
+from simulator.vehicle import Vehicle as SimulatedVehicle
 from surveillance.store import Store
 from surveillance.store.missions import MissionRecord
 from tests.builders.cli import Coastwatch
 from tests.builders.clock import T0_S
+from tests.builders.link_plans import HOME as LINK_HOME
+from tests.builders.link_plans import a_plan
 from tests.builders.mavlink import Vehicle, tlog
 
 HOME = Point(43.10, 5.90, 0.0)
@@ -193,3 +199,34 @@ def test_a_serial_link_is_read_like_the_others(coastwatch: Coastwatch, store: St
     rows = store.telemetry(drone_id="mav5")
     assert len(rows) == 30 and (rows["link"] == f"{path}:57600").all()
     assert rows["battery_pct"].tolist() == [70.0] * 30
+
+
+def test_the_simulated_vehicle_flying_an_uploaded_mission_is_followed_live(
+    coastwatch: Coastwatch, store: Store
+) -> None:
+    port = free_port(socket.SOCK_DGRAM)
+    plan = a_plan(6, fence=False, rally=False)
+    listening = f"udpin:127.0.0.1:{port}"
+    with SimulatedVehicle(listening, system_id=3, home=LINK_HOME, time_scale=4) as vehicle:
+        link = open_link(f"udpout:127.0.0.1:{port}")
+        try:
+            system = wait_heartbeat(link, timeout_s=5.0)
+            upload(link, plan, target_system=system)
+            start(link, target_system=system)
+        finally:
+            link.close()
+        mission = store.store_mission(mission_record(plan, created_by="test"))
+        store.set_mission_status(
+            mission, "uploaded", uploaded_to=f"udpout:127.0.0.1:{port}", system_id=system
+        )
+        ran = coastwatch(
+            "ingest", "drone", "--connect", f"udpout:127.0.0.1:{port}", "--duration", "3"
+        )
+        reached = list(vehicle.reached)
+    assert ran.code == 0, ran.stderr
+    rows = store.telemetry(drone_id="mav3")
+    assert len(rows) > 0 and (rows["mission_id"] == mission).all()
+    assert rows["armed"].all() and (rows["system_id"] == 3).all()
+    progress = rows["mission_seq"].dropna()
+    assert progress.is_monotonic_increasing and progress.max() > 0  # it flew on
+    assert set(rows["reached_seq"].dropna()) <= set(reached)

@@ -117,3 +117,32 @@ def test_a_vessel_faster_than_the_drone_is_refused() -> None:
     setup = FlightSetup(home=Point(LAT - 0.1, LON), cruise_speed_mps=15.0)
     with pytest.raises(PlanRefused, match="intercept: the vessel .* outruns the drone"):
         solve_arrival(setup, T0, lambda at: predict_position(reports, at))
+
+
+def test_a_vessel_too_far_for_the_battery_is_refused() -> None:
+    from drone_ops.intercept import Prediction, _spare_s
+
+    setup = FlightSetup(home=Point(LAT, LON), cruise_speed_mps=15.0)
+    near = solve_arrival(setup, T0, lambda at: Prediction(LON + 0.05, LAT, 100.0, T0))
+    assert _spare_s(setup, near) == pytest.approx(20 * 60 - 2 * near.transit_s)
+    far = solve_arrival(setup, T0, lambda at: Prediction(LON + 0.15, LAT, 100.0, T0))
+    with pytest.raises(
+        PlanRefused,
+        match="endurance: the vessel is met 14.4 km out; there and back takes 32 min of the 20",
+    ):
+        _spare_s(setup, far)
+
+
+def test_a_search_covers_the_uncertainty_within_the_battery_left() -> None:
+    from drone_ops.intercept import _search
+
+    setup = FlightSetup(home=Point(LAT, LON), altitude_m=60.0)
+    centre = Point(LAT, LON, 60.0)
+    small = _search(centre, 150.0, setup, spare_s=900.0)
+    large = _search(centre, 5000.0, setup, spare_s=1500.0)
+    longer = _search(centre, 5000.0, setup, spare_s=900.0)
+    short = _search(centre, 5000.0, setup, spare_s=60.0)
+    assert len(small) == 1 + 7  # the datum, then 4 x 150 m over 90 m tracks
+    assert len(large) == 1 + 24  # at most 24 legs
+    assert len(longer) == 1 + 19  # 19 legs: 100 tracks of 90 m, 9 km in 70% of 15 min
+    assert len(short) == 1 + 4  # at least 4, the limits refuse what does not fit
