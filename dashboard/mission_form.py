@@ -115,6 +115,9 @@ def _source_widgets(kind: str, alert_id: str | None) -> None:
     if kind == "intercept":
         st.text_input("Alert id", value=alert_id or "", key=_KEY_ALERT)
         st.number_input("or MMSI", min_value=0, value=0, step=1, key="mission_mmsi")
+        st.radio(
+            "Pattern there", ("orbit", "expanding-square"), key="mission_pattern", horizontal=True
+        )
     elif kind == "survey":
         st.file_uploader(
             "Area as GeoJSON (a Polygon)",
@@ -155,17 +158,20 @@ def _plan(current: state.View, kind: str) -> Plan:
     """Ask the planner of ``kind`` for a plan from the form's values."""
     s = st.session_state
     if kind == "intercept":
-        try:  # drone_ops.intercept has the prediction; its plan_intercept is still to come
-            from drone_ops.intercept import plan_intercept  # type: ignore[attr-defined]
-        except ImportError:
-            raise InputError("the intercept planner is not installed yet") from None
+        from drone_ops.intercept import plan_intercept
 
         alert_id = (s.get(_KEY_ALERT) or "").strip() or None
         mmsi = int(s.get("mission_mmsi") or 0) or None
         if alert_id is None and mmsi is None:
             raise InputError("give the alert id or an MMSI to intercept")
         where = _alert_point(current.store, alert_id) if alert_id else None
-        return plan_intercept(current.store, _setup(current, where), alert_id=alert_id, mmsi=mmsi)
+        return plan_intercept(
+            current.store,
+            _setup(current, where),
+            alert_id=alert_id,
+            mmsi=mmsi,
+            pattern=str(s.get("mission_pattern", "orbit")),
+        )
     if kind == "survey":
         area = _area()  # refused before the planner is even loaded
 

@@ -694,3 +694,23 @@ def test_the_alert_page_shows_the_drone_sightings_that_answer_it(app: AppTest, b
     (shown,) = [i for i in _images(app) if "drone sighting" in i.caption]
     assert shown.caption == f"Photo of drone sighting {sighting_id}"
     assert [t.value for t in app.text if note in t.value] == [f"Sighting {sighting_id}: {note}"]
+
+
+def test_the_intercept_of_an_alert_is_planned_and_a_refusal_is_one_line(app: AppTest) -> None:
+    _open(app, "page_missions.py", alert=STS_ID)  # where "Send a drone" leads
+    app.text_input(key="mission_home").input("33.45, 133.60").run()  # Kochi: 150 km away
+    app.button(key="mission_plan_button").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    (refusal,) = [e.value for e in app.error]
+    assert refusal.startswith("plan refused: ") and "\n" not in refusal.strip()
+
+    near = f"{OPEN_SEA[1] + 0.02}, {OPEN_SEA[0]}"  # a ship's deck 2 km north of the pair
+    app.text_input(key="mission_home").input(near).run()
+    app.date_input(key="mission_start_day").set_value((T0 + timedelta(hours=2)).date()).run()
+    app.time_input(key="mission_start_time").set_value((T0 + timedelta(hours=2)).time()).run()
+    app.button(key="mission_plan_button").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    plan = app.session_state["mission_current"]
+    assert plan.kind == "intercept" and plan.meta.get("alert_id") == STS_ID
+    assert "Distance" in {m.label for m in app.metric}
