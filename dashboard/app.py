@@ -31,6 +31,9 @@ def main() -> None:
         "vessel": st.Page(
             "page_vessel.py", title="Vessel", icon=":material/directions_boat:", url_path="vessel"
         ),
+        "missions": st.Page(
+            "page_missions.py", title="Missions", icon=":material/flight:", url_path="missions"
+        ),
         "reports": st.Page(
             "page_reports.py", title="Reports", icon=":material/download:", url_path="reports"
         ),

@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard import layers, scene_layers, state, tooltip
 from dashboard.data.alerts import AlertDetail, alert_detail, revision_notice
 from dashboard.data.common import vessel_link
+from dashboard.data.missions import alert_sightings
 from dashboard.evidence_chip import show_chip
 from surveillance.errors import CoastwatchError
 from surveillance.lifecycle import allowed_actions
@@ -170,6 +171,30 @@ def _chip(detail: AlertDetail) -> None:
         show_chip(detail.detection)
 
 
+def _sightings(store: Store, alert_id: str) -> None:
+    """The drone sightings that answer the alert: a table, each photo, each note as text."""
+    found = alert_sightings(store, alert_id)
+    st.subheader("Drone sightings")
+    if found.empty:
+        st.caption("No drone has reported on this alert yet.")
+        return
+    st.dataframe(
+        found.drop(columns=["has_photo"]),
+        hide_index=True,
+        width="stretch",
+        column_config={"ts": st.column_config.DatetimeColumn("When (UTC)", format="HH:mm:ss")},
+    )
+    rows = zip(
+        found["id"].tolist(), found["note"].tolist(), found["has_photo"].tolist(), strict=True
+    )
+    for sighting_id, note, has_photo in rows:
+        photo = store.sighting_photo(int(sighting_id)) if has_photo else None
+        if photo is not None:
+            st.image(photo[0], caption=f"Photo of drone sighting {sighting_id}", width=480)
+        if note:
+            st.text(f"Sighting {sighting_id}: {note}")
+
+
 def _charts(detail: AlertDetail) -> None:
     tracks = detail.tracks
     if not tracks.empty:
@@ -236,6 +261,8 @@ def render() -> None:
     if flash:
         (st.error if flash[0] == "error" else st.success)(flash[1])
     _actions(current, detail)
+    if st.button("Send a drone", icon=":material/flight:", key="alert_send_drone"):
+        st.switch_page("page_missions.py", query_params={"alert": alert["id"]})
 
     left, right = st.columns([3, 2])
     with left:
@@ -273,6 +300,8 @@ def render() -> None:
         st.dataframe(frame, hide_index=True)
     with st.expander(f"Positions behind it ({len(detail.tracks)})"):
         st.dataframe(detail.tracks.drop(columns=["t_s"]), hide_index=True, width="stretch")
+
+    _sightings(current.store, alert["id"])
 
     st.subheader("Related alerts")
     if detail.related.empty:

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
+import dashboard.mission_layers  # noqa: F401 (registers the drone layers)
 from dashboard import layers, scene_layers, state
 from dashboard.data.common import SHIP_CATEGORIES
 from dashboard.data.scenes import detection_evidence

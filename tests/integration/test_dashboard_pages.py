@@ -4,7 +4,9 @@ what its buttons write. The app reads its store from ``COASTWATCH_DATABASE_URL``
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,11 +19,14 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard import tooltip
-from surveillance.store import Store
+from drone_ops.finish import finish_plan
+from drone_ops.plan import Cmd, FlightSetup, MissionItem, PlanStats, Point
+from drone_ops.records import mission_record
+from surveillance.store import SightingRecord, Store
 from tests.builders.alerts import insert_alert
 from tests.builders.clock import T0
 from tests.builders.positions import OPEN_SEA, load_positions
-from tests.builders.stored_scenes import Ship, StoredScene, match, stored_scene
+from tests.builders.stored_scenes import Ship, StoredScene, match, solid_png, stored_scene
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 TANKER, BUNKER, FERRY = 431000001, 431000002, 431000003
@@ -474,6 +479,7 @@ def test_the_sidebar_window_and_live_mode_drive_the_map(app: AppTest) -> None:
         "page_vessel.py",
         "page_reports.py",
         "page_sources.py",
+        "page_missions.py",
     ],
 )
 def test_every_page_opens_on_an_empty_store(
@@ -486,3 +492,225 @@ def test_every_page_opens_on_an_empty_store(
     finally:
         st.cache_resource.clear()
         st.cache_data.clear()
+
+
+DRONE_HOME = (133.56, 33.50)  # lon, lat: a beach east of Kochi
+
+
+@pytest.fixture
+def flying(busy: Store) -> int:
+    """A five-waypoint mission uploaded to system 7 and drone ``mav7`` flying it: three
+    samples, the last at its third item with 64 % battery. Returns the mission's id."""
+    lon, lat = DRONE_HOME
+    legs = [MissionItem.at(Cmd.NAV_WAYPOINT, lat + 0.01 * k, lon + 0.01, 60.0) for k in range(3)]
+    plan = finish_plan("Kochi bay patrol", "patrol", legs, FlightSetup(Point(lat, lon)))
+    plan = replace(plan, planned_start=T0, stats=PlanStats(0.0, 7400.0, 600.0, 0, None, 5))
+    mission_id = busy.store_mission(mission_record(plan, created_by="officer.kato"))
+    busy.set_mission_status(mission_id, "uploaded", uploaded_to="udpout:127.0.0.1:1", system_id=7)
+    busy.write_telemetry(
+        pd.DataFrame(
+            {
+                "drone_id": "mav7",
+                "ts": [T0 + timedelta(minutes=m) for m in (30, 31, 32)],
+                "lon": [lon, lon + 0.005, lon + 0.01],
+                "lat": [lat, lat + 0.005, lat + 0.01],
+                "altitude_m": 60.0,
+                "groundspeed_mps": 12.0,
+                "heading_deg": 45.0,
+                "battery_pct": [70.0, 67.0, 64.0],
+                "system_id": 7,
+                "mission_seq": [1, 2, 3],
+                "reached_seq": pd.array([None, 1, 2], dtype="Int64"),
+                "mode": "AUTO.MISSION",
+                "armed": True,
+                "link": "udpin:127.0.0.1:1",
+            }
+        )
+    )
+    return mission_id
+
+
+def test_the_missions_page_lists_missions_opens_one_and_follows_the_drone(
+    app: AppTest, flying: int
+) -> None:
+    _open(app, "page_missions.py")
+    listed = _frame(app, "kind")
+    assert listed[["id", "name", "status", "items"]].values.tolist() == [
+        [flying, "Kochi bay patrol", "uploaded", 5]
+    ]
+    drones = _frame(app, "drone_id")
+    row = drones.iloc[0]
+    assert (row.drone_id, row.progress, row.battery_pct) == ("mav7", "item 3 of 5", 64.0)
+    assert (row["done_pct"], row["mode"]) == (pytest.approx(60.0), "AUTO.MISSION")
+    line = "Drone mav7 · Kochi bay patrol · item 3 of 5 · battery 64 % · AUTO.MISSION"
+    assert any(t.value.startswith(line) for t in app.text), [t.value for t in app.text]
+    live = _layers(_deck(app, -1))  # the drones' map, last on the page
+    (drone,) = live["drones"]["data"]
+    assert drone["title"] == "Drone mav7" and "battery 64 %" in drone["line1"]
+    assert drone["lon"] == pytest.approx(DRONE_HOME[0] + 0.01)
+    (trail,) = live["drone_trails"]["data"]
+    assert len(trail["path"]) == 3
+    (route,) = live["missions"]["data"]  # the mission it flies
+    assert route["id"] == flying and route["colour"][:3] == [213, 94, 0]  # uploaded
+    _assert_plain_tooltips(live)
+
+    app.selectbox(key="mission_open").set_value(flying).run()
+    assert not app.exception, [e.value for e in app.exception]
+    opened = _layers(_deck(app, 0))  # read back from its stored .plan
+    assert len(opened["plan_waypoints"]["data"]) == 4  # takeoff, 3 legs (RTL has no place)
+    assert {m.label: m.value for m in app.metric}["Distance"] == "7.40 km"
+    labels = [d.proto.label for d in app.get("download_button")]
+    assert labels == [f"Download {s}" for s in (".plan", ".waypoints", ".kml", ".geojson")]
+
+
+def test_the_map_draws_drone_missions_and_drones(app: AppTest, flying: int) -> None:
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    layers = _layers(_deck(app))
+    assert {"missions", "missions_waypoints", "drones", "drone_trails"} <= set(layers)
+    assert layers["missions"]["data"][0]["title"] == "Kochi bay patrol"
+    order = [layer["id"] for layer in _deck(app)["layers"]]
+    assert order.index("vessels") < order.index("missions") < order.index("drones")
+
+
+def test_send_a_drone_opens_the_intercept_form_for_the_alert(app: AppTest) -> None:
+    _open(app, "page_alert.py", alert=STS_ID)
+    app.button(key="alert_send_drone").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.header[0].value == "Missions"
+    assert app.radio(key="mission_source").value == "From an alert (intercept)"
+    assert app.text_input(key="mission_alert").value == STS_ID
+
+
+def test_a_bad_area_file_is_refused_as_text(app: AppTest) -> None:
+    _open(app, "page_missions.py")
+    app.file_uploader(key="mission_area_file").set_value(
+        ("bay.geojson", b'{"type": "Point", "coordinates": [133.5, 33.4]}', "application/json")
+    ).run()
+    app.button(key="mission_plan_button").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert [e.value for e in app.error] == ["bay.geojson: a Point object, not a polygon"]
+
+
+SURVEY_AREA = [[133.600, 33.420], [133.604, 33.420], [133.604, 33.424], [133.600, 33.424]]
+
+
+def _survey(app: AppTest) -> None:
+    """On the Missions page, plan a survey of :data:`SURVEY_AREA` uploaded as GeoJSON."""
+    _open(app, "page_missions.py")
+    area = {"type": "Polygon", "coordinates": [[*SURVEY_AREA, SURVEY_AREA[0]]]}
+    app.file_uploader(key="mission_area_file").set_value(
+        ("bay.geojson", json.dumps(area).encode(), "application/geo+json")
+    ).run()
+    app.text_input(key="mission_home").input("33.418, 133.598").run()
+    app.button(key="mission_plan_button").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+
+
+def test_the_form_plans_a_survey_from_an_uploaded_area_and_saves_it(
+    app: AppTest, busy: Store
+) -> None:
+    _survey(app)
+    assert not app.error, [e.value for e in app.error]
+    shown = {m.label: m.value for m in app.metric}
+    assert set(shown) == {"Area", "Distance", "Flight time", "Photos", "GSD", "Items"}
+    assert shown["GSD"] == "1.64 cm/px"  # 60 m with the 1-inch camera, as QGroundControl says
+    assert int(shown["Photos"]) > 0 and float(shown["Area"].split()[0]) > 0.15
+    layers = _layers(_deck(app, 0))
+    (surveyed,) = layers["plan_area"]["data"]
+    np.testing.assert_allclose(surveyed["polygon"], SURVEY_AREA)
+    assert len(layers["plan_waypoints"]["data"]) > 4
+    _assert_plain_tooltips(layers)
+
+    app.button(key="mission_save").click().run()
+    (stored,) = busy.missions().itertuples()
+    assert (stored.kind, stored.created_by, stored.status) == ("survey", "officer.kato", "planned")
+    assert _button(app, f"Saved as mission {stored.id}").disabled
+
+
+def _free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_a_saved_plan_uploads_to_the_simulated_vehicle_and_the_store_records_it(
+    app: AppTest, busy: Store
+) -> None:
+    from simulator.vehicle import Vehicle
+
+    _survey(app)
+    app.button(key="mission_save").click().run()
+    plan = app.session_state["mission_current"]
+    url = f"udpout:127.0.0.1:{_free_udp_port()}"
+    with Vehicle(url.replace("udpout", "udpin"), system_id=5) as vehicle:
+        app.text_input(key="made_connect").input(url).run()
+        app.button(key="made_upload").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    received = [(i.command, i.x, i.y, i.z) for i in vehicle.lists[0]]
+    assert received == [(i.command, i.x, i.y, i.z) for i in plan.mission_items()]  # integers
+    (stored,) = busy.missions().itertuples()
+    assert (stored.status, stored.system_id, stored.uploaded_to) == ("uploaded", 5, url)
+
+
+def test_the_vehicles_refusal_is_shown_in_words(app: AppTest, busy: Store) -> None:
+    from simulator.vehicle import Vehicle
+
+    _survey(app)
+    app.button(key="mission_save").click().run()
+    url = f"udpout:127.0.0.1:{_free_udp_port()}"
+    with Vehicle(url.replace("udpout", "udpin"), system_id=5, max_items=3):
+        app.text_input(key="made_connect").input(url).run()
+        app.button(key="made_upload").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    (refusal,) = [e.value for e in app.error]
+    assert "refused the mission" in refusal and "\n" not in refusal.strip()
+    assert busy.missions().iloc[0].status == "planned"
+
+
+def test_the_alert_page_shows_the_drone_sightings_that_answer_it(app: AppTest, busy: Store) -> None:
+    note = "<script>alert(1)</script> grey hull, no name"
+    photo = solid_png((10, 200, 10))
+    sighting = SightingRecord(
+        lon=OPEN_SEA[0],
+        lat=OPEN_SEA[1],
+        ts=T0 + timedelta(minutes=40),
+        key="sighting-dash-1",
+        note=note,
+        photo=photo,
+        photo_name="IMG_0001.png",
+        alert_id=STS_ID,
+        drone_id="mav7",
+        reported_by="pilot.sato",
+        identified_mmsi=TANKER,
+    )
+    sighting_id, _ = busy.store_sighting(sighting)
+    _open(app, "page_alert.py", alert=STS_ID)
+    table = _frame(app, "photo_name")
+    assert table[["id", "mmsi", "reported_by"]].values.tolist() == [
+        [sighting_id, TANKER, "pilot.sato"]
+    ]
+    (shown,) = [i for i in _images(app) if "drone sighting" in i.caption]
+    assert shown.caption == f"Photo of drone sighting {sighting_id}"
+    assert [t.value for t in app.text if note in t.value] == [f"Sighting {sighting_id}: {note}"]
+
+
+def test_the_intercept_of_an_alert_is_planned_and_a_refusal_is_one_line(app: AppTest) -> None:
+    _open(app, "page_missions.py", alert=STS_ID)  # where "Send a drone" leads
+    app.text_input(key="mission_home").input("33.45, 133.60").run()  # Kochi: 150 km away
+    app.button(key="mission_plan_button").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    (refusal,) = [e.value for e in app.error]
+    assert refusal.startswith("plan refused: ") and "\n" not in refusal.strip()
+
+    near = f"{OPEN_SEA[1] + 0.02}, {OPEN_SEA[0]}"  # a ship's deck 2 km north of the pair
+    app.text_input(key="mission_home").input(near).run()
+    app.date_input(key="mission_start_day").set_value((T0 + timedelta(hours=2)).date()).run()
+    app.time_input(key="mission_start_time").set_value((T0 + timedelta(hours=2)).time()).run()
+    app.button(key="mission_plan_button").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    plan = app.session_state["mission_current"]
+    assert plan.kind == "intercept" and plan.meta.get("alert_id") == STS_ID
+    assert "Distance" in {m.label for m in app.metric}

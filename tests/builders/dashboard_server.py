@@ -1,0 +1,83 @@
+"""The dashboard served as a user starts it (``coastwatch dashboard`` on a free port) and
+the headless chromium that looks at it, for browser tests.
+
+The browser runs with no sandbox (root) and without background networking: the machine
+has no internet, and nothing may be fetched from it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.builders.cli import start
+
+__all__ = ["CHROMIUM", "FLAGS", "READY_S", "end", "serve"]
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = [
+    "--no-sandbox",
+    "--headless=new",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-default-apps",
+    "--disable-sync",
+    "--disable-extensions",
+    "--no-first-run",
+    "--metrics-recording-only",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+]
+READY_S = 90.0
+_STOP_S = 60.0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(url: str, home: Path) -> tuple[subprocess.Popen[str], str]:
+    """``coastwatch dashboard`` on a free port, once its server answers: (process, address).
+    It leads a process group of its own, so :func:`end` reaches whatever it started."""
+    port = _free_port()
+    server = start(
+        "--database-url",
+        url,
+        "dashboard",
+        "--port",
+        str(port),
+        env={**os.environ, "COASTWATCH_HOME": str(home)},
+        stderr=subprocess.STDOUT,
+        new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + READY_S
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
+                if answer.read() == b"ok":
+                    return server, base
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            end(server)
+            raise AssertionError(f"the dashboard did not come up: {server.stdout.read()}")  # type: ignore[union-attr]
+        time.sleep(0.5)
+
+
+def end(server: subprocess.Popen[str]) -> None:
+    """Kill what is left of a served dashboard and its children."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGKILL)
+    server.wait(timeout=_STOP_S)
