@@ -1,8 +1,9 @@
 """The running dashboard in Debian's headless chromium: the map draws and its tooltips read
 as text, an alert opens and is acknowledged, a report downloads; a SAR scene's quicklook,
-footprint and detections are drawn, a detection picked shows its chip, and so does a
-dark-vessel alert's page. ``coastwatch dashboard``
-serves the app as a user starts it, and stops on Ctrl-C, SIGTERM and SIGHUP.
+footprint and detections are drawn, a detection picked or clicked on the map shows its
+chip, and so does a dark-vessel alert's page; a vessel clicked on the map joins the replay.
+``coastwatch dashboard`` serves the app as a user starts it, and stops on Ctrl-C, SIGTERM
+and SIGHUP.
 
 Without chromium the browser tests skip locally and fail under CI (``scripts/test-deps.sh``
 installs it). The browser runs with no sandbox (root) and without background networking:
@@ -433,6 +434,34 @@ def test_a_click_on_a_detection_shows_its_chip(
         caption = page.get_by_text(f"scene {scene.id} · at").first.inner_text()
         assert "confidence 0.93" in caption and "45 x" in caption
         assert f"at {at['dark'][1]:.4f}, {at['dark'][0]:.4f}" in caption
+        browser.close()
+
+
+def test_a_click_on_a_vessel_joins_the_replay_and_links_its_page(
+    chromium: str, sea: tuple[str, dict[str, tuple[float, float]]], store: Store
+) -> None:
+    """What the map promises on a vessel: it joins "Replay the tracks of" and its vessel
+    page is one link away."""
+    from playwright.sync_api import sync_playwright
+
+    base, at = sea
+    view = view_for_bbox(load_settings(database_url=_url(store)).aoi_bbox_deg)
+    centre = (view.longitude, view.latitude)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.set_default_timeout(60_000)
+        page.goto(base)
+        page.get_by_text("Operations map").first.wait_for()
+
+        _click(page, _pixel_offset(at["star"], centre, view.zoom), "SEA STAR")
+        link = page.get_by_role("link", name=f"Vessel page: SEA STAR ({STAR})")
+        link.wait_for()
+        replay = page.locator("[data-testid='stMultiSelect']").filter(has_text="Replay")
+        assert f"SEA STAR ({STAR})" in replay.inner_text()
+        link.click()
+        page.get_by_text(f"{STAR}").first.wait_for()
+        assert f"mmsi={STAR}" in page.url
         browser.close()
 
 
