@@ -208,7 +208,9 @@ def tile_layers(url: str, bbox: BBox) -> list[pdk.Layer]:
 
 
 def zones(base: BaseMap) -> pdk.Layer:
-    """Zone outlines (territorial sea, contiguous zone, port areas, ...)."""
+    """Zone outlines (territorial sea, contiguous zone, port areas, ...), not pickable:
+    while they were, a click on anything drawn over them (a detection, a vessel) never
+    reached the map's ``on_select`` in the browser, though hovering still picked it."""
     return pdk.Layer(
         "GeoJsonLayer",
         id="zones",
@@ -217,7 +219,7 @@ def zones(base: BaseMap) -> pdk.Layer:
         stroked=True,
         get_line_color="properties.colour",
         line_width_min_pixels=1,
-        pickable=True,
+        pickable=False,
     )
 
 

@@ -1,8 +1,9 @@
 """The running dashboard in Debian's headless chromium: the map draws and its tooltips read
 as text, an alert opens and is acknowledged, a report downloads; a SAR scene's quicklook,
-footprint and detections are drawn, a detection picked shows its chip, and so does a
-dark-vessel alert's page. ``coastwatch dashboard``
-serves the app as a user starts it, and stops on Ctrl-C, SIGTERM and SIGHUP.
+footprint and detections are drawn, a detection picked or clicked on the map shows its
+chip, and so does a dark-vessel alert's page; a vessel clicked on the map joins the replay.
+``coastwatch dashboard`` serves the app as a user starts it, and stops on Ctrl-C, SIGTERM
+and SIGHUP.
 
 Without chromium the browser tests skip locally and fail under CI (``scripts/test-deps.sh``
 installs it). The browser runs with no sandbox (root) and without background networking:
@@ -269,6 +270,17 @@ def _canvas_colour(page: Any, offset: tuple[float, float], wanted: tuple[int, in
         page.wait_for_timeout(500)
 
 
+def _click(page: Any, offset: tuple[float, float], expected: str) -> None:
+    """Click the map at ``offset`` from its centre, once its tooltip there shows
+    ``expected`` (so the data is drawn and picks the object), as a person aims and clicks."""
+    _hover(page, offset, expected)
+    canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
+    box = canvas.bounding_box()
+    page.mouse.click(
+        box["x"] + box["width"] / 2 + offset[0], box["y"] + box["height"] / 2 + offset[1]
+    )
+
+
 def _pick(page: Any, label: str, option_text: str) -> None:
     """Choose the option holding ``option_text`` in the select box ``label``, as a person
     does: click the box (again, until its list opens), type, click the option."""
@@ -394,6 +406,61 @@ def test_a_scene_its_quicklook_and_detections_are_drawn_and_a_pick_shows_the_chi
         page.goto(f"{base}/alert?alert={DARK_ID}")
         page.get_by_text("dark vessel").first.wait_for()
         assert _shown_image(page, base, f"SAR chip of detection {dark_id}") == scene.chips[1]
+        browser.close()
+
+
+def test_a_click_on_a_detection_shows_its_chip(
+    chromium: str,
+    imaged: tuple[str, StoredScene, dict[str, tuple[float, float]]],
+    store: Store,
+) -> None:
+    """The click reaches the server: the chip (the stored PNG) and its figures as text."""
+    from playwright.sync_api import sync_playwright
+
+    base, scene, at = imaged
+    view = view_for_bbox(load_settings(database_url=_url(store)).aoi_bbox_deg)
+    centre = (view.longitude, view.latitude)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})  # the whole map
+        page.set_default_timeout(60_000)
+        page.goto(base)
+        page.get_by_text("Operations map").first.wait_for()
+
+        dark_id = scene.detection_ids[1]
+        _click(page, _pixel_offset(at["dark"], centre, view.zoom), "Dark vessel (no AIS)")
+        chip = _shown_image(page, base, f"SAR chip of detection {dark_id}")
+        assert chip == scene.chips[1]  # the stored PNG itself
+        caption = page.get_by_text(f"scene {scene.id} · at").first.inner_text()
+        assert "confidence 0.93" in caption and "45 x" in caption
+        assert f"at {at['dark'][1]:.4f}, {at['dark'][0]:.4f}" in caption
+        browser.close()
+
+
+def test_a_click_on_a_vessel_joins_the_replay_and_links_its_page(
+    chromium: str, sea: tuple[str, dict[str, tuple[float, float]]], store: Store
+) -> None:
+    """What the map promises on a vessel: it joins "Replay the tracks of" and its vessel
+    page is one link away."""
+    from playwright.sync_api import sync_playwright
+
+    base, at = sea
+    view = view_for_bbox(load_settings(database_url=_url(store)).aoi_bbox_deg)
+    centre = (view.longitude, view.latitude)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.set_default_timeout(60_000)
+        page.goto(base)
+        page.get_by_text("Operations map").first.wait_for()
+
+        _click(page, _pixel_offset(at["star"], centre, view.zoom), "SEA STAR")
+        link = page.get_by_role("link", name=f"Vessel page: SEA STAR ({STAR})")
+        link.wait_for()
+        replay = page.locator("[data-testid='stMultiSelect']").filter(has_text="Replay")
+        assert f"SEA STAR ({STAR})" in replay.inner_text()
+        link.click()
+        page.wait_for_url(f"**/vessel?mmsi={STAR}")  # the link's text is on the map page too
         browser.close()
 
 

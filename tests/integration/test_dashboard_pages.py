@@ -229,6 +229,7 @@ def test_the_map_draws_vessels_at_their_latest_position_and_their_tracks(app: Ap
     assert not app.exception, [e.value for e in app.exception]
     layers = _layers(_deck(app))
     assert {"sea", "land", "zones", "ports", "alerts", "vessels"} <= set(layers)
+    assert layers["zones"]["pickable"] is False  # pickable, they swallowed the map's clicks
     vessels = {row["mmsi"]: row for row in layers["vessels"]["data"]}
     assert set(vessels) == {TANKER, BUNKER, FERRY}
     assert vessels[FERRY]["lon"] == pytest.approx(134.0 + 0.005 * 119)  # its last report
