@@ -12,15 +12,12 @@ the machine has no internet, and nothing may be fetched from it.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import math
 import os
-import shutil
 import signal
 import socket
-import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -39,29 +36,12 @@ from dashboard.layers import view_for_bbox
 from surveillance.settings import load_settings
 from surveillance.store import Store
 from tests.builders.alerts import insert_alert
-from tests.builders.cli import start
 from tests.builders.clock import T0
+from tests.builders.dashboard_server import CHROMIUM, FLAGS, READY_S, end, serve
 from tests.builders.positions import drifting, load_positions
 from tests.builders.stored_scenes import Ship, StoredScene, match, solid_png, stored_scene
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-default-apps",
-    "--disable-sync",
-    "--disable-extensions",
-    "--no-first-run",
-    "--metrics-recording-only",
-    "--disable-domain-reliability",
-    "--disable-client-side-phishing-detection",
-]
 LOITERER = 431000001
-READY_S = 90.0
 STOP_S = 60.0
 HOSTILE = "<img src=x onerror=alert(1)>"  # a name as AIS may carry it: text, never markup
 STAR, STRANGER = 431000001, 431000009
@@ -69,48 +49,6 @@ OFFSET_DEG = 2.0  # between the vessels and the alert on the map of the whole ar
 MAGENTA = (255, 0, 255)  # the quicklook: nothing else on the map has that colour
 SCENE_SOUTH_DEG = 3.5  # the scene lies this far south of the map's centre, offshore
 DARK_ID = "dark-tip-0001"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _serve(url: str, home: Path) -> tuple[subprocess.Popen[str], str]:
-    """``coastwatch dashboard`` on a free port, once its server answers: (process, address).
-    It leads a process group of its own, so :func:`_end` reaches whatever it started."""
-    port = _free_port()
-    server = start(
-        "--database-url",
-        url,
-        "dashboard",
-        "--port",
-        str(port),
-        env={**os.environ, "COASTWATCH_HOME": str(home)},
-        stderr=subprocess.STDOUT,
-        new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + READY_S
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
-                if answer.read() == b"ok":
-                    return server, base
-        except OSError:
-            pass
-        if server.poll() is not None or time.monotonic() > deadline:
-            _end(server)
-            raise AssertionError(f"the dashboard did not come up: {server.stdout.read()}")  # type: ignore[union-attr]
-        time.sleep(0.5)
-
-
-def _end(server: subprocess.Popen[str]) -> None:
-    """Kill what is left of a served dashboard (nothing, when it stopped as it should)."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(server.pid, signal.SIGKILL)
-    server.wait(timeout=STOP_S)
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +71,7 @@ def served(store: Store, tmp_path: Path) -> Iterator[tuple[str, str]]:
     load_positions(store, drifting(LOITERER, T0, 6))
     Engine(load_settings(database_url=_url(store)), store).run(T0, T0 + timedelta(hours=7))
     (alert_id,) = store.alerts()["id"]
-    server, base = _serve(_url(store), tmp_path)
+    server, base = serve(_url(store), tmp_path)
     try:
         yield base, alert_id
     finally:
@@ -141,7 +79,7 @@ def served(store: Store, tmp_path: Path) -> Iterator[tuple[str, str]]:
         try:
             server.wait(timeout=30)
         finally:
-            _end(server)
+            end(server)
 
 
 @pytest.fixture
@@ -165,11 +103,11 @@ def sea(store: Store, tmp_path: Path) -> Iterator[tuple[str, dict[str, tuple[flo
     start = T0 - timedelta(hours=1)
     lon_lat = {"lon": at["alert"][0], "lat": at["alert"][1]}
     insert_alert(store, id="sts-tip-0001", mmsi=(STAR,), score=62, start=start, end=T0, **lon_lat)
-    server, base = _serve(_url(store), tmp_path)
+    server, base = serve(_url(store), tmp_path)
     try:
         yield base, at
     finally:
-        _end(server)
+        end(server)
 
 
 @pytest.fixture
@@ -208,11 +146,11 @@ def imaged(
         lat=at["dark"][1],
         evidence={"detection_id": dark, "scene_id": scene.id},
     )
-    server, base = _serve(_url(store), tmp_path)
+    server, base = serve(_url(store), tmp_path)
     try:
         yield base, scene, at
     finally:
-        _end(server)
+        end(server)
 
 
 def _pixel_offset(
@@ -468,7 +406,7 @@ def test_a_click_on_a_vessel_joins_the_replay_and_links_its_page(
 def test_a_stop_signal_stops_the_server_and_frees_its_port(
     store: Store, tmp_path: Path, stop: signal.Signals
 ) -> None:
-    server, base = _serve(_url(store), tmp_path)
+    server, base = serve(_url(store), tmp_path)
     port = int(base.rsplit(":", 1)[1])
     try:
         server.send_signal(stop)
@@ -480,4 +418,4 @@ def test_a_stop_signal_stops_the_server_and_frees_its_port(
             again.bind(("127.0.0.1", port))
             again.listen()
     finally:
-        _end(server)
+        end(server)
