@@ -303,8 +303,27 @@ def _pair(text: str, option: str, kind: Callable[[str], Any]) -> tuple[Any, Any]
     return first, second
 
 
+def _datum_options(command: F) -> F:
+    """The datum a search pattern is laid around, its first leg, and the flight options."""
+    decorated: Callable[..., Any] = command
+    for option in (
+        pass_app,
+        flight_options,
+        click.option(
+            "--first-leg",
+            "first_leg_deg",
+            type=float,
+            default=0.0,
+            show_default=True,
+            help="Bearing of the first leg.",
+        ),
+        click.option("--at", "at", required=True, metavar="LAT,LON", help="The datum."),
+    ):
+        decorated = option(decorated)
+    return decorated  # type: ignore[return-value]
+
+
 @click.command("expanding-square")
-@click.option("--at", "at", required=True, metavar="LAT,LON", help="The datum.")
 @click.option(
     "--spacing",
     "spacing_m",
@@ -317,16 +336,7 @@ def _pair(text: str, option: str, kind: Callable[[str], Any]) -> tuple[Any, Any]
 @click.option(
     "--legs", type=click.IntRange(1, 200), default=12, show_default=True, help="Number of legs."
 )
-@click.option(
-    "--first-leg",
-    "first_leg_deg",
-    type=float,
-    default=0.0,
-    show_default=True,
-    help="Bearing of the first leg.",
-)
-@flight_options
-@pass_app
+@_datum_options
 def expanding_square(
     app: AppContext,
     at: str,
@@ -355,7 +365,6 @@ def expanding_square(
 
 
 @click.command("sector")
-@click.option("--at", "at", required=True, metavar="LAT,LON", help="The datum.")
 @click.option(
     "--radius",
     "radius_m",
@@ -365,16 +374,7 @@ def expanding_square(
     metavar="M",
     help="Search radius (leg length).",
 )
-@click.option(
-    "--first-leg",
-    "first_leg_deg",
-    type=float,
-    default=0.0,
-    show_default=True,
-    help="Bearing of the first leg.",
-)
-@flight_options
-@pass_app
+@_datum_options
 def sector(
     app: AppContext,
     at: str,

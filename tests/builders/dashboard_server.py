@@ -17,9 +17,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests.builders.cli import start
 
-__all__ = ["CHROMIUM", "FLAGS", "READY_S", "end", "serve"]
+__all__ = ["FLAGS", "READY_S", "chromium_or_skip", "end", "serve"]
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [
@@ -39,6 +41,16 @@ FLAGS = [
 ]
 READY_S = 90.0
 _STOP_S = 60.0
+
+
+def chromium_or_skip() -> str:
+    """Debian's chromium: without it a browser test skips, and fails under CI."""
+    if CHROMIUM is None:
+        message = "the browser test needs Debian's chromium (scripts/test-deps.sh)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return CHROMIUM
 
 
 def _free_port() -> int:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from drone_ops.mission_protocol import wait_heartbeat
 from drone_ops.plan import MissionItem
 from tests.builders.link_plans import free_port
 
-__all__ = ["held", "mavsdk_autopilot", "sent"]
+__all__ = ["f32", "held", "mavsdk_autopilot", "sent"]
 
 #: MAVSDK's side (it listens on TCP, sends on UDP) and ours, for each transport
 _SIDES = {
@@ -69,16 +70,25 @@ def mavsdk_autopilot(transport: str) -> Iterator[tuple[_Received, Any, int]]:
         sdk.destroy()
 
 
-def sent(items: list[MissionItem]) -> list[tuple[object, ...]]:
-    f32 = np.float32
+def f32(value: float) -> Any:
+    """A value as MAVLink's float32 carries it (NaN as the string, so NaN equals NaN; a
+    double beyond float32 is infinite, as the C++ cast makes it)."""
+    if math.isnan(value):
+        return "nan"
+    with np.errstate(over="ignore"):
+        return np.float32(value)
+
+
+def sent(items: list[MissionItem]) -> list[tuple[Any, ...]]:
+    """Our items as the wire carries them, to compare with what MAVSDK holds."""
     return [
-        (i.command, i.frame, i.x, i.y, f32(i.z), *map(f32, i.params), int(i.autocontinue))
+        (i.command, i.frame, i.x, i.y, f32(i.z), *(f32(p) for p in i.params), int(i.autocontinue))
         for i in items
     ]
 
 
-def held(items: list[Any]) -> list[tuple[object, ...]]:
-    f32 = np.float32
+def held(items: list[Any]) -> list[tuple[Any, ...]]:
+    """MAVSDK's items (``MissionRaw.MissionItem``) in the same form as :func:`sent`."""
     return [
         (
             i.command,
@@ -86,10 +96,7 @@ def held(items: list[Any]) -> list[tuple[object, ...]]:
             i.x,
             i.y,
             f32(i.z),
-            f32(i.param1),
-            f32(i.param2),
-            f32(i.param3),
-            f32(i.param4),
+            *(f32(p) for p in (i.param1, i.param2, i.param3, i.param4)),
             i.autocontinue,
         )
         for i in items

@@ -15,7 +15,6 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
 import signal
 import socket
 import time
@@ -37,7 +36,7 @@ from surveillance.settings import load_settings
 from surveillance.store import Store
 from tests.builders.alerts import insert_alert
 from tests.builders.clock import T0
-from tests.builders.dashboard_server import CHROMIUM, FLAGS, READY_S, end, serve
+from tests.builders.dashboard_server import FLAGS, READY_S, chromium_or_skip, end, serve
 from tests.builders.positions import drifting, load_positions
 from tests.builders.stored_scenes import Ship, StoredScene, match, solid_png, stored_scene
 
@@ -53,12 +52,7 @@ DARK_ID = "dark-tip-0001"
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    if CHROMIUM is None:
-        message = "the browser test needs Debian's chromium (scripts/test-deps.sh)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return CHROMIUM
+    return chromium_or_skip()
 
 
 def _url(store: Store) -> str:

@@ -9,7 +9,6 @@ Without chromium the test skips locally and fails under CI (``scripts/test-deps.
 from __future__ import annotations
 
 import json
-import os
 import signal
 from collections.abc import Iterator
 from dataclasses import replace
@@ -25,7 +24,7 @@ from drone_ops.records import mission_record
 from surveillance.store import Store
 from tests.builders.alerts import insert_alert
 from tests.builders.clock import T0
-from tests.builders.dashboard_server import CHROMIUM, FLAGS, end, serve
+from tests.builders.dashboard_server import FLAGS, chromium_or_skip, end, serve
 from tests.builders.positions import drifting, load_positions
 
 ALERT_ID = "loi-drone-0001"
@@ -36,12 +35,7 @@ SURVEY_HOME = (33.418, 133.598)  # lat, lon: a boat south-west of the area
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    if CHROMIUM is None:
-        message = "the browser test needs Debian's chromium (scripts/test-deps.sh)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return CHROMIUM
+    return chromium_or_skip()
 
 
 def _flying(store: Store) -> None:

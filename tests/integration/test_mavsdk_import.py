@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
 from drone_ops import files, qgc_plan, waypoints
 from drone_ops.plan import Cmd, Frame, MissionItem, Plan
+from tests.builders.mavsdk_vehicle import f32, held, sent
 from tests.builders.mission_files import simple_plan, survey_plan
 from tests.builders.plan_strategies import plans
 
@@ -56,37 +56,6 @@ def mission_raw() -> Iterator[Any]:
         vehicle.destroy()
 
 
-def f32(value: float) -> Any:
-    """A value as MAVLink's float32 carries it (NaN as the string, so NaN equals NaN; a
-    double beyond float32 is infinite, as the C++ cast makes it)."""
-    if math.isnan(value):
-        return "nan"
-    with np.errstate(over="ignore"):
-        return np.float32(value)
-
-
-def ours(items: list[MissionItem]) -> list[tuple[Any, ...]]:
-    return [
-        (i.command, i.frame, i.x, i.y, f32(i.z), *(f32(p) for p in i.params), int(i.autocontinue))
-        for i in items
-    ]
-
-
-def theirs(items: list[Any]) -> list[tuple[Any, ...]]:
-    return [
-        (
-            i.command,
-            i.frame,
-            i.x,
-            i.y,
-            f32(i.z),
-            *(f32(p) for p in (i.param1, i.param2, i.param3, i.param4)),
-            i.autocontinue,
-        )
-        for i in items
-    ]
-
-
 def fence(items: list[Any]) -> list[tuple[Any, ...]]:
     """What a fence item says (MAVSDK puts fences in MAV_FRAME_GLOBAL, Coastwatch in the
     relative frame; the frame of a fence vertex carries no altitude either way)."""
@@ -96,7 +65,7 @@ def fence(items: list[Any]) -> list[tuple[Any, ...]]:
 
 
 def assert_read_alike(plan: Plan, data: Any) -> None:
-    assert ours(plan.mission_items()) == theirs(data.mission_items)
+    assert sent(plan.mission_items()) == held(data.mission_items)
     assert [i.seq for i in data.mission_items] == list(range(len(plan.mission_items())))
     assert fence(plan.fence_items()) == fence(data.geofence_items)
     assert [(i.command, i.frame, i.x, i.y, f32(i.z)) for i in plan.rally_items()] == [
@@ -150,7 +119,7 @@ def test_mavsdk_reads_a_waypoints_file_home_first(mission_raw: Any) -> None:
     home, *mission = data.mission_items
     assert (home.command, home.frame, home.x, home.y) == (16, 0, 353000000, 1396000000)
     assert f32(home.z) == f32(plan.home.alt_m)
-    assert ours(plan.mission_items()) == theirs(mission)
+    assert sent(plan.mission_items()) == held(mission)
 
 
 #: the frames MAVSDK's importer reads as positions (it passes the others' x/y through
