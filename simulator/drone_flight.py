@@ -108,6 +108,8 @@ class Flight:
         return MissionItem.at(Cmd.NAV_WAYPOINT, home.lat, home.lon, self.state.alt_m)
 
     def _at(self, item: MissionItem) -> bool:
+        if item.command == Cmd.NAV_TAKEOFF:  # climbs where it stands, wherever the item says
+            return self.state.alt_m >= item.z - 0.01
         if item.command in (Cmd.NAV_LOITER_TIME, Cmd.NAV_LOITER_TURNS):
             return self._held_s >= _hold_s(item, self.speed_mps)
         return not item.has_position or self._distance_m(item) <= ACCEPT_RADIUS_M
