@@ -15,6 +15,7 @@ from dashboard.data.alerts import AlertDetail, alert_detail, revision_notice
 from dashboard.data.common import vessel_link
 from dashboard.data.missions import alert_sightings
 from dashboard.evidence_chip import show_chip
+from dashboard.sighting_form import sighting_form
 from surveillance.errors import CoastwatchError
 from surveillance.lifecycle import allowed_actions
 from surveillance.store import Store
@@ -263,6 +264,8 @@ def render() -> None:
     _actions(current, detail)
     if st.button("Send a drone", icon=":material/flight:", key="alert_send_drone"):
         st.switch_page("page_missions.py", query_params={"alert": alert["id"]})
+    with st.expander("Report what a drone saw for this alert"):
+        sighting_form(current, alert_id=alert["id"], key="alert_sight")
 
     left, right = st.columns([3, 2])
     with left:

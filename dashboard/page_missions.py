@@ -1,6 +1,7 @@
 """Missions (``?alert=<id>`` opens the intercept form for that alert): plan a drone mission
 from an alert, an area or a point; see it on the map with its statistics; save, download
-and upload it; the stored missions, each openable; each drone followed live.
+and upload it; the stored missions, each openable; each drone followed live; what a drone
+saw reported as a sighting.
 
 Mission names and notes come from people and files: they are shown as text (``st.text``,
 tables, the tooltip's plain fields), never as Markdown.
@@ -26,6 +27,7 @@ from dashboard.data.missions import (
 )
 from dashboard.mission_form import plan_form
 from dashboard.mission_upload import upload_panel
+from dashboard.sighting_form import sighting_form
 from drone_ops import files
 from drone_ops.plan import Plan, PlanStats
 from drone_ops.records import mission_record
@@ -215,6 +217,8 @@ def render() -> None:
         "every (s)", options=[2, 5, 10, 30], value=5, key=_KEY_EVERY, disabled=not live
     )
     st.fragment(_drones, run_every=timedelta(seconds=every) if live else None)()
+    st.subheader("Report a sighting")
+    sighting_form(current, alert_id=st.query_params.get("alert"))
 
 
 if __name__ == "__main__":

@@ -715,3 +715,22 @@ def test_the_intercept_of_an_alert_is_planned_and_a_refusal_is_one_line(app: App
     plan = app.session_state["mission_current"]
     assert plan.kind == "intercept" and plan.meta.get("alert_id") == STS_ID
     assert "Distance" in {m.label for m in app.metric}
+
+
+def test_a_sighting_reported_on_the_alert_page_is_stored_and_attached(
+    app: AppTest, busy: Store
+) -> None:
+    _open(app, "page_alert.py", alert=STS_ID)
+    app.text_input(key="alert_sight_at").input("30.45, 134.95")  # a form: sent together
+    app.text_input(key="alert_sight_when").input("2026-11-26T22:30:00Z")
+    app.text_area(key="alert_sight_note").input("<b>two hulls</b>, hoses out")
+    _button(app, "Report the sighting").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, [e.value for e in app.error]
+    (said,) = [s.value for s in app.success]
+    (row,) = busy.sightings(alert_id=STS_ID).itertuples()
+    assert said.startswith(f"stored as detection {row.id}, attached to alert {STS_ID}: ")
+    assert (row.note, row.reported_by) == ("<b>two hulls</b>, hoses out", "officer.kato")
+    app.text_input(key="alert_sight_at").input("north of here")
+    _button(app, "Report the sighting").click().run()
+    assert [e.value for e in app.error] and len(busy.sightings(alert_id=STS_ID)) == 1

@@ -11,12 +11,14 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from dashboard.data.missions import drone_states, drone_trails
+from dashboard.mission_layers import drone_layers
 from drone_ops.files import read_plan
 from drone_ops.mission_protocol import upload
 from simulator.vehicle import Vehicle
@@ -224,7 +226,14 @@ def _a_drone_is_sent_from_the_top_alert(user: User) -> None:
     with Store.open(user.settings) as store:
         (row,) = store.missions().to_dict("records")
         assert (row["status"], row["system_id"]) == ("started", 2)
-        drones = store.drone_states(since=datetime(2000, 1, 1, tzinfo=UTC))
         track = store.telemetry(drone_id="mav2")
-    assert "mav2" in set(drones["drone_id"]) and (track["mission_id"] == planned["id"]).all()
+        now = datetime.now(UTC)
+        on_map = drone_layers(
+            drone_states(store, since=now - timedelta(hours=1), now=now),
+            drone_trails(store, window=(now - timedelta(hours=1), now)),
+        )
+    assert (track["mission_id"] == planned["id"]).all()
     assert track["mission_seq"].max() > 0 and track["armed"].all()  # it flew the mission
+    drawn = {layer.id: layer.data for layer in on_map}
+    (drone,) = drawn["drones"].to_dict("records")  # the map's drone layer, as the page draws it
+    assert drone["title"] == "Drone mav2" and drone["line2"].startswith("item ")
