@@ -209,7 +209,7 @@ def _a_drone_is_sent_from_the_top_alert(user: User) -> None:
     for listen, connect in (("tcpin", "tcp"), ("udpin", "udpout")):  # flown last
         port = free_port("udp" if listen == "udpin" else "tcp")
         url = f"{connect}:127.0.0.1:{port}"
-        with Vehicle(f"{listen}:127.0.0.1:{port}", system_id=2, time_scale=50.0) as vehicle:
+        with Vehicle(f"{listen}:127.0.0.1:{port}", system_id=9, time_scale=50.0) as vehicle:
             user.ok("mission", "upload", str(plan_file), "--connect", url)
             assert [(i.command, i.frame, i.x, i.y) for i in vehicle.lists[0]] == ints
             back = user.home / f"back-{connect}.plan"
@@ -225,8 +225,8 @@ def _a_drone_is_sent_from_the_top_alert(user: User) -> None:
         assert held(received.lists[0]) == sent_items(sent.mission_items())
     with Store.open(user.settings) as store:
         (row,) = store.missions().to_dict("records")
-        assert (row["status"], row["system_id"]) == ("started", 2)
-        track = store.telemetry(drone_id="mav2")
+        assert (row["status"], row["system_id"]) == ("started", 9)
+        track = store.telemetry(drone_id="mav9")
         now = datetime.now(UTC)
         on_map = drone_layers(
             drone_states(store, since=now - timedelta(hours=1), now=now),
@@ -235,5 +235,5 @@ def _a_drone_is_sent_from_the_top_alert(user: User) -> None:
     assert (track["mission_id"] == planned["id"]).all()
     assert track["mission_seq"].max() > 0 and track["armed"].all()  # it flew the mission
     drawn = {layer.id: layer.data for layer in on_map}
-    (drone,) = drawn["drones"].to_dict("records")  # the map's drone layer, as the page draws it
-    assert drone["title"] == "Drone mav2" and drone["line2"].startswith("item ")
+    (drone,) = [d for d in drawn["drones"] if d["drone_id"] == "mav9"]  # as the map draws it
+    assert drone["title"] == "Drone mav9" and drone["line2"].startswith("item ")
