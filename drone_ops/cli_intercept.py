@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from drone_ops.cli_plan import emit_plan, flight_options, setup_from_options
+from drone_ops.cli_setup import emit_plan, flight_options, setup_from_options
 from surveillance.cli.app import AppContext, console, out, pass_app
 from surveillance.errors import InputError
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from drone_ops.cli_plan import parse_point, setup_from_options
+from drone_ops.cli_setup import parse_point, setup_from_options
 from drone_ops.plan import Point
 from surveillance.errors import InputError
 
