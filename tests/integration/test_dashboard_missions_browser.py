@@ -121,7 +121,8 @@ def test_send_a_drone_plan_a_survey_download_it_and_follow_a_drone(
         # a survey over an uploaded area, from a typed home
         page.get_by_text("Survey an area").click()
         with page.expect_file_chooser() as chooser:
-            uploader = page.locator("[data-testid='stFileUploader']")
+            uploaders = page.locator("[data-testid='stFileUploader']")  # the sighting's too
+            uploader = uploaders.filter(has_text="Area as GeoJSON")
             uploader.get_by_test_id("stBaseButton-secondary").click()
         chooser.value.set_files(str(area))
         page.get_by_text("bay.geojson").first.wait_for()
