@@ -87,16 +87,22 @@ def add(
 
 @watchlist.command()
 @_selectors
+@by_option
 @pass_app
 def remove(
-    app: AppContext, mmsi: str | None, imo: str | None, callsign: str | None, name: str | None
+    app: AppContext,
+    mmsi: str | None,
+    imo: str | None,
+    callsign: str | None,
+    name: str | None,
+    by: str | None,
 ) -> None:
     """Take a vessel off the watchlist."""
     from rich.markup import escape
 
     kind, value = _selected(mmsi, imo, callsign, name)
     with app.open_store() as store:
-        removed = store.remove_watchlist(kind, value)
+        removed = store.remove_watchlist(kind, value, who(by))
     if not removed:
         raise InputError(
             f"{kind} {value} is not on the watchlist",

@@ -27,7 +27,7 @@ def _watch(store: Store, mmsi: int, actor: str, add: bool) -> None:
             store.add_watchlist(entry, actor)
             st.session_state[_FLASH] = ("success", f"MMSI {mmsi:09d} is on the watchlist.")
         else:
-            removed = store.remove_watchlist("mmsi", f"{mmsi:09d}")
+            removed = store.remove_watchlist("mmsi", f"{mmsi:09d}", actor)
             st.session_state[_FLASH] = (
                 "success" if removed else "error",
                 f"MMSI {mmsi:09d} " + ("is off the watchlist." if removed else "was not on it."),

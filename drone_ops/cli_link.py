@@ -111,7 +111,9 @@ def upload(
                 target_system=found,
                 progress=lambda name, n, total: update(f"{name}: {n}/{total} items sent"),
             )
-        store.set_mission_status(mission_id, "uploaded", uploaded_to=url, system_id=found)
+        store.set_mission_status(
+            mission_id, "uploaded", uploaded_to=url, system_id=found, by=who(by)
+        )
     lists = ", ".join(f"{name} {n} items" for name, n in result.items.items())
     out.print(
         f"mission {mission_id} uploaded to vehicle {found} on {url}: {lists} in "

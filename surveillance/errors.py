@@ -13,6 +13,8 @@ __all__ = [
     "InputError",
     "DataRefused",
     "VehicleError",
+    "AccessDenied",
+    "LoginRefused",
 ]
 
 
@@ -64,3 +66,18 @@ class VehicleError(CoastwatchError):
     the message gives its reason in words."""
 
     exit_code = 5
+
+
+class AccessDenied(CoastwatchError):
+    """The acting user's role may not do this, or nobody is logged in."""
+
+    exit_code = 6
+
+
+class LoginRefused(AccessDenied):
+    """A login that failed: wrong name or password, a disabled user, or one locked after
+    repeated failures (``retry_after``: seconds until the lock ends)."""
+
+    def __init__(self, message: str, *, hint: str | None = None, retry_after: float = 0.0):
+        super().__init__(message, hint=hint)
+        self.retry_after = retry_after

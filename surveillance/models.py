@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -55,6 +56,7 @@ __all__ = [
     "Alert",
     "AlertEvent",
     "User",
+    "AuditLog",
     "Quarantine",
     "ReferenceDataset",
     "WatchlistEntry",
@@ -466,8 +468,41 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16), nullable=False)
     disabled: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
     created_at: Mapped[datetime] = mapped_column(_tz(), server_default=func.now())
+    password_hash: Mapped[str | None] = mapped_column(Text)  # argon2id; the owner reads it
+    db_role: Mapped[str | None] = mapped_column(String(63))  # its PostgreSQL login role
+    failed_logins: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(_tz())
+    last_login_at: Mapped[datetime | None] = mapped_column(_tz())
+    password_set_at: Mapped[datetime | None] = mapped_column(_tz())
 
     __table_args__ = (CheckConstraint(_in("role", USER_ROLES), name="ck_users_role"),)
+
+
+class AuditLog(Base):
+    """The append-only audit log: logins, alert actions, exports, user changes, uploads.
+    The database fills id, ts, db_user and the hash chain (migration 0011's trigger);
+    nobody may change or remove a row."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    ts: Mapped[datetime] = mapped_column(
+        _tz(), nullable=False, server_default=text("clock_timestamp()")
+    )
+    actor: Mapped[str] = mapped_column(String(64), nullable=False)
+    db_user: Mapped[str] = mapped_column(
+        String(63), nullable=False, server_default=text("CURRENT_USER")
+    )
+    action: Mapped[str] = mapped_column(String(32), nullable=False)
+    subject: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+    __table_args__ = (
+        Index("ix_audit_log_ts", "ts"),
+        Index("ix_audit_log_actor_ts", "actor", "ts"),
+    )
 
 
 class Quarantine(Base):

@@ -92,6 +92,21 @@ class Settings(BaseSettings):
         description="GeoJSON files of no-fly polygons every drone plan keeps out of "
         "(airports are added)",
     )
+    login_lock_after: int = Field(
+        default=5, ge=1, description="failed logins in a row that lock a user for a while"
+    )
+    login_lock_minutes: float = Field(default=15.0, gt=0, description="how long a lock lasts")
+    login_delay_s: float = Field(
+        default=0.5,
+        ge=0,
+        description="the pause after a failed login, doubled with each failure (at most 8 s)",
+    )
+    session_idle_minutes: float = Field(
+        default=30.0, gt=0, description="a dashboard session ends after this long idle"
+    )
+    session_max_hours: float = Field(
+        default=12.0, gt=0, description="and after this long in any case"
+    )
 
     @field_validator("home", "archive_dir")
     @classmethod

@@ -26,7 +26,8 @@ RULE_EVENTS = ("revised", "withdrawn", "reinstated")
 RULES_ACTOR = "rules"
 #: What a drone sighting that answers an alert records in its history (actor: the reporter).
 SIGHTING_EVENT = "sighting"
-USER_ROLES = ("admin", "monitor", "officer", "operator", "analyst")
+#: Who may do what (surveillance/access.py); each is a PostgreSQL role ``coastwatch_<role>``.
+USER_ROLES = ("monitor", "intel", "drone_operator", "analyst", "admin")
 WATCHLIST_KINDS = ("mmsi", "imo", "callsign", "name")
 #: What a drone mission flies (the planner's patterns; ``imported`` for a file read as it is)
 #: and where it is in its life.

@@ -1,5 +1,5 @@
-"""What every command shares: the application context (settings, store), the consoles, a
-spinner for long steps, and who is acting (for the audit trail).
+"""What every command shares: the application context (settings, store, the acting user),
+the consoles and a spinner for long steps.
 
 Light on purpose: every command module imports it at its top, before any command runs, so
 the settings and the store are imported only when a command asks for them.
@@ -21,9 +21,9 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from surveillance.settings import Settings
-    from surveillance.store import Store
+    from surveillance.store import Store, UserRecord
 
-__all__ = ["AppContext", "pass_app", "console", "out", "step", "by_option", "who"]
+__all__ = ["AppContext", "pass_app", "console", "out", "step", "by_option", "who", "os_user"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -60,10 +60,14 @@ out = cast("Console", _Deferred(highlight=False, soft_wrap=True))
 class AppContext:
     """What every command gets: the settings (built once, on first use) and the store."""
 
-    def __init__(self, config_file: Path | None, overrides: dict[str, Any]) -> None:
+    def __init__(
+        self, config_file: Path | None, overrides: dict[str, Any], as_user: str | None = None
+    ) -> None:
         self.config_file = config_file
         self._overrides = overrides
         self._settings: Settings | None = None
+        self._as_user = as_user
+        self._user: UserRecord | None = None
 
     @property
     def settings(self) -> Settings:
@@ -80,6 +84,63 @@ class AppContext:
         with step("opening the store"):
             return Store.open(self.settings, migrate=migrate)
 
+    @property
+    def user(self) -> UserRecord:
+        """Who acts: ``--as NAME`` (logged in with its password, from ``COASTWATCH_PASSWORD``
+        or a prompt), else the Coastwatch user named after the OS user, whom the store's
+        credentials (the embedded store's socket, the service URL) already vouch for."""
+        if self._user is None:
+            self._user = self._identify()
+        return self._user
+
+    @property
+    def actor(self) -> str:
+        """The acting user's name, as the audit trail records it."""
+        return self.user.username
+
+    def require(self, ability: str) -> UserRecord:
+        """The acting user, if their role holds ``ability`` (else AccessDenied, exit 6)."""
+        from surveillance.access import require
+
+        user = self.user
+        require(user.username, user.role, ability)
+        return user
+
+    def user_store(self, ability: str) -> Store:
+        """The store as the acting user's role sees it (grants, row-level security), once
+        the role is checked for ``ability``; close it (use it as a context manager)."""
+        user = self.require(ability)
+        with self.open_store() as store:
+            return store.as_role(user.role)
+
+    def _identify(self) -> UserRecord:
+        import os
+
+        from surveillance.errors import AccessDenied
+        from surveillance.store import LoginPolicy
+
+        with self.open_store() as store:
+            if self._as_user is not None:
+                password = os.environ.get("COASTWATCH_PASSWORD") or click.prompt(
+                    f"password of {self._as_user}", hide_input=True, err=True
+                )
+                settings = self.settings
+                policy = LoginPolicy(
+                    settings.login_lock_after, settings.login_lock_minutes, settings.login_delay_s
+                )
+                return store.login(self._as_user, password, via="cli", policy=policy)
+            name = os_user()
+            found = store.user(name)
+        if found is None:
+            raise AccessDenied(
+                f"{name} is not a Coastwatch user of this store",
+                hint="act as one with `coastwatch --as NAME ...`, or ask an admin for "
+                f"`coastwatch users add {name} --role ROLE`",
+            )
+        if found.disabled:
+            raise AccessDenied(f"{name} is disabled", hint="ask an admin")
+        return found
+
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -89,6 +150,14 @@ def step(message: str) -> Iterator[Callable[[str], None]]:
     """A spinner for one long step; yields a function that updates its text."""
     with console.status(message) as status:
         yield lambda text: status.update(text)
+
+
+def os_user() -> str:
+    """The OS user's name (whose Coastwatch user the CLI acts as by default)."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no LOGNAME/USER and no passwd entry (some containers)
+        raise InputError("cannot tell who you are", hint="give --as NAME") from None
 
 
 def by_option(command: F) -> F:

@@ -3,7 +3,8 @@
 Every command, the core's own included, plugs in through the ``coastwatch.commands``
 entry-point group (pyproject.toml); a dotted name (``ingest.ais``) attaches a command to a
 group (``ingest``), so groups attach before their members. Exit codes: 0 done, 1 failed,
-2 bad usage or input, 3 not available yet, 4 store unreachable, 130 interrupted.
+2 bad usage or input, 3 not available yet, 4 store unreachable, 5 vehicle, 6 not
+allowed (role, login), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -48,6 +49,13 @@ def _configure_logging(verbose: int) -> None:
     help="State directory (cluster, caches).",
 )
 @click.option("--database-url", help="Use this PostGIS instead of the embedded cluster.")
+@click.option(
+    "--as",
+    "as_user",
+    metavar="NAME",
+    help="Act as this Coastwatch user (password: prompt or $COASTWATCH_PASSWORD); "
+    "default: the user named after your OS user.",
+)
 @click.option("-v", "--verbose", count=True, help="More log output.")
 @click.version_option(package_name="coastwatch")
 @click.pass_context
@@ -56,6 +64,7 @@ def cli(
     config_file: Path | None,
     home: Path | None,
     database_url: str | None,
+    as_user: str | None,
     verbose: int,
 ) -> None:
     """Coastwatch: coastal surveillance and maritime intelligence.
@@ -64,7 +73,7 @@ def cli(
     variables, then these flags. `coastwatch config` shows what is in force.
     """
     _configure_logging(verbose)
-    ctx.obj = AppContext(config_file, {"home": home, "database_url": database_url})
+    ctx.obj = AppContext(config_file, {"home": home, "database_url": database_url}, as_user)
 
 
 def _depth_then_name(ep: EntryPoint) -> tuple[int, str]:

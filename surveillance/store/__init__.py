@@ -2,10 +2,11 @@
 
 :class:`Store` is a facade over one module per family of tables (positions, vessels,
 reference geography, detections and drone sightings, missions, quarantine, alerts,
-watchlist, exports, source statistics, housekeeping). Writes stage a batch with COPY and
-merge it with one ``INSERT .. ON CONFLICT`` (see :mod:`surveillance.store.bulk`), so
-loading the same data twice stores it once. Reads take a time window and a bounding box and
-return GeoDataFrames in EPSG:4326.
+watchlist, exports, source statistics, users, the audit log, housekeeping). Writes stage a
+batch with COPY and merge it with one ``INSERT .. ON CONFLICT`` (see
+:mod:`surveillance.store.bulk`), so loading the same data twice stores it once. Reads take a
+time window and a bounding box and return GeoDataFrames in EPSG:4326. :meth:`Store.as_role`
+runs a user's queries under their role's PostgreSQL role (grants, row-level security).
 
 >>> with Store.open(load_settings()) as store:                                # doctest: +SKIP
 ...     store.positions(window=(since, until), bbox=(129, 33, 131, 35))
@@ -13,13 +14,17 @@ return GeoDataFrames in EPSG:4326.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, ExceptionContext, create_engine, event
 
+from surveillance.access import group_role
+from surveillance.errors import AccessDenied
 from surveillance.settings import Settings
 from surveillance.store.alerts import AlertTables
 from surveillance.store.archive import ArchiveTables
+from surveillance.store.audit import AuditCheck, AuditTables
 from surveillance.store.connection import (
     TABLES,
     Housekeeping,
@@ -38,6 +43,7 @@ from surveillance.store.scenes import SceneRecord, SceneTables
 from surveillance.store.sightings import SightingRecord, SightingTables
 from surveillance.store.source_stats import SourceStatistics
 from surveillance.store.telemetry import TELEMETRY_COLUMNS, TelemetryTables
+from surveillance.store.users import LoginPolicy, UserRecord, UserTables
 from surveillance.store.vessels import VesselTables
 from surveillance.store.watchlist import WatchlistTables
 from surveillance.store.window import BBox, Window
@@ -47,6 +53,9 @@ __all__ = [
     "SceneRecord",
     "MissionRecord",
     "SightingRecord",
+    "UserRecord",
+    "LoginPolicy",
+    "AuditCheck",
     "TELEMETRY_COLUMNS",
     "database_url",
     "libpq_url",
@@ -73,6 +82,8 @@ class Store(
     SourceStatistics,
     ArchiveTables,
     LearntMaps,
+    UserTables,
+    AuditTables,
     Housekeeping,
 ):
     """Typed reads and batched, idempotent writes over the Coastwatch schema."""
@@ -84,6 +95,16 @@ class Store(
     def open(cls, settings: Settings, *, migrate: bool = True) -> Store:
         """Connect (bringing the embedded cluster up if needed), migrating to the head."""
         return cls(open_engine(settings, migrate=migrate))
+
+    def as_role(self, role: str) -> Store:
+        """The same store with every query run as ``role``'s PostgreSQL group role (its
+        grants and row-level policies, see surveillance/access.py); close it when done."""
+        options = f"-c role={group_role(role)}"
+        engine = create_engine(
+            self.engine.url, pool_pre_ping=True, connect_args={"options": options}
+        )
+        event.listen(engine, "handle_error", _refused_as(role))
+        return Store(engine)
 
     def close(self) -> None:
         """Release the store's connections."""
@@ -99,3 +120,18 @@ class Store(
         trace: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _refused_as(role: str) -> Callable[[ExceptionContext], None]:
+    """A refusal by the database's grants or row-level policies, as AccessDenied (exit 6)."""
+
+    def refused(context: ExceptionContext) -> None:
+        error = context.original_exception
+        if getattr(error, "sqlstate", None) == "42501":  # insufficient_privilege
+            said = str(error).strip().splitlines()[0]
+            raise AccessDenied(
+                f"the store refused it to the {role} role: {said}",
+                hint="the role's grants and row-level policies decide (surveillance/access.py)",
+            ) from None
+
+    return refused

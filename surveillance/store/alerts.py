@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, text
 from surveillance.alert_types import check_alert_types
 from surveillance.errors import InputError
 from surveillance.lifecycle import next_status
+from surveillance.store.audit import record
 from surveillance.store.geoframes import merge_geometries, read_geoframe
 from surveillance.store.inputs import actor_name, text_or_none
 from surveillance.store.window import BBox, Window, overlapping, window_params
@@ -232,6 +233,8 @@ class AlertTables:
                     "note": note,
                 },
             )
+            detail = {"from": current, "to": status, "note": note}
+            record(conn, by, f"alert.{action}", alert_id, detail)
         return status
 
     def vessel_alerts(self, mmsi: int, window: Window | None = None) -> pd.DataFrame:

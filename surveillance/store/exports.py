@@ -11,6 +11,7 @@ import shapely
 from sqlalchemy import Engine, text
 
 from surveillance.errors import InputError
+from surveillance.store.audit import record
 from surveillance.store.geoframes import read_geoframe
 from surveillance.store.inputs import actor_name
 from surveillance.store.window import Window, overlapping, window_params
@@ -97,6 +98,8 @@ class ExportTables:
                     "alerts": int(alerts),
                 },
             ).scalar_one()
+            detail = {"format": fmt, "alerts": int(alerts), "since": window[0], "until": window[1]}
+            record(conn, by, "export", str(export_id), {**detail, "types": list(types)})
         return export_id
 
     def exports(self, limit: int = 50) -> pd.DataFrame:

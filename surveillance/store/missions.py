@@ -18,6 +18,7 @@ import shapely
 from sqlalchemy import Engine, text
 
 from surveillance.errors import InputError
+from surveillance.store.audit import record
 from surveillance.store.bulk import store_errors
 from surveillance.store.geoframes import read_geoframe
 from surveillance.store.window import Window
@@ -131,8 +132,10 @@ class MissionTables:
         *,
         uploaded_to: str | None = None,
         system_id: int | None = None,
+        by: str | None = None,
     ) -> None:
-        """Record where a mission is in its life; an upload also records where it went."""
+        """Record where a mission is in its life; an upload also records where it went, and
+        who uploaded it (``by``) in the audit log."""
         _status(status)
         with store_errors("missions"), self.engine.begin() as conn:
             done = conn.execute(
@@ -151,6 +154,9 @@ class MissionTables:
                     "id": mission_id,
                 },
             ).rowcount
+            if done and status == "uploaded":
+                detail = {"to": uploaded_to, "system_id": system_id}
+                record(conn, by or "system", "mission.upload", str(mission_id), detail)
         if not done:
             raise InputError(f"no mission {mission_id}")
 

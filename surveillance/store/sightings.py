@@ -20,6 +20,7 @@ import shapely
 from sqlalchemy import Engine, text
 
 from surveillance.errors import InputError
+from surveillance.store.audit import record
 from surveillance.store.bulk import store_errors
 from surveillance.store.geoframes import read_geoframe
 from surveillance.store.inputs import actor_name
@@ -142,6 +143,9 @@ class SightingTables:
                         "note": _event_note(int(found), sighting),
                     },
                 )
+            detail = {"alert": sighting.alert_id, "mission": sighting.mission_id}
+            by = actor_name(sighting.reported_by or "drone operator")
+            record(conn, by, "sighting", str(found), detail)
         return int(found), True
 
     def sightings(

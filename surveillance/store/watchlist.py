@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, text
 
+from surveillance.store.audit import record
 from surveillance.store.inputs import actor_name, require_columns, text_or_none
 from surveillance.watchlist import normalise
 
@@ -42,7 +43,7 @@ class WatchlistTables:
         if not latest:
             return 0
         with self.engine.begin() as conn:
-            return conn.execute(
+            changed: int = conn.execute(
                 text(
                     "INSERT INTO watchlist (kind, value, note, added_by) SELECT k, v, n, :by "
                     "FROM unnest(CAST(:k AS text[]), CAST(:v AS text[]), CAST(:n AS text[])) "
@@ -57,13 +58,20 @@ class WatchlistTables:
                     "n": list(latest.values()),
                 },
             ).rowcount
+            if changed:
+                shown = [f"{kind}:{value}" for kind, value in latest][:100]
+                record(conn, by, "watchlist.add", None, {"changed": changed, "entries": shown})
+        return changed
 
-    def remove_watchlist(self, kind: str, value: str) -> bool:
+    def remove_watchlist(self, kind: str, value: str, actor: str) -> bool:
         """Take an entry off the watchlist; False when it was not on it."""
         kind = kind.strip().lower()
+        value = normalise(kind, value)
         with self.engine.begin() as conn:
             removed = conn.execute(
                 text("DELETE FROM watchlist WHERE kind = :k AND value = :v"),
-                {"k": kind, "v": normalise(kind, value)},
+                {"k": kind, "v": value},
             ).rowcount
+            if removed:
+                record(conn, actor_name(actor), "watchlist.remove", f"{kind}:{value}")
         return removed > 0

@@ -26,6 +26,7 @@ from surveillance.errors import ClusterError
 from surveillance.settings import Settings, load_settings
 from surveillance.store import Store
 from tests.builders.cli import Coastwatch, invoke
+from tests.builders.users import ADMIN, PASSWORD
 
 TEMPLATE = "coastwatch_template"
 _numbers = itertools.count()
@@ -61,6 +62,7 @@ def cluster_settings() -> Iterator[Settings]:
             conn.execute(f"CREATE DATABASE {TEMPLATE}")
         engine = create_engine(_sqlalchemy(_with_database(url, TEMPLATE)))
         schema.upgrade(engine)
+        Store(engine).first_admin(ADMIN, PASSWORD)  # what `db up` does on a new store
         engine.dispose()
         yield settings
     finally:

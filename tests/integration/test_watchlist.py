@@ -200,5 +200,5 @@ def test_store_refuses_a_bad_value(store: Store) -> None:
 def test_store_remove_says_whether_it_removed(store: Store) -> None:
     store.add_watchlist(pd.DataFrame({"kind": ["name"], "value": ["SEA BREEZE"]}), "anna")
 
-    assert store.remove_watchlist("name", "sea breeze") is True
-    assert store.remove_watchlist("name", "sea breeze") is False
+    assert store.remove_watchlist("name", "sea breeze", "ana") is True
+    assert store.remove_watchlist("name", "sea breeze", "ana") is False
