@@ -29,6 +29,7 @@ from tests.builders import cli
 from tests.builders.link_plans import free_port
 from tests.builders.mavsdk_vehicle import held, mavsdk_autopilot
 from tests.builders.mavsdk_vehicle import sent as sent_items
+from tests.builders.users import ADMIN, PASSWORD
 
 # the Tsushima Strait: Busan, Hakata, Kanmon and a few more ports; quick to load
 SMALL_AOI = {
@@ -102,6 +103,25 @@ def test_up_status_url_down_twice_in_a_row(user: User) -> None:
         assert "store stopped" in user.ok("db", "down")
         assert "state        down" in user.ok("db", "status")
     assert "was not running" in user.ok("db", "down")
+
+
+def test_db_up_adds_the_first_admin_once_whose_users_log_in_by_db_url(user: User) -> None:
+    first = user.run("db", "up")
+    assert first.returncode == 0, first.stderr
+    (shown,) = [line for line in first.stdout.splitlines() if line.startswith("first admin:")]
+    name, password = re.fullmatch(r"first admin: (\S+)  password: (\S+)", shown).groups()  # type: ignore[union-attr]
+    assert name == ADMIN and "shown this once" in first.stdout and "users passwd" in first.stdout
+    again = user.ok("db", "up")
+    assert "first admin" not in again and password not in again
+    with Store.open(user.settings) as store:
+        assert store.login(name, password, via="cli").role == "admin"
+    user.env["COASTWATCH_PASSWORD"] = PASSWORD
+    user.ok("users", "add", "ann", "--role", "analyst")
+    url = user.run("db", "url", "--user", "ann").stdout.strip()
+    with psycopg.connect(url) as conn:  # over the embedded store's socket
+        assert conn.execute("SELECT current_user").fetchone() == ("coastwatch.ann",)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT * FROM leads")
 
 
 def test_the_store_comes_back_after_kill_9(user: User) -> None:
