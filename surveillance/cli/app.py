@@ -103,10 +103,10 @@ class AppContext:
             self._user = self._identify()
         return self._user
 
-    @property
-    def as_user(self) -> str | None:
-        """The name given to ``--as``, if any (then ``COASTWATCH_PASSWORD`` is its password)."""
-        return self._as_user
+    def given_new_password(self) -> str | None:
+        """``COASTWATCH_PASSWORD`` as a new password (a user added, the first admin, the
+        demo users), unless it is the password of the user given to ``--as``."""
+        return None if self._as_user is not None else env_password()
 
     @property
     def actor(self) -> str:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from surveillance.cli.app import AppContext, console, env_password, os_user, out, pass_app, step
+from surveillance.cli.app import AppContext, console, os_user, out, pass_app, step
 from surveillance.errors import InputError
 
 if TYPE_CHECKING:
@@ -58,18 +58,18 @@ def bring_up(app: AppContext) -> Store:
     add the first admin: what `db up`, `db reset` and `demo` do."""
     store = app.open_store()
     _load_geography(app, store)
-    _first_admin(store)
+    _first_admin(app, store)
     return store
 
 
-def _first_admin(store: Store) -> None:
+def _first_admin(app: AppContext, store: Store) -> None:
     """The first admin, named after the OS user, on a store with no user: with the password
     in COASTWATCH_PASSWORD, else a new one printed this once (it is stored only hashed)."""
     from rich.markup import escape
 
     from surveillance.passwords import new_password
 
-    name, given = os_user(), env_password()
+    name, given = os_user(), app.given_new_password()
     password = given or new_password()
     if not store.first_admin(name, password):
         return

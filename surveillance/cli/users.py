@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from surveillance.access import ROLES
-from surveillance.cli.app import AppContext, console, env_password, out, pass_app
+from surveillance.cli.app import AppContext, console, out, pass_app
 from surveillance.errors import InputError
 from surveillance.times import iso_utc, people_utc
 
@@ -35,7 +35,7 @@ def users() -> None:
 def new_password_of(app: AppContext, name: str) -> str:
     """The new password for ``name``: ``COASTWATCH_PASSWORD`` unless it logged in ``--as``
     someone, else asked twice at a hidden prompt."""
-    given = None if app.as_user is not None else env_password()
+    given = app.given_new_password()
     if given is not None:
         return given
     password: str = click.prompt(
