@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from surveillance.cli.app import AppContext, console, out, pass_app, step
+from surveillance.cli.app import AppContext, console, needs, out, pass_app, step
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -192,6 +192,7 @@ def _archive_cutoff(settings: Settings, older_than: int | None, before: str | No
 )
 @click.option("--dry-run", is_flag=True, help="Say what would be archived, change nothing.")
 @pass_app
+@needs("settings")
 def archive(
     app: AppContext,
     older_than: int | None,
@@ -288,6 +289,7 @@ def geo() -> None:
 @geo.command("load")
 @click.option("--force", is_flag=True, help="Rebuild from the data packages, ignoring caches.")
 @pass_app
+@needs("sources")
 def geo_load(app: AppContext, force: bool) -> None:
     """Load the geography of the area of operations into the store."""
     with app.open_store() as store:
