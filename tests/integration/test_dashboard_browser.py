@@ -36,9 +36,10 @@ from surveillance.settings import load_settings
 from surveillance.store import Store
 from tests.builders.alerts import insert_alert
 from tests.builders.clock import T0
-from tests.builders.dashboard_server import FLAGS, READY_S, chromium_or_skip, end, serve
+from tests.builders.dashboard_server import FLAGS, READY_S, chromium_or_skip, end, login, serve
 from tests.builders.positions import drifting, load_positions
 from tests.builders.stored_scenes import Ship, StoredScene, match, solid_png, stored_scene
+from tests.builders.users import PASSWORD, ROLE_USERS, add_role_users
 
 LOITERER = 431000001
 STOP_S = 60.0
@@ -48,6 +49,7 @@ OFFSET_DEG = 2.0  # between the vessels and the alert on the map of the whole ar
 MAGENTA = (255, 0, 255)  # the quicklook: nothing else on the map has that colour
 SCENE_SOUTH_DEG = 3.5  # the scene lies this far south of the map's centre, offshore
 DARK_ID = "dark-tip-0001"
+INTEL, ANALYST = ROLE_USERS["intel"], ROLE_USERS["analyst"]
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +67,7 @@ def served(store: Store, tmp_path: Path) -> Iterator[tuple[str, str]]:
     load_positions(store, drifting(LOITERER, T0, 6))
     Engine(load_settings(database_url=_url(store)), store).run(T0, T0 + timedelta(hours=7))
     (alert_id,) = store.alerts()["id"]
+    add_role_users(store)
     server, base = serve(_url(store), tmp_path)
     try:
         yield base, alert_id
@@ -250,10 +253,12 @@ def test_the_app_works_in_a_real_browser(
         page.set_default_timeout(60_000)
         # the map: Streamlit draws after load; deck.gl draws into a canvas
         page.goto(base)
+        login(page, INTEL, PASSWORD)
         page.get_by_text("Operations map").first.wait_for()
         page.locator("canvas").first.wait_for()
-        # an alert, opened by its link, acknowledged
+        # an alert, opened by its link (a new session: the login again), acknowledged
         page.goto(f"{base}/alert?alert={alert_id}")
+        login(page, INTEL, PASSWORD)
         page.get_by_text("loitering").first.wait_for()
         page.get_by_role("button", name="Acknowledge").click()
         deadline = time.monotonic() + 30
@@ -264,6 +269,7 @@ def test_the_app_works_in_a_real_browser(
         assert events["to_status"].tolist() == ["acknowledged"]
         # a report, downloaded as a user would
         page.goto(f"{base}/reports")
+        login(page, ANALYST, PASSWORD)
         with page.expect_download() as download:
             page.get_by_role("button", name="GeoJSON").click()
         saved = tmp_path / "report.geojson"

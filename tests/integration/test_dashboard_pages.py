@@ -18,7 +18,7 @@ import shapely
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import tooltip
+from dashboard import auth, tooltip
 from drone_ops.finish import finish_plan
 from drone_ops.plan import Cmd, FlightSetup, MissionItem, PlanStats, Point
 from drone_ops.records import mission_record
@@ -27,11 +27,13 @@ from tests.builders.alerts import insert_alert
 from tests.builders.clock import T0
 from tests.builders.positions import OPEN_SEA, load_positions
 from tests.builders.stored_scenes import Ship, StoredScene, match, solid_png, stored_scene
+from tests.builders.users import ADMIN, ROLE_USERS, add_role_users
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 TANKER, BUNKER, FERRY = 431000001, 431000002, 431000003
 STS_ID = "sts-dash-0001"
 DARK_ID = "dark-dash-0001"
+INTEL, PILOT = ROLE_USERS["intel"], ROLE_USERS["drone_operator"]
 
 
 def _track(
@@ -136,11 +138,14 @@ def busy(store: Store) -> Store:
 
 @pytest.fixture
 def app(busy: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    """The app on the busy store, a user of each role in it, the intelligence officer
+    logged in (:func:`_as` logs in another)."""
     monkeypatch.setenv(
         "COASTWATCH_DATABASE_URL", busy.engine.url.render_as_string(hide_password=False)
     )
+    add_role_users(busy)
     at = AppTest.from_file(str(APP), default_timeout=60)
-    at.session_state["actor"] = "officer.kato"
+    auth.sign_in(at.session_state, INTEL)
     yield at
     st.cache_resource.clear()  # the app's store on this test's database
     st.cache_data.clear()
@@ -174,6 +179,12 @@ def imaged(busy: Store) -> StoredScene:
         score_reasons=[{"points": 74, "reason": "confident detection 150 km offshore, no AIS"}],
     )
     return scene
+
+
+def _as(at: AppTest, role: str) -> AppTest:
+    """``at`` with the user of ``role`` logged in instead."""
+    auth.sign_in(at.session_state, {**ROLE_USERS, "admin": ADMIN}[role])
+    return at
 
 
 def _images(at: AppTest) -> list[Any]:
