@@ -76,10 +76,9 @@ def main() -> None:
     try:
         _refuse_unless_allowed(user, name)
         state.sidebar()
-    except CoastwatchError as error:
+        current.run()
+    except CoastwatchError as error:  # e.g. the store refusing a read to the user's role
         state.show_error(error)
-        st.stop()
-    current.run()
 
 
 main()
