@@ -1,4 +1,5 @@
-"""The running dashboard in Debian's headless chromium: the map draws and its tooltips read
+"""The running dashboard in Debian's headless chromium, each page load logged in through
+the form as a user of the role it needs: the map draws and its tooltips read
 as text, an alert opens and is acknowledged, a report downloads; a SAR scene's quicklook,
 footprint and detections are drawn, a detection picked or clicked on the map shows its
 chip, and so does a dark-vessel alert's page; a vessel clicked on the map joins the replay.
@@ -49,7 +50,7 @@ OFFSET_DEG = 2.0  # between the vessels and the alert on the map of the whole ar
 MAGENTA = (255, 0, 255)  # the quicklook: nothing else on the map has that colour
 SCENE_SOUTH_DEG = 3.5  # the scene lies this far south of the map's centre, offshore
 DARK_ID = "dark-tip-0001"
-INTEL, ANALYST = ROLE_USERS["intel"], ROLE_USERS["analyst"]
+MONITOR, INTEL, ANALYST = ROLE_USERS["monitor"], ROLE_USERS["intel"], ROLE_USERS["analyst"]
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +101,7 @@ def sea(store: Store, tmp_path: Path) -> Iterator[tuple[str, dict[str, tuple[flo
     start = T0 - timedelta(hours=1)
     lon_lat = {"lon": at["alert"][0], "lat": at["alert"][1]}
     insert_alert(store, id="sts-tip-0001", mmsi=(STAR,), score=62, start=start, end=T0, **lon_lat)
+    add_role_users(store)
     server, base = serve(_url(store), tmp_path)
     try:
         yield base, at
@@ -143,6 +145,7 @@ def imaged(
         lat=at["dark"][1],
         evidence={"detection_id": dark, "scene_id": scene.id},
     )
+    add_role_users(store)
     server, base = serve(_url(store), tmp_path)
     try:
         yield base, scene, at
@@ -295,6 +298,7 @@ def test_map_tooltips_show_names_as_text(
         dialogs: list[str] = []
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         page.goto(base)
+        login(page, MONITOR, PASSWORD)
         page.get_by_text("Operations map").first.wait_for()
 
         star = _hover(page, _pixel_offset(at["star"], centre, view.zoom), "SEA STAR")
@@ -326,6 +330,7 @@ def test_a_scene_its_quicklook_and_detections_are_drawn_and_a_pick_shows_the_chi
         page = browser.new_page(viewport={"width": 1400, "height": 1100})  # the whole map
         page.set_default_timeout(60_000)
         page.goto(base)
+        login(page, INTEL, PASSWORD)
         page.get_by_text("Operations map").first.wait_for()
 
         _canvas_colour(page, where["plain"], MAGENTA)  # the quicklook, drawn from its data URL
@@ -342,6 +347,7 @@ def test_a_scene_its_quicklook_and_detections_are_drawn_and_a_pick_shows_the_chi
         assert chip == scene.chips[1]  # the stored PNG itself
 
         page.goto(f"{base}/alert?alert={DARK_ID}")
+        login(page, INTEL, PASSWORD)
         page.get_by_text("dark vessel").first.wait_for()
         assert _shown_image(page, base, f"SAR chip of detection {dark_id}") == scene.chips[1]
         browser.close()
@@ -363,6 +369,7 @@ def test_a_click_on_a_detection_shows_its_chip(
         page = browser.new_page(viewport={"width": 1400, "height": 1100})  # the whole map
         page.set_default_timeout(60_000)
         page.goto(base)
+        login(page, MONITOR, PASSWORD)
         page.get_by_text("Operations map").first.wait_for()
 
         dark_id = scene.detection_ids[1]
@@ -390,6 +397,7 @@ def test_a_click_on_a_vessel_joins_the_replay_and_links_its_page(
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
         page.set_default_timeout(60_000)
         page.goto(base)
+        login(page, MONITOR, PASSWORD)
         page.get_by_text("Operations map").first.wait_for()
 
         _click(page, _pixel_offset(at["star"], centre, view.zoom), "SEA STAR")
