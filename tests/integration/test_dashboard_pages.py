@@ -755,3 +755,23 @@ def test_a_sighting_reported_on_the_alert_page_is_stored_and_attached(
     app.text_input(key="alert_sight_at").input("north of here")
     _button(app, "Report the sighting").click().run()
     assert [e.value for e in app.error] and len(busy.sightings(alert_id=STS_ID)) == 1
+
+
+def test_an_alert_changed_by_someone_else_is_said_and_the_typed_reason_kept(
+    app: AppTest, busy: Store
+) -> None:
+    _open(app, "page_alert.py", alert=STS_ID)
+    app.text_input(key="alert_dismiss_reason").input("a fishing pair, known")
+    busy.act_on_alert(STS_ID, "ack", "mona")  # another desk, while the page is open
+
+    _button(app, "Dismiss").click().run()
+    assert not app.exception
+    assert "changed since you opened it: acknowledged by mona at " in app.error[0].value
+    assert "your dismiss was not recorded" in app.error[0].value
+    assert app.text_input(key="alert_dismiss_reason").value == "a fishing pair, known"
+    assert app.header[0].value == "sts transfer · score 62 · acknowledged"
+    assert busy.alert_events(STS_ID)["actor"].tolist() == ["mona"]
+
+    _button(app, "Dismiss").click().run()  # looked again: the same reason, now it lands
+    assert busy.alert(STS_ID)["status"] == "dismissed"  # type: ignore[index]
+    assert busy.alert_events(STS_ID)["note"].tolist()[-1] == "a fishing pair, known"
