@@ -71,6 +71,8 @@ def streamlit_command(host: str, port: int) -> list[str]:
         str(math.ceil(MAX_UPLOAD_BYTES / 2**20)),
         "--client.toolbarMode",
         "minimal",
+        "--client.showErrorDetails",  # an unexpected error's traceback stays in the log
+        "type",
     ]
 
 

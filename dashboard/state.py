@@ -17,6 +17,7 @@ import streamlit as st
 
 from dashboard.data import basemap, operations
 from surveillance.errors import CoastwatchError
+from surveillance.redaction import mask_secrets, secrets_in_force
 from surveillance.settings import Settings, load_settings
 from surveillance.store import BBox, Store, Window
 from surveillance.times import people_utc
@@ -64,8 +65,10 @@ class View:
 
 
 def show_error(error: CoastwatchError) -> None:
-    """A Coastwatch error as the user should see it: the message and the hint."""
-    st.error(str(error) + (f"\n\n{error.hint}" if error.hint else ""))
+    """A Coastwatch error as the user should see it: the message (secrets masked) and the
+    hint."""
+    said = mask_secrets(str(error), secrets_in_force())
+    st.error(said + (f"\n\n{error.hint}" if error.hint else ""))
 
 
 def settings() -> Settings:
