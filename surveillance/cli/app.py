@@ -23,7 +23,17 @@ if TYPE_CHECKING:
     from surveillance.settings import Settings
     from surveillance.store import Store, UserRecord
 
-__all__ = ["AppContext", "pass_app", "console", "out", "step", "by_option", "who", "os_user"]
+__all__ = [
+    "AppContext",
+    "pass_app",
+    "console",
+    "out",
+    "step",
+    "by_option",
+    "who",
+    "os_user",
+    "env_password",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -93,6 +103,11 @@ class AppContext:
             self._user = self._identify()
         return self._user
 
+    def given_new_password(self) -> str | None:
+        """``COASTWATCH_PASSWORD`` as a new password (a user added, the first admin, the
+        demo users), unless it is the password of the user given to ``--as``."""
+        return None if self._as_user is not None else env_password()
+
     @property
     def actor(self) -> str:
         """The acting user's name, as the audit trail records it."""
@@ -114,14 +129,12 @@ class AppContext:
             return store.as_role(user.role)
 
     def _identify(self) -> UserRecord:
-        import os
-
         from surveillance.errors import AccessDenied
         from surveillance.store import LoginPolicy
 
         with self.open_store() as store:
             if self._as_user is not None:
-                password = os.environ.get("COASTWATCH_PASSWORD") or click.prompt(
+                password = env_password() or click.prompt(
                     f"password of {self._as_user}", hide_input=True, err=True
                 )
                 settings = self.settings
@@ -158,6 +171,13 @@ def os_user() -> str:
         return getpass.getuser()
     except (OSError, KeyError):  # no LOGNAME/USER and no passwd entry (some containers)
         raise InputError("cannot tell who you are", hint="give --as NAME") from None
+
+
+def env_password() -> str | None:
+    """``COASTWATCH_PASSWORD``, for scripts (None when unset or empty); never printed."""
+    import os
+
+    return os.environ.get("COASTWATCH_PASSWORD") or None
 
 
 def by_option(command: F) -> F:

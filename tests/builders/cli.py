@@ -31,10 +31,18 @@ Coastwatch = Callable[..., Ran]
 """The ``coastwatch`` fixture: ``coastwatch("alerts", "list")`` runs on the test's store."""
 
 
-def invoke(database_url: str, *args: str) -> Ran:
-    """``coastwatch --database-url URL ARGS`` in process, 160 columns wide; never a traceback."""
+def invoke(
+    database_url: str,
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    input: str | None = None,
+) -> Ran:
+    """``coastwatch --database-url URL ARGS`` in process, 160 columns wide; never a traceback.
+    ``env``: more environment variables (``COASTWATCH_PASSWORD``); ``input``: what is typed
+    at its prompts."""
     code: int | str | None = 0
-    with CliRunner().isolation(env={"COLUMNS": "160"}) as (stdout, stderr, _):
+    isolated = CliRunner().isolation(input=input, env={"COLUMNS": "160", **(env or {})})
+    with isolated as (stdout, stderr, _):
         try:
             main(["--database-url", database_url, *args])
         except SystemExit as exc:
