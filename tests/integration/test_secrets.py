@@ -12,10 +12,10 @@ import pytest
 
 from surveillance.store import Store
 from tests.builders import cli
-from tests.builders.users import ADMIN
+from tests.builders.users import ADMIN, PASSWORD
 
 DB_SECRET = "Tide-Gauge-7731"  # trust auth on the socket: the server ignores it
-LOGIN_SECRET = "Lantern-Quay-4409"
+LOGIN_SECRET = PASSWORD  # the first admin's, so that --as logs in
 
 
 def _env(url: str) -> dict[str, str]:
@@ -46,7 +46,8 @@ def secret_url(store: Store) -> str:
         ("-v", "db", "status"),
         ("-v", "alerts", "list", "--format", "json"),
         ("-v", "watchlist", "list"),
-        ("-v", "--as", ADMIN, "alerts", "list"),
+        ("-v", "--as", ADMIN, "users", "list"),
+        ("-v", "--as", ADMIN, "audit", "list"),
     ],
 )
 def test_commands_that_work_print_no_secret(secret_url: str, args: tuple[str, ...]) -> None:
@@ -54,6 +55,18 @@ def test_commands_that_work_print_no_secret(secret_url: str, args: tuple[str, ..
     said = _said(ran)
     assert ran.returncode == 0, said
     assert DB_SECRET not in said and LOGIN_SECRET not in said
+
+
+def test_a_password_set_or_refused_is_never_printed(secret_url: str) -> None:
+    fresh = "Brand-New-Pass-5521"
+    env = {**_env(secret_url), "COASTWATCH_PASSWORD": fresh}
+    added = cli.run("-v", "users", "add", "al.analyst", "--role", "analyst", env=env)
+    assert added.returncode == 0, added.stderr
+    assert fresh not in _said(added)
+    wrong = {**_env(secret_url), "COASTWATCH_PASSWORD": "Not-The-One-8812"}
+    refused = cli.run("-v", "--as", "al.analyst", "users", "list", env=wrong)
+    said = _said(refused)
+    assert refused.returncode == 6 and "Not-The-One-8812" not in said and fresh not in said
 
 
 def test_config_shows_the_url_with_its_password_masked(secret_url: str) -> None:
