@@ -13,6 +13,7 @@ from surveillance import schema
 from surveillance.embedded import Cluster
 from surveillance.errors import StoreError
 from surveillance.models import Base
+from surveillance.redaction import mask_secrets
 from surveillance.settings import Settings
 
 __all__ = [
@@ -37,7 +38,10 @@ def libpq_url(settings: Settings) -> str:
     try:
         url = make_url(raw)
     except ArgumentError:
-        raise StoreError(f"COASTWATCH_DATABASE_URL is not a database URL: {raw!r}") from None
+        raise StoreError(  # not echoed: what is not a URL cannot be masked with certainty
+            "the database URL (COASTWATCH_DATABASE_URL or --database-url) is not a URL",
+            hint="postgresql://USER:PASSWORD@HOST:PORT/DATABASE, or a libpq URI",
+        ) from None
     if url.get_backend_name() != "postgresql":
         raise StoreError(f"the store must be PostgreSQL with PostGIS, not {url.drivername}")
     return "postgresql://" + raw.split("://", 1)[1]  # as given, less a +driver suffix
@@ -87,7 +91,7 @@ def open_engine(settings: Settings, *, migrate: bool = True) -> Engine:
     except DBAPIError as exc:
         engine.dispose()
         raise StoreError(
-            f"cannot reach the store: {str(exc.orig).strip()}",
+            f"cannot reach the store: {mask_secrets(str(exc.orig).strip())}",
             hint="check COASTWATCH_DATABASE_URL (server, credentials, PostGIS installed), "
             "or unset it to use the embedded store",
         ) from None

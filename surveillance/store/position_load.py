@@ -144,8 +144,9 @@ class PositionLoader:
                     conn.execute(
                         text(f"CREATE TABLE {table} (LIKE ais_positions INCLUDING DEFAULTS)")
                     )
-                    owner = f"{socket.gethostname()}:{os.getpid()}"
-                    conn.execute(text(f"COMMENT ON TABLE {table} IS '{owner}'"))
+                    # COMMENT takes no bind parameter: the host name is quoted as a literal
+                    owner = f"{socket.gethostname()}:{os.getpid()}".replace("'", "''")
+                    conn.exec_driver_sql(f"COMMENT ON TABLE {table} IS '{owner}'")
                     self._loading[day] = table
                     _copy_binary(conn, table, payload)
                     self._copied[table] = rows
