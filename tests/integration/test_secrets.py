@@ -62,7 +62,7 @@ def test_a_password_set_or_refused_is_never_printed(secret_url: str) -> None:
     env = {**_env(secret_url), "COASTWATCH_PASSWORD": fresh}
     added = cli.run("-v", "users", "add", "al.analyst", "--role", "analyst", env=env)
     assert added.returncode == 0, added.stderr
-    assert fresh not in _said(added)
+    assert fresh not in _said(added) and "$argon2id$v=" not in _said(added)  # nor its hash
     wrong = {**_env(secret_url), "COASTWATCH_PASSWORD": "Not-The-One-8812"}
     refused = cli.run("-v", "--as", "al.analyst", "users", "list", env=wrong)
     said = _said(refused)
