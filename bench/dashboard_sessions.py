@@ -103,7 +103,7 @@ def _session(devtools: str, base: str, start: threading.Barrier, rounds: int) ->
 
     times = []
     with sync_playwright() as p:
-        browser = p.chromium.connect_over_cdp(devtools)
+        browser = p.chromium.connect_over_cdp(devtools, timeout=TIMEOUT_MS)  # 20 at once: slow
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
