@@ -42,6 +42,7 @@ bench: setup
 	$(BIN)/python bench/rules_speed.py
 	$(BIN)/python bench/follow_cycle.py
 	$(BIN)/python bench/dashboard_speed.py
+	$(BIN)/python -m bench.dashboard_sessions
 	$(BIN)/python bench/scene_speed.py
 	$(BIN)/python bench/ssdd_detection.py
 	$(BIN)/python bench/sar_simulated.py
