@@ -20,6 +20,7 @@ from surveillance.errors import CoastwatchError
 from surveillance.lifecycle import allowed_actions
 from surveillance.store import Store
 from surveillance.times import people_utc
+from surveillance.untrusted import markdown_text
 
 _FLASH = "alert_flash"
 _NOTE_KEY, _REASON_KEY = "alert_note_text", "alert_dismiss_reason"
@@ -34,10 +35,13 @@ def _act(store: Store, alert_id: str, action: str, actor: str, text_key: str | N
         status = store.act_on_alert(alert_id, action, actor, note)
     except CoastwatchError as error:
         hint = f" ({error.hint})" if error.hint else ""
-        st.session_state[_FLASH] = ("error", f"{error}{hint}")
+        st.session_state[_FLASH] = ("error", markdown_text(f"{error}{hint}"))
         return
     done = {"note": "Note added"}.get(action, f"{action.capitalize()} recorded")
-    st.session_state[_FLASH] = ("success", f"{done} by {actor}: the alert is {status}.")
+    st.session_state[_FLASH] = (
+        "success",
+        f"{done} by {markdown_text(actor)}: the alert is {status}.",
+    )
     if text_key:
         st.session_state[text_key] = ""
 
@@ -70,7 +74,7 @@ def _actions(current: state.View, detail: AlertDetail) -> None:
             on_click=_act,
             args=(current.store, alert_id, "note", current.actor, _NOTE_KEY),
         )
-    st.caption(f"Acting as **{current.actor}** (change it in the sidebar).")
+    st.caption(f"Acting as **{markdown_text(current.actor)}** (change it in the sidebar).")
 
 
 def _bbox(detail: AlertDetail) -> tuple[float, float, float, float]:
@@ -245,7 +249,7 @@ def render() -> None:
         state.show_error(error)
         return
     if detail is None:
-        st.warning(f"No alert {wanted!r}.")
+        st.warning(f"No alert {markdown_text(repr(wanted))}.")
         return
     alert = detail.alert
     st.header(f"{alert['type'].replace('_', ' ')} · score {alert['score']} · {alert['status']}")

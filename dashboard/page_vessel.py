@@ -12,6 +12,7 @@ from dashboard.data.vessel import VesselDetail, vessel_detail
 from surveillance.errors import CoastwatchError
 from surveillance.store import Store
 from surveillance.times import people_utc
+from surveillance.untrusted import markdown_text
 
 _FLASH = "vessel_flash"
 _NOTE_KEY = "watch_note"
@@ -33,7 +34,7 @@ def _watch(store: Store, mmsi: int, actor: str, add: bool) -> None:
                 f"MMSI {mmsi:09d} " + ("is off the watchlist." if removed else "was not on it."),
             )
     except CoastwatchError as error:
-        st.session_state[_FLASH] = ("error", str(error))
+        st.session_state[_FLASH] = ("error", markdown_text(error))
 
 
 def _identity(detail: VesselDetail) -> None:
@@ -49,7 +50,7 @@ def _identity(detail: VesselDetail) -> None:
     cells[5].metric("Length", "-" if pd.isna(length) else f"{length:.0f} m")
     if who:
         st.caption(
-            f"Destination {who.get('destination') or '-'} · draught "
+            f"Destination {markdown_text(who.get('destination') or '-')} · draught "
             f"{'-' if pd.isna(who.get('draught_m')) else who['draught_m']} m · identity as of "
             f"{people_utc(who['updated_at'])} UTC"
         )
@@ -119,7 +120,7 @@ def _choose() -> int | None:
     if not typed:
         return None
     if not typed.strip().isdigit():
-        st.error(f"Not an MMSI: {typed!r} (9 digits).")
+        st.error(f"Not an MMSI: {markdown_text(repr(typed))} (9 digits).")
         return None
     return int(typed)
 
@@ -132,7 +133,7 @@ def render() -> None:
         return
     detail = vessel_detail(current.store, mmsi, current.window)
     who = detail.identity or {}
-    st.header(f"{who.get('name') or '(no name)'} · MMSI {mmsi:09d}")
+    st.header(f"{markdown_text(who.get('name') or '(no name)')} · MMSI {mmsi:09d}")
     flash = st.session_state.pop(_FLASH, None)
     if flash:
         (st.error if flash[0] == "error" else st.success)(flash[1])

@@ -20,6 +20,7 @@ from surveillance.errors import CoastwatchError
 from surveillance.settings import Settings, load_settings
 from surveillance.store import BBox, Store, Window
 from surveillance.times import people_utc
+from surveillance.untrusted import markdown_text
 
 __all__ = [
     "View",
@@ -65,7 +66,7 @@ class View:
 
 def show_error(error: CoastwatchError) -> None:
     """A Coastwatch error as the user should see it: the message and the hint."""
-    st.error(str(error) + (f"\n\n{error.hint}" if error.hint else ""))
+    st.error(markdown_text(error) + (f"\n\n{markdown_text(error.hint)}" if error.hint else ""))
 
 
 def settings() -> Settings:
@@ -171,9 +172,8 @@ def sidebar() -> View:
             st.caption(f"Newest position: {people_utc(current.newest, seconds=True)} UTC")
         st.subheader("Area of operations")
         aoi = current.settings.aoi_bbox_deg
-        st.caption(
-            f"**{current.settings.aoi_name}**: W {aoi[0]}, S {aoi[1]}, E {aoi[2]}, N {aoi[3]}"
-        )
+        name = markdown_text(current.settings.aoi_name)
+        st.caption(f"**{name}**: W {aoi[0]}, S {aoi[1]}, E {aoi[2]}, N {aoi[3]}")
         st.checkbox("Only a box inside it", key=_KEY_BOX_ON)
         if st.session_state.get(_KEY_BOX_ON):
             left, right = st.columns(2)
