@@ -43,7 +43,7 @@ def _identity(detail: VesselDetail) -> None:
     cells[0].metric("MMSI", f"{detail.mmsi:09d}")
     cells[1].metric("Flag", who.get("flag") or "?")
     cells[2].metric("IMO", "-" if pd.isna(who.get("imo")) else str(int(who["imo"])))
-    cells[3].metric("Call sign", who.get("callsign") or "-")
+    cells[3].metric("Call sign", markdown_text(who.get("callsign") or "-"))  # Markdown too
     code = who.get("ship_type")
     cells[4].metric("Type", f"{detail.category}" + ("" if pd.isna(code) else f" ({int(code)})"))
     length = who.get("length_m")

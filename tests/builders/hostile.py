@@ -21,4 +21,4 @@ PDF_NAMES = (MATH, CALL_SIGN, SVG, BOLD)
 #: Notes are free text: the long forms fit, and a spreadsheet formula.
 NOTES = ("<IMG SRC=X ONERROR=X=1>", "[CLICK](JAVASCRIPT:X=1)", '=HYPERLINK("X")')
 #: The elements markup run by a browser would make: none may exist.
-ELEMENTS_MADE = "svg[onload], img[onerror], a[href^='javascript' i], script"
+ELEMENTS_MADE = "svg[onload], img[onerror], a[href^='javascript' i], iframe[src^='javascript' i]"
