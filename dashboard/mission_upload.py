@@ -21,7 +21,9 @@ __all__ = ["upload_panel"]
 _HEARTBEAT_S = 10.0
 
 
-def _upload(store: Store, plan: Plan, mission_id: int, url: str, target: int | None) -> None:
+def _upload(
+    store: Store, plan: Plan, mission_id: int, url: str, target: int | None, actor: str
+) -> None:
     """Connect, wait for the vehicle, upload each list with a progress bar, record; every
     step in a status box, a failure or refusal as the vehicle's words."""
     from drone_ops.link import open_link
@@ -45,7 +47,9 @@ def _upload(store: Store, plan: Plan, mission_id: int, url: str, target: int | N
                 result = upload(link, plan, target_system=system, progress=progress)
             finally:
                 link.close()
-            store.set_mission_status(mission_id, "uploaded", uploaded_to=url, system_id=system)
+            store.set_mission_status(
+                mission_id, "uploaded", uploaded_to=url, system_id=system, by=actor
+            )
         except CoastwatchError as error:
             box.update(label=f"Upload failed: {markdown_text(error)}", state="error")
             state.show_error(error)
@@ -59,9 +63,9 @@ def _upload(store: Store, plan: Plan, mission_id: int, url: str, target: int | N
         )
 
 
-def upload_panel(store: Store, plan: Plan, mission_id: int | None, key: str) -> None:
-    """The connection field and the button (a plan is saved before it is uploaded);
-    ``key`` tells this panel's widgets from another's on the page."""
+def upload_panel(store: Store, plan: Plan, mission_id: int | None, actor: str, key: str) -> None:
+    """The connection field and the button (a plan is saved before it is uploaded; the
+    upload is audited as ``actor``'s); ``key`` tells this panel's widgets from another's."""
     left, right = st.columns([3, 1])
     url = left.text_input(
         "Connection",
@@ -74,6 +78,6 @@ def upload_panel(store: Store, plan: Plan, mission_id: int | None, key: str) -> 
     )
     pressed = st.button("Upload", key=f"{key}_upload", disabled=mission_id is None)
     if pressed and mission_id is not None:
-        _upload(store, plan, mission_id, url.strip(), int(target) or None)
+        _upload(store, plan, mission_id, url.strip(), int(target) or None, actor)
     if mission_id is None:
         st.caption("Save the plan first: the store records where it is uploaded.")

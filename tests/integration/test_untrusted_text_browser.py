@@ -25,15 +25,15 @@ from surveillance.settings import load_settings
 from surveillance.store import SightingRecord, Store
 from tests.builders.alerts import insert_alert
 from tests.builders.clock import T0, T0_S
-from tests.builders.dashboard_server import FLAGS, READY_S, chromium_or_skip, end, serve
+from tests.builders.dashboard_server import FLAGS, READY_S, chromium_or_skip, end, login, serve
 from tests.builders.deck_map import hover, pixel_offset
 from tests.builders.hostile import CALL_SIGN, DESTINATION, ELEMENTS_MADE, NAMES, NOTES
 from tests.builders.nmea import position, static, tagged
-from tests.builders.users import add_user
+from tests.builders.users import ADMIN, PASSWORD, ROLE_USERS, add_user
 
 FIRST_MMSI = 431000021
 ALERT_ID = "sts-hostile-0001"
-ANALYST = "intel.hostile"
+INTEL = "intel.hostile"  # may read and note alerts, and open the map and vessels
 #: The vessels in a row north of the map's centre, this far apart; the alert south of it.
 SPACING_DEG, ROW_DEG = 1.5, 1.0
 
@@ -47,8 +47,7 @@ def _places(store: Store) -> tuple[dict[int, tuple[float, float]], tuple[float, 
     view = view_for_bbox(load_settings(database_url=_url(store)).aoi_bbox_deg)
     west = view.longitude - SPACING_DEG * (len(NAMES) - 1) / 2
     vessels = {
-        FIRST_MMSI + i: (west + SPACING_DEG * i, view.latitude + ROW_DEG)
-        for i in range(len(NAMES))
+        FIRST_MMSI + i: (west + SPACING_DEG * i, view.latitude + ROW_DEG) for i in range(len(NAMES))
     }
     return vessels, (view.longitude, view.latitude - ROW_DEG)
 
@@ -78,8 +77,9 @@ def hostile(store: Store, tmp_path: Path) -> Iterator[tuple[str, int]]:
         lon=alert_at[0],
         lat=alert_at[1],
     )
-    add_user(store, ANALYST, "intel")
-    store.act_on_alert(ALERT_ID, "note", ANALYST, NOTES[1])
+    add_user(store, INTEL, "intel")
+    add_user(store, ROLE_USERS["analyst"], "analyst")  # the Reports page
+    store.act_on_alert(ALERT_ID, "note", INTEL, NOTES[1])
     sighting = SightingRecord(
         lon=alert_at[0] + 2 * SPACING_DEG,  # apart from the alert, whose tooltip is hovered
         lat=alert_at[1],
@@ -87,7 +87,7 @@ def hostile(store: Store, tmp_path: Path) -> Iterator[tuple[str, int]]:
         key="sighting-hostile-1",
         note=NOTES[0],
         alert_id=ALERT_ID,
-        reported_by=ANALYST,
+        reported_by=INTEL,
     )
     sighting_id, _ = store.store_sighting(sighting)
     server, base = serve(_url(store), tmp_path)
@@ -99,6 +99,18 @@ def hostile(store: Store, tmp_path: Path) -> Iterator[tuple[str, int]]:
             server.wait(timeout=30)
         finally:
             end(server)
+
+
+def _logged_in(browser: Any, base: str, name: str) -> tuple[Any, list[str]]:
+    """A page of its own (its own session) logged in as ``name``, and the dialogs it opens
+    (an ``alert()`` run by markup would open one)."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})  # the whole map
+    page.set_default_timeout(60_000)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(base)
+    login(page, name, PASSWORD)
+    return page, dialogs
 
 
 def _ran_nothing(page: Any, dialogs: list[str], where: str) -> None:
@@ -140,13 +152,9 @@ def test_every_page_shows_hostile_text_as_text(
     centre = (view.longitude, view.latitude)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1100})  # the whole map
-        page.set_default_timeout(60_000)
-        dialogs: list[str] = []
-        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page, dialogs = _logged_in(browser, base, INTEL)
 
         # the map: each vessel's tooltip holds its name as text, the alert's its type
-        page.goto(base)
         _shows(page, "Operations map")
         for (mmsi, lon_lat), name in zip(vessels.items(), NAMES, strict=True):
             tip = hover(page, pixel_offset(lon_lat, centre, view.zoom), f"MMSI {mmsi}")
@@ -189,13 +197,19 @@ def test_every_page_shows_hostile_text_as_text(
         _shows(page, f"No alert '{NAMES[1]}'")
         _ran_nothing(page, dialogs, "a hostile alert id")
 
-        # the pages that list them
-        for path, title in (("alerts", "Alerts"), ("reports", "Reports"), ("sources", "Sources")):
+        # the pages that list them, each as a user who may open it
+        pages = (
+            (INTEL, "alerts", "Alerts", True),
+            (ROLE_USERS["analyst"], "reports", "Reports", True),
+            (ADMIN, "sources", "Sources", False),
+            (ADMIN, "audit", "Audit log", False),
+        )
+        for user, path, title, lists_vessels in pages:
+            page, dialogs = _logged_in(browser, base, user)
             page.goto(f"{base}/{path}")
             page.get_by_role("heading", name=title).first.wait_for()
-            if path != "sources":
-                for name in NAMES[:2]:
-                    _in_table(page, name)  # the alert's vessels
+            for name in NAMES[:2] if lists_vessels else ():
+                _in_table(page, name)  # the alert's vessels
             _settled(page)
             _ran_nothing(page, dialogs, f"the {title} page")
         browser.close()
