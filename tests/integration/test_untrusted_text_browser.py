@@ -101,16 +101,10 @@ def hostile(store: Store, tmp_path: Path) -> Iterator[tuple[str, int]]:
             end(server)
 
 
-def _logged_in(browser: Any, base: str, name: str) -> tuple[Any, list[str]]:
-    """A page of its own (its own session) logged in as ``name``, and the dialogs it opens
-    (an ``alert()`` run by markup would open one)."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1100})  # the whole map
-    page.set_default_timeout(60_000)
-    dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(base)
+def _visit(page: Any, address: str, name: str) -> None:
+    """Open ``address`` as ``name``: each load is a new session, which logs in first."""
+    page.goto(address)
     login(page, name, PASSWORD)
-    return page, dialogs
 
 
 def _ran_nothing(page: Any, dialogs: list[str], where: str) -> None:
@@ -152,9 +146,13 @@ def test_every_page_shows_hostile_text_as_text(
     centre = (view.longitude, view.latitude)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
-        page, dialogs = _logged_in(browser, base, INTEL)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})  # the whole map
+        page.set_default_timeout(60_000)
+        dialogs: list[str] = []  # an alert() run by markup would open one
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
 
         # the map: each vessel's tooltip holds its name as text, the alert's its type
+        _visit(page, base, INTEL)
         _shows(page, "Operations map")
         for (mmsi, lon_lat), name in zip(vessels.items(), NAMES, strict=True):
             tip = hover(page, pixel_offset(lon_lat, centre, view.zoom), f"MMSI {mmsi}")
@@ -166,7 +164,7 @@ def test_every_page_shows_hostile_text_as_text(
 
         # each vessel's page: the name in its header, call sign and destination as typed
         for mmsi, name in zip(vessels, NAMES, strict=True):
-            page.goto(f"{base}/vessel?mmsi={mmsi}")
+            _visit(page, f"{base}/vessel?mmsi={mmsi}", INTEL)
             header = page.locator("h2").filter(has_text=f"MMSI {mmsi:09d}")
             header.wait_for()
             assert header.inner_text().startswith(f"{name} · MMSI")
@@ -177,7 +175,7 @@ def test_every_page_shows_hostile_text_as_text(
             _ran_nothing(page, dialogs, f"the page of {name}")
 
         # the alert: the sighting's note as text; a note typed in the page is stored as typed
-        page.goto(f"{base}/alert?alert={ALERT_ID}")
+        _visit(page, f"{base}/alert?alert={ALERT_ID}", INTEL)
         _shows(page, f"Sighting {sighting_id}: {NOTES[0]}")
         page.locator("input[aria-label='Note']").fill(NOTES[2])  # not the sighting's
         page.get_by_role("button", name="Add note").click()
@@ -190,10 +188,10 @@ def test_every_page_shows_hostile_text_as_text(
         _ran_nothing(page, dialogs, "the alert's page")
 
         # what a user types into the address comes back as text
-        page.goto(f"{base}/vessel?mmsi={quote(NAMES[3])}")  # the box holds 9 characters
+        _visit(page, f"{base}/vessel?mmsi={quote(NAMES[3])}", INTEL)  # the box holds 9
         _shows(page, f"Not an MMSI: '{NAMES[3]}'")
         _ran_nothing(page, dialogs, "a hostile MMSI")
-        page.goto(f"{base}/alert?alert={quote(NAMES[1])}")
+        _visit(page, f"{base}/alert?alert={quote(NAMES[1])}", INTEL)
         _shows(page, f"No alert '{NAMES[1]}'")
         _ran_nothing(page, dialogs, "a hostile alert id")
 
@@ -205,8 +203,7 @@ def test_every_page_shows_hostile_text_as_text(
             (ADMIN, "audit", "Audit log", False),
         )
         for user, path, title, lists_vessels in pages:
-            page, dialogs = _logged_in(browser, base, user)
-            page.goto(f"{base}/{path}")
+            _visit(page, f"{base}/{path}", user)
             page.get_by_role("heading", name=title).first.wait_for()
             for name in NAMES[:2] if lists_vessels else ():
                 _in_table(page, name)  # the alert's vessels
