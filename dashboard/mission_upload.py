@@ -14,6 +14,7 @@ from dashboard import state
 from drone_ops.plan import Plan
 from surveillance.errors import CoastwatchError
 from surveillance.store import Store
+from surveillance.untrusted import markdown_text
 
 __all__ = ["upload_panel"]
 
@@ -28,7 +29,7 @@ def _upload(
     from drone_ops.link import open_link
     from drone_ops.mission_protocol import upload, wait_heartbeat
 
-    with st.status(f"Uploading to {url}", expanded=True) as box:
+    with st.status(f"Uploading to {markdown_text(url)}", expanded=True) as box:
         bar = st.progress(0.0, text="waiting for the vehicle")
 
         def progress(name: str, done: int, count: int) -> None:
@@ -50,11 +51,12 @@ def _upload(
                 mission_id, "uploaded", uploaded_to=url, system_id=system, by=actor
             )
         except CoastwatchError as error:
-            box.update(label=f"Upload failed: {error}", state="error")
+            box.update(label=f"Upload failed: {markdown_text(error)}", state="error")
             state.show_error(error)
             return
         sent = ", ".join(f"{n} {name}" for name, n in result.items.items())
-        box.update(label=f"Uploaded to vehicle {system} at {url}: {sent} items", state="complete")
+        done = f"Uploaded to vehicle {system} at {markdown_text(url)}: {sent} items"
+        box.update(label=done, state="complete")
         box.write(
             f"{result.round_trips} round trips in {result.seconds:.1f} s, "
             f"{result.retries} sent again"

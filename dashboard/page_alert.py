@@ -21,6 +21,7 @@ from surveillance.errors import CoastwatchError
 from surveillance.lifecycle import allowed_actions
 from surveillance.store import Store
 from surveillance.times import people_utc
+from surveillance.untrusted import markdown_text
 
 _FLASH = "alert_flash"
 _NOTE_KEY, _REASON_KEY = "alert_note_text", "alert_dismiss_reason"
@@ -39,10 +40,13 @@ def _act(
         status = store.act_on_alert(alert_id, action, actor, note, seen=seen)
     except CoastwatchError as error:
         hint = f" ({error.hint})" if error.hint else ""
-        st.session_state[_FLASH] = ("error", f"{error}{hint}")
+        st.session_state[_FLASH] = ("error", markdown_text(f"{error}{hint}"))
         return
     done = {"note": "Note added"}.get(action, f"{action.capitalize()} recorded")
-    st.session_state[_FLASH] = ("success", f"{done} by {actor}: the alert is {status}.")
+    st.session_state[_FLASH] = (
+        "success",
+        f"{done} by {markdown_text(actor)}: the alert is {status}.",
+    )
     if text_key:
         st.session_state[text_key] = ""
 
@@ -258,7 +262,7 @@ def render() -> None:
         state.show_error(error)
         return
     if detail is None:
-        st.warning(f"No alert {wanted!r}.")
+        st.warning(f"No alert {markdown_text(repr(wanted))}.")
         return
     alert = detail.alert
     st.header(f"{alert['type'].replace('_', ' ')} · score {alert['score']} · {alert['status']}")

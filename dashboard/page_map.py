@@ -15,6 +15,7 @@ from dashboard.data.common import SHIP_CATEGORIES
 from dashboard.data.scenes import detection_evidence
 from dashboard.evidence_chip import show_chip
 from surveillance.times import people_utc
+from surveillance.untrusted import html_text, markdown_text
 
 _KEY_REPLAY = "replay_mmsi"
 _KEY_LIVE, _KEY_EVERY = "live", "live_every_s"
@@ -26,11 +27,11 @@ _LAYER_COLUMNS = 6
 
 def _legend() -> str:
     swatches = " ".join(
-        f"<span style='color:rgb{tuple(layers.CATEGORY_COLOURS[c])}'>●</span> {c}"
+        f"<span style='color:rgb{tuple(layers.CATEGORY_COLOURS[c])}'>●</span> {html_text(c)}"
         for c in SHIP_CATEGORIES
     )
     detections = " ".join(
-        f"<span style='color:rgb{tuple(colour)}'>⬤</span> {kind}"
+        f"<span style='color:rgb{tuple(colour)}'>⬤</span> {html_text(kind)}"
         for kind, colour in scene_layers.DETECTION_COLOURS.items()
     )
     return (
@@ -145,7 +146,7 @@ def _picture(enabled: list[str]) -> None:
     for m in replay[:3]:
         st.page_link(
             "page_vessel.py",
-            label=f"Vessel page: {names.get(m, '?')} ({m})",
+            label=f"Vessel page: {markdown_text(names.get(m, '?'))} ({m})",
             icon=":material/directions_boat:",
             query_params={"mmsi": str(m)},
         )

@@ -35,6 +35,7 @@ from drone_ops.records import mission_record
 from surveillance.errors import CoastwatchError
 from surveillance.store import BBox
 from surveillance.times import people_utc
+from surveillance.untrusted import markdown_text
 
 _KEY_PLAN, _KEY_SAVED = "mission_current", "mission_saved_id"
 _KEY_OPEN = "mission_open"
@@ -87,7 +88,7 @@ def _downloads(plan: Plan, stem: str, key: str) -> None:
         try:
             text = files.dumps(plan, suffix)
         except CoastwatchError as error:
-            column.caption(f"{suffix}: {error}")
+            column.caption(f"{suffix}: {markdown_text(error)}")
             continue
         column.download_button(
             f"Download {suffix}", text, file_name=stem + suffix, mime=mime, key=f"{key}{suffix}"

@@ -12,6 +12,7 @@ from dashboard.data.vessel import VesselDetail, vessel_detail
 from surveillance.errors import CoastwatchError
 from surveillance.store import Store
 from surveillance.times import people_utc
+from surveillance.untrusted import markdown_text
 
 _FLASH = "vessel_flash"
 _NOTE_KEY = "watch_note"
@@ -33,7 +34,7 @@ def _watch(store: Store, mmsi: int, actor: str, add: bool) -> None:
                 f"MMSI {mmsi:09d} " + ("is off the watchlist." if removed else "was not on it."),
             )
     except CoastwatchError as error:
-        st.session_state[_FLASH] = ("error", str(error))
+        st.session_state[_FLASH] = ("error", markdown_text(error))
 
 
 def _watch_controls(current: state.View, mmsi: int, on_list: bool) -> None:
@@ -62,14 +63,14 @@ def _identity(detail: VesselDetail) -> None:
     cells[0].metric("MMSI", f"{detail.mmsi:09d}")
     cells[1].metric("Flag", who.get("flag") or "?")
     cells[2].metric("IMO", "-" if pd.isna(who.get("imo")) else str(int(who["imo"])))
-    cells[3].metric("Call sign", who.get("callsign") or "-")
+    cells[3].metric("Call sign", markdown_text(who.get("callsign") or "-"))  # Markdown too
     code = who.get("ship_type")
     cells[4].metric("Type", f"{detail.category}" + ("" if pd.isna(code) else f" ({int(code)})"))
     length = who.get("length_m")
     cells[5].metric("Length", "-" if pd.isna(length) else f"{length:.0f} m")
     if who:
         st.caption(
-            f"Destination {who.get('destination') or '-'} · draught "
+            f"Destination {markdown_text(who.get('destination') or '-')} · draught "
             f"{'-' if pd.isna(who.get('draught_m')) else who['draught_m']} m · identity as of "
             f"{people_utc(who['updated_at'])} UTC"
         )
@@ -139,7 +140,7 @@ def _choose() -> int | None:
     if not typed:
         return None
     if not typed.strip().isdigit():
-        st.error(f"Not an MMSI: {typed!r} (9 digits).")
+        st.error(f"Not an MMSI: {markdown_text(repr(typed))} (9 digits).")
         return None
     return int(typed)
 
@@ -152,7 +153,7 @@ def render() -> None:
         return
     detail = vessel_detail(current.store, mmsi, current.window)
     who = detail.identity or {}
-    st.header(f"{who.get('name') or '(no name)'} · MMSI {mmsi:09d}")
+    st.header(f"{markdown_text(who.get('name') or '(no name)')} · MMSI {mmsi:09d}")
     flash = st.session_state.pop(_FLASH, None)
     if flash:
         (st.error if flash[0] == "error" else st.success)(flash[1])

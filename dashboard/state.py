@@ -21,6 +21,7 @@ from surveillance.redaction import mask_secrets, secrets_in_force
 from surveillance.settings import Settings
 from surveillance.store import BBox, Store, UserRecord, Window
 from surveillance.times import people_utc
+from surveillance.untrusted import markdown_text
 
 __all__ = [
     "View",
@@ -76,7 +77,8 @@ def show_error(error: CoastwatchError) -> None:
     """A Coastwatch error as the user should see it: the message (secrets masked) and the
     hint."""
     said = mask_secrets(str(error), secrets_in_force())
-    st.error(said + (f"\n\n{error.hint}" if error.hint else ""))
+    hint = f"\n\n{markdown_text(error.hint)}" if error.hint else ""
+    st.error(markdown_text(said) + hint)
 
 
 def _end_of(newest: datetime | None) -> datetime:
@@ -156,9 +158,8 @@ def sidebar() -> View:
             st.caption(f"Newest position: {people_utc(current.newest, seconds=True)} UTC")
         st.subheader("Area of operations")
         aoi = current.settings.aoi_bbox_deg
-        st.caption(
-            f"**{current.settings.aoi_name}**: W {aoi[0]}, S {aoi[1]}, E {aoi[2]}, N {aoi[3]}"
-        )
+        name = markdown_text(current.settings.aoi_name)
+        st.caption(f"**{name}**: W {aoi[0]}, S {aoi[1]}, E {aoi[2]}, N {aoi[3]}")
         st.checkbox("Only a box inside it", key=_KEY_BOX_ON)
         if st.session_state.get(_KEY_BOX_ON):
             left, right = st.columns(2)

@@ -1,8 +1,11 @@
 """One tooltip for every map: the markup is in the template, and every pickable object
-carries the same plain-text fields, which Streamlit's deck.gl escapes as it fills them in.
+carries the same plain-text fields, which Streamlit's deck.gl HTML-escapes as it fills them
+in (since Streamlit 1.67, pinned in pyproject.toml), once: escaping them here as well would
+show ``&lt;`` to the user.
 
 Names come from AIS, so a vessel called ``<img src=x onerror=alert(1)>`` must show as
-those characters: never build markup into the fields. deck.gl leaves ``{field}`` as it
+those characters: never build markup into the fields (tests/integration/
+test_untrusted_text_browser.py hovers such names in the browser). deck.gl leaves ``{field}`` as it
 is when an object lacks the field, hence every object has them all (empty when unused;
 an empty line takes no room).
 

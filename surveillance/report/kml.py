@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from surveillance.report.flat import flat, through_gdal
+from surveillance.untrusted import html_text as esc
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -32,9 +32,6 @@ def write(alerts: gpd.GeoDataFrame, request: ReportRequest, land: gpd.GeoDataFra
 
 
 def _description(record: Mapping[str, Any]) -> str:
-    def esc(value: Any) -> str:
-        return html.escape(str(value))
-
     names = f" ({esc(record['names'])})" if record["names"] else ""
     lines = [
         f"<b>{esc(record['type'])}</b>, score {int(record['score'])}, {esc(record['status'])}",

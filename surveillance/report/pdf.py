@@ -53,7 +53,8 @@ def write(alerts: gpd.GeoDataFrame, request: ReportRequest, land: gpd.GeoDataFra
     }
     pages = [alerts.iloc[i : i + _ROWS_PER_PAGE] for i in range(0, len(alerts), _ROWS_PER_PAGE)]
     with (
-        matplotlib.rc_context({"pdf.fonttype": 42, "font.size": 8}),
+        # No mathtext: a vessel named `$X$ $Y$` (AIS allows `$`) is printed, not typeset.
+        matplotlib.rc_context({"pdf.fonttype": 42, "font.size": 8, "text.parse_math": False}),
         PdfPages(buffer, metadata=metadata) as pdf,
     ):
         pdf.savefig(_brief_page(alerts, request, land))

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import auth
 from surveillance.store import Store
+from tests.builders.markdown import as_read
 from tests.builders.users import ADMIN, PASSWORD, ROLE_USERS, add_role_users
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
@@ -121,7 +122,7 @@ def test_a_disabled_user_or_a_new_role_takes_effect_on_the_next_page_load(
     assert [h.value for h in app.header] == ["Reports"]
     store.set_role(analyst, "drone_operator", by=ADMIN)
     app.run()
-    assert not app.header and "may not make reports" in app.error[0].value
+    assert not app.header and "may not make reports" in as_read(app.error[0].value)
     store.set_disabled(analyst, True, by=ADMIN)
     app.run()
     assert f"{analyst} may no longer log in" in app.info[0].value
@@ -154,6 +155,6 @@ def test_a_page_without_the_right_is_refused_in_words(
     app.run()
     app.switch_page(page).run()
     assert not app.exception, [e.value for e in app.exception]
-    (refusal,) = [e.value for e in app.error]
+    (refusal,) = [as_read(e.value) for e in app.error]
     assert said in refusal and "that needs the role" in refusal
     assert not app.header  # nothing of the page drawn

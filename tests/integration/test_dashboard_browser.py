@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import signal
 import socket
 import time
@@ -38,6 +37,7 @@ from surveillance.store import Store
 from tests.builders.alerts import insert_alert
 from tests.builders.clock import T0
 from tests.builders.dashboard_server import FLAGS, READY_S, chromium_or_skip, end, login, serve
+from tests.builders.deck_map import hover, pixel_offset
 from tests.builders.positions import drifting, load_positions
 from tests.builders.stored_scenes import Ship, StoredScene, match, solid_png, stored_scene
 from tests.builders.users import PASSWORD, ROLE_USERS, add_role_users
@@ -153,43 +153,6 @@ def imaged(
         end(server)
 
 
-def _pixel_offset(
-    lon_lat: tuple[float, float], centre: tuple[float, float], zoom: float
-) -> tuple[float, float]:
-    """Where ``lon_lat`` is drawn relative to the map's centre, in CSS pixels (deck.gl's web
-    mercator: the world is 512 * 2**zoom pixels wide)."""
-    world_px = 512 * 2**zoom
-
-    def x(lon: float) -> float:
-        return (lon + 180) / 360 * world_px
-
-    def y(lat: float) -> float:
-        return (
-            (1 - math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / math.pi) / 2 * world_px
-        )
-
-    return x(lon_lat[0]) - x(centre[0]), y(lon_lat[1]) - y(centre[1])
-
-
-def _hover(page: Any, offset: tuple[float, float], expected: str) -> str:
-    """Point at ``offset`` from the map's centre until its tooltip shows ``expected``
-    (deck.gl draws, then picks, only once the data arrived); the tooltip's text."""
-    canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
-    canvas.wait_for()
-    tip = page.locator(".deck-tooltip")
-    deadline = time.monotonic() + READY_S
-    while True:
-        box = canvas.bounding_box()
-        x = box["x"] + box["width"] / 2 + offset[0]
-        y = box["y"] + box["height"] / 2 + offset[1]
-        page.mouse.move(x, y - 40)  # off it, so that coming back is a new hover
-        page.mouse.move(x, y, steps=4)
-        page.wait_for_timeout(200)  # a frame or two for the pick
-        if tip.is_visible() and expected in tip.inner_text():
-            return str(tip.inner_text())
-        assert time.monotonic() < deadline, f"no tooltip with {expected!r} at {offset}"
-
-
 def _canvas_colour(page: Any, offset: tuple[float, float], wanted: tuple[int, int, int]) -> None:
     """Wait until the map's pixel at ``offset`` from its centre is near ``wanted`` (the
     quicklook blends a little with the sea under it)."""
@@ -211,7 +174,7 @@ def _canvas_colour(page: Any, offset: tuple[float, float], wanted: tuple[int, in
 def _click(page: Any, offset: tuple[float, float], expected: str) -> None:
     """Click the map at ``offset`` from its centre, once its tooltip there shows
     ``expected`` (so the data is drawn and picks the object), as a person aims and clicks."""
-    _hover(page, offset, expected)
+    hover(page, offset, expected)
     canvas = page.locator("[data-testid='stDeckGlJsonChart'] canvas").first
     box = canvas.bounding_box()
     page.mouse.click(
@@ -301,11 +264,11 @@ def test_map_tooltips_show_names_as_text(
         login(page, MONITOR, PASSWORD)
         page.get_by_text("Operations map").first.wait_for()
 
-        star = _hover(page, _pixel_offset(at["star"], centre, view.zoom), "SEA STAR")
+        star = hover(page, pixel_offset(at["star"], centre, view.zoom), "SEA STAR")
         assert f"MMSI {STAR}" in star and "in an alert" in star
-        alert = _hover(page, _pixel_offset(at["alert"], centre, view.zoom), "sts_transfer")
+        alert = hover(page, pixel_offset(at["alert"], centre, view.zoom), "sts_transfer")
         assert "score 62" in alert
-        stranger = _hover(page, (0.0, 0.0), f"MMSI {STRANGER}")
+        stranger = hover(page, (0.0, 0.0), f"MMSI {STRANGER}")
         assert HOSTILE in stranger  # shown as its characters
         assert page.locator(".deck-tooltip img").count() == 0  # no element made of it
         assert not dialogs
@@ -324,7 +287,7 @@ def test_a_scene_its_quicklook_and_detections_are_drawn_and_a_pick_shows_the_chi
     base, scene, at = imaged
     view = view_for_bbox(load_settings(database_url=_url(store)).aoi_bbox_deg)
     centre = (view.longitude, view.latitude)
-    where = {k: _pixel_offset(v, centre, view.zoom) for k, v in at.items()}
+    where = {k: pixel_offset(v, centre, view.zoom) for k, v in at.items()}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1100})  # the whole map
@@ -334,11 +297,11 @@ def test_a_scene_its_quicklook_and_detections_are_drawn_and_a_pick_shows_the_chi
         page.get_by_text("Operations map").first.wait_for()
 
         _canvas_colour(page, where["plain"], MAGENTA)  # the quicklook, drawn from its data URL
-        footprint = _hover(page, where["plain"], f"Scene {scene.id}")
+        footprint = hover(page, where["plain"], f"Scene {scene.id}")
         assert "mode IW" in footprint and "S1A_IW_GRDH_1SDV_TEST" in footprint
-        matched = _hover(page, where["matched"], "SAR detection, AIS vessel")
+        matched = hover(page, where["matched"], "SAR detection, AIS vessel")
         assert f"MMSI {STAR} · SEA STAR" in matched
-        dark = _hover(page, where["dark"], "Dark vessel (no AIS)")
+        dark = hover(page, where["dark"], "Dark vessel (no AIS)")
         assert "0.93 confidence" in dark and "SEA STAR" in dark
 
         dark_id = scene.detection_ids[1]
@@ -373,7 +336,7 @@ def test_a_click_on_a_detection_shows_its_chip(
         page.get_by_text("Operations map").first.wait_for()
 
         dark_id = scene.detection_ids[1]
-        _click(page, _pixel_offset(at["dark"], centre, view.zoom), "Dark vessel (no AIS)")
+        _click(page, pixel_offset(at["dark"], centre, view.zoom), "Dark vessel (no AIS)")
         chip = _shown_image(page, base, f"SAR chip of detection {dark_id}")
         assert chip == scene.chips[1]  # the stored PNG itself
         caption = page.get_by_text(f"scene {scene.id} · at").first.inner_text()
@@ -400,7 +363,7 @@ def test_a_click_on_a_vessel_joins_the_replay_and_links_its_page(
         login(page, MONITOR, PASSWORD)
         page.get_by_text("Operations map").first.wait_for()
 
-        _click(page, _pixel_offset(at["star"], centre, view.zoom), "SEA STAR")
+        _click(page, pixel_offset(at["star"], centre, view.zoom), "SEA STAR")
         link = page.get_by_role("link", name=f"Vessel page: SEA STAR ({STAR})")
         link.wait_for()
         replay = page.locator("[data-testid='stMultiSelect']").filter(has_text="Replay")

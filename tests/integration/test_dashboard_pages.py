@@ -25,6 +25,7 @@ from drone_ops.records import mission_record
 from surveillance.store import SightingRecord, Store
 from tests.builders.alerts import insert_alert
 from tests.builders.clock import T0
+from tests.builders.markdown import as_read
 from tests.builders.positions import OPEN_SEA, load_positions
 from tests.builders.stored_scenes import Ship, StoredScene, match, solid_png, stored_scene
 from tests.builders.users import ADMIN, ROLE_USERS, add_role_users
@@ -632,7 +633,7 @@ def test_a_bad_area_file_is_refused_as_text(app: AppTest, data: bytes, says: str
     ).run()
     app.button(key="mission_plan_button").click().run()
     assert not app.exception, [e.value for e in app.exception]
-    assert [e.value.split("\n")[0] for e in app.error] == [f"bay.geojson: {says}"]
+    assert [as_read(e.value).split("\n")[0] for e in app.error] == [f"bay.geojson: {says}"]
 
 
 SURVEY_AREA = [[133.600, 33.420], [133.604, 33.420], [133.604, 33.424], [133.600, 33.424]]
@@ -708,7 +709,7 @@ def test_the_vehicles_refusal_is_shown_in_words(app: AppTest, busy: Store) -> No
         app.text_input(key="made_connect").input(url).run()
         app.button(key="made_upload").click().run()
     assert not app.exception, [e.value for e in app.exception]
-    (refusal,) = [e.value for e in app.error]
+    (refusal,) = [as_read(e.value) for e in app.error]
     assert "refused the mission" in refusal and "\n" not in refusal.strip()
     assert busy.missions().iloc[0].status == "planned"
 
@@ -745,7 +746,7 @@ def test_the_intercept_of_an_alert_is_planned_and_a_refusal_is_one_line(app: App
     app.text_input(key="mission_home").input("33.45, 133.60").run()  # Kochi: 150 km away
     app.button(key="mission_plan_button").click().run()
     assert not app.exception, [e.value for e in app.exception]
-    (refusal,) = [e.value for e in app.error]
+    (refusal,) = [as_read(e.value) for e in app.error]
     assert refusal.startswith("plan refused: ") and "\n" not in refusal.strip()
 
     near = f"{OPEN_SEA[1] + 0.02}, {OPEN_SEA[0]}"  # a ship's deck 2 km north of the pair
@@ -788,8 +789,9 @@ def test_an_alert_changed_by_someone_else_is_said_and_the_typed_reason_kept(
 
     _button(app, "Dismiss").click().run()
     assert not app.exception
-    assert "changed since you opened it: acknowledged by mona at " in app.error[0].value
-    assert "your dismiss was not recorded" in app.error[0].value
+    said = as_read(app.error[0].value)
+    assert "changed since you opened it: acknowledged by mona at " in said
+    assert "your dismiss was not recorded" in said
     assert app.text_input(key="alert_dismiss_reason").value == "a fishing pair, known"
     assert app.header[0].value == "sts transfer · score 62 · acknowledged"
     assert busy.alert_events(STS_ID)["actor"].tolist() == ["mona"]
