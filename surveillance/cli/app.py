@@ -28,6 +28,7 @@ __all__ = [
     "AppContext",
     "ability_of",
     "console",
+    "env_password",
     "needs",
     "os_user",
     "out",
@@ -103,10 +104,25 @@ class AppContext:
             self._user = self._identify()
         return self._user
 
+    def given_new_password(self) -> str | None:
+        """``COASTWATCH_PASSWORD`` as a new password (a user added, the first admin, the
+        demo users), unless it is the password of the user given to ``--as``."""
+        return None if self._as_user is not None else env_password()
+
     @property
     def actor(self) -> str:
         """The acting user's name, as the audit trail records it."""
         return self.user.username
+
+    @contextmanager
+    def acting_as(self, user: UserRecord) -> Iterator[None]:
+        """Commands invoked inside act as ``user``, logged in already (the demo runs each
+        step as a user whose role may run it); then as before."""
+        before, self._user = self._user, user
+        try:
+            yield
+        finally:
+            self._user = before
 
     def require(self, ability: str) -> UserRecord:
         """The acting user, if their role holds ``ability`` (else AccessDenied, exit 6)."""
@@ -124,14 +140,12 @@ class AppContext:
             return store.as_role(user.role)
 
     def _identify(self) -> UserRecord:
-        import os
-
         from surveillance.errors import AccessDenied
         from surveillance.store import LoginPolicy
 
         with self.open_store() as store:
             if self._as_user is not None:
-                password = os.environ.get("COASTWATCH_PASSWORD") or click.prompt(
+                password = env_password() or click.prompt(
                     f"password of {self._as_user}", hide_input=True, err=True
                 )
                 settings = self.settings
@@ -195,3 +209,10 @@ def os_user() -> str:
         return getpass.getuser()
     except (OSError, KeyError):  # no LOGNAME/USER and no passwd entry (some containers)
         raise InputError("cannot tell who you are", hint="give --as NAME") from None
+
+
+def env_password() -> str | None:
+    """``COASTWATCH_PASSWORD``, for scripts (None when unset or empty); never printed."""
+    import os
+
+    return os.environ.get("COASTWATCH_PASSWORD") or None

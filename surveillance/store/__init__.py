@@ -31,6 +31,7 @@ from surveillance.store.connection import (
     database_url,
     libpq_url,
     open_engine,
+    user_libpq_url,
 )
 from surveillance.store.detections import DetectionTables
 from surveillance.store.exports import ExportTables
@@ -59,6 +60,7 @@ __all__ = [
     "TELEMETRY_COLUMNS",
     "database_url",
     "libpq_url",
+    "user_libpq_url",
     "Window",
     "BBox",
     "TABLES",

@@ -3,6 +3,8 @@ housekeeping ``db status`` reads (schema revision, row counts, server versions).
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
@@ -12,7 +14,7 @@ from surveillance.errors import StoreError
 from surveillance.models import Base
 from surveillance.settings import Settings
 
-__all__ = ["TABLES", "libpq_url", "database_url", "open_engine", "Housekeeping"]
+__all__ = ["TABLES", "libpq_url", "user_libpq_url", "database_url", "open_engine", "Housekeeping"]
 
 #: The tables of DESIGN.md "Store" (and the few the core adds), as ``db status`` lists them.
 TABLES = tuple(sorted(Base.metadata.tables))
@@ -30,6 +32,34 @@ def libpq_url(settings: Settings) -> str:
     if url.get_backend_name() != "postgresql":
         raise StoreError(f"the store must be PostgreSQL with PostGIS, not {url.drivername}")
     return "postgresql://" + raw.split("://", 1)[1]  # as given, less a +driver suffix
+
+
+#: What a user's URL keeps of the service URL's query: where the server is (a socket
+#: directory in ``host``) and how TLS is checked; never a password or the service's options.
+_KEPT_QUERY = ("host", "hostaddr", "port", "sslmode", "sslrootcert", "sslcert", "sslkey")
+
+
+def user_libpq_url(settings: Settings, db_role: str) -> str:
+    """A libpq URI that logs in as the database role ``db_role`` (a user's), with no
+    password in it: libpq asks for it (or takes PGPASSWORD), or the embedded cluster's
+    socket vouches. The server, database and TLS checks are the store's own."""
+    url = make_url(libpq_url(settings))
+    host = url.host or ""
+    where = (f"[{host}]" if ":" in host else host) + ("" if url.port is None else f":{url.port}")
+    query = [
+        f"{key}={quote(str(_first(url.query[key])), safe='/')}"
+        for key in _KEPT_QUERY
+        if key in url.query
+    ]
+    database = quote(url.database or "", safe="")
+    return f"postgresql://{quote(db_role, safe='')}@{where}/{database}" + (
+        "?" + "&".join(query) if query else ""
+    )
+
+
+def _first(value: str | tuple[str, ...]) -> str:
+    """One value of a URL query parameter (SQLAlchemy gives a tuple when it repeats)."""
+    return value if isinstance(value, str) else value[0]
 
 
 def database_url(settings: Settings) -> str:

@@ -19,8 +19,9 @@ UNGATED = {
     ("db", "url"): "the store's address, for its owner",
     ("db", "reset"): "the store's owner starts again",
     ("dashboard",): "the dashboard logs each user in itself",
-    ("demo",): "a scenario in a store of its own",
+    ("demo",): "brings a store up first; then the admin's (checked), each step as a role that may",
     ("simulate",): "writes scenario files, touches no store",
+    ("users", "passwd"): "anyone changes their own password (another's needs users, checked)",
 }
 
 #: What each command needs, by role: the gates the issue asks for.
@@ -44,6 +45,8 @@ EXPECTED = {
     ("ingest", "ais"): "sources",
     ("detect",): "sources",
     ("scenes", "list"): "map",
+    ("users", "add"): "users",
+    ("audit", "verify"): "audit",
 }
 
 
