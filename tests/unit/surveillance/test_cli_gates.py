@@ -21,7 +21,7 @@ UNGATED = {
     ("dashboard",): "the dashboard logs each user in itself",
     ("demo",): "brings a store up first; then the admin's (checked), each step as a role that may",
     ("simulate",): "writes scenario files, touches no store",
-    ("users", "passwd"): "anyone changes their own password (another's needs users, checked)",
+    ("users", "passwd"): "anyone may change their own password; another's needs users",
 }
 
 #: What each command needs, by role: the gates the issue asks for.
@@ -37,6 +37,13 @@ EXPECTED = {
     ("watchlist", "import"): "watchlist.edit",
     ("watchlist", "list"): "alerts.read",
     ("report",): "reports",
+    ("users", "add"): "users",
+    ("users", "list"): "users",
+    ("users", "disable"): "users",
+    ("users", "enable"): "users",
+    ("users", "role"): "users",
+    ("audit", "list"): "audit",
+    ("audit", "verify"): "audit",
     ("mission", "plan", "survey"): "missions",
     ("mission", "plan", "intercept"): "missions",
     ("mission", "upload"): "missions",
@@ -45,8 +52,6 @@ EXPECTED = {
     ("ingest", "ais"): "sources",
     ("detect",): "sources",
     ("scenes", "list"): "map",
-    ("users", "add"): "users",
-    ("audit", "verify"): "audit",
 }
 
 
