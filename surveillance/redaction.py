@@ -1,5 +1,6 @@
 """Secrets kept out of what Coastwatch shows: the password of a database URL, a libpq
-``password=`` parameter, the password (or verifier) of an ``ALTER ROLE`` statement, and the
+``password=`` parameter, the password (or verifier) of an ``ALTER ROLE`` statement, password
+hashes, and the
 exact values of the secrets in force (``COASTWATCH_PASSWORD``, the database URL's password),
 masked in ``coastwatch config``, ``db status``, error messages and log lines alike.
 
@@ -25,6 +26,9 @@ _URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)\S*@")
 _PARAMETER = re.compile(r"(?i)(\bpassword\s*=\s*)('[^']*'|[^\s&]+)")
 #: ``PASSWORD '...'`` in SQL (``CREATE ROLE`` / ``ALTER ROLE``) that a log line may echo.
 _SQL_PASSWORD = re.compile(r"(?i)(\bPASSWORD\s+)'[^']*'")
+#: A password's argon2 hash or SCRAM verifier, as ``-v`` logs a query's parameters: both
+#: let an attacker guess passwords offline.
+_HASH = re.compile(r"(\$argon2(?:id|i|d)\$|SCRAM-SHA-256\$)[^\s'\"]+")
 
 
 def mask_secrets(text: str, secrets: Iterable[str] = ()) -> str:
@@ -34,6 +38,7 @@ def mask_secrets(text: str, secrets: Iterable[str] = ()) -> str:
         text = text.replace(secret, MASK)
     text = _URL_PASSWORD.sub(rf"\1{MASK}@", text)
     text = _PARAMETER.sub(rf"\1{MASK}", text)
+    text = _HASH.sub(rf"\1{MASK}", text)
     return _SQL_PASSWORD.sub(rf"\1'{MASK}'", text)
 
 

@@ -15,8 +15,8 @@ from surveillance.errors import CoastwatchError, InputError
 from surveillance.store import Store
 from surveillance.watchlist import normalise
 from tests.builders.alerts import insert_alert
-from tests.builders.cli import Coastwatch
-from tests.builders.users import ADMIN
+from tests.builders.cli import Coastwatch, as_user
+from tests.builders.users import ADMIN, add_user
 
 HOSTILE = {
     "sql": "'; DROP TABLE alerts;--",
@@ -29,6 +29,24 @@ HOSTILE = {
     "markup": "<script>alert(1)</script><SVG ONLOAD=X=1>",
 }
 NOTE_TABLES = ("alerts", "alert_events", "watchlist", "missions", "audit_log", "vessels")
+
+
+@pytest.fixture
+def intel(store: Store, coastwatch: Coastwatch) -> Coastwatch:
+    """The CLI as an intelligence officer: the watchlist, alerts in full."""
+    return as_user(coastwatch, add_user(store, "ines", "intel").username)
+
+
+@pytest.fixture
+def analyst(store: Store, coastwatch: Coastwatch) -> Coastwatch:
+    """The CLI as an analyst: reports."""
+    return as_user(coastwatch, add_user(store, "ana", "analyst").username)
+
+
+@pytest.fixture
+def pilot(store: Store, coastwatch: Coastwatch) -> Coastwatch:
+    """The CLI as a drone operator: missions."""
+    return as_user(coastwatch, add_user(store, "dora", "drone_operator").username)
 
 
 def intact(store: Store) -> dict[str, int]:
@@ -47,10 +65,10 @@ def kept_or_refused(ran_code: int, stderr: str) -> bool:
 
 @pytest.mark.parametrize("kind", HOSTILE)
 def test_a_watchlist_note_from_the_cli_is_kept_as_given(
-    store: Store, coastwatch: Coastwatch, kind: str
+    store: Store, intel: Coastwatch, kind: str
 ) -> None:
     hostile = HOSTILE[kind]
-    ran = coastwatch("watchlist", "add", "--mmsi", "431000001", "--note", hostile)
+    ran = intel("watchlist", "add", "--mmsi", "431000001", "--note", hostile)
     assert kept_or_refused(ran.code, ran.stderr), ran.stderr
     notes = store.watchlist()["note"].tolist()
     assert notes == ([hostile] if ran.code == 0 else []), ran.stderr
@@ -59,17 +77,17 @@ def test_a_watchlist_note_from_the_cli_is_kept_as_given(
 
 @pytest.mark.parametrize("kind", HOSTILE)
 def test_a_hostile_vessel_name_is_normalised_and_stored_or_refused(
-    store: Store, coastwatch: Coastwatch, kind: str
+    store: Store, intel: Coastwatch, kind: str
 ) -> None:
     hostile = HOSTILE[kind]
-    ran = coastwatch("watchlist", "add", "--name", hostile)
+    ran = intel("watchlist", "add", "--name", hostile)
     assert kept_or_refused(ran.code, ran.stderr), ran.stderr
     values = store.watchlist()["value"].tolist()
     assert values == ([normalise("name", hostile)] if ran.code == 0 else [])
     if ran.code == 0:
-        listed = json.loads(coastwatch("watchlist", "list", "--format", "json").stdout)
+        listed = json.loads(intel("watchlist", "list", "--format", "json").stdout)
         assert [e["value"] for e in listed] == values
-        removed = coastwatch("watchlist", "remove", "--name", hostile)
+        removed = intel("watchlist", "remove", "--name", hostile)
         assert removed.code == 0 and store.watchlist().empty
     assert set(intact(store)) == set(NOTE_TABLES)
 
@@ -91,16 +109,16 @@ def test_the_store_keeps_hostile_watchlist_notes_and_actors(store: Store) -> Non
 
 @pytest.mark.parametrize("kind", HOSTILE)
 def test_an_alert_note_is_kept_as_given_in_its_history(
-    store: Store, coastwatch: Coastwatch, kind: str
+    store: Store, intel: Coastwatch, kind: str
 ) -> None:
     alert_id = insert_alert(store)
     hostile = HOSTILE[kind]
-    ran = coastwatch("alerts", "note", alert_id, hostile)
+    ran = intel("alerts", "note", alert_id, hostile)
     assert kept_or_refused(ran.code, ran.stderr), ran.stderr
     notes = store.alert_events(alert_id)["note"].dropna().tolist()
     assert notes == ([hostile] if ran.code == 0 else [])
     if ran.code == 0:
-        shown = coastwatch("alerts", "show", alert_id)
+        shown = intel("alerts", "show", alert_id)
         assert shown.code == 0, shown.stderr
     assert intact(store)["alerts"] == 1
 
@@ -121,12 +139,12 @@ def test_the_store_keeps_a_hostile_note_and_refuses_a_nul_clearly(store: Store) 
 
 @pytest.mark.parametrize("kind", HOSTILE)
 def test_alert_filters_refuse_what_is_not_a_type_or_status(
-    store: Store, coastwatch: Coastwatch, kind: str
+    store: Store, intel: Coastwatch, kind: str
 ) -> None:
     insert_alert(store)
     hostile = HOSTILE[kind]
     for option in ("--type", "--status", "--since", "--until"):
-        ran = coastwatch("alerts", "list", option, hostile)
+        ran = intel("alerts", "list", option, hostile)
         assert ran.code == 2 and "Traceback" not in ran.stderr, (option, ran.stderr)
     if "\x00" in hostile:
         with pytest.raises(InputError, match="NUL character"):
@@ -138,21 +156,21 @@ def test_alert_filters_refuse_what_is_not_a_type_or_status(
 
 @pytest.mark.parametrize("kind", HOSTILE)
 def test_report_options_refuse_hostile_text(
-    store: Store, coastwatch: Coastwatch, kind: str, tmp_path: pytest.TempPathFactory
+    store: Store, analyst: Coastwatch, kind: str, tmp_path: pytest.TempPathFactory
 ) -> None:
     insert_alert(store)
     out = f"{tmp_path}/report.csv"
     window = ("--since", "2026-11-25", "--until", "2026-11-28")
     for option in (("--bbox", HOSTILE[kind]), ("--since", HOSTILE[kind])):
-        ran = coastwatch("report", *window, *option, "-o", out, "--format", "csv")
+        ran = analyst("report", *window, *option, "-o", out, "--format", "csv")
         assert ran.code == 2 and "error:" in ran.stderr, (option, ran.stderr)
     assert intact(store)["alerts"] == 1
 
 
 @pytest.mark.parametrize("kind", HOSTILE)
-def test_a_mission_name_is_kept_as_given(store: Store, coastwatch: Coastwatch, kind: str) -> None:
+def test_a_mission_name_is_kept_as_given(store: Store, pilot: Coastwatch, kind: str) -> None:
     hostile = HOSTILE[kind]
-    ran = coastwatch(
+    ran = pilot(
         "mission",
         "plan",
         "sector",
@@ -169,7 +187,7 @@ def test_a_mission_name_is_kept_as_given(store: Store, coastwatch: Coastwatch, k
     names = store.missions()["name"].tolist()
     assert names == ([hostile] if ran.code == 0 else [])
     if ran.code == 0:
-        listed = json.loads(coastwatch("mission", "list", "--format", "json").stdout)
+        listed = json.loads(pilot("mission", "list", "--format", "json").stdout)
         assert [m["name"] for m in listed] == [hostile]
     assert set(intact(store)) == set(NOTE_TABLES)
 

@@ -12,7 +12,7 @@ import pytest
 
 from surveillance.store import Store
 from tests.builders import cli
-from tests.builders.users import ADMIN, PASSWORD
+from tests.builders.users import ADMIN, PASSWORD, add_user
 
 DB_SECRET = "Tide-Gauge-7731"  # trust auth on the socket: the server ignores it
 LOGIN_SECRET = PASSWORD  # the first admin's, so that --as logs in
@@ -35,6 +35,7 @@ def _said(ran: subprocess.CompletedProcess[str]) -> str:
 
 @pytest.fixture
 def secret_url(store: Store) -> str:
+    add_user(store, "ines", "intel")  # whom --as logs in as, with LOGIN_SECRET
     url = store.engine.url.set(drivername="postgresql", password=DB_SECRET)
     return url.render_as_string(hide_password=False)
 
@@ -44,8 +45,8 @@ def secret_url(store: Store) -> str:
     [
         ("-v", "config"),
         ("-v", "db", "status"),
-        ("-v", "alerts", "list", "--format", "json"),
-        ("-v", "watchlist", "list"),
+        ("-v", "--as", "ines", "alerts", "list", "--format", "json"),
+        ("-v", "--as", "ines", "watchlist", "list"),
         ("-v", "--as", ADMIN, "users", "list"),
         ("-v", "--as", ADMIN, "audit", "list"),
     ],
@@ -62,7 +63,7 @@ def test_a_password_set_or_refused_is_never_printed(secret_url: str) -> None:
     env = {**_env(secret_url), "COASTWATCH_PASSWORD": fresh}
     added = cli.run("-v", "users", "add", "al.analyst", "--role", "analyst", env=env)
     assert added.returncode == 0, added.stderr
-    assert fresh not in _said(added)
+    assert fresh not in _said(added) and "$argon2id$v=" not in _said(added)  # nor its hash
     wrong = {**_env(secret_url), "COASTWATCH_PASSWORD": "Not-The-One-8812"}
     refused = cli.run("-v", "--as", "al.analyst", "users", "list", env=wrong)
     said = _said(refused)

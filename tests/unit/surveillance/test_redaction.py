@@ -35,6 +35,13 @@ def test_passwords_in_urls_parameters_and_sql_are_masked(text: str, shown: str) 
     assert mask_secrets(text) == shown
 
 
+def test_password_hashes_in_logged_parameters_are_masked() -> None:
+    logged = (
+        "{'h': '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA', 'v': 'SCRAM-SHA-256$4096:c2E=$a:b'}"
+    )
+    assert mask_secrets(logged) == "{'h': '$argon2id$***', 'v': 'SCRAM-SHA-256$***'}"
+
+
 def test_the_exact_secrets_in_force_are_masked_anywhere(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COASTWATCH_PASSWORD", "Correct-Horse-9")
     monkeypatch.setenv("COASTWATCH_DATABASE_URL", "postgresql://cw:p%40ss-word@db/cw")
