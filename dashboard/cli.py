@@ -13,7 +13,6 @@ import click
 
 from surveillance.cli.app import AppContext, console, pass_app
 from surveillance.errors import CoastwatchError
-from surveillance.uploads import MAX_UPLOAD_BYTES
 
 __all__ = ["dashboard", "streamlit_command"]
 
@@ -49,6 +48,8 @@ def _stop(server: subprocess.Popen[bytes], how: signal.Signals) -> None:
 
 def streamlit_command(host: str, port: int) -> list[str]:
     """The command line that serves the app: headless, no telemetry, no file watcher."""
+    from surveillance.uploads import MAX_UPLOAD_BYTES  # shapely: not for `--help`
+
     return [
         sys.executable,
         "-m",

@@ -114,6 +114,16 @@ class AppContext:
         """The acting user's name, as the audit trail records it."""
         return self.user.username
 
+    @contextmanager
+    def acting_as(self, user: UserRecord) -> Iterator[None]:
+        """Commands invoked inside act as ``user``, logged in already (the demo runs each
+        step as a user whose role may run it); then as before."""
+        before, self._user = self._user, user
+        try:
+            yield
+        finally:
+            self._user = before
+
     def require(self, ability: str) -> UserRecord:
         """The acting user, if their role holds ``ability`` (else AccessDenied, exit 6)."""
         from surveillance.access import require

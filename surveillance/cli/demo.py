@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from surveillance.access import ROLES
-from surveillance.cli.app import AppContext, console, out, pass_app
+from surveillance.access import ROLES, can, roles_with
+from surveillance.cli.app import AppContext, ability_of, console, out, pass_app
 from surveillance.cli.db import bring_up, print_status
 from surveillance.cli.pending import PendingCommand
 
 if TYPE_CHECKING:
-    from surveillance.store import Store
+    from surveillance.store import Store, UserRecord
 
 __all__ = ["demo"]
 
@@ -43,11 +43,13 @@ def demo(app: AppContext, ctx: click.Context, no_dashboard: bool, vessels: int) 
     user per role (demo.intel, demo.monitor, ...; password: $COASTWATCH_PASSWORD or a new
     one, printed), open the dashboard.
 
-    Each step is the command of the same name; steps whose code has not landed yet are
-    named and skipped.
+    Each step is the command of the same name, run as a demo user whose role may (the
+    admin ingests, demo.intel imports the watchlist, ...); steps whose code has not landed
+    yet are named and skipped.
     """
-    bring_up(app).close()
-    actor = app.require("users").username  # it adds the demo users
+    with bring_up(app) as store:  # a new store gets its first admin here
+        actor = app.require("users").username  # who adds the demo users
+        password = _demo_users(store, actor, app.given_new_password())
     scenario = app.settings.home / "demo"
     steps: list[tuple[tuple[str, ...], dict[str, Any]]] = [
         (("simulate",), {"out_dir": scenario, "seed": 0, "vessels": vessels}),
@@ -83,11 +85,11 @@ def demo(app: AppContext, ctx: click.Context, no_dashboard: bool, vessels: int) 
             missing.append(" ".join(path))
             continue
         console.rule(f"coastwatch {' '.join(path)}")
-        ctx.invoke(command, **params)
+        with app.acting_as(_step_user(app, command, password)):
+            ctx.invoke(command, **params)
     console.rule("the store")
     with app.open_store() as store:
         print_status(app, store)
-        password = _demo_users(store, actor, app.given_new_password())
     dashboard = _command(ctx, ("dashboard",))
     if isinstance(dashboard, PendingCommand):
         dashboard = None
@@ -107,6 +109,16 @@ def demo(app: AppContext, ctx: click.Context, no_dashboard: bool, vessels: int) 
     if dashboard is not None and not no_dashboard:
         console.rule("coastwatch dashboard")
         ctx.invoke(dashboard)
+
+
+def _step_user(app: AppContext, command: click.Command, password: str) -> UserRecord:
+    """Who runs a step: the demo's own user if its role may, else the demo user of the
+    first role that may (logged in with the demo users' password)."""
+    ability = ability_of(command)
+    if ability is None or can(app.user.role, ability):
+        return app.user
+    with app.open_store() as store:
+        return store.login(f"demo.{roles_with(ability)[0]}", password, via="cli")
 
 
 def _print_login(password: str) -> None:

@@ -222,7 +222,7 @@ def test_an_existing_file_is_kept_unless_forced(
         (["--bbox", "131,33,129,35"], "west must be less than east"),
         (["--bbox", "129,33,131"], "not a bounding box"),
         (["--bbox", "1,2,3,4", "--area", "x.geojson"], "not both"),
-        (["--area", "/no/such/area.geojson"], "cannot read the area file"),
+        (["--area", "/no/such/area.geojson"], "cannot read /no/such/area.geojson"),
         (["--until", "2026-11-26T19:00Z"], "--since must be before --until"),
         (["--since", "yesterday"], "--since wants ISO 8601"),
     ],

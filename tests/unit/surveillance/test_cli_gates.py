@@ -19,7 +19,7 @@ UNGATED = {
     ("db", "url"): "the store's address, for its owner",
     ("db", "reset"): "the store's owner starts again",
     ("dashboard",): "the dashboard logs each user in itself",
-    ("demo",): "a scenario in a store of its own",
+    ("demo",): "brings a store up first; then the admin's (checked), each step as a role that may",
     ("simulate",): "writes scenario files, touches no store",
     ("users", "passwd"): "anyone may change their own password; another's needs users",
 }
