@@ -184,7 +184,12 @@ def test_a_data_directory_from_another_version_is_explained(user: User) -> None:
 def test_an_external_server_is_used_when_a_url_is_given(user: User, database_url: str) -> None:
     libpq_url = database_url.replace("postgresql+psycopg://", "postgresql://")
     user.env["COASTWATCH_DATABASE_URL"] = libpq_url
-    assert "external server" in user.ok("db", "up")
+    user.env["COASTWATCH_PASSWORD"] = PASSWORD  # the first admin's, not printed
+    up = user.ok("db", "up")
+    assert "external server" in up and "with the password in COASTWATCH_PASSWORD" in up
+    assert PASSWORD not in up
+    with Store.open(load_settings(database_url=libpq_url)) as store:
+        assert store.login(ADMIN, PASSWORD, via="cli").role == "admin"
     assert "external server" in user.ok("db", "status")
     assert "nothing to stop" in user.ok("db", "down")
     assert user.url() == libpq_url
