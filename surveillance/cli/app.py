@@ -103,6 +103,11 @@ class AppContext:
             self._user = self._identify()
         return self._user
 
+    def act_as(self, user: UserRecord) -> None:
+        """Act as ``user`` from here on: ``demo`` runs each step as the user whose role does
+        it, having checked that the one who runs it is an admin."""
+        self._user = user
+
     def given_new_password(self) -> str | None:
         """``COASTWATCH_PASSWORD`` as a new password (a user added, the first admin, the
         demo users), unless it is the password of the user given to ``--as``."""

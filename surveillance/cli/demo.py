@@ -17,6 +17,14 @@ if TYPE_CHECKING:
 __all__ = ["demo"]
 
 
+#: The steps done as a demo user of a role, not as the admin who runs the demo (who holds
+#: the sources: ingest and the rules, but not the watchlist or the alerts).
+_STEP_ROLES: dict[tuple[str, ...], str] = {
+    ("watchlist", "import"): "intel",
+    ("alerts", "list"): "intel",
+}
+
+
 def _command(ctx: click.Context, path: tuple[str, ...]) -> click.Command | None:
     command: click.Command | None = ctx.find_root().command
     for name in path:
@@ -39,15 +47,19 @@ def _command(ctx: click.Context, path: tuple[str, ...]) -> click.Command | None:
 @pass_app
 def demo(app: AppContext, ctx: click.Context, no_dashboard: bool, vessels: int) -> None:
     """Bring the store up, simulate a scenario, ingest it (AIS, watchlist, SAR scenes, drone
-    logs), run the rules, score them against the scenario's truth, list the alerts, add a
-    user per role (demo.intel, demo.monitor, ...; password: $COASTWATCH_PASSWORD or a new
-    one, printed), open the dashboard.
+    logs), run the rules, score them against the scenario's truth, list the alerts, open the
+    dashboard. It adds a user per role first (demo.intel, demo.monitor, ...; one password,
+    $COASTWATCH_PASSWORD or a new one, printed at the end) and does each step as the one
+    whose role does it: run it as an admin.
 
     Each step is the command of the same name; steps whose code has not landed yet are
     named and skipped.
     """
     bring_up(app).close()
-    actor = app.require("users").username  # it adds the demo users
+    admin = app.require("users")  # it adds the demo users
+    with app.open_store() as store:
+        password = _demo_users(store, admin.username, app.given_new_password())
+        acting = {role: store.user(f"demo.{role}") for role in set(_STEP_ROLES.values())}
     scenario = app.settings.home / "demo"
     steps: list[tuple[tuple[str, ...], dict[str, Any]]] = [
         (("simulate",), {"out_dir": scenario, "seed": 0, "vessels": vessels}),
@@ -83,11 +95,12 @@ def demo(app: AppContext, ctx: click.Context, no_dashboard: bool, vessels: int) 
             missing.append(" ".join(path))
             continue
         console.rule(f"coastwatch {' '.join(path)}")
+        app.act_as(acting.get(_STEP_ROLES.get(path, "")) or admin)
         ctx.invoke(command, **params)
+    app.act_as(admin)
     console.rule("the store")
     with app.open_store() as store:
         print_status(app, store)
-        password = _demo_users(store, actor, app.given_new_password())
     dashboard = _command(ctx, ("dashboard",))
     if isinstance(dashboard, PendingCommand):
         dashboard = None
