@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ais_ingest.sources import FeedSource, TcpSource, UdpSource, parse_endpoint
-from surveillance.cli.app import AppContext, console, out, pass_app
+from surveillance.cli.app import AppContext, console, needs, out, pass_app
 from surveillance.times import parse_time
 
 if TYPE_CHECKING:
@@ -55,6 +55,7 @@ def print_summary(stats: IngestStats) -> None:
 )
 @click.option("--workers", type=click.IntRange(1, 64), help="Decoding processes (default: cores).")
 @pass_app
+@needs("sources")
 def ingest_ais(
     app: AppContext,
     paths: tuple[Path, ...],

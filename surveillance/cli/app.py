@@ -1,5 +1,5 @@
 """What every command shares: the application context (settings, store, the acting user),
-the consoles and a spinner for long steps.
+the gate each command passes (:func:`needs`), the consoles and a spinner for long steps.
 
 Light on purpose: every command module imports it at its top, before any command runs, so
 the settings and the store are imported only when a command asks for them.
@@ -7,6 +7,7 @@ the settings and the store are imported only when a command asks for them.
 
 from __future__ import annotations
 
+import functools
 import getpass
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,14 +26,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AppContext",
-    "pass_app",
+    "ability_of",
     "console",
-    "out",
-    "step",
-    "by_option",
-    "who",
-    "os_user",
     "env_password",
+    "needs",
+    "os_user",
+    "out",
+    "pass_app",
+    "step",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -162,6 +163,33 @@ class AppContext:
 
 pass_app = click.make_pass_decorator(AppContext)
 
+_ABILITY = "coastwatch_ability"
+
+
+def needs(ability: str) -> Callable[[F], F]:
+    """The command needs ``ability`` (:data:`surveillance.access.ABILITIES`): the acting
+    user's role is checked before the command does anything, so a refusal (AccessDenied,
+    exit 6) has read no file, opened no link and changed nothing. Put it under the
+    command's options, right above the function."""
+
+    def decorate(command: F) -> F:
+        @functools.wraps(command)
+        def gated(*args: Any, **kwargs: Any) -> Any:
+            app = click.get_current_context().find_object(AppContext)
+            assert app is not None, "every command runs under the root group"
+            app.require(ability)
+            return command(*args, **kwargs)
+
+        setattr(gated, _ABILITY, ability)
+        return cast("F", gated)
+
+    return decorate
+
+
+def ability_of(command: click.Command) -> str | None:
+    """The ability a command :func:`needs` (None: it is not gated)."""
+    return getattr(command.callback, _ABILITY, None)
+
 
 @contextmanager
 def step(message: str) -> Iterator[Callable[[str], None]]:
@@ -183,20 +211,3 @@ def env_password() -> str | None:
     import os
 
     return os.environ.get("COASTWATCH_PASSWORD") or None
-
-
-def by_option(command: F) -> F:
-    """``--by NAME``: who acts, for the audit trail (default: the OS user name)."""
-    return click.option(
-        "--by", metavar="NAME", help="Who acts, for the audit trail (default: your user name)."
-    )(command)
-
-
-def who(by: str | None) -> str:
-    """The actor: ``--by`` if given, else the OS user name."""
-    if by is not None:
-        return by
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no LOGNAME/USER and no passwd entry (some containers)
-        raise InputError("cannot tell who you are", hint="give --by NAME") from None

@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 import click
 
-from surveillance.cli.app import AppContext, console, out, pass_app
+from surveillance.cli.app import AppContext, console, needs, out, pass_app
 from surveillance.errors import InputError
 from surveillance.times import EXAMPLE, iso_utc, parse_time, people_utc
 
@@ -59,6 +59,7 @@ def _record(row: Mapping[Hashable, Any]) -> dict[str, Any]:
     help="json: one array of {id, ts, actor, db_user, action, subject, detail, hash}.",
 )
 @pass_app
+@needs("audit")
 def list_rows(
     app: AppContext,
     user: str | None,
@@ -73,7 +74,6 @@ def list_rows(
     if action is not None and action not in AUDIT_ACTIONS:
         raise InputError(f"no audit action {action!r}", hint=f"actions: {', '.join(AUDIT_ACTIONS)}")
     start = parse_time(since, "--since")
-    app.require("audit")
     with app.open_store() as store:
         found = store.audit_rows(user=user, since=start, action=action, limit=limit)
     rows = [_record(r) for r in found.to_dict("records")]
@@ -113,11 +113,11 @@ def _print_table(rows: list[dict[str, Any]], limit: int) -> None:
     help="A head hash printed by an earlier verify: check that the log grew from it.",
 )
 @pass_app
+@needs("audit")
 def verify(app: AppContext, noted_head: str | None) -> None:
     """Check the hash chain: every row's hash, and its link to the row before. Exits 1
     naming the first row that was changed, or follows a removed one; with --head, also when
     the log no longer holds the head noted earlier (the whole chain was rewritten)."""
-    app.require("audit")
     with app.open_store() as store:
         check = store.verify_audit()
         noted_row = None if noted_head is None else store.audit_row_of_hash(noted_head.strip())

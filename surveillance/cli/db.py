@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from surveillance.cli.app import AppContext, console, os_user, out, pass_app, step
+from surveillance.cli.app import AppContext, console, needs, os_user, out, pass_app, step
 from surveillance.errors import InputError
 
 if TYPE_CHECKING:
@@ -216,6 +216,7 @@ def _archive_cutoff(settings: Settings, older_than: int | None, before: str | No
 )
 @click.option("--dry-run", is_flag=True, help="Say what would be archived, change nothing.")
 @pass_app
+@needs("settings")
 def archive(
     app: AppContext,
     older_than: int | None,
@@ -337,6 +338,7 @@ def geo() -> None:
 @geo.command("load")
 @click.option("--force", is_flag=True, help="Rebuild from the data packages, ignoring caches.")
 @pass_app
+@needs("sources")
 def geo_load(app: AppContext, force: bool) -> None:
     """Load the geography of the area of operations into the store."""
     with app.open_store() as store:

@@ -64,7 +64,7 @@ def demo(app: AppContext, ctx: click.Context, no_dashboard: bool, vessels: int) 
     steps: list[tuple[tuple[str, ...], dict[str, Any]]] = [
         (("simulate",), {"out_dir": scenario, "seed": 0, "vessels": vessels}),
         (("ingest", "ais"), {"paths": (scenario / "feed.nmea",)}),
-        (("watchlist", "import"), {"path": scenario / "watchlist.csv", "by": "demo"}),
+        (("watchlist", "import"), {"path": scenario / "watchlist.csv"}),
         (("ingest", "scene"), {"paths": (scenario / "scenes",), "sensor": None, "time": None}),
         (
             ("ingest", "drone"),

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from surveillance.access import ROLES
-from surveillance.cli.app import AppContext, console, out, pass_app
+from surveillance.cli.app import AppContext, console, needs, out, pass_app
 from surveillance.errors import InputError
 from surveillance.times import iso_utc, people_utc
 
@@ -55,11 +55,12 @@ _ROLE = click.Choice(ROLES)
 @click.option("--role", type=_ROLE, required=True, help="What the user may see and do.")
 @click.option("--display-name", metavar="TEXT", help="The name people see (default: NAME).")
 @pass_app
+@needs("users")
 def add(app: AppContext, name: str, role: str, display_name: str | None) -> None:
     """Add user NAME with ROLE (password: $COASTWATCH_PASSWORD or a prompt)."""
     from surveillance.store.users import check_username
 
-    actor = app.require("users").username
+    actor = app.actor
     check_username(name)  # before asking for a password
     password = _new_password(app, name)
     with app.open_store() as store:
@@ -87,6 +88,7 @@ def passwd(app: AppContext, name: str | None) -> None:
 @users.command("disable")
 @click.argument("name")
 @pass_app
+@needs("users")
 def disable(app: AppContext, name: str) -> None:
     """Disable NAME: no more logins, by dashboard, CLI or database."""
     _set_disabled(app, name, True)
@@ -95,13 +97,14 @@ def disable(app: AppContext, name: str) -> None:
 @users.command("enable")
 @click.argument("name")
 @pass_app
+@needs("users")
 def enable(app: AppContext, name: str) -> None:
     """Enable NAME again."""
     _set_disabled(app, name, False)
 
 
 def _set_disabled(app: AppContext, name: str, disabled: bool) -> None:
-    actor = app.require("users").username
+    actor = app.actor
     if disabled and name == actor:
         raise InputError("you cannot disable yourself", hint="ask another admin")
     with app.open_store() as store:
@@ -113,9 +116,10 @@ def _set_disabled(app: AppContext, name: str, disabled: bool) -> None:
 @click.argument("name")
 @click.argument("role", type=_ROLE)
 @pass_app
+@needs("users")
 def role(app: AppContext, name: str, role: str) -> None:
     """Give NAME the role ROLE."""
-    actor = app.require("users").username
+    actor = app.actor
     with app.open_store() as store:
         store.set_role(name, role, by=actor)
     console.print(f"user {name} is now {role}", markup=False)
@@ -151,12 +155,12 @@ def _record(user: UserRecord) -> dict[str, Any]:
     "db_role}.",
 )
 @pass_app
+@needs("users")
 def list_users(app: AppContext, fmt: str) -> None:
     """List the users: name, role, disabled, locked until, last login (UTC), database role."""
     from rich.markup import escape
     from rich.table import Table
 
-    app.require("users")
     with app.open_store() as store:
         found = store.users()
     if fmt == "json":

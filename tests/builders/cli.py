@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from click.testing import CliRunner
 
 from surveillance.cli import main
+from tests.builders.users import PASSWORD
 
-__all__ = ["COASTWATCH", "Coastwatch", "Ran", "invoke", "run", "start"]
+__all__ = ["COASTWATCH", "Coastwatch", "Ran", "as_user", "invoke", "run", "start"]
 
 COASTWATCH = (sys.executable, "-m", "surveillance")
 """The command line of ``coastwatch`` in this interpreter, whatever is on PATH."""
@@ -51,6 +52,16 @@ def invoke(
     ran = Ran(code, stdout.getvalue().decode(), stderr.getvalue().decode())
     assert "Traceback" not in ran.stderr, ran.stderr
     return ran
+
+
+def as_user(coastwatch: Coastwatch, name: str, password: str = PASSWORD) -> Coastwatch:
+    """``coastwatch`` acting as the user ``name``: ``--as NAME``, its password in
+    ``COASTWATCH_PASSWORD`` (as a script gives it)."""
+
+    def runs(*args: str) -> Ran:
+        return coastwatch("--as", name, *args, env={"COASTWATCH_PASSWORD": password})
+
+    return runs
 
 
 def run(
