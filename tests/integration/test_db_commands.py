@@ -215,27 +215,34 @@ def test_demo_simulates_ingests_and_says_what_it_holds(user: User) -> None:
     assert "not available yet" not in out  # only the dashboard is, and it was not asked for
     assert (user.home / "state" / "demo" / "truth.json").is_file()
     assert "`coastwatch dashboard` serves http://127.0.0.1:8501/" in out
-    _each_role_has_a_demo_user_who_logs_in(user, out)
+    user.env["COASTWATCH_PASSWORD"] = _each_role_has_a_demo_user_who_logs_in(user, out)
     _a_drone_is_sent_from_the_top_alert(user)
 
 
-def _each_role_has_a_demo_user_who_logs_in(user: User, out: str) -> None:
+def _each_role_has_a_demo_user_who_logs_in(user: User, out: str) -> str:
+    """The demo users' password, once each has logged in with it."""
     said = re.search(r"log in as demo\.intel \(or demo\.monitor, [^)]*\), password (\S+)", out)
     assert said is not None, out
     with Store.open(user.settings) as store:
         for role in ROLES:
             assert store.login(f"demo.{role}", said.group(1), via="cli").role == role
+    return said.group(1)
+
+
+#: Who reads the demo's alerts and who flies its drone (their password: the demo's).
+INTEL, PILOT = ("--as", "demo.intel"), ("--as", "demo.drone_operator")
 
 
 def _a_drone_is_sent_from_the_top_alert(user: User) -> None:
     """The issue's end to end: an intercept planned from the demo's best alert with a vessel
     uploads to the simulated vehicle over UDP and TCP and to MAVSDK over both, reads back with
     the integers sent, is flown, and its telemetry is what the map draws."""
-    alerts = json.loads(user.run("alerts", "list", "--format", "json").stdout)
+    alerts = json.loads(user.run(*INTEL, "alerts", "list", "--format", "json").stdout)
     alert = next(a for a in alerts if a["mmsi"])
     home = f"{alert['lat'] + 0.02:.6f},{alert['lon']:.6f}"  # launched 2 km north of it
     plan_file = user.home / "intercept.plan"
     planning = user.run(
+        *PILOT,
         *("mission", "plan", "intercept", "--alert", alert["id"], "--home", home),
         *("--now", alert["end"], "-o", str(plan_file), "--format", "json"),
     )
@@ -248,13 +255,14 @@ def _a_drone_is_sent_from_the_top_alert(user: User) -> None:
         port = free_port("udp" if listen == "udpin" else "tcp")
         url = f"{connect}:127.0.0.1:{port}"
         with Vehicle(f"{listen}:127.0.0.1:{port}", system_id=9, time_scale=50.0) as vehicle:
-            user.ok("mission", "upload", str(plan_file), "--connect", url)
+            user.ok(*PILOT, "mission", "upload", str(plan_file), "--connect", url)
             assert [(i.command, i.frame, i.x, i.y) for i in vehicle.lists[0]] == ints
             back = user.home / f"back-{connect}.plan"
-            user.ok("mission", "download", "--connect", url, "-o", str(back))
+            user.ok(*PILOT, "mission", "download", "--connect", url, "-o", str(back))
             assert [(i.command, i.frame, i.x, i.y) for i in read_plan(back).mission_items()] == ints
             if connect == "udpout":  # fly it, and follow it live
-                user.ok("mission", "start", "--connect", url, "--mission", str(planned["id"]))
+                mission = str(planned["id"])
+                user.ok(*PILOT, "mission", "start", "--connect", url, "--mission", mission)
                 user.ok("ingest", "drone", "--connect", url, "--duration", "4")
     for transport in ("udp", "tcp"):
         with mavsdk_autopilot(transport) as (received, link, system):
