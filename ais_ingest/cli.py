@@ -29,6 +29,8 @@ def print_summary(stats: IngestStats) -> None:
     table.add_row("other NMEA passed over", f"{stats.counts['other_nmea']:,}")
     if stats.counts["time_headers"]:
         table.add_row("time headers ($PGHP) read", f"{stats.counts['time_headers']:,}")
+    if stats.counts["spool_full"]:
+        table.add_row("lost: the spool was full", f"{stats.counts['spool_full']:,} lines")
     for reason, count in sorted(stats.rejected.items()):
         table.add_row(f"rejected: {reason}", f"{count:,}")
     table.add_row("rate", f"{stats.rate:,.0f} messages/s in {stats.seconds:.1f} s")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import state
 from drone_ops.plan import Plan
 from surveillance.errors import CoastwatchError
 from surveillance.store import Store
@@ -19,7 +20,9 @@ __all__ = ["upload_panel"]
 _HEARTBEAT_S = 10.0
 
 
-def _upload(store: Store, plan: Plan, mission_id: int, url: str, target: int | None) -> None:
+def _upload(
+    store: Store, plan: Plan, mission_id: int, url: str, target: int | None, actor: str
+) -> None:
     """Connect, wait for the vehicle, upload each list with a progress bar, record; every
     step in a status box, a failure or refusal as the vehicle's words."""
     from drone_ops.link import open_link
@@ -43,10 +46,12 @@ def _upload(store: Store, plan: Plan, mission_id: int, url: str, target: int | N
                 result = upload(link, plan, target_system=system, progress=progress)
             finally:
                 link.close()
-            store.set_mission_status(mission_id, "uploaded", uploaded_to=url, system_id=system)
+            store.set_mission_status(
+                mission_id, "uploaded", uploaded_to=url, system_id=system, by=actor
+            )
         except CoastwatchError as error:
             box.update(label=f"Upload failed: {error}", state="error")
-            st.error(str(error) + (f"\n\n{error.hint}" if error.hint else ""))
+            state.show_error(error)
             return
         sent = ", ".join(f"{n} {name}" for name, n in result.items.items())
         box.update(label=f"Uploaded to vehicle {system} at {url}: {sent} items", state="complete")
@@ -56,9 +61,9 @@ def _upload(store: Store, plan: Plan, mission_id: int, url: str, target: int | N
         )
 
 
-def upload_panel(store: Store, plan: Plan, mission_id: int | None, key: str) -> None:
-    """The connection field and the button (a plan is saved before it is uploaded);
-    ``key`` tells this panel's widgets from another's on the page."""
+def upload_panel(store: Store, plan: Plan, mission_id: int | None, actor: str, key: str) -> None:
+    """The connection field and the button (a plan is saved before it is uploaded; the
+    upload is audited as ``actor``'s); ``key`` tells this panel's widgets from another's."""
     left, right = st.columns([3, 1])
     url = left.text_input(
         "Connection",
@@ -71,6 +76,6 @@ def upload_panel(store: Store, plan: Plan, mission_id: int | None, key: str) -> 
     )
     pressed = st.button("Upload", key=f"{key}_upload", disabled=mission_id is None)
     if pressed and mission_id is not None:
-        _upload(store, plan, mission_id, url.strip(), int(target) or None)
+        _upload(store, plan, mission_id, url.strip(), int(target) or None, actor)
     if mission_id is None:
         st.caption("Save the plan first: the store records where it is uploaded.")

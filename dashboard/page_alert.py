@@ -16,6 +16,7 @@ from dashboard.data.common import vessel_link
 from dashboard.data.missions import alert_sightings
 from dashboard.evidence_chip import show_chip
 from dashboard.sighting_form import sighting_form
+from surveillance.access import action_ability
 from surveillance.errors import CoastwatchError
 from surveillance.lifecycle import allowed_actions
 from surveillance.store import Store
@@ -27,11 +28,15 @@ _BUTTONS = (("ack", "Acknowledge"), ("escalate", "Escalate"), ("close", "Close")
 _PAD_DEG = 0.02
 
 
-def _act(store: Store, alert_id: str, action: str, actor: str, text_key: str | None) -> None:
-    """Apply an action (a button's callback, before the page is drawn again)."""
+def _act(
+    store: Store, alert_id: str, seen: str, action: str, actor: str, text_key: str | None
+) -> None:
+    """Apply an action (a button's callback, before the page is drawn again) to the alert
+    as the page showed it (``seen``, its status then). On an error, or when someone else
+    changed the alert meanwhile, the message is shown and the typed text stays in its field."""
     note = st.session_state.get(text_key) if text_key else None
     try:
-        status = store.act_on_alert(alert_id, action, actor, note)
+        status = store.act_on_alert(alert_id, action, actor, note, seen=seen)
     except CoastwatchError as error:
         hint = f" ({error.hint})" if error.hint else ""
         st.session_state[_FLASH] = ("error", f"{error}{hint}")
@@ -43,34 +48,42 @@ def _act(store: Store, alert_id: str, action: str, actor: str, text_key: str | N
 
 
 def _actions(current: state.View, detail: AlertDetail) -> None:
+    """The actions the user's role holds (the store under that role refuses the others)."""
     alert_id, status = detail.alert["id"], detail.alert["status"]
     allowed = allowed_actions(status)
+    buttons = [(a, label) for a, label in _BUTTONS if current.can(action_ability(a))]
+    forms = [a for a in ("dismiss", "note") if current.can(action_ability(a))]
+    if not buttons and not forms:
+        st.caption(f"Your role ({current.user.role}) reads alerts; it does not act on them.")
+        return
     columns = st.columns([1.4, 1.2, 1, 3, 3])  # "Acknowledge" whole on a laptop screen
-    for column, (action, label) in zip(columns, _BUTTONS, strict=False):
+    for column, (action, label) in zip(columns, buttons, strict=False):
         column.button(
             label,
             key=f"alert_{action}",
             disabled=action not in allowed,
             width="stretch",
             on_click=_act,
-            args=(current.store, alert_id, action, current.actor, None),
+            args=(current.store, alert_id, status, action, current.actor, None),
         )
-    with columns[3].form("dismiss", border=False):
-        st.text_input("Reason to dismiss", key=_REASON_KEY, placeholder="required")
-        st.form_submit_button(
-            "Dismiss",
-            disabled="dismiss" not in allowed,
-            on_click=_act,
-            args=(current.store, alert_id, "dismiss", current.actor, _REASON_KEY),
-        )
-    with columns[4].form("note", border=False):
-        st.text_input("Note", key=_NOTE_KEY)
-        st.form_submit_button(
-            "Add note",
-            on_click=_act,
-            args=(current.store, alert_id, "note", current.actor, _NOTE_KEY),
-        )
-    st.caption(f"Acting as **{current.actor}** (change it in the sidebar).")
+    if "dismiss" in forms:
+        with columns[3].form("dismiss", border=False):
+            st.text_input("Reason to dismiss", key=_REASON_KEY, placeholder="required")
+            st.form_submit_button(
+                "Dismiss",
+                disabled="dismiss" not in allowed,
+                on_click=_act,
+                args=(current.store, alert_id, status, "dismiss", current.actor, _REASON_KEY),
+            )
+    if "note" in forms:
+        with columns[4].form("note", border=False):
+            st.text_input("Note", key=_NOTE_KEY)
+            st.form_submit_button(
+                "Add note",
+                on_click=_act,
+                args=(current.store, alert_id, status, "note", current.actor, _NOTE_KEY),
+            )
+    st.caption(f"Recorded as done by `{current.actor}`.")
 
 
 def _bbox(detail: AlertDetail) -> tuple[float, float, float, float]:
@@ -262,10 +275,11 @@ def render() -> None:
     if flash:
         (st.error if flash[0] == "error" else st.success)(flash[1])
     _actions(current, detail)
-    if st.button("Send a drone", icon=":material/flight:", key="alert_send_drone"):
-        st.switch_page("page_missions.py", query_params={"alert": alert["id"]})
-    with st.expander("Report what a drone saw for this alert"):
-        sighting_form(current, alert_id=alert["id"], key="alert_sight")
+    if current.can("missions"):
+        if st.button("Send a drone", icon=":material/flight:", key="alert_send_drone"):
+            st.switch_page("page_missions.py", query_params={"alert": alert["id"]})
+        with st.expander("Report what a drone saw for this alert"):
+            sighting_form(current, alert_id=alert["id"], key="alert_sight")
 
     left, right = st.columns([3, 2])
     with left:

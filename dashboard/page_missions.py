@@ -1,7 +1,8 @@
 """Missions (``?alert=<id>`` opens the intercept form for that alert): plan a drone mission
 from an alert, an area or a point; see it on the map with its statistics; save, download
 and upload it; the stored missions, each openable; each drone followed live; what a drone
-saw reported as a sighting.
+saw reported as a sighting. Planning, saving, uploading and sightings are the drone
+operator's; the monitor and the intelligence officer follow the missions and the drones.
 
 Mission names and notes come from people and files: they are shown as text (``st.text``,
 tables, the tooltip's plain fields), never as Markdown.
@@ -107,7 +108,8 @@ def _plan_view(
     _deck(current, mission_layers.plan_layers(picture), picture.bbox, f"{key}_map")
     _stats(stats)
     _downloads(plan, f"mission-{mission_id}" if mission_id else plan.kind, key)
-    upload_panel(current.store, plan, mission_id, key)
+    if current.can("missions"):
+        upload_panel(current.store, plan, mission_id, current.actor, key)
 
 
 def _made(current: state.View) -> None:
@@ -203,12 +205,14 @@ def _drones() -> None:
 def render() -> None:
     current = state.view()
     st.header("Missions")
-    st.subheader("Plan a mission")
-    made = plan_form(current)
-    if made is not None:
-        st.session_state[_KEY_PLAN] = made
-        st.session_state[_KEY_SAVED] = None
-    _made(current)
+    flies = current.can("missions")  # the others follow the missions and the drones
+    if flies:
+        st.subheader("Plan a mission")
+        made = plan_form(current)
+        if made is not None:
+            st.session_state[_KEY_PLAN] = made
+            st.session_state[_KEY_SAVED] = None
+        _made(current)
     _stored(current)
     st.subheader("Drones")
     left, right = st.columns([1, 3])
@@ -217,8 +221,9 @@ def render() -> None:
         "every (s)", options=[2, 5, 10, 30], value=5, key=_KEY_EVERY, disabled=not live
     )
     st.fragment(_drones, run_every=timedelta(seconds=every) if live else None)()
-    st.subheader("Report a sighting")
-    sighting_form(current, alert_id=st.query_params.get("alert"))
+    if flies:
+        st.subheader("Report a sighting")
+        sighting_form(current, alert_id=st.query_params.get("alert"))
 
 
 if __name__ == "__main__":

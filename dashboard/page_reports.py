@@ -96,7 +96,7 @@ def render() -> None:
             on_click="ignore",
             width="stretch",
         )
-    st.caption(f"Each download is recorded as made by **{current.actor}**.")
+    st.caption(f"Each download is recorded as made by `{current.actor}`.")
     st.dataframe(
         preview,
         hide_index=True,

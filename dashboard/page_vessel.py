@@ -36,6 +36,26 @@ def _watch(store: Store, mmsi: int, actor: str, add: bool) -> None:
         st.session_state[_FLASH] = ("error", str(error))
 
 
+def _watch_controls(current: state.View, mmsi: int, on_list: bool) -> None:
+    """Take the vessel off the watchlist, or put it on with a note."""
+    left, right = st.columns([3, 1])
+    if on_list:
+        right.button(
+            "Remove from the watchlist",
+            key="watch_remove",
+            on_click=_watch,
+            args=(current.store, mmsi, current.actor, False),
+        )
+    else:
+        left.text_input("Why (optional)", key=_NOTE_KEY)
+        right.button(
+            "Add to the watchlist",
+            key="watch_add",
+            on_click=_watch,
+            args=(current.store, mmsi, current.actor, True),
+        )
+
+
 def _identity(detail: VesselDetail) -> None:
     who = detail.identity or {}
     cells = st.columns(6)
@@ -145,23 +165,8 @@ def render() -> None:
         st.caption("Not on the watchlist.")
     else:
         st.dataframe(detail.watchlist, hide_index=True)
-    on_list = bool((detail.watchlist["kind"] == "mmsi").any())
-    left, right = st.columns([3, 1])
-    if on_list:
-        right.button(
-            "Remove from the watchlist",
-            key="watch_remove",
-            on_click=_watch,
-            args=(current.store, mmsi, current.actor, False),
-        )
-    else:
-        left.text_input("Why (optional)", key=_NOTE_KEY)
-        right.button(
-            "Add to the watchlist",
-            key="watch_add",
-            on_click=_watch,
-            args=(current.store, mmsi, current.actor, True),
-        )
+    if current.can("watchlist.edit"):  # the intelligence officer's to change
+        _watch_controls(current, mmsi, bool((detail.watchlist["kind"] == "mmsi").any()))
 
     st.subheader("Track in the window")
     if detail.track.empty:

@@ -1,5 +1,5 @@
-"""What every page shares: the settings, the store (one per server), the sidebar (time
-window, area of operations, who is acting) and cached reads.
+"""What every page shares: the logged-in user and their role's store, the sidebar (time
+window, area of operations, who is logged in) and cached reads.
 
 The sidebar's widgets keep their values in ``st.session_state`` under the keys below, so a
 page (or a live fragment rerunning on its own) recomputes the same :class:`View` with
@@ -8,17 +8,18 @@ page (or a live fragment rerunning on its own) recomputes the same :class:`View`
 
 from __future__ import annotations
 
-import getpass
-import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import streamlit as st
 
+from dashboard import auth, stores
 from dashboard.data import basemap, operations
+from surveillance.access import can
 from surveillance.errors import CoastwatchError
-from surveillance.settings import Settings, load_settings
-from surveillance.store import BBox, Store, Window
+from surveillance.redaction import mask_secrets, secrets_in_force
+from surveillance.settings import Settings
+from surveillance.store import BBox, Store, UserRecord, Window
 from surveillance.times import people_utc
 
 __all__ = [
@@ -26,10 +27,8 @@ __all__ = [
     "WINDOWS",
     "cached_base_map",
     "cached_map_data",
-    "settings",
     "show_error",
     "sidebar",
-    "store",
     "view",
 ]
 
@@ -41,59 +40,43 @@ _KEY_FROM_DAY, _KEY_FROM_TIME = "window_from_day", "window_from_time"
 _KEY_TO_DAY, _KEY_TO_TIME = "window_to_day", "window_to_time"
 _KEY_BOX_ON = "box_on"
 _KEY_BOX = ("box_west", "box_south", "box_east", "box_north")
-_KEY_ACTOR = "actor"
 _MAP_CACHE_S = 60
 _NEWEST_CACHE_S = 5  # the newest position is a scan of the positions: not on every click
 
 
 @dataclass(frozen=True)
 class View:
-    """What the sidebar says: the time window, the box to look in, who is acting."""
+    """What the sidebar says (the time window, the box to look in) and who is looking:
+    ``store`` runs every query under the user's role."""
 
     settings: Settings
     store: Store
     window: Window
     bbox: BBox
-    actor: str
+    user: UserRecord
     newest: datetime | None  # the newest position in the store
 
     @property
+    def actor(self) -> str:
+        """Who is acting: the logged-in user's name (recorded with every action)."""
+        return self.user.username
+
+    def can(self, ability: str) -> bool:
+        """Whether the user's role holds ``ability`` (surveillance/access.py)."""
+        return can(self.user.role, ability)
+
+    @property
     def store_key(self) -> str:
-        """Identifies the store in cache keys (several stores may share one process)."""
-        return store_key(self.store)
+        """Identifies the store and its role in cache keys (several stores, and every role's,
+        may share one process: one role's cached rows must never reach another)."""
+        return stores.store_key(self.store, self.user.role)
 
 
 def show_error(error: CoastwatchError) -> None:
-    """A Coastwatch error as the user should see it: the message and the hint."""
-    st.error(str(error) + (f"\n\n{error.hint}" if error.hint else ""))
-
-
-def settings() -> Settings:
-    """The settings in force (``COASTWATCH_*`` environment, config file)."""
-    return load_settings()
-
-
-@st.cache_resource(show_spinner="Opening the store")
-def _open_store(key: str, _settings: Settings) -> Store:
-    return Store.open(_settings)
-
-
-def store(current: Settings) -> Store:
-    """The store of these settings, opened once per server process."""
-    url = current.database_url.get_secret_value() if current.database_url else ""
-    key = hashlib.sha256(f"{url}|{current.home}".encode()).hexdigest()
-    return _open_store(key, current)
-
-
-def store_key(current: Store) -> str:
-    return hashlib.sha256(current.engine.url.render_as_string(False).encode()).hexdigest()
-
-
-def _actor_default() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no user name in a container without passwd entry
-        return "analyst"
+    """A Coastwatch error as the user should see it: the message (secrets masked) and the
+    hint."""
+    said = mask_secrets(str(error), secrets_in_force())
+    st.error(said + (f"\n\n{error.hint}" if error.hint else ""))
 
 
 def _end_of(newest: datetime | None) -> datetime:
@@ -113,10 +96,12 @@ def _newest(key: str, _store: Store) -> datetime | None:
 
 
 def view() -> View:
-    """The current view from the sidebar's values (their defaults before it is drawn)."""
-    current = settings()
-    opened = store(current)
-    newest = _newest(store_key(opened), opened)
+    """The current view from the sidebar's values (their defaults before it is drawn), for
+    the user logged in (the run stops when nobody is)."""
+    user = auth.session_user()
+    current = stores.settings()
+    opened = stores.role_store(current, user.role)
+    newest = _newest(stores.store_key(opened, user.role), opened)
     end = _end_of(newest)
     state = st.session_state
     hours = WINDOWS.get(state.get(_KEY_WINDOW, _DEFAULT_WINDOW), 24.0)
@@ -137,14 +122,14 @@ def view() -> View:
         west, south, east, north = chosen
         if west < east and south < north:
             bbox = (west, south, east, north)
-    actor = str(state.get(_KEY_ACTOR) or _actor_default())
-    return View(current, opened, window, bbox, actor, newest)
+    return View(current, opened, window, bbox, user, newest)
 
 
 def sidebar() -> View:
     """Draw the shared sidebar and return the view it selects."""
     current = view()
     end = _end_of(current.newest)
+    auth.logout_button(current.user)
     with st.sidebar:
         st.subheader("Time window")
         st.radio(
@@ -185,14 +170,6 @@ def sidebar() -> View:
                 strict=True,
             ):
                 column.number_input(label, value=float(value), key=key, format="%.3f")
-        st.subheader("You are")
-        st.text_input(
-            "You are",
-            value=_actor_default(),
-            key=_KEY_ACTOR,
-            label_visibility="collapsed",
-            help="recorded with every action on an alert or the watchlist",
-        )
     return view()
 
 

@@ -61,14 +61,10 @@ def sighting(
     from alerts.matching import MatchSettings
     from drone_ops.sightings import Sighting, report_sighting
     from surveillance.times import parse_time
+    from surveillance.uploads import read_file
 
     lat, lon = _lat_lon(where)
-    data = None
-    if photo is not None:
-        try:
-            data = photo.read_bytes()
-        except OSError as error:
-            raise InputError(f"cannot read {photo}: {error.strerror}") from error
+    data = None if photo is None else read_file(photo, "photo")
     seen = Sighting(
         lon=lon,
         lat=lat,

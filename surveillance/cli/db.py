@@ -108,7 +108,7 @@ def print_status(app: AppContext, store: Store | None) -> None:
     """Where the store is, its versions, whether it is up and what each table holds."""
     from rich.table import Table
 
-    from surveillance.settings import mask_url
+    from surveillance.redaction import mask_secrets
 
     settings = app.settings
     info = Table(box=None, show_header=False)
@@ -123,7 +123,7 @@ def print_status(app: AppContext, store: Store | None) -> None:
     else:
         assert settings.database_url is not None
         info.add_row("store", "external server")
-        info.add_row("url", mask_url(settings.database_url.get_secret_value()))
+        info.add_row("url", mask_secrets(settings.database_url.get_secret_value()))
     if store is not None:
         for name, version in store.server_versions().items():
             info.add_row(name, version)

@@ -110,10 +110,9 @@ def _format_of(output: Path) -> str:
 
 
 def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the area file {path}: {exc.strerror}") from None
+    from surveillance.uploads import read_file
+
+    return read_file(path, "geojson")
 
 
 def _write(output: Path, data: bytes, *, force: bool) -> None:

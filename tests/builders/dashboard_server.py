@@ -1,5 +1,7 @@
-"""The dashboard served as a user starts it (``coastwatch dashboard`` on a free port) and
-the headless chromium that looks at it, for browser tests.
+"""The dashboard served as a user starts it (``coastwatch dashboard`` on a free port), the
+headless chromium that looks at it, and a login through its form, for browser tests.
+
+Each page load (``page.goto``) is a new Streamlit session: it asks for the login again.
 
 The browser runs with no sandbox (root) and without background networking: the machine
 has no internet, and nothing may be fetched from it.
@@ -16,12 +18,13 @@ import subprocess
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.builders.cli import start
 
-__all__ = ["FLAGS", "READY_S", "chromium_or_skip", "end", "serve"]
+__all__ = ["FLAGS", "READY_S", "chromium_or_skip", "end", "login", "serve"]
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [
@@ -93,3 +96,21 @@ def end(server: subprocess.Popen[str]) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(server.pid, signal.SIGKILL)
     server.wait(timeout=_STOP_S)
+
+
+def login(page: Any, name: str, password: str) -> None:
+    """Log in through the form on the playwright ``page`` (loaded with the app's address)
+    and wait until the app is drawn for the user (the sidebar's Log out button); a refused
+    login fails with the form's message."""
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()
+    out = page.get_by_role("button", name="Log out")
+    refused = page.locator("[data-testid='stAlertContentError']")
+    deadline = time.monotonic() + READY_S
+    while not out.is_visible():
+        if refused.count() and refused.first.is_visible():
+            raise AssertionError(f"the login of {name} was refused: {refused.first.inner_text()}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the app did not open for {name}")
+        page.wait_for_timeout(200)

@@ -1,4 +1,5 @@
-"""The running dashboard in Debian's headless chromium: the map draws and its tooltips read
+"""The running dashboard in Debian's headless chromium, each page load logged in through
+the form as a user of the role it needs: the map draws and its tooltips read
 as text, an alert opens and is acknowledged, a report downloads; a SAR scene's quicklook,
 footprint and detections are drawn, a detection picked or clicked on the map shows its
 chip, and so does a dark-vessel alert's page; a vessel clicked on the map joins the replay.
@@ -36,9 +37,10 @@ from surveillance.settings import load_settings
 from surveillance.store import Store
 from tests.builders.alerts import insert_alert
 from tests.builders.clock import T0
-from tests.builders.dashboard_server import FLAGS, READY_S, chromium_or_skip, end, serve
+from tests.builders.dashboard_server import FLAGS, READY_S, chromium_or_skip, end, login, serve
 from tests.builders.positions import drifting, load_positions
 from tests.builders.stored_scenes import Ship, StoredScene, match, solid_png, stored_scene
+from tests.builders.users import PASSWORD, ROLE_USERS, add_role_users
 
 LOITERER = 431000001
 STOP_S = 60.0
@@ -48,6 +50,7 @@ OFFSET_DEG = 2.0  # between the vessels and the alert on the map of the whole ar
 MAGENTA = (255, 0, 255)  # the quicklook: nothing else on the map has that colour
 SCENE_SOUTH_DEG = 3.5  # the scene lies this far south of the map's centre, offshore
 DARK_ID = "dark-tip-0001"
+MONITOR, INTEL, ANALYST = ROLE_USERS["monitor"], ROLE_USERS["intel"], ROLE_USERS["analyst"]
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +68,7 @@ def served(store: Store, tmp_path: Path) -> Iterator[tuple[str, str]]:
     load_positions(store, drifting(LOITERER, T0, 6))
     Engine(load_settings(database_url=_url(store)), store).run(T0, T0 + timedelta(hours=7))
     (alert_id,) = store.alerts()["id"]
+    add_role_users(store)
     server, base = serve(_url(store), tmp_path)
     try:
         yield base, alert_id
@@ -97,6 +101,7 @@ def sea(store: Store, tmp_path: Path) -> Iterator[tuple[str, dict[str, tuple[flo
     start = T0 - timedelta(hours=1)
     lon_lat = {"lon": at["alert"][0], "lat": at["alert"][1]}
     insert_alert(store, id="sts-tip-0001", mmsi=(STAR,), score=62, start=start, end=T0, **lon_lat)
+    add_role_users(store)
     server, base = serve(_url(store), tmp_path)
     try:
         yield base, at
@@ -140,6 +145,7 @@ def imaged(
         lat=at["dark"][1],
         evidence={"detection_id": dark, "scene_id": scene.id},
     )
+    add_role_users(store)
     server, base = serve(_url(store), tmp_path)
     try:
         yield base, scene, at
@@ -250,10 +256,12 @@ def test_the_app_works_in_a_real_browser(
         page.set_default_timeout(60_000)
         # the map: Streamlit draws after load; deck.gl draws into a canvas
         page.goto(base)
+        login(page, INTEL, PASSWORD)
         page.get_by_text("Operations map").first.wait_for()
         page.locator("canvas").first.wait_for()
-        # an alert, opened by its link, acknowledged
+        # an alert, opened by its link (a new session: the login again), acknowledged
         page.goto(f"{base}/alert?alert={alert_id}")
+        login(page, INTEL, PASSWORD)
         page.get_by_text("loitering").first.wait_for()
         page.get_by_role("button", name="Acknowledge").click()
         deadline = time.monotonic() + 30
@@ -264,6 +272,7 @@ def test_the_app_works_in_a_real_browser(
         assert events["to_status"].tolist() == ["acknowledged"]
         # a report, downloaded as a user would
         page.goto(f"{base}/reports")
+        login(page, ANALYST, PASSWORD)
         with page.expect_download() as download:
             page.get_by_role("button", name="GeoJSON").click()
         saved = tmp_path / "report.geojson"
@@ -289,6 +298,7 @@ def test_map_tooltips_show_names_as_text(
         dialogs: list[str] = []
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         page.goto(base)
+        login(page, MONITOR, PASSWORD)
         page.get_by_text("Operations map").first.wait_for()
 
         star = _hover(page, _pixel_offset(at["star"], centre, view.zoom), "SEA STAR")
@@ -320,6 +330,7 @@ def test_a_scene_its_quicklook_and_detections_are_drawn_and_a_pick_shows_the_chi
         page = browser.new_page(viewport={"width": 1400, "height": 1100})  # the whole map
         page.set_default_timeout(60_000)
         page.goto(base)
+        login(page, INTEL, PASSWORD)
         page.get_by_text("Operations map").first.wait_for()
 
         _canvas_colour(page, where["plain"], MAGENTA)  # the quicklook, drawn from its data URL
@@ -336,6 +347,7 @@ def test_a_scene_its_quicklook_and_detections_are_drawn_and_a_pick_shows_the_chi
         assert chip == scene.chips[1]  # the stored PNG itself
 
         page.goto(f"{base}/alert?alert={DARK_ID}")
+        login(page, INTEL, PASSWORD)
         page.get_by_text("dark vessel").first.wait_for()
         assert _shown_image(page, base, f"SAR chip of detection {dark_id}") == scene.chips[1]
         browser.close()
@@ -357,6 +369,7 @@ def test_a_click_on_a_detection_shows_its_chip(
         page = browser.new_page(viewport={"width": 1400, "height": 1100})  # the whole map
         page.set_default_timeout(60_000)
         page.goto(base)
+        login(page, MONITOR, PASSWORD)
         page.get_by_text("Operations map").first.wait_for()
 
         dark_id = scene.detection_ids[1]
@@ -384,6 +397,7 @@ def test_a_click_on_a_vessel_joins_the_replay_and_links_its_page(
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
         page.set_default_timeout(60_000)
         page.goto(base)
+        login(page, MONITOR, PASSWORD)
         page.get_by_text("Operations map").first.wait_for()
 
         _click(page, _pixel_offset(at["star"], centre, view.zoom), "SEA STAR")

@@ -15,12 +15,13 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from alerts.engine import Engine
-from dashboard import tooltip
+from dashboard import auth, tooltip
 from surveillance.settings import load_settings
 from surveillance.store import Store
 from surveillance.store.learnt import WHOLE_FEED
 from tests.builders.clock import T0
 from tests.builders.positions import OPEN_SEA, load_positions
+from tests.builders.users import ADMIN, ROLE_USERS, add_user
 
 APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 
@@ -37,7 +38,7 @@ def _stopped(mmsi: int, start_h: float, hours: float, dlon: float) -> pd.DataFra
 @pytest.fixture
 def app(store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     """Five vessels at anchor in one cell for two hours, ten hours of silence of the whole
-    feed, then two more hours; ``detect`` over it all keeps the maps."""
+    feed, then two more hours; ``detect`` over it all keeps the maps. A monitor logged in."""
     url = store.engine.url.render_as_string(hide_password=False)
     anchored = [_stopped(431000001 + k, h, 2, 0.009 * k) for k in range(5) for h in (-12, 0)]
     load_positions(store, pd.concat(anchored, ignore_index=True))
@@ -45,8 +46,9 @@ def app(store: Store, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
         T0 - timedelta(hours=12), T0 + timedelta(hours=2)
     )
     monkeypatch.setenv("COASTWATCH_DATABASE_URL", url)
+    add_user(store, ROLE_USERS["monitor"], "monitor")
     at = AppTest.from_file(str(APP), default_timeout=60)
-    at.session_state["actor"] = "officer.kato"
+    auth.sign_in(at.session_state, ROLE_USERS["monitor"])
     yield at
     st.cache_resource.clear()
     st.cache_data.clear()
@@ -74,6 +76,7 @@ def test_the_map_shows_anchorages_and_on_request_the_coverage(app: AppTest) -> N
 
 
 def test_the_sources_page_shows_the_outage_of_the_whole_feed(app: AppTest) -> None:
+    auth.sign_in(app.session_state, ADMIN)  # the sources are the admin's
     app.run()
     app.switch_page("page_sources.py").run()
     assert not app.exception, [e.value for e in app.exception]

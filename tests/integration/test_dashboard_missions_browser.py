@@ -24,13 +24,15 @@ from drone_ops.records import mission_record
 from surveillance.store import Store
 from tests.builders.alerts import insert_alert
 from tests.builders.clock import T0
-from tests.builders.dashboard_server import FLAGS, chromium_or_skip, end, serve
+from tests.builders.dashboard_server import FLAGS, chromium_or_skip, end, login, serve
 from tests.builders.positions import drifting, load_positions
+from tests.builders.users import PASSWORD, ROLE_USERS, add_user
 
 ALERT_ID = "loi-drone-0001"
 HOME = (33.50, 133.56)  # lat, lon: a beach east of Kochi
 AREA = [[133.600, 33.420], [133.604, 33.420], [133.604, 33.424], [133.600, 33.424], [133.6, 33.42]]
 SURVEY_HOME = (33.418, 133.598)  # lat, lon: a boat south-west of the area
+PILOT = ROLE_USERS["drone_operator"]
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +87,7 @@ def served(store: Store, tmp_path: Path) -> Iterator[str]:
     )
     _flying(store)
     load_positions(store, drifting(431000001, T0 - timedelta(hours=1), 1))  # the window ends T0
+    add_user(store, PILOT, "drone_operator")
     server, base = serve(store.engine.url.render_as_string(hide_password=False), tmp_path)
     try:
         yield base
@@ -99,7 +102,7 @@ def served(store: Store, tmp_path: Path) -> Iterator[str]:
 def test_send_a_drone_plan_a_survey_download_it_and_follow_a_drone(
     chromium: str, served: str, tmp_path: Path
 ) -> None:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     base = served
     area = tmp_path / "bay.geojson"
@@ -109,10 +112,11 @@ def test_send_a_drone_plan_a_survey_download_it_and_follow_a_drone(
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
         page.set_default_timeout(60_000)
         page.goto(f"{base}/alert?alert={ALERT_ID}")
+        login(page, PILOT, PASSWORD)
         page.get_by_text("loitering").first.wait_for()
         page.get_by_role("button", name="Send a drone").click()
         page.get_by_role("heading", name="Missions", exact=True).wait_for()
-        assert page.get_by_label("Alert id").input_value() == ALERT_ID
+        expect(page.get_by_label("Alert id")).to_have_value(ALERT_ID)  # once the run is drawn
         assert page.get_by_role("radio", name="From an alert (intercept)").is_checked()
 
         # the drone flying: its line with the battery and the progress

@@ -138,7 +138,7 @@ def test_a_photo_that_is_not_a_jpeg_or_png_is_refused(
     text = tmp_path / "notes.png"
     text.write_text("not a picture")
     ran = pilot("mission", "sighting", *at(ALONE), "--photo", str(text))
-    assert ran.code == 2 and "notes.png: not a JPEG or PNG image" in ran.stderr
+    assert ran.code == 2 and "notes.png: not a whole JPEG or PNG image" in ran.stderr
     far = pilot("mission", "sighting", "--at", "95,130")
     assert far.code == 2 and "not a place on Earth" in far.stderr
     assert store.sightings().empty
