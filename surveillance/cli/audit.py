@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Hashable, Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -106,20 +106,33 @@ def _print_table(rows: list[dict[str, Any]], limit: int) -> None:
 
 
 @audit.command("verify")
+@click.option(
+    "--head",
+    "noted_head",
+    metavar="HASH",
+    help="A head hash printed by an earlier verify: check that the log grew from it.",
+)
 @pass_app
 @needs("audit")
-def verify(app: AppContext) -> None:
+def verify(app: AppContext, noted_head: str | None) -> None:
     """Check the hash chain: every row's hash, and its link to the row before. Exits 1
-    naming the first row that was changed, or follows a removed one."""
+    naming the first row that was changed, or follows a removed one; with --head, also when
+    the log no longer holds the head noted earlier (the whole chain was rewritten)."""
     with app.open_store() as store:
         check = store.verify_audit()
+        noted_row = None if noted_head is None else store.audit_row_of_hash(noted_head.strip())
     if not check.ok:
-        console.print(
-            f"[bold red]audit log broken[/] at row {check.bad_id}: {check.reason} "
-            f"({check.rows} rows read)",
-            highlight=False,
-        )
-        raise SystemExit(1)
+        _broken(f"audit log broken at row {check.bad_id}: {check.reason} ({check.rows} rows read)")
+    if noted_head is not None and noted_row is None:
+        _broken("audit log rewritten: the head noted earlier is no longer in it")
     out.print(f"audit log intact: {check.rows} rows checked", highlight=False)
+    if noted_row is not None:
+        out.print(f"it grew from the head noted (row {noted_row})", highlight=False)
     out.print(f"head hash: {check.head or 'none (empty log)'}", highlight=False)
-    console.print("write the head hash down: a later verify shows the log grew from it")
+    console.print("note the head hash: `audit verify --head HASH` later shows the log grew from it")
+
+
+def _broken(message: str) -> NoReturn:
+    """Say what is wrong with the log, and exit 1."""
+    console.print(message, style="bold red", markup=False, highlight=False)
+    raise SystemExit(1)

@@ -23,7 +23,7 @@ from surveillance.times import iso_utc, people_utc
 if TYPE_CHECKING:
     from surveillance.store import UserRecord
 
-__all__ = ["users", "new_password_of"]
+__all__ = ["users"]
 
 
 @click.group()
@@ -32,7 +32,7 @@ def users() -> None:
     admin); each user also logs in to the database with their role's rights."""
 
 
-def new_password_of(app: AppContext, name: str) -> str:
+def _new_password(app: AppContext, name: str) -> str:
     """The new password for ``name``: ``COASTWATCH_PASSWORD`` unless it logged in ``--as``
     someone, else asked twice at a hidden prompt."""
     given = app.given_new_password()
@@ -62,7 +62,7 @@ def add(app: AppContext, name: str, role: str, display_name: str | None) -> None
 
     actor = app.actor
     check_username(name)  # before asking for a password
-    password = new_password_of(app, name)
+    password = _new_password(app, name)
     with app.open_store() as store:
         added = store.add_user(name, role, password, by=actor, display_name=display_name)
     login = f"database role {added.db_role}" if added.db_role else "no database role"
@@ -81,7 +81,7 @@ def passwd(app: AppContext, name: str | None) -> None:
     with app.open_store() as store:
         if store.user(name) is None:  # before asking for a password
             raise InputError(f"no user {name!r}", hint="`coastwatch users list` shows them")
-        store.set_password(name, new_password_of(app, name), by=actor)
+        store.set_password(name, _new_password(app, name), by=actor)
     console.print(f"password of {name} set", markup=False)
 
 

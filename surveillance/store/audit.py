@@ -149,3 +149,13 @@ class AuditTables:
                     return AuditCheck(rows, before, row.id, "its content does not match its hash")
                 before = row.hash
         return AuditCheck(rows, before)
+
+    def audit_row_of_hash(self, row_hash: str) -> int | None:
+        """The id of the row whose hash is ``row_hash`` (a head noted earlier), or None:
+        a chain rewritten whole since that head was noted no longer holds it."""
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                text("SELECT id FROM audit_log WHERE hash = :h ORDER BY id LIMIT 1"),
+                {"h": row_hash},
+            ).scalar()
+        return None if found is None else int(found)

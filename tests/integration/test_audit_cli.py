@@ -22,11 +22,11 @@ def _rows(coastwatch: Coastwatch, *args: str) -> list[dict[str, object]]:
     return rows
 
 
-def _by_hand(store: Store, statement: str) -> None:
+def _by_hand(store: Store, statement: str, **bind: object) -> None:
     """What a superuser with a psql prompt could do: triggers off, then the change."""
     with store.engine.begin() as conn:
         conn.execute(text("SET LOCAL session_replication_role = replica"))
-        conn.execute(text(statement))
+        conn.execute(text(statement), bind)
 
 
 def test_audit_list_filters_by_user_action_and_time(store: Store, coastwatch: Coastwatch) -> None:
@@ -94,3 +94,35 @@ def test_audit_verify_names_the_row_after_a_removed_one(
     broken = coastwatch("audit", "verify")
     assert broken.code == 1 and f"row {ids[2]}:" in broken.stderr
     assert "removed or changed" in broken.stderr
+
+
+def test_audit_verify_with_a_noted_head_catches_a_chain_rewritten_whole(
+    store: Store, coastwatch: Coastwatch
+) -> None:
+    add_user(store, "user0", "analyst")
+    noted, noted_id = store.verify_audit().head, int(store.audit_rows()["id"].max())
+    assert noted is not None
+    add_user(store, "user1", "analyst")
+    grew = coastwatch("audit", "verify", "--head", noted)
+    assert grew.code == 0, grew.stderr
+    assert f"it grew from the head noted (row {noted_id})" in grew.stdout
+    prev = None  # a superuser edits the noted row and hashes the chain again
+    for row_id in sorted(store.audit_rows()["id"]):
+        _by_hand(
+            store,
+            "UPDATE audit_log SET prev_hash = :prev, "
+            "subject = CASE WHEN id = :noted THEN 'someone else' ELSE subject END WHERE id = :id",
+            prev=prev,
+            noted=noted_id,
+            id=int(row_id),
+        )
+        _by_hand(
+            store,
+            "UPDATE audit_log SET hash = audit_row_hash(prev_hash, id, ts, actor, db_user, "
+            "action, subject, detail) WHERE id = :id",
+            id=int(row_id),
+        )
+        prev = store.audit_rows().set_index("id").loc[row_id, "hash"]
+    assert coastwatch("audit", "verify").code == 0  # the chain alone cannot tell
+    rewritten = coastwatch("audit", "verify", "--head", noted)
+    assert rewritten.code == 1 and "the head noted earlier is no longer in it" in rewritten.stderr
