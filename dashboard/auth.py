@@ -118,6 +118,7 @@ def _log_in() -> None:
     state = st.session_state
     name, password = str(state.get(_KEY_FORM_NAME, "")).strip(), state.get(_KEY_FORM_PASSWORD)
     state[_KEY_FORM_PASSWORD] = ""
+    name = name.replace("\x00", "\N{REPLACEMENT CHARACTER}")  # no NUL in PostgreSQL text
     current = stores.settings()
     try:
         user = stores.service_store(current).login(
