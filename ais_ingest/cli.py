@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ais_ingest.sources import FeedSource, TcpSource, UdpSource, parse_endpoint
-from surveillance.cli.app import AppContext, console, out, pass_app
+from surveillance.cli.app import AppContext, console, needs, out, pass_app
 from surveillance.times import parse_time
 
 if TYPE_CHECKING:
@@ -29,6 +29,8 @@ def print_summary(stats: IngestStats) -> None:
     table.add_row("other NMEA passed over", f"{stats.counts['other_nmea']:,}")
     if stats.counts["time_headers"]:
         table.add_row("time headers ($PGHP) read", f"{stats.counts['time_headers']:,}")
+    if stats.counts["spool_full"]:
+        table.add_row("lost: the spool was full", f"{stats.counts['spool_full']:,} lines")
     for reason, count in sorted(stats.rejected.items()):
         table.add_row(f"rejected: {reason}", f"{count:,}")
     table.add_row("rate", f"{stats.rate:,.0f} messages/s in {stats.seconds:.1f} s")
@@ -55,6 +57,7 @@ def print_summary(stats: IngestStats) -> None:
 )
 @click.option("--workers", type=click.IntRange(1, 64), help="Decoding processes (default: cores).")
 @pass_app
+@needs("sources")
 def ingest_ais(
     app: AppContext,
     paths: tuple[Path, ...],

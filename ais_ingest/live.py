@@ -4,8 +4,10 @@ Every ``flush_s`` (or ``max_batch`` lines) the lines received are decoded and wr
 report is queryable within about a second and a half of arrival. If the store cannot take
 a batch, its lines go to a spool file under ``COASTWATCH_HOME/spool`` (they carry their
 receive time in a tag block) and are replayed, oldest first, as soon as the store answers
-again: nothing is lost. Fragments of a message split across two batches are held over to
-the next one. Ctrl-C flushes what is pending and stops cleanly.
+again: nothing is lost, unless the spool's disk fills up; then the lines it cannot keep
+are counted (``spool_full``) and said in the log, and what it kept is still replayed.
+Fragments of a message split across two batches are held over to the next one. Ctrl-C
+flushes what is pending and stops cleanly.
 
 In the terms of :mod:`surveillance.ingest`: the feed is the source, :class:`MicroBatches`
 the parse step, :class:`SpoolingWriter` the writer, and :class:`Follower` runs the three.
@@ -135,6 +137,7 @@ class SpoolingWriter:
         self.spool = spool
         self.on_batch = on_batch
         self._recent: dict[int, float] = {}  # payload hash -> time, for the last minute
+        self.not_spooled = 0  # lines the spool could not keep (its disk full)
 
     def load(self, batch: LiveBatch) -> None:
         if self.spool.exists() and not self._replay():
@@ -155,6 +158,7 @@ class SpoolingWriter:
             self.on_batch(BatchReport(batch.received_s, time.time()))
 
     def finish(self, stats: IngestStats) -> None:
+        stats.counts["spool_full"] += self.not_spooled  # lines lost to a full spool
         if self.spool.exists():
             self._replay()
         try:
@@ -185,11 +189,35 @@ class SpoolingWriter:
         return kept
 
     def _to_spool(self, lines: list[bytes]) -> None:
+        """Append lines to the spool, as many whole ones as the disk takes. When it is full
+        (or failing) the file is cut back to its last whole line and the lines it could not
+        keep are counted and said: a full spool loses data, but never silently."""
         if not lines:
             return
-        self.spool.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.spool, "ab") as spool:
-            spool.write(b"\n".join(lines) + b"\n")
+        data = b"\n".join(lines) + b"\n"
+        written = 0
+        try:
+            self.spool.parent.mkdir(parents=True, exist_ok=True)
+            with open(self.spool, "ab", buffering=0) as spool:
+                start = spool.tell()
+                try:
+                    while written < len(data):
+                        written += spool.write(data[written:]) or 0
+                except OSError:
+                    written = data.rfind(b"\n", 0, written) + 1  # the whole lines written
+                    spool.truncate(start + written)
+                    raise
+        except OSError as exc:
+            lost = len(lines) - data.count(b"\n", 0, written)
+            self.not_spooled += lost
+            log.error(
+                "the spool %s is full or failing (%s): could not keep %d lines of the feed "
+                "while the store is away (%d in all so far); free space there",
+                self.spool,
+                exc.strerror or exc,
+                lost,
+                self.not_spooled,
+            )
 
     def _replay(self) -> bool:
         """Store what the spool holds, in one batch; True when it is empty again."""

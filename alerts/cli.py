@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from surveillance.access import action_ability
 from surveillance.alert_types import alert_types
-from surveillance.cli.app import AppContext, by_option, console, out, pass_app, who
+from surveillance.cli.app import AppContext, console, needs, out, pass_app
 from surveillance.errors import InputError
 from surveillance.times import iso_utc, parse_window, people_utc
 from surveillance.vocabulary import ALERT_STATUSES
@@ -26,7 +27,9 @@ def alerts() -> None:
 
     An alert goes new -> acknowledged -> escalated -> closed, or is dismissed with a
     reason; every action is kept, with who and when, in the alert's history. ID is an
-    alert's id or a unique prefix of it (6 characters or more).
+    alert's id or a unique prefix of it (6 characters or more). Reading needs a role that
+    sees alerts; a monitor may acknowledge and note, an intelligence officer take every
+    action.
     """
 
 
@@ -152,6 +155,7 @@ def _print_table(found: list[dict[str, Any]], limit: int) -> None:
     help="json: one array of {id, type, status, score, start, end, lat, lon, mmsi, ...}.",
 )
 @pass_app
+@needs("alerts.read")
 def list_alerts(
     app: AppContext,
     types: tuple[str, ...],
@@ -164,7 +168,7 @@ def list_alerts(
 ) -> None:
     """List alerts, highest score first."""
     window = parse_window(since, until)
-    with app.open_store() as store:
+    with app.user_store("alerts.read") as store:
         frame = store.alerts(
             window=window, types=types, statuses=statuses, min_score=min_score, limit=limit
         )
@@ -272,9 +276,10 @@ def _print_history(events: Any) -> None:
 @alerts.command()
 @click.argument("alert_id", metavar="ID")
 @pass_app
+@needs("alerts.read")
 def show(app: AppContext, alert_id: str) -> None:
     """Everything about one alert: its fields, evidence, score reasons and history."""
-    with app.open_store() as store:
+    with app.user_store("alerts.read") as store:
         alert = _find(store, alert_id)
         events = store.alert_events(alert["id"])
         named = [int(m) for m in alert["mmsi"]]  # none for a dark vessel
@@ -291,11 +296,11 @@ def show(app: AppContext, alert_id: str) -> None:
 # -- acting ------------------------------------------------------------------------------
 
 
-def _act(app: AppContext, alert_id: str, action: str, note: str | None, by: str | None) -> None:
+def _act(app: AppContext, alert_id: str, action: str, note: str | None) -> None:
     from rich.markup import escape
 
-    actor = who(by)
-    with app.open_store() as store:
+    actor = app.actor
+    with app.user_store(action_ability(action)) as store:
         alert_id = _find(store, alert_id)["id"]
         status = store.act_on_alert(alert_id, action, actor, note)
     done = "noted" if action == "note" else f"now {status}"
@@ -306,10 +311,10 @@ def _transition(action: str, help_text: str) -> click.Command:
     @click.command(action, help=help_text)
     @click.argument("alert_id", metavar="ID")
     @click.option("--note", help="Why, for the alert's history.")
-    @by_option
     @pass_app
-    def command(app: AppContext, alert_id: str, note: str | None, by: str | None) -> None:
-        _act(app, alert_id, action, note, by)
+    @needs(action_ability(action))
+    def command(app: AppContext, alert_id: str, note: str | None) -> None:
+        _act(app, alert_id, action, note)
 
     return command
 
@@ -325,18 +330,18 @@ for _action, _help in (
 @alerts.command()
 @click.argument("alert_id", metavar="ID")
 @click.option("--reason", required=True, help="Why it is not worth pursuing (required).")
-@by_option
 @pass_app
-def dismiss(app: AppContext, alert_id: str, reason: str, by: str | None) -> None:
+@needs(action_ability("dismiss"))
+def dismiss(app: AppContext, alert_id: str, reason: str) -> None:
     """Dismiss an open alert, with a reason: a false alarm, or nothing to act on."""
-    _act(app, alert_id, "dismiss", reason, by)
+    _act(app, alert_id, "dismiss", reason)
 
 
 @alerts.command("note")
 @click.argument("alert_id", metavar="ID")
 @click.argument("text")
-@by_option
 @pass_app
-def add_note(app: AppContext, alert_id: str, text: str, by: str | None) -> None:
+@needs(action_ability("note"))
+def add_note(app: AppContext, alert_id: str, text: str) -> None:
     """Add a note to an alert's history without changing its status."""
-    _act(app, alert_id, "note", text, by)
+    _act(app, alert_id, "note", text)

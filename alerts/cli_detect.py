@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from surveillance.cli.app import AppContext, console, out, pass_app, step
+from surveillance.cli.app import AppContext, console, needs, out, pass_app, step
 from surveillance.errors import InputError
 from surveillance.times import iso_utc, parse_time
 
@@ -49,6 +49,7 @@ def _print_run(stats: RunStats) -> None:
 @click.option("--until", help="ISO 8601 UTC (default: just after the latest position).")
 @click.option("--follow", is_flag=True, help="Keep running on new data until Ctrl-C.")
 @pass_app
+@needs("sources")
 def detect(app: AppContext, since: str | None, until: str | None, follow: bool) -> None:
     """Run the alert rules over a time window and store the alerts they raise.
 
@@ -111,6 +112,7 @@ def detect(app: AppContext, since: str | None, until: str | None, follow: bool) 
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 @pass_app
+@needs("sources")
 def evaluate(app: AppContext, truth_file: Path, slack_minutes: float, fmt: str) -> None:
     """Precision and recall of each rule against a simulated scenario's ground truth.
 

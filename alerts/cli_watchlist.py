@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from surveillance.cli.app import AppContext, by_option, console, out, pass_app, who
+from surveillance.cli.app import AppContext, console, needs, out, pass_app
 from surveillance.errors import InputError
 from surveillance.times import iso_utc, people_utc
 from surveillance.vocabulary import WATCHLIST_KINDS
@@ -36,7 +36,8 @@ def watchlist() -> None:
     """Vessels of interest, by MMSI, IMO, call sign or name, for the rules to look out for.
 
     Values are stored normalised: call signs and names in upper case, names with single
-    spaces, IMO numbers without the "IMO" prefix.
+    spaces, IMO numbers without the "IMO" prefix. Changing it is for intelligence
+    officers; every role that reads alerts may list it.
     """
 
 
@@ -63,8 +64,8 @@ def _selected(
 @watchlist.command()
 @_selectors
 @click.option("--note", help="Why the vessel is of interest.")
-@by_option
 @pass_app
+@needs("watchlist.edit")
 def add(
     app: AppContext,
     mmsi: str | None,
@@ -72,7 +73,6 @@ def add(
     callsign: str | None,
     name: str | None,
     note: str | None,
-    by: str | None,
 ) -> None:
     """Put a vessel on the watchlist (again: its note is replaced by a new one)."""
     import pandas as pd
@@ -80,29 +80,28 @@ def add(
 
     kind, value = _selected(mmsi, imo, callsign, name)
     entry = pd.DataFrame({"kind": [kind], "value": [value], "note": [note]})
-    with app.open_store() as store:
-        store.add_watchlist(entry, who(by))
+    with app.user_store("watchlist.edit") as store:
+        store.add_watchlist(entry, app.actor)
     console.print(f"{kind} {escape(value)} is on the watchlist")
 
 
 @watchlist.command()
 @_selectors
-@by_option
 @pass_app
+@needs("watchlist.edit")
 def remove(
     app: AppContext,
     mmsi: str | None,
     imo: str | None,
     callsign: str | None,
     name: str | None,
-    by: str | None,
 ) -> None:
     """Take a vessel off the watchlist."""
     from rich.markup import escape
 
     kind, value = _selected(mmsi, imo, callsign, name)
-    with app.open_store() as store:
-        removed = store.remove_watchlist(kind, value, who(by))
+    with app.user_store("watchlist.edit") as store:
+        removed = store.remove_watchlist(kind, value, app.actor)
     if not removed:
         raise InputError(
             f"{kind} {value} is not on the watchlist",
@@ -116,13 +115,14 @@ def remove(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
 @pass_app
+@needs("alerts.read")
 def list_entries(app: AppContext, fmt: str) -> None:
     """The watchlist, by kind and value."""
     import pandas as pd
     from rich.markup import escape
     from rich.table import Table
 
-    with app.open_store() as store:
+    with app.user_store("alerts.read") as store:
         entries = store.watchlist()
     rows = [
         {**row, "note": None if pd.isna(row["note"]) else row["note"]}
@@ -200,9 +200,9 @@ def read_entries(path: Path) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
 @click.argument(
     "path", metavar="FILE.csv", type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
-@by_option
 @pass_app
-def import_entries(app: AppContext, path: Path, by: str | None) -> None:
+@needs("watchlist.edit")
+def import_entries(app: AppContext, path: Path) -> None:
     """Add the vessels of a CSV: header kind,value,note, or columns mmsi, imo, callsign, name.
 
     Bad rows are reported with their line numbers and the good ones imported all the same;
@@ -210,14 +210,13 @@ def import_entries(app: AppContext, path: Path, by: str | None) -> None:
     """
     from rich.markup import escape
 
-    actor = who(by)
     entries, bad = read_entries(path)
     for line, reason in bad:
         console.print(f"{escape(str(path))}:{line}: {escape(reason)}")
     changed = 0
     if not entries.empty:
-        with app.open_store() as store:
-            changed = store.add_watchlist(entries, actor)
+        with app.user_store("watchlist.edit") as store:
+            changed = store.add_watchlist(entries, app.actor)
     console.print(f"{len(entries)} entries read from {escape(str(path))}, {changed} new or changed")
     if bad:
         raise InputError(

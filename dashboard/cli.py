@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import subprocess
@@ -12,6 +13,7 @@ import click
 
 from surveillance.cli.app import AppContext, console, pass_app
 from surveillance.errors import CoastwatchError
+from surveillance.uploads import MAX_UPLOAD_BYTES
 
 __all__ = ["dashboard", "streamlit_command"]
 
@@ -65,8 +67,12 @@ def streamlit_command(host: str, port: int) -> list[str]:
         "false",
         "--server.fileWatcherType",
         "none",
+        "--server.maxUploadSize",  # MB; each kind's own limit is checked on reading
+        str(math.ceil(MAX_UPLOAD_BYTES / 2**20)),
         "--client.toolbarMode",
         "minimal",
+        "--client.showErrorDetails",  # an unexpected error's traceback stays in the log
+        "type",
     ]
 
 

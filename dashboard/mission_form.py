@@ -18,7 +18,6 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.data.mission_areas import (
-    MAX_AREA_BYTES,
     area_from_geojson,
     area_from_lines,
     nearest_coast,
@@ -27,6 +26,7 @@ from dashboard.data.mission_areas import (
 from drone_ops.plan import FlightSetup, Limits, Plan, Point
 from surveillance.errors import CoastwatchError, InputError
 from surveillance.store import Store
+from surveillance.uploads import LIMIT_BYTES, check_size
 
 __all__ = ["SOURCES", "plan_form"]
 
@@ -101,8 +101,7 @@ def _area() -> shapely.Polygon:
     """The area to survey: the uploaded file, else the typed vertices."""
     uploaded = st.session_state.get("mission_area_file")
     if uploaded is not None:
-        if uploaded.size > MAX_AREA_BYTES:
-            raise InputError(f"{uploaded.name}: larger than {MAX_AREA_BYTES // 1000} kB")
+        check_size(uploaded.size, "geojson", uploaded.name)
         return area_from_geojson(uploaded.getvalue(), uploaded.name)
     typed = st.session_state.get("mission_area_text", "")
     if not typed.strip():
@@ -123,7 +122,7 @@ def _source_widgets(kind: str, alert_id: str | None) -> None:
             "Area as GeoJSON (a Polygon)",
             type=["geojson", "json"],
             key="mission_area_file",
-            help=f"up to {MAX_AREA_BYTES // 1000} kB; the first polygon is surveyed",
+            help=f"up to {LIMIT_BYTES['geojson'] // 2**20} MB; the first polygon is surveyed",
         )
         st.text_area(
             "or the area's vertices, one 'lat, lon' a line",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import state
 from drone_ops.plan import Plan
 from surveillance.errors import CoastwatchError
 from surveillance.store import Store
@@ -50,7 +51,7 @@ def _upload(
             )
         except CoastwatchError as error:
             box.update(label=f"Upload failed: {error}", state="error")
-            st.error(str(error) + (f"\n\n{error.hint}" if error.hint else ""))
+            state.show_error(error)
             return
         sent = ", ".join(f"{n} {name}" for name, n in result.items.items())
         box.update(label=f"Uploaded to vehicle {system} at {url}: {sent} items", state="complete")

@@ -28,11 +28,15 @@ _BUTTONS = (("ack", "Acknowledge"), ("escalate", "Escalate"), ("close", "Close")
 _PAD_DEG = 0.02
 
 
-def _act(store: Store, alert_id: str, action: str, actor: str, text_key: str | None) -> None:
-    """Apply an action (a button's callback, before the page is drawn again)."""
+def _act(
+    store: Store, alert_id: str, seen: str, action: str, actor: str, text_key: str | None
+) -> None:
+    """Apply an action (a button's callback, before the page is drawn again) to the alert
+    as the page showed it (``seen``, its status then). On an error, or when someone else
+    changed the alert meanwhile, the message is shown and the typed text stays in its field."""
     note = st.session_state.get(text_key) if text_key else None
     try:
-        status = store.act_on_alert(alert_id, action, actor, note)
+        status = store.act_on_alert(alert_id, action, actor, note, seen=seen)
     except CoastwatchError as error:
         hint = f" ({error.hint})" if error.hint else ""
         st.session_state[_FLASH] = ("error", f"{error}{hint}")
@@ -60,7 +64,7 @@ def _actions(current: state.View, detail: AlertDetail) -> None:
             disabled=action not in allowed,
             width="stretch",
             on_click=_act,
-            args=(current.store, alert_id, action, current.actor, None),
+            args=(current.store, alert_id, status, action, current.actor, None),
         )
     if "dismiss" in forms:
         with columns[3].form("dismiss", border=False):
@@ -69,7 +73,7 @@ def _actions(current: state.View, detail: AlertDetail) -> None:
                 "Dismiss",
                 disabled="dismiss" not in allowed,
                 on_click=_act,
-                args=(current.store, alert_id, "dismiss", current.actor, _REASON_KEY),
+                args=(current.store, alert_id, status, "dismiss", current.actor, _REASON_KEY),
             )
     if "note" in forms:
         with columns[4].form("note", border=False):
@@ -77,7 +81,7 @@ def _actions(current: state.View, detail: AlertDetail) -> None:
             st.form_submit_button(
                 "Add note",
                 on_click=_act,
-                args=(current.store, alert_id, "note", current.actor, _NOTE_KEY),
+                args=(current.store, alert_id, status, "note", current.actor, _NOTE_KEY),
             )
     st.caption(f"Recorded as done by `{current.actor}`.")
 

@@ -17,6 +17,7 @@ from dashboard import auth, stores
 from dashboard.data import basemap, operations
 from surveillance.access import can
 from surveillance.errors import CoastwatchError
+from surveillance.redaction import mask_secrets, secrets_in_force
 from surveillance.settings import Settings
 from surveillance.store import BBox, Store, UserRecord, Window
 from surveillance.times import people_utc
@@ -72,8 +73,10 @@ class View:
 
 
 def show_error(error: CoastwatchError) -> None:
-    """A Coastwatch error as the user should see it: the message and the hint."""
-    st.error(str(error) + (f"\n\n{error.hint}" if error.hint else ""))
+    """A Coastwatch error as the user should see it: the message (secrets masked) and the
+    hint."""
+    said = mask_secrets(str(error), secrets_in_force())
+    st.error(said + (f"\n\n{error.hint}" if error.hint else ""))
 
 
 def _end_of(newest: datetime | None) -> datetime:

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from drone_ops.cli_setup import emit_plan, flight_options, setup_from_options
-from surveillance.cli.app import AppContext, console, out, pass_app
+from surveillance.cli.app import AppContext, console, needs, out, pass_app
 from surveillance.errors import InputError
 
 __all__ = ["intercept"]
@@ -27,6 +27,7 @@ __all__ = ["intercept"]
 @click.option("--now", metavar="ISO8601", help="Plan as if it were this time (default: now).")
 @flight_options
 @pass_app
+@needs("missions")
 def intercept(
     app: AppContext,
     alert_id: str | None,
@@ -51,7 +52,7 @@ def intercept(
     if (alert_id is None) == (mmsi is None):
         raise InputError("give --alert ID or --mmsi N (one of them)")
     setup = setup_from_options(**kw)
-    with app.open_store() as store:
+    with app.user_store("missions") as store:
         plan = plan_intercept(
             store,
             setup,

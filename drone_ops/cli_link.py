@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from surveillance.cli.app import AppContext, by_option, console, out, pass_app, step, who
+from surveillance.cli.app import AppContext, console, needs, out, pass_app, step
 from surveillance.errors import InputError
 
 if TYPE_CHECKING:
@@ -79,8 +79,8 @@ def _vehicle(url: str, system: int | None, timeout_s: float) -> Iterator[tuple[A
 @click.option("--mission", "mission_id", type=int, metavar="ID", help="A stored mission.")
 @_link_options
 @click.option("--force", is_flag=True, help="Upload even when another mission conflicts.")
-@by_option
 @pass_app
+@needs("missions")
 def upload(
     app: AppContext,
     file: Path | None,
@@ -89,7 +89,6 @@ def upload(
     system: int | None,
     timeout_s: float,
     force: bool,
-    by: str | None,
 ) -> None:
     """Upload a plan (FILE: .plan, .waypoints; or --mission ID) to a vehicle: its mission,
     geofence and rally points, over the MAVLink mission protocol.
@@ -101,8 +100,8 @@ def upload(
 
     if (file is None) == (mission_id is None):
         raise InputError("give a plan FILE or --mission ID (one of them)")
-    with app.open_store() as store:
-        plan, mission_id = _plan_to_upload(store, file, mission_id, who(by))
+    with app.user_store("missions") as store:
+        plan, mission_id = _plan_to_upload(store, file, mission_id, app.actor)
         _deconflict(store, plan, mission_id, force=force)
         with _vehicle(url, system, timeout_s) as (link, found), step("uploading") as update:
             result = mission_protocol.upload(
@@ -112,7 +111,7 @@ def upload(
                 progress=lambda name, n, total: update(f"{name}: {n}/{total} items sent"),
             )
         store.set_mission_status(
-            mission_id, "uploaded", uploaded_to=url, system_id=found, by=who(by)
+            mission_id, "uploaded", uploaded_to=url, system_id=found, by=app.actor
         )
     lists = ", ".join(f"{name} {n} items" for name, n in result.items.items())
     out.print(
@@ -162,6 +161,7 @@ def _plan_to_upload(
     help="Where to write what the vehicle holds (the format by its suffix: .plan, "
     ".waypoints, .geojson, .kml).",
 )
+@needs("missions")
 def download(url: str, system: int | None, timeout_s: float, output: Path) -> None:
     """Write what a vehicle holds (mission, geofence, rally points) to a file."""
     from drone_ops import mission_protocol
@@ -185,6 +185,7 @@ def download(url: str, system: int | None, timeout_s: float, output: Path) -> No
 @_link_options
 @click.option("--mission", "mission_id", type=int, metavar="ID", help="Record it as started.")
 @pass_app
+@needs("missions")
 def start(
     app: AppContext, url: str, system: int | None, timeout_s: float, mission_id: int | None
 ) -> None:
@@ -195,7 +196,7 @@ def start(
         answer = mission_protocol.start(link, target_system=found)
     console.print(f"vehicle {found}: {answer}")
     if mission_id is not None:
-        with app.open_store() as store:
+        with app.user_store("missions") as store:
             store.set_mission_status(mission_id, "started", system_id=found)
     out.print(
         f"vehicle {found} started its mission" + ("" if mission_id is None else f" {mission_id}")

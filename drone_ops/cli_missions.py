@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from surveillance.cli.app import AppContext, out, pass_app
+from surveillance.cli.app import AppContext, needs, out, pass_app
 from surveillance.times import iso_utc, parse_window
 
 __all__ = ["mission_list"]
@@ -30,12 +30,13 @@ __all__ = ["mission_list"]
     help="A table for people, or a JSON array.",
 )
 @pass_app
+@needs("missions.read")
 def mission_list(
     app: AppContext, status: str | None, since: str | None, until: str | None, fmt: str
 ) -> None:
     """Stored missions, newest first."""
     window = parse_window(since, until) if since or until else None
-    with app.open_store() as store:
+    with app.user_store("missions.read") as store:
         found = store.missions(window, status=status)
     records = [
         {

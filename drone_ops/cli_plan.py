@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from drone_ops.cli_setup import F, emit_plan, flight_options, parse_point, setup_from_options
-from surveillance.cli.app import AppContext, pass_app
+from surveillance.cli.app import AppContext, needs, pass_app
 from surveillance.errors import InputError
 
 __all__ = ["expanding_square", "patrol", "sector", "survey"]
@@ -55,6 +55,7 @@ __all__ = ["expanding_square", "patrol", "sector", "survey"]
 )
 @flight_options
 @pass_app
+@needs("missions")
 def survey(
     app: AppContext,
     area: Path,
@@ -104,9 +105,11 @@ def _pair(text: str, option: str, kind: Callable[[str], Any]) -> tuple[Any, Any]
 
 
 def _datum_options(command: F) -> F:
-    """The datum a search pattern is laid around, its first leg, and the flight options."""
+    """The datum a search pattern is laid around, its first leg, the flight options, and
+    the gate (a drone operator's command)."""
     decorated: Callable[..., Any] = command
     for option in (
+        needs("missions"),
         pass_app,
         flight_options,
         click.option(
@@ -222,6 +225,7 @@ def sector(
 )
 @flight_options
 @pass_app
+@needs("missions")
 def patrol(
     app: AppContext,
     start: str,

@@ -169,8 +169,8 @@ def emit_plan(app: AppContext, plan: Plan, *, output: Path | None, fmt: str) -> 
 
     if output is not None:
         write_plan(plan, output)  # first, so a path that cannot be written stores nothing
-    with app.open_store() as store:
-        mission_id = store.store_mission(mission_record(plan))
+    with app.user_store("missions") as store:
+        mission_id = store.store_mission(mission_record(plan, created_by=app.actor))
     if output is not None:  # again with its id, so `mission upload FILE` knows it is stored
         write_plan(replace(plan, meta={**plan.meta, "mission_id": mission_id}), output)
     stats = plan.stats

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from surveillance.cli.app import AppContext, by_option, out, pass_app, who
+from surveillance.cli.app import AppContext, needs, out, pass_app
 from surveillance.errors import InputError
 
 __all__ = ["sighting"]
@@ -36,8 +36,8 @@ def _lat_lon(text: str) -> tuple[float, float]:
 @click.option("--alert", "alert_id", metavar="ID", help="The alert it answers (or its prefix).")
 @click.option("--mission", "mission_id", type=int, metavar="ID", help="The mission it was on.")
 @click.option("--drone", "drone_id", metavar="NAME", help="The drone that saw it.")
-@by_option
 @pass_app
+@needs("missions")
 def sighting(
     app: AppContext,
     where: str,
@@ -50,7 +50,6 @@ def sighting(
     alert_id: str | None,
     mission_id: int | None,
     drone_id: str | None,
-    by: str | None,
 ) -> None:
     """Record a vessel seen from a drone, as a drone detection that the dark_vessel and
     dark_rendezvous rules use; it is matched against AIS at once (prints the MMSI it was
@@ -62,14 +61,10 @@ def sighting(
     from alerts.matching import MatchSettings
     from drone_ops.sightings import Sighting, report_sighting
     from surveillance.times import parse_time
+    from surveillance.uploads import read_file
 
     lat, lon = _lat_lon(where)
-    data = None
-    if photo is not None:
-        try:
-            data = photo.read_bytes()
-        except OSError as error:
-            raise InputError(f"cannot read {photo}: {error.strerror}") from error
+    data = None if photo is None else read_file(photo, "photo")
     seen = Sighting(
         lon=lon,
         lat=lat,
@@ -83,9 +78,9 @@ def sighting(
         alert_id=alert_id,
         mission_id=mission_id,
         drone_id=drone_id,
-        reported_by=who(by),
+        reported_by=app.actor,
     )
-    with app.open_store() as store:
+    with app.user_store("missions") as store:
         done = report_sighting(store, seen, settings=app.settings.rules.of(MatchSettings))
     stored = "stored" if done.new else "stored already (the same report)"
     out.print(f"sighting {done.detection_id} {stored}")

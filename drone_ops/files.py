@@ -16,6 +16,7 @@ from typing import TypeVar
 from drone_ops import qgc_plan, waypoints
 from drone_ops.plan import Plan
 from surveillance.errors import InputError
+from surveillance.uploads import LIMIT_BYTES, check_size, read_file
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -30,7 +31,7 @@ __all__ = [
 _F = TypeVar("_F")
 
 #: the largest plan file read, whatever its format
-MAX_FILE_BYTES = qgc_plan.MAX_PLAN_BYTES
+MAX_FILE_BYTES = LIMIT_BYTES["plan"]
 
 _WRITERS: dict[str, Callable[[Plan], str]] = {
     ".plan": qgc_plan.dumps,
@@ -58,8 +59,7 @@ def loads(text: str | bytes, suffix: str, source: str) -> Plan:
     names the file in refusals."""
     reader = _format(_READERS, suffix, "read", source)
     if isinstance(text, bytes):
-        if len(text) > MAX_FILE_BYTES:
-            raise InputError(f"{source}: larger than the {MAX_FILE_BYTES // 2**20} MB read")
+        check_size(len(text), "plan", source)
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as error:
@@ -70,15 +70,7 @@ def loads(text: str | bytes, suffix: str, source: str) -> Plan:
 def read_plan(path: Path) -> Plan:
     """The plan in the file at ``path``, the format by its suffix."""
     _format(_READERS, path.suffix, "read", str(path))
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(
-                f"{path}: {size / 2**20:.0f} MB, larger than the {MAX_FILE_BYTES // 2**20} MB read"
-            )
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot read {path}: {error.strerror}") from error
+    data = read_file(path, "plan")
     return loads(data, path.suffix, str(path))
 
 

@@ -43,13 +43,14 @@ from drone_ops.qgc_items import (
 )
 from surveillance.errors import InputError
 from surveillance.times import iso_utc, parse_time
+from surveillance.uploads import LIMIT_BYTES
 from surveillance.vocabulary import MISSION_KINDS
 
 __all__ = ["MAX_PLAN_BYTES", "document", "dumps", "from_document", "loads"]
 
 #: the largest .plan read: a 100 km^2 survey at a 2 cm GSD is some 5 MB, so 32 MB is
 #: generous, and keeps a mistaken upload (a video, a log) from being parsed
-MAX_PLAN_BYTES = 32 * 1024 * 1024
+MAX_PLAN_BYTES = LIMIT_BYTES["plan"]
 
 _FIRMWARE = {"px4": 12, "ardupilot": 3, "generic": 0}
 _VEHICLE = {"multirotor": 2, "fixed_wing": 1, "vtol": 20}

@@ -21,25 +21,23 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 import shapely
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from alerts.matching import MatchSettings, match_detections, match_scene
 from surveillance.errors import InputError
 from surveillance.geodesy import DEG_M, haversine_m
 from surveillance.store import SightingRecord
+from surveillance.uploads import check_photo
 
 if TYPE_CHECKING:
     from surveillance.store import Store
 
 __all__ = ["Sighting", "SightingOutcome", "report_sighting"]
 
-MAX_PHOTO_BYTES = 20 * 1024 * 1024
 MAX_NOTE_CHARS = 2000
 MAX_LENGTH_M = 500.0
 #: the evidence thumbnail (the dashboard shows it as it shows a SAR chip)
 CHIP_PX = 256
-#: a photo's format by what its bytes are (Pillow's name), never by its file name
-PHOTO_FORMATS = ("JPEG", "PNG")
 #: the land read around a sighting for its distance from the coast
 COAST_MARGIN_DEG = 0.5
 
@@ -92,19 +90,15 @@ def _check(sighting: Sighting) -> None:
 
 
 def _chip(photo: bytes, name: str) -> bytes:
-    """The photo checked (a JPEG or PNG by its bytes, within the size limit) and its PNG
-    thumbnail."""
-    if len(photo) > MAX_PHOTO_BYTES:
-        raise InputError(f"{name}: the photo is over {MAX_PHOTO_BYTES // (1024 * 1024)} MB")
+    """The photo checked (``surveillance.uploads.check_photo``) and its PNG thumbnail."""
+    check_photo(photo, name)
     try:
         with Image.open(io.BytesIO(photo)) as image:
-            if image.format not in PHOTO_FORMATS:
-                raise InputError(f"{name}: a {image.format} image; a photo is a JPEG or a PNG")
             image.thumbnail((CHIP_PX, CHIP_PX))
             out = io.BytesIO()
             image.convert("RGB").save(out, format="PNG")
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
-        raise InputError(f"{name}: not a JPEG or PNG image ({error})") from error
+    except (OSError, SyntaxError, ValueError) as error:
+        raise InputError(f"{name}: not a whole JPEG or PNG image ({error})") from error
     return out.getvalue()
 
 

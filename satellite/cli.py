@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from surveillance.cli.app import AppContext, console, out, pass_app
+from surveillance.cli.app import AppContext, console, needs, out, pass_app
 from surveillance.times import iso_utc, parse_window, people_utc
 
 if TYPE_CHECKING:
@@ -48,6 +48,7 @@ _UNTIL = click.option("--until", metavar="ISO8601", help="Acquired before (UTC).
     "says otherwise.",
 )
 @pass_app
+@needs("sources")
 def ingest_scene(
     app: AppContext, paths: tuple[Path, ...], sensor: str | None, time: str | None
 ) -> None:
@@ -139,9 +140,10 @@ def scenes() -> None:
 @_UNTIL
 @_FORMAT
 @pass_app
+@needs("map")
 def scenes_list(app: AppContext, since: str | None, until: str | None, fmt: str) -> None:
     """Scenes acquired in the window, oldest first."""
-    with app.open_store() as store:
+    with app.user_store("map") as store:
         found = store.scenes(parse_window(since, until))
     records = [
         _scene_record(row, geom)
@@ -168,12 +170,13 @@ def detections() -> None:
 @_UNTIL
 @_FORMAT
 @pass_app
+@needs("map")
 def detections_list(
     app: AppContext, scene_id: int | None, since: str | None, until: str | None, fmt: str
 ) -> None:
     """Ships found in the window (of one scene), oldest first. mmsi: the AIS vessel matched
     to the ship (empty when none); dark: empty until AIS matching has run."""
-    with app.open_store() as store:
+    with app.user_store("map") as store:
         found = store.detections(parse_window(since, until), scene_id=scene_id)
     records = _detection_records(found)
     if fmt == "json":

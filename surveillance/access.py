@@ -84,11 +84,12 @@ def roles_with(ability: str) -> tuple[str, ...]:
 
 
 def require(username: str, role: str, ability: str) -> None:
-    """Raise :class:`AccessDenied` (exit 6) unless ``role`` holds ``ability``."""
+    """Raise :class:`AccessDenied` (exit 6) unless ``role`` holds ``ability``: one line that
+    names the user, the role and the roles that may."""
     if not can(role, ability):
         raise AccessDenied(
-            f"{username} ({role}) may not {_WHAT[ability]}",
-            hint=f"it needs the role {' or '.join(roles_with(ability))}",
+            f"{username} ({role}) may not {_WHAT[ability]}: "
+            f"that needs the role {' or '.join(roles_with(ability))}"
         )
 
 

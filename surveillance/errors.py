@@ -15,6 +15,7 @@ __all__ = [
     "VehicleError",
     "AccessDenied",
     "LoginRefused",
+    "AlertChanged",
 ]
 
 
@@ -43,6 +44,11 @@ class InputError(CoastwatchError):
 class DataRefused(InputError):
     """The store refused rows for what they hold (a data exception, a broken constraint):
     the rows are wrong, not the store, so a writer can set them aside and keep the rest."""
+
+
+class AlertChanged(InputError):
+    """Someone else changed the alert's status since the user saw it (two analysts acting
+    at once): the action was not applied, and the message says who changed it and when."""
 
 
 class StoreError(CoastwatchError):

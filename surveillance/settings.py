@@ -27,9 +27,10 @@ from pydantic_settings import (
 )
 
 from surveillance.errors import ConfigError
+from surveillance.redaction import mask_secrets
 from surveillance.rule_settings import BaseRuleSettings, rule_settings_model
 
-__all__ = ["Settings", "load_settings", "default_config_file", "mask_url"]
+__all__ = ["Settings", "load_settings", "default_config_file"]
 
 #: West, south, east, north in degrees (EPSG:4326): the seas around Japan.
 DEFAULT_AOI_BBOX = (122.0, 24.0, 150.0, 46.0)
@@ -168,17 +169,12 @@ class Settings(BaseSettings):
         for name in type(self).model_fields:
             value: Any = getattr(self, name)
             if isinstance(value, SecretStr):
-                value = mask_url(value.get_secret_value())
+                value = mask_secrets(value.get_secret_value())
             if isinstance(value, BaseRuleSettings):
                 shown.update({f"rules.{k}": str(v) for k, v in value.model_dump().items()})
                 continue
             shown[name] = "" if value is None else str(value)
         return shown
-
-
-def mask_url(url: str) -> str:
-    """Hide the password of a URL: ``postgresql://u:***@host/db``."""
-    return re.sub(r"(//[^:/@]+:)[^@]*@", r"\1***@", url)
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:

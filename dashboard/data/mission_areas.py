@@ -4,9 +4,7 @@ home, the nearest point of the coast. Each refusal is one line naming the file o
 
 from __future__ import annotations
 
-import json
 import math
-from typing import Any
 
 import shapely
 
@@ -14,17 +12,15 @@ from drone_ops.plan import Point
 from surveillance.errors import InputError
 from surveillance.geodesy import DEG_M
 from surveillance.store import Store
+from surveillance.uploads import polygons
 
 __all__ = [
-    "MAX_AREA_BYTES",
     "area_from_geojson",
     "area_from_lines",
     "nearest_coast",
     "point_from_text",
 ]
 
-#: The largest GeoJSON area file the page reads (an area is a few vertices, not a coast).
-MAX_AREA_BYTES = 1_000_000
 _MAX_VERTICES = 2000
 _MIN_AREA_M2 = 100.0
 _COAST_SEARCH_DEG = 1.0  # how far around the target the coast is looked for
@@ -74,45 +70,10 @@ def area_from_lines(text: str) -> shapely.Polygon:
     return _checked(shapely.Polygon([(lon, lat) for lat, lon in vertices]), "the typed area")
 
 
-def _first_polygon(data: Any, where: str) -> shapely.Polygon:
-    """The polygon of a GeoJSON geometry, feature or collection (the first one found)."""
-    if not isinstance(data, dict):
-        raise InputError(f"{where}: not a GeoJSON object")
-    kind = data.get("type")
-    if kind == "FeatureCollection":
-        features = data.get("features") or []
-        for feature in features if isinstance(features, list) else []:
-            geometry = feature.get("geometry") if isinstance(feature, dict) else None
-            if isinstance(geometry, dict) and geometry.get("type") in ("Polygon", "MultiPolygon"):
-                return _first_polygon(geometry, where)
-        raise InputError(f"{where}: no polygon among its features")
-    if kind == "Feature":
-        return _first_polygon(data.get("geometry"), where)
-    if kind not in ("Polygon", "MultiPolygon"):
-        raise InputError(f"{where}: a {kind or 'typeless'} object, not a polygon")
-    try:
-        shape = shapely.geometry.shape(data)
-    except (ValueError, TypeError, IndexError, AttributeError) as error:
-        raise InputError(f"{where}: broken {kind} coordinates ({error})") from None
-    if isinstance(shape, shapely.MultiPolygon):
-        if len(shape.geoms) != 1:
-            raise InputError(f"{where}: {len(shape.geoms)} polygons; give one area")
-        shape = shape.geoms[0]
-    if shape.is_empty:
-        raise InputError(f"{where}: an empty polygon")
-    return shape
-
-
 def area_from_geojson(data: bytes, name: str = "the GeoJSON file") -> shapely.Polygon:
-    """The area of an uploaded GeoJSON file (a Polygon, or a collection's first polygon),
-    refused with a one-line reason when it is too large, not JSON or not a usable area."""
-    if len(data) > MAX_AREA_BYTES:
-        raise InputError(f"{name}: larger than {MAX_AREA_BYTES // 1000} kB")
-    try:
-        parsed = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise InputError(f"{name}: not GeoJSON ({error})") from None
-    return _checked(_first_polygon(parsed, name), name)
+    """The area of an uploaded GeoJSON file (its first polygon; the file checked by
+    ``surveillance.uploads.polygons``), refused with a one-line reason."""
+    return _checked(polygons(data, name)[0], name)
 
 
 def nearest_coast(store: Store, aoi: str, lon: float, lat: float) -> Point | None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from surveillance.cli.app import AppContext, console, out, pass_app
+from surveillance.cli.app import AppContext, console, needs, out, pass_app
 
 if TYPE_CHECKING:
     from surveillance.ingest import IngestStats
@@ -78,6 +78,7 @@ def print_summary(stats: IngestStats, reconnects: int | None) -> None:
     help="Call the vehicle of a system id NAME (default mav<SYSID>); repeatable.",
 )
 @pass_app
+@needs("sources")
 def ingest_drone(
     app: AppContext,
     paths: tuple[Path, ...],

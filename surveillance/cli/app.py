@@ -1,5 +1,5 @@
 """What every command shares: the application context (settings, store, the acting user),
-the consoles and a spinner for long steps.
+the gate each command passes (:func:`needs`), the consoles and a spinner for long steps.
 
 Light on purpose: every command module imports it at its top, before any command runs, so
 the settings and the store are imported only when a command asks for them.
@@ -7,6 +7,7 @@ the settings and the store are imported only when a command asks for them.
 
 from __future__ import annotations
 
+import functools
 import getpass
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,7 +24,17 @@ if TYPE_CHECKING:
     from surveillance.settings import Settings
     from surveillance.store import Store, UserRecord
 
-__all__ = ["AppContext", "pass_app", "console", "out", "step", "by_option", "who", "os_user"]
+__all__ = [
+    "AppContext",
+    "ability_of",
+    "console",
+    "env_password",
+    "needs",
+    "os_user",
+    "out",
+    "pass_app",
+    "step",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -93,6 +104,11 @@ class AppContext:
             self._user = self._identify()
         return self._user
 
+    def given_new_password(self) -> str | None:
+        """``COASTWATCH_PASSWORD`` as a new password (a user added, the first admin, the
+        demo users), unless it is the password of the user given to ``--as``."""
+        return None if self._as_user is not None else env_password()
+
     @property
     def actor(self) -> str:
         """The acting user's name, as the audit trail records it."""
@@ -114,14 +130,12 @@ class AppContext:
             return store.as_role(user.role)
 
     def _identify(self) -> UserRecord:
-        import os
-
         from surveillance.errors import AccessDenied
         from surveillance.store import LoginPolicy
 
         with self.open_store() as store:
             if self._as_user is not None:
-                password = os.environ.get("COASTWATCH_PASSWORD") or click.prompt(
+                password = env_password() or click.prompt(
                     f"password of {self._as_user}", hide_input=True, err=True
                 )
                 settings = self.settings
@@ -144,6 +158,33 @@ class AppContext:
 
 pass_app = click.make_pass_decorator(AppContext)
 
+_ABILITY = "coastwatch_ability"
+
+
+def needs(ability: str) -> Callable[[F], F]:
+    """The command needs ``ability`` (:data:`surveillance.access.ABILITIES`): the acting
+    user's role is checked before the command does anything, so a refusal (AccessDenied,
+    exit 6) has read no file, opened no link and changed nothing. Put it under the
+    command's options, right above the function."""
+
+    def decorate(command: F) -> F:
+        @functools.wraps(command)
+        def gated(*args: Any, **kwargs: Any) -> Any:
+            app = click.get_current_context().find_object(AppContext)
+            assert app is not None, "every command runs under the root group"
+            app.require(ability)
+            return command(*args, **kwargs)
+
+        setattr(gated, _ABILITY, ability)
+        return cast("F", gated)
+
+    return decorate
+
+
+def ability_of(command: click.Command) -> str | None:
+    """The ability a command :func:`needs` (None: it is not gated)."""
+    return getattr(command.callback, _ABILITY, None)
+
 
 @contextmanager
 def step(message: str) -> Iterator[Callable[[str], None]]:
@@ -160,18 +201,8 @@ def os_user() -> str:
         raise InputError("cannot tell who you are", hint="give --as NAME") from None
 
 
-def by_option(command: F) -> F:
-    """``--by NAME``: who acts, for the audit trail (default: the OS user name)."""
-    return click.option(
-        "--by", metavar="NAME", help="Who acts, for the audit trail (default: your user name)."
-    )(command)
+def env_password() -> str | None:
+    """``COASTWATCH_PASSWORD``, for scripts (None when unset or empty); never printed."""
+    import os
 
-
-def who(by: str | None) -> str:
-    """The actor: ``--by`` if given, else the OS user name."""
-    if by is not None:
-        return by
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no LOGNAME/USER and no passwd entry (some containers)
-        raise InputError("cannot tell who you are", hint="give --by NAME") from None
+    return os.environ.get("COASTWATCH_PASSWORD") or None

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from surveillance.cli.app import AppContext, console, out, pass_app, step
+from surveillance.cli.app import AppContext, console, needs, os_user, out, pass_app, step
+from surveillance.errors import InputError
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -53,10 +54,33 @@ def _load_geography(app: AppContext, store: Store, force: bool = False) -> Geogr
 
 
 def bring_up(app: AppContext) -> Store:
-    """Start the store, migrate it and load the geography: what `db up` and `demo` do."""
+    """Start the store, migrate it, load the geography and, on a store with no user yet,
+    add the first admin: what `db up`, `db reset` and `demo` do."""
     store = app.open_store()
     _load_geography(app, store)
+    _first_admin(app, store)
     return store
+
+
+def _first_admin(app: AppContext, store: Store) -> None:
+    """The first admin, named after the OS user, on a store with no user: with the password
+    in COASTWATCH_PASSWORD, else a new one printed this once (it is stored only hashed)."""
+    from rich.markup import escape
+
+    from surveillance.passwords import new_password
+
+    name, given = os_user(), app.given_new_password()
+    password = given or new_password()
+    if not store.first_admin(name, password):
+        return
+    if given is not None:
+        console.print(f"first admin {escape(name)} added, with the password in COASTWATCH_PASSWORD")
+        return
+    out.print(f"first admin: {escape(name)}  password: {escape(password)}", highlight=False)
+    out.print(
+        "the password is shown this once: note it, or change it now with `coastwatch users passwd`",
+        highlight=False,
+    )
 
 
 @db.command()
@@ -84,7 +108,7 @@ def print_status(app: AppContext, store: Store | None) -> None:
     """Where the store is, its versions, whether it is up and what each table holds."""
     from rich.table import Table
 
-    from surveillance.settings import mask_url
+    from surveillance.redaction import mask_secrets
 
     settings = app.settings
     info = Table(box=None, show_header=False)
@@ -99,7 +123,7 @@ def print_status(app: AppContext, store: Store | None) -> None:
     else:
         assert settings.database_url is not None
         info.add_row("store", "external server")
-        info.add_row("url", mask_url(settings.database_url.get_secret_value()))
+        info.add_row("url", mask_secrets(settings.database_url.get_secret_value()))
     if store is not None:
         for name, version in store.server_versions().items():
             info.add_row(name, version)
@@ -192,6 +216,7 @@ def _archive_cutoff(settings: Settings, older_than: int | None, before: str | No
 )
 @click.option("--dry-run", is_flag=True, help="Say what would be archived, change nothing.")
 @pass_app
+@needs("settings")
 def archive(
     app: AppContext,
     older_than: int | None,
@@ -248,14 +273,39 @@ def archive(
 
 
 @db.command()
+@click.option(
+    "--user",
+    "user_name",
+    metavar="NAME",
+    help="Log in as this Coastwatch user's database role: what their role may see, no more.",
+)
 @pass_app
-def url(app: AppContext) -> None:
-    """Print a libpq URI (postgresql://...) for psql and other tools; starts the store."""
-    from surveillance.store import libpq_url
+def url(app: AppContext, user_name: str | None) -> None:
+    """Print a libpq URI (postgresql://...) for psql, QGIS and other tools; starts the store.
 
-    with step("starting the store"):
-        address = libpq_url(app.settings)
-    out.print(address)
+    With --user the URI holds no password: psql asks for the user's Coastwatch password
+    (or reads PGPASSWORD); over the embedded store's socket none is needed.
+    """
+    from surveillance.store import libpq_url, user_libpq_url
+
+    if user_name is None:
+        with step("starting the store"):
+            address = libpq_url(app.settings)
+    else:
+        with app.open_store() as store:
+            found = store.user(user_name)
+        if found is None:
+            raise InputError(f"no user {user_name!r}", hint="`coastwatch users list` shows them")
+        if found.db_role is None:
+            raise InputError(
+                f"{user_name} has no database role: the store's owner could not create one "
+                "when the user was added",
+                hint="the store's owner needs CREATEROLE for that (ask the server's admin)",
+            )
+        if found.disabled:
+            raise InputError(f"{user_name} is disabled: their database role may not log in")
+        address = user_libpq_url(app.settings, found.db_role)
+    out.print(address, markup=False, highlight=False)
 
 
 @db.command()
@@ -288,6 +338,7 @@ def geo() -> None:
 @geo.command("load")
 @click.option("--force", is_flag=True, help="Rebuild from the data packages, ignoring caches.")
 @pass_app
+@needs("sources")
 def geo_load(app: AppContext, force: bool) -> None:
     """Load the geography of the area of operations into the store."""
     with app.open_store() as store:

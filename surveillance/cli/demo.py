@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from surveillance.cli.app import AppContext, console, pass_app
+from surveillance.access import ROLES
+from surveillance.cli.app import AppContext, console, out, pass_app
 from surveillance.cli.db import bring_up, print_status
 from surveillance.cli.pending import PendingCommand
+
+if TYPE_CHECKING:
+    from surveillance.store import Store
 
 __all__ = ["demo"]
 
@@ -35,18 +39,20 @@ def _command(ctx: click.Context, path: tuple[str, ...]) -> click.Command | None:
 @pass_app
 def demo(app: AppContext, ctx: click.Context, no_dashboard: bool, vessels: int) -> None:
     """Bring the store up, simulate a scenario, ingest it (AIS, watchlist, SAR scenes, drone
-    logs), run the rules, score them against the scenario's truth, list the alerts, open the
-    dashboard.
+    logs), run the rules, score them against the scenario's truth, list the alerts, add a
+    user per role (demo.intel, demo.monitor, ...; password: $COASTWATCH_PASSWORD or a new
+    one, printed), open the dashboard.
 
     Each step is the command of the same name; steps whose code has not landed yet are
     named and skipped.
     """
     bring_up(app).close()
+    actor = app.require("users").username  # it adds the demo users
     scenario = app.settings.home / "demo"
     steps: list[tuple[tuple[str, ...], dict[str, Any]]] = [
         (("simulate",), {"out_dir": scenario, "seed": 0, "vessels": vessels}),
         (("ingest", "ais"), {"paths": (scenario / "feed.nmea",)}),
-        (("watchlist", "import"), {"path": scenario / "watchlist.csv", "by": "demo"}),
+        (("watchlist", "import"), {"path": scenario / "watchlist.csv"}),
         (("ingest", "scene"), {"paths": (scenario / "scenes",), "sensor": None, "time": None}),
         (
             ("ingest", "drone"),
@@ -70,8 +76,6 @@ def demo(app: AppContext, ctx: click.Context, no_dashboard: bool, vessels: int) 
             },
         ),
     ]
-    if not no_dashboard:
-        steps.append((("dashboard",), {}))
     missing = []
     for path, params in steps:
         command = _command(ctx, path)
@@ -83,9 +87,51 @@ def demo(app: AppContext, ctx: click.Context, no_dashboard: bool, vessels: int) 
     console.rule("the store")
     with app.open_store() as store:
         print_status(app, store)
+        password = _demo_users(store, actor, app.given_new_password())
+    dashboard = _command(ctx, ("dashboard",))
+    if isinstance(dashboard, PendingCommand):
+        dashboard = None
+    if dashboard is None and not no_dashboard:
+        missing.append("dashboard")
     if missing:
         console.print("not available yet, skipped: " + ", ".join(missing))
     console.print(
         'the store stays up: `coastwatch db status`, `psql "$(coastwatch db url)"`; '
         "`coastwatch db down` stops it"
     )
+    if dashboard is not None:
+        where = {param.name: param.default for param in dashboard.params}
+        serves = "`coastwatch dashboard` serves" if no_dashboard else "the dashboard is on"
+        console.print(f"{serves} http://{where['host']}:{where['port']}/")
+    _print_login(password)
+    if dashboard is not None and not no_dashboard:
+        console.rule("coastwatch dashboard")
+        ctx.invoke(dashboard)
+
+
+def _print_login(password: str) -> None:
+    """Who to log in as, and the demo users' password (shown once, on stdout)."""
+    from rich.markup import escape
+
+    others = ", ".join(f"demo.{role}" for role in ROLES if role != "intel")
+    out.print(f"log in as demo.intel (or {others}), password {escape(password)}", highlight=False)
+
+
+def _demo_users(store: Store, actor: str, given: str | None) -> str:
+    """One user per role, ``demo.<role>``, all with one password (``given``, else a new
+    one), set afresh on each run, so the demo can be seen as each role; the password."""
+    from surveillance.passwords import new_password
+
+    password = given or new_password()
+    for role in ROLES:
+        name = f"demo.{role}"
+        found = store.user(name)
+        if found is None:
+            store.add_user(name, role, password, by=actor, display_name=f"demo {role}")
+            continue
+        if found.role != role:
+            store.set_role(name, role, by=actor)
+        if found.disabled:
+            store.set_disabled(name, False, by=actor)
+        store.set_password(name, password, by=actor)
+    return password

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from surveillance.alert_types import alert_types
-from surveillance.cli.app import AppContext, by_option, out, pass_app, step, who
+from surveillance.cli.app import AppContext, needs, out, pass_app, step
 from surveillance.errors import InputError
 from surveillance.report.formats import FORMAT_TITLES, FORMATS, SUFFIX_FORMATS
 from surveillance.times import parse_time
@@ -52,8 +52,8 @@ __all__ = ["report"]
     help="Where to write the report.",
 )
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
-@by_option
 @pass_app
+@needs("reports")
 def report(
     app: AppContext,
     since: str,
@@ -64,14 +64,13 @@ def report(
     fmt: str | None,
     output: Path,
     force: bool,
-    by: str | None,
 ) -> None:
     """Export the alerts of an area and time window as GeoPackage, GeoJSON, KML, CSV or a
     PDF brief (a map, a summary and the alerts table).
 
     The report holds the alerts going on at some time in the window (open ones included)
     that touch the area (everywhere when no --bbox or --area is given). Each export is
-    recorded with who made it (--by). Times without a zone are UTC.
+    recorded with who made it (the acting user, an analyst). Times without a zone are UTC.
     """
     from rich.markup import escape
 
@@ -91,9 +90,8 @@ def report(
         raise InputError("give --bbox or --area, not both")
     area = parse_area(bbox=bbox, geojson=None if area_file is None else _read(area_file))
     request = ReportRequest(since=start, until=end, area=area, types=types)
-    actor = who(by)
-    with app.open_store() as store, step(f"writing the {FORMAT_TITLES[fmt]}"):
-        data, count = export(store, request, fmt, actor)
+    with app.user_store("reports") as store, step(f"writing the {FORMAT_TITLES[fmt]}"):
+        data, count = export(store, request, fmt, app.actor)
     _write(output, data, force=force)
     out.print(
         f"{count} alert{'' if count == 1 else 's'} -> {escape(str(output))} "
@@ -112,10 +110,9 @@ def _format_of(output: Path) -> str:
 
 
 def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the area file {path}: {exc.strerror}") from None
+    from surveillance.uploads import read_file
+
+    return read_file(path, "geojson")
 
 
 def _write(output: Path, data: bytes, *, force: bool) -> None:

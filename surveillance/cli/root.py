@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -28,10 +29,12 @@ log = logging.getLogger(__name__)
 COMMANDS_GROUP = "coastwatch.commands"
 
 
-def _configure_logging(verbose: int) -> None:
+def _configure_logging(verbose: int, database_url: str | None) -> None:
+    from surveillance.redaction import MaskingFormatter, secrets_in_force
+
     level = logging.DEBUG if verbose > 0 else logging.WARNING
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.setFormatter(MaskingFormatter("%(message)s", secrets_in_force(database_url)))
     logging.basicConfig(level=level, handlers=[handler])
     logging.getLogger("surveillance").setLevel(logging.DEBUG if verbose else logging.INFO)
 
@@ -72,7 +75,7 @@ def cli(
     Settings come from defaults, then the TOML file, then COASTWATCH_* environment
     variables, then these flags. `coastwatch config` shows what is in force.
     """
-    _configure_logging(verbose)
+    _configure_logging(verbose, database_url)
     ctx.obj = AppContext(config_file, {"home": home, "database_url": database_url}, as_user)
 
 
@@ -113,13 +116,36 @@ def main(argv: Sequence[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except CoastwatchError as exc:
-        from rich.markup import escape
-
-        console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
-        if exc.hint:
-            console.print(f"[bold]hint:[/] {escape(exc.hint)}", highlight=False)
-        sys.exit(exc.exit_code)
+        _fail(exc)
     except KeyboardInterrupt:
         console.print("interrupted")
         sys.exit(130)
+    except Exception as exc:
+        lost = _lost_store(exc)
+        if lost is None:
+            raise
+        _fail(lost)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(error: CoastwatchError) -> NoReturn:
+    """Say what went wrong (and what to do) and exit with the error's code."""
+    from rich.markup import escape
+
+    from surveillance.redaction import mask_secrets, secrets_in_force
+
+    said = mask_secrets(str(error), secrets_in_force())
+    console.print(f"[bold red]error:[/] {escape(said)}", highlight=False)
+    if error.hint:
+        console.print(f"[bold]hint:[/] {escape(error.hint)}", highlight=False)
+    sys.exit(error.exit_code)
+
+
+def _lost_store(error: Exception) -> CoastwatchError | None:
+    """A broken connection to the store, as a StoreError; None for anything else. Only
+    a command that reached the store has loaded its driver, so the rest pay nothing."""
+    if "psycopg" not in sys.modules:
+        return None
+    from surveillance.store.connection import lost_store
+
+    return lost_store(error)

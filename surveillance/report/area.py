@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import shapely
 
 from surveillance.errors import InputError
+from surveillance.uploads import polygons
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -59,65 +59,7 @@ def _parse_bbox(text: str) -> shapely.Geometry:
 
 
 def _parse_geojson(data: bytes) -> shapely.Geometry:
-    try:
-        document = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"the area is not GeoJSON: {exc}") from None
-    if not isinstance(document, dict) or not isinstance(document.get("type"), str):
-        raise InputError("the area is not GeoJSON: no object with a type")
-    _check_crs(document)
-    kind = document["type"]
-    if kind == "FeatureCollection":
-        features = document.get("features")
-        if not isinstance(features, list) or not features:
-            raise InputError("the area's FeatureCollection has no features")
-        return shapely.union_all([_feature_geometry(f) for f in features])
-    if kind == "Feature":
-        return _feature_geometry(document)
-    return _polygonal(document)
-
-
-def _check_crs(document: Mapping[str, Any]) -> None:
-    """RFC 7946 has no ``crs`` member; an old-style one must still say WGS 84 lon/lat."""
-    crs = document.get("crs")
-    if crs is None:
-        return
-    name = str((crs.get("properties") or {}).get("name", "")) if isinstance(crs, dict) else ""
-    if not (name.endswith("CRS84") or name.endswith("4326")):
-        raise InputError(
-            f"the area's GeoJSON is in {name or 'an unknown CRS'}",
-            hint="give it in WGS 84 longitude/latitude (EPSG:4326), as RFC 7946 wants",
-        )
-
-
-def _feature_geometry(feature: Any) -> shapely.Geometry:
-    if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        raise InputError("the area's FeatureCollection holds something that is not a Feature")
-    geometry = feature.get("geometry")
-    if not isinstance(geometry, dict):
-        raise InputError("a Feature of the area has no geometry")
-    return _polygonal(geometry)
-
-
-#: What shapely raises on GeoJSON of the right type but the wrong shape.
-_SHAPE_ERRORS = (
-    ValueError,
-    TypeError,
-    KeyError,
-    IndexError,
-    AttributeError,
-    shapely.errors.ShapelyError,
-)
-
-
-def _polygonal(geometry: Mapping[str, Any]) -> shapely.Geometry:
-    kind = geometry.get("type")
-    if kind not in ("Polygon", "MultiPolygon"):
-        raise InputError(f"the area must be a Polygon or MultiPolygon, not {kind}")
-    try:
-        return shapely.geometry.shape(geometry)
-    except _SHAPE_ERRORS:
-        raise InputError(f"the area is not a well-formed GeoJSON {kind}") from None
+    return shapely.union_all(polygons(data, "the area"))
 
 
 def check_area(area: shapely.Geometry) -> shapely.Geometry:

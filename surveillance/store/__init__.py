@@ -17,10 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import TracebackType
 
+import psycopg
 from sqlalchemy import Engine, ExceptionContext, create_engine, event
 
 from surveillance.access import group_role
-from surveillance.errors import AccessDenied
+from surveillance.errors import AccessDenied, InputError
 from surveillance.settings import Settings
 from surveillance.store.alerts import AlertTables
 from surveillance.store.archive import ArchiveTables
@@ -31,6 +32,7 @@ from surveillance.store.connection import (
     database_url,
     libpq_url,
     open_engine,
+    user_libpq_url,
 )
 from surveillance.store.detections import DetectionTables
 from surveillance.store.exports import ExportTables
@@ -59,6 +61,7 @@ __all__ = [
     "TELEMETRY_COLUMNS",
     "database_url",
     "libpq_url",
+    "user_libpq_url",
     "Window",
     "BBox",
     "TABLES",
@@ -90,6 +93,8 @@ class Store(
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        if not event.contains(engine, "handle_error", _refused_nul):
+            event.listen(engine, "handle_error", _refused_nul)
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True) -> Store:
@@ -120,6 +125,17 @@ class Store(
         trace: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _refused_nul(context: ExceptionContext) -> None:
+    """Text holding a NUL character, which PostgreSQL text cannot store (psycopg refuses
+    it before sending), as an InputError rather than a driver's traceback."""
+    error = context.original_exception
+    if isinstance(error, psycopg.DataError) and "NUL (0x00)" in str(error):
+        raise InputError(
+            "text with a NUL character (\\x00) cannot be stored or looked for",
+            hint="remove the control character and try again",
+        ) from None
 
 
 def _refused_as(role: str) -> Callable[[ExceptionContext], None]:

@@ -13,7 +13,7 @@ import shapely
 from sqlalchemy import Connection, Engine, text
 
 from surveillance.alert_types import check_alert_types
-from surveillance.errors import InputError
+from surveillance.errors import AlertChanged, InputError
 from surveillance.lifecycle import next_status
 from surveillance.store.audit import record
 from surveillance.store.geoframes import merge_geometries, read_geoframe
@@ -52,6 +52,31 @@ def _revision(old: Any, new: Any, live_slack_s: float) -> str | None:
     live = pd.Timestamp(old["end"]) >= old["seen_until"] - pd.Timedelta(seconds=live_slack_s)
     grows = pd.isna(new["end"]) or pd.Timestamp(new["end"]) >= pd.Timestamp(old["end"])
     return None if live and grows and old["start"] == new["start"] else "; ".join(changes)
+
+
+def _changed(conn: Connection, alert_id: str, action: str, seen: str, current: str) -> AlertChanged:
+    """What to tell a user whose action met an alert someone else had changed: the last
+    status change in its history (who, to what, when)."""
+    last = (
+        conn.execute(
+            text(
+                "SELECT actor, to_status, ts FROM alert_events WHERE alert_id = :id "
+                "AND to_status IS DISTINCT FROM from_status ORDER BY ts DESC, id DESC LIMIT 1"
+            ),
+            {"id": alert_id},
+        )
+        .mappings()
+        .first()
+    )
+    what = (
+        f"{last['to_status']} by {last['actor']} at {iso_utc(last['ts'])}"
+        if last is not None and last["to_status"] == current
+        else f"it is now {current}"
+    )
+    return AlertChanged(
+        f"the alert changed since you opened it: {what}; look again",
+        hint=f"it was {seen} when you saw it; your {action} was not recorded",
+    )
 
 
 class AlertTables:
@@ -202,9 +227,21 @@ class AlertTables:
                 params={"id": alert_id},
             )
 
-    def act_on_alert(self, alert_id: str, action: str, actor: str, note: str | None = None) -> str:
+    def act_on_alert(
+        self,
+        alert_id: str,
+        action: str,
+        actor: str,
+        note: str | None = None,
+        *,
+        seen: str | None = None,
+    ) -> str:
         """Apply an analyst's action (see :mod:`surveillance.lifecycle`) and record it in
-        ``alert_events``, in one transaction; returns the alert's new status."""
+        ``alert_events``, in one transaction; returns the alert's new status.
+
+        ``seen`` is the status the user saw when deciding (None: no check). If the alert
+        is no longer in it, someone else acted first: AlertChanged says who and when, and
+        nothing is written. A note changes no status, so it never conflicts."""
         by = actor_name(actor)
         note = text_or_none(note)
         with self.engine.begin() as conn:
@@ -213,6 +250,8 @@ class AlertTables:
             ).scalar_one_or_none()
             if current is None:
                 raise InputError(f"no alert {alert_id!r}")
+            if seen is not None and action != "note" and current != seen:
+                raise _changed(conn, alert_id, action, seen, current)
             status = next_status(current, action, note)
             if status != current:
                 conn.execute(

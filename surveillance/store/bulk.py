@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 
 from surveillance.errors import DataRefused, InputError, StoreError
 from surveillance.models import Base
+from surveillance.store.connection import lost_store
 
 __all__ = ["merge_frame", "stage_frame", "store_errors", "check_columns", "whole_numbers"]
 
@@ -69,10 +70,14 @@ def _quote(column: str) -> str:
 
 @contextmanager
 def store_errors(table: str) -> Iterator[None]:
-    """Translate database errors: bad data is DataRefused, anything else a StoreError."""
+    """Translate database errors: bad data is DataRefused, a lost connection or anything
+    else a StoreError."""
     try:
         yield
     except (psycopg.Error, DBAPIError) as exc:
+        lost = lost_store(exc)
+        if lost is not None:
+            raise lost from None
         orig = getattr(exc, "orig", None) or exc
         sqlstate = getattr(orig, "sqlstate", None) or ""
         first_line = str(orig).strip().splitlines()[0] if str(orig).strip() else repr(orig)

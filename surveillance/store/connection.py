@@ -3,6 +3,9 @@ housekeeping ``db status`` reads (schema revision, row counts, server versions).
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
+import psycopg
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
@@ -10,9 +13,18 @@ from surveillance import schema
 from surveillance.embedded import Cluster
 from surveillance.errors import StoreError
 from surveillance.models import Base
+from surveillance.redaction import mask_secrets
 from surveillance.settings import Settings
 
-__all__ = ["TABLES", "libpq_url", "database_url", "open_engine", "Housekeeping"]
+__all__ = [
+    "TABLES",
+    "libpq_url",
+    "user_libpq_url",
+    "database_url",
+    "open_engine",
+    "lost_store",
+    "Housekeeping",
+]
 
 #: The tables of DESIGN.md "Store" (and the few the core adds), as ``db status`` lists them.
 TABLES = tuple(sorted(Base.metadata.tables))
@@ -26,10 +38,41 @@ def libpq_url(settings: Settings) -> str:
     try:
         url = make_url(raw)
     except ArgumentError:
-        raise StoreError(f"COASTWATCH_DATABASE_URL is not a database URL: {raw!r}") from None
+        raise StoreError(  # not echoed: what is not a URL cannot be masked with certainty
+            "the database URL (COASTWATCH_DATABASE_URL or --database-url) is not a URL",
+            hint="postgresql://USER:PASSWORD@HOST:PORT/DATABASE, or a libpq URI",
+        ) from None
     if url.get_backend_name() != "postgresql":
         raise StoreError(f"the store must be PostgreSQL with PostGIS, not {url.drivername}")
     return "postgresql://" + raw.split("://", 1)[1]  # as given, less a +driver suffix
+
+
+#: What a user's URL keeps of the service URL's query: where the server is (a socket
+#: directory in ``host``) and how TLS is checked; never a password or the service's options.
+_KEPT_QUERY = ("host", "hostaddr", "port", "sslmode", "sslrootcert", "sslcert", "sslkey")
+
+
+def user_libpq_url(settings: Settings, db_role: str) -> str:
+    """A libpq URI that logs in as the database role ``db_role`` (a user's), with no
+    password in it: libpq asks for it (or takes PGPASSWORD), or the embedded cluster's
+    socket vouches. The server, database and TLS checks are the store's own."""
+    url = make_url(libpq_url(settings))
+    host = url.host or ""
+    where = (f"[{host}]" if ":" in host else host) + ("" if url.port is None else f":{url.port}")
+    query = [
+        f"{key}={quote(str(_first(url.query[key])), safe='/')}"
+        for key in _KEPT_QUERY
+        if key in url.query
+    ]
+    database = quote(url.database or "", safe="")
+    return f"postgresql://{quote(db_role, safe='')}@{where}/{database}" + (
+        "?" + "&".join(query) if query else ""
+    )
+
+
+def _first(value: str | tuple[str, ...]) -> str:
+    """One value of a URL query parameter (SQLAlchemy gives a tuple when it repeats)."""
+    return value if isinstance(value, str) else value[0]
 
 
 def database_url(settings: Settings) -> str:
@@ -48,11 +91,27 @@ def open_engine(settings: Settings, *, migrate: bool = True) -> Engine:
     except DBAPIError as exc:
         engine.dispose()
         raise StoreError(
-            f"cannot reach the store: {str(exc.orig).strip()}",
+            f"cannot reach the store: {mask_secrets(str(exc.orig).strip())}",
             hint="check COASTWATCH_DATABASE_URL (server, credentials, PostGIS installed), "
             "or unset it to use the embedded store",
         ) from None
     return engine
+
+
+def lost_store(error: BaseException) -> StoreError | None:
+    """The StoreError for a connection to the store that broke in the middle of work (the
+    server stopped or crashed, the network went), wherever it broke; None for any other
+    error. The CLI's last line of defence, so a store going away is a message, never a
+    traceback."""
+    orig = error.orig if isinstance(error, DBAPIError) else error
+    if not isinstance(orig, psycopg.OperationalError):
+        return None
+    first_line = (str(orig).strip().splitlines() or [repr(orig)])[0]
+    return StoreError(
+        f"lost the connection to the store: {first_line}",
+        hint="what was committed before is kept; once the store is back (`coastwatch db "
+        "status`), run the same command again: loading the same input twice stores it once",
+    )
 
 
 class Housekeeping:

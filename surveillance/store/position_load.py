@@ -103,7 +103,7 @@ class PositionLoader:
 
     def _drop_abandoned_loads(self) -> None:
         """Remove load tables left by runs that died before finishing."""
-        with self.engine.begin() as conn:
+        with store_errors("ais_positions"), self.engine.begin() as conn:
             for name, owner in schema.tables_with_prefix(conn, _LOAD_PREFIX):
                 host, _, pid = (owner or "").rpartition(":")
                 if host == socket.gethostname() and pid.isdigit() and not _alive(int(pid)):
@@ -127,7 +127,7 @@ class PositionLoader:
         """Load a batch already in COPY form (see :func:`encode_by_day`)."""
         if not batch:
             return
-        with self.engine.begin() as conn, store_errors("ais_positions"):
+        with store_errors("ais_positions"), self.engine.begin() as conn:
             existing = schema.position_partition_days(conn)
             for day, (payload, rows) in sorted(batch.items()):
                 if day in self._loading:
@@ -144,8 +144,9 @@ class PositionLoader:
                     conn.execute(
                         text(f"CREATE TABLE {table} (LIKE ais_positions INCLUDING DEFAULTS)")
                     )
-                    owner = f"{socket.gethostname()}:{os.getpid()}"
-                    conn.execute(text(f"COMMENT ON TABLE {table} IS '{owner}'"))
+                    # COMMENT takes no bind parameter: the host name is quoted as a literal
+                    owner = f"{socket.gethostname()}:{os.getpid()}".replace("'", "''")
+                    conn.exec_driver_sql(f"COMMENT ON TABLE {table} IS '{owner}'")
                     self._loading[day] = table
                     _copy_binary(conn, table, payload)
                     self._copied[table] = rows
@@ -167,7 +168,7 @@ class PositionLoader:
     def finish(self) -> LoadStats:
         """Index and attach the partitions this run built; returns what was stored."""
         for day, table in sorted(self._loading.items()):
-            with self.engine.begin() as conn, store_errors("ais_positions"):
+            with store_errors("ais_positions"), self.engine.begin() as conn:
                 schema.lock_partitions(conn)
                 name = schema.position_partition_name(day)
                 if day in schema.position_partition_days(conn):
@@ -214,7 +215,7 @@ class PositionLoader:
         if not self._copies:
             return 0
         copies, params = self._noted_copies()
-        with self.engine.begin() as conn, store_errors("ais_positions"):
+        with store_errors("ais_positions"), self.engine.begin() as conn:
             return conn.execute(
                 text(
                     f"DELETE FROM ais_positions t USING ({copies}) AS c WHERE t.mmsi = c.mmsi "

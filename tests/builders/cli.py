@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from click.testing import CliRunner
 
 from surveillance.cli import main
+from tests.builders.users import PASSWORD
 
-__all__ = ["COASTWATCH", "Coastwatch", "Ran", "invoke", "run", "start"]
+__all__ = ["COASTWATCH", "Coastwatch", "Ran", "as_user", "invoke", "run", "start"]
 
 COASTWATCH = (sys.executable, "-m", "surveillance")
 """The command line of ``coastwatch`` in this interpreter, whatever is on PATH."""
@@ -31,10 +32,18 @@ Coastwatch = Callable[..., Ran]
 """The ``coastwatch`` fixture: ``coastwatch("alerts", "list")`` runs on the test's store."""
 
 
-def invoke(database_url: str, *args: str) -> Ran:
-    """``coastwatch --database-url URL ARGS`` in process, 160 columns wide; never a traceback."""
+def invoke(
+    database_url: str,
+    *args: str,
+    env: Mapping[str, str] | None = None,
+    input: str | None = None,
+) -> Ran:
+    """``coastwatch --database-url URL ARGS`` in process, 160 columns wide; never a traceback.
+    ``env``: more environment variables (``COASTWATCH_PASSWORD``); ``input``: what is typed
+    at its prompts."""
     code: int | str | None = 0
-    with CliRunner().isolation(env={"COLUMNS": "160"}) as (stdout, stderr, _):
+    isolated = CliRunner().isolation(input=input, env={"COLUMNS": "160", **(env or {})})
+    with isolated as (stdout, stderr, _):
         try:
             main(["--database-url", database_url, *args])
         except SystemExit as exc:
@@ -43,6 +52,16 @@ def invoke(database_url: str, *args: str) -> Ran:
     ran = Ran(code, stdout.getvalue().decode(), stderr.getvalue().decode())
     assert "Traceback" not in ran.stderr, ran.stderr
     return ran
+
+
+def as_user(coastwatch: Coastwatch, name: str, password: str = PASSWORD) -> Coastwatch:
+    """``coastwatch`` acting as the user ``name``: ``--as NAME``, its password in
+    ``COASTWATCH_PASSWORD`` (as a script gives it)."""
+
+    def runs(*args: str) -> Ran:
+        return coastwatch("--as", name, *args, env={"COASTWATCH_PASSWORD": password})
+
+    return runs
 
 
 def run(

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from surveillance.errors import AccessDenied, InputError, LoginRefused
 from surveillance.store import LoginPolicy, Store
 from tests.builders.alerts import insert_alert
+from tests.builders.leads import add_lead
 from tests.builders.users import ADMIN, PASSWORD, add_role_users, add_user
 
 HOSTILE_QUERIES = (
@@ -23,17 +24,6 @@ HOSTILE_QUERIES = (
     "SELECT * FROM leads UNION ALL SELECT * FROM leads",
     "TABLE leads",
 )
-
-
-def _lead(store: Store, url: str = "http://forum.example/t/1") -> None:
-    with store.engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO leads (source, url, fetched_at, body) "
-                "VALUES ('forum', :url, now(), 'drop at the north beach tonight')"
-            ),
-            {"url": url},
-        )
 
 
 @pytest.fixture
@@ -47,7 +37,7 @@ def as_role(store: Store) -> Iterator[dict[str, Store]]:
 def test_leads_are_refused_to_every_role_but_intel_whatever_the_query(
     store: Store, as_role: dict[str, Store]
 ) -> None:
-    _lead(store)
+    add_lead(store)
     with as_role["intel"].engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM leads")).scalar() == 1
     for role in ("monitor", "drone_operator", "analyst", "admin"):
@@ -62,7 +52,7 @@ def test_leads_are_refused_to_every_role_but_intel_whatever_the_query(
 def test_row_level_security_hides_leads_even_from_a_role_granted_the_table(
     store: Store, as_role: dict[str, Store]
 ) -> None:
-    _lead(store)
+    add_lead(store)
     with store.engine.begin() as conn:  # a grant made by mistake
         conn.execute(text("GRANT SELECT ON leads TO coastwatch_analyst"))
     with as_role["analyst"].engine.connect() as conn:
@@ -179,7 +169,7 @@ def test_a_disabled_user_cannot_log_in_by_the_store_or_the_database(
 
 def test_a_role_change_moves_the_database_role_too(store: Store, cluster_url: str) -> None:
     user = add_user(store, "ines", "analyst")
-    _lead(store)
+    add_lead(store)
     store.set_role("ines", "intel", by=ADMIN)
     assert store.user("ines").role == "intel"  # type: ignore[union-attr]
     with psycopg.connect(cluster_url, dbname=store.engine.url.database, user=user.db_role) as c:

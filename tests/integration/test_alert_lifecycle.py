@@ -1,9 +1,9 @@
-"""Alerts as an analyst meets them: `coastwatch alerts list|show|ack|escalate|dismiss|close|note`
-on a real store, and the audit trail each action leaves in alert_events."""
+"""Alerts as an intelligence officer meets them: `coastwatch alerts
+list|show|ack|escalate|dismiss|close|note` on a real store, and the audit trail each action
+leaves in alert_events."""
 
 from __future__ import annotations
 
-import getpass
 import json
 from datetime import timedelta
 
@@ -13,10 +13,23 @@ import pytest
 from surveillance.errors import InputError
 from surveillance.store import Store
 from tests.builders.alerts import insert_alert
-from tests.builders.cli import Coastwatch
+from tests.builders.cli import Coastwatch, as_user
 from tests.builders.clock import T0
+from tests.builders.users import add_user
 
 STS = "sts-20261126-0001"
+
+
+@pytest.fixture
+def anna(store: Store, coastwatch: Coastwatch) -> Coastwatch:
+    """An intelligence officer at the CLI (the role that may take every action)."""
+    return as_user(coastwatch, add_user(store, "anna", "intel").username)
+
+
+@pytest.fixture
+def ben(store: Store, coastwatch: Coastwatch) -> Coastwatch:
+    """A second intelligence officer."""
+    return as_user(coastwatch, add_user(store, "ben", "intel").username)
 
 
 def history(store: Store, alert_id: str) -> list[tuple[str, str, str, str, str | None]]:
@@ -28,14 +41,14 @@ def history(store: Store, alert_id: str) -> list[tuple[str, str, str, str, str |
     ]
 
 
-def test_list_json_has_the_shape_design_fixes(store: Store, coastwatch: Coastwatch) -> None:
+def test_list_json_has_the_shape_design_fixes(store: Store, anna: Coastwatch) -> None:
     reasons = [{"reason": "night", "points": 10}]
     insert_alert(store, id=STS, score=80, end=T0 + timedelta(hours=3), score_reasons=reasons)
     insert_alert(
         store, id="gap-431000003", type="ais_gap", mmsi=[431000003], score=40, lon=129.5, lat=33.25
     )
 
-    ran = coastwatch("alerts", "list", "--format", "json")
+    ran = anna("alerts", "list", "--format", "json")
 
     assert ran.code == 0, ran.stderr
     assert json.loads(ran.stdout) == [
@@ -68,8 +81,8 @@ def test_list_json_has_the_shape_design_fixes(store: Store, coastwatch: Coastwat
     ]
 
 
-def test_list_json_of_no_alerts_is_an_empty_array(coastwatch: Coastwatch) -> None:
-    ran = coastwatch("alerts", "list", "--format", "json")
+def test_list_json_of_no_alerts_is_an_empty_array(anna: Coastwatch) -> None:
+    ran = anna("alerts", "list", "--format", "json")
     assert (ran.code, json.loads(ran.stdout)) == (0, [])
 
 
@@ -87,7 +100,7 @@ def test_list_json_of_no_alerts_is_an_empty_array(coastwatch: Coastwatch) -> Non
     ],
 )
 def test_list_filters(
-    store: Store, coastwatch: Coastwatch, options: list[str], expected: list[str]
+    store: Store, anna: Coastwatch, options: list[str], expected: list[str]
 ) -> None:
     insert_alert(store, id="sts", score=90)
     insert_alert(
@@ -103,22 +116,22 @@ def test_list_filters(
         store, id="gap", type="ais_gap", mmsi=[431000003], score=30, start=T0 + timedelta(hours=6)
     )
 
-    ran = coastwatch("alerts", "list", "--format", "json", *options)
+    ran = anna("alerts", "list", "--format", "json", *options)
 
     assert ran.code == 0, ran.stderr
     assert [a["id"] for a in json.loads(ran.stdout)] == expected
 
 
-def test_list_refuses_a_time_that_is_not_iso(coastwatch: Coastwatch) -> None:
-    ran = coastwatch("alerts", "list", "--since", "yesterday")
+def test_list_refuses_a_time_that_is_not_iso(anna: Coastwatch) -> None:
+    ran = anna("alerts", "list", "--since", "yesterday")
     assert ran.code == 2
     assert "--since wants ISO 8601" in ran.stderr
 
 
-def test_list_geojson_is_a_feature_collection(store: Store, coastwatch: Coastwatch) -> None:
+def test_list_geojson_is_a_feature_collection(store: Store, anna: Coastwatch) -> None:
     insert_alert(store, id=STS, lon=130.5, lat=34.25)
 
-    ran = coastwatch("alerts", "list", "--format", "geojson")
+    ran = anna("alerts", "list", "--format", "geojson")
 
     collection = json.loads(ran.stdout)
     assert collection["type"] == "FeatureCollection"
@@ -128,10 +141,10 @@ def test_list_geojson_is_a_feature_collection(store: Store, coastwatch: Coastwat
     assert feature["properties"]["mmsi"] == [431000001, 431000002]
 
 
-def test_list_table_shows_each_alert(store: Store, coastwatch: Coastwatch) -> None:
+def test_list_table_shows_each_alert(store: Store, anna: Coastwatch) -> None:
     insert_alert(store, id=STS, score=77)
 
-    ran = coastwatch("alerts", "list")
+    ran = anna("alerts", "list")
 
     assert ran.code == 0, ran.stderr
     row = next(line for line in ran.stdout.splitlines() if STS[:12] in line)  # a prefix
@@ -164,11 +177,11 @@ def test_a_prefix_shorter_than_six_characters_finds_nothing(store: Store) -> Non
     assert store.alert("sts-2") is None
 
 
-def test_an_ambiguous_prefix_is_refused(store: Store, coastwatch: Coastwatch) -> None:
+def test_an_ambiguous_prefix_is_refused(store: Store, anna: Coastwatch) -> None:
     insert_alert(store, id=STS)
     insert_alert(store, id="sts-20261126-0002")
 
-    ran = coastwatch("alerts", "ack", "sts-20261126")
+    ran = anna("alerts", "ack", "sts-20261126")
 
     assert ran.code == 2
     assert "alert id prefix 'sts-20261126' is ambiguous" in ran.stderr
@@ -176,22 +189,22 @@ def test_an_ambiguous_prefix_is_refused(store: Store, coastwatch: Coastwatch) ->
     assert history(store, STS) == []
 
 
-def test_acting_on_an_unknown_alert_is_refused(coastwatch: Coastwatch) -> None:
-    ran = coastwatch("alerts", "ack", "no-such-alert")
+def test_acting_on_an_unknown_alert_is_refused(anna: Coastwatch) -> None:
+    ran = anna("alerts", "ack", "no-such-alert")
     assert ran.code == 2
     assert "no alert 'no-such-alert'" in ran.stderr
 
 
-def test_the_full_lifecycle_is_recorded(store: Store, coastwatch: Coastwatch) -> None:
+def test_the_full_lifecycle_is_recorded(store: Store, anna: Coastwatch, ben: Coastwatch) -> None:
     insert_alert(store, id=STS)
 
     steps = [
-        ("ack", STS, "--by", "anna", "--note", "looking at both tracks"),
-        ("escalate", "sts-20261126-00", "--by", "anna", "--note", "tanker known to customs"),
-        ("note", STS, "patrol boat on its way", "--by", "ben"),
-        ("close", STS, "--by", "ben"),
+        (anna, "ack", STS, "--note", "looking at both tracks"),
+        (anna, "escalate", "sts-20261126-00", "--note", "tanker known to customs"),
+        (ben, "note", STS, "patrol boat on its way"),
+        (ben, "close", STS),
     ]
-    codes = [coastwatch("alerts", *step).code for step in steps]
+    codes = [user("alerts", *step).code for user, *step in steps]
 
     assert codes == [0, 0, 0, 0]
     assert history(store, STS) == [
@@ -204,29 +217,29 @@ def test_the_full_lifecycle_is_recorded(store: Store, coastwatch: Coastwatch) ->
     assert found is not None and found["status"] == "closed"
 
 
-def test_an_action_says_what_happened(store: Store, coastwatch: Coastwatch) -> None:
+def test_an_action_says_what_happened(store: Store, anna: Coastwatch) -> None:
     insert_alert(store, id=STS)
 
-    ran = coastwatch("alerts", "ack", STS, "--by", "anna")
+    ran = anna("alerts", "ack", STS)
 
     assert ran.code == 0
     assert f"alert {STS}: now acknowledged (by anna)" in ran.stderr
 
 
-def test_the_actor_defaults_to_the_os_user(store: Store, coastwatch: Coastwatch) -> None:
+def test_the_actor_is_the_logged_in_user(store: Store, anna: Coastwatch) -> None:
     insert_alert(store, id=STS)
 
-    coastwatch("alerts", "ack", STS)
+    anna("alerts", "ack", STS)
 
-    assert history(store, STS)[0][0] == getpass.getuser()
+    assert history(store, STS)[0][0] == "anna"
 
 
 def test_an_invalid_transition_exits_2_and_names_the_allowed_actions(
-    store: Store, coastwatch: Coastwatch
+    store: Store, anna: Coastwatch
 ) -> None:
     insert_alert(store, id=STS)
 
-    ran = coastwatch("alerts", "escalate", STS)
+    ran = anna("alerts", "escalate", STS)
 
     assert ran.code == 2
     assert "cannot escalate an alert that is new" in ran.stderr
@@ -234,39 +247,39 @@ def test_an_invalid_transition_exits_2_and_names_the_allowed_actions(
     assert history(store, STS) == []
 
 
-def test_a_closed_alert_cannot_be_reopened_by_an_ack(store: Store, coastwatch: Coastwatch) -> None:
+def test_a_closed_alert_cannot_be_reopened_by_an_ack(store: Store, anna: Coastwatch) -> None:
     insert_alert(store, id=STS, status="closed")
 
-    ran = coastwatch("alerts", "ack", STS)
+    ran = anna("alerts", "ack", STS)
 
     assert ran.code == 2
     assert "cannot ack an alert that is closed" in ran.stderr
 
 
-def test_dismiss_without_reason_is_refused(store: Store, coastwatch: Coastwatch) -> None:
+def test_dismiss_without_reason_is_refused(store: Store, anna: Coastwatch) -> None:
     insert_alert(store, id=STS)
 
-    ran = coastwatch("alerts", "dismiss", STS)
+    ran = anna("alerts", "dismiss", STS)
 
     assert ran.code == 2
     assert "Missing option '--reason'" in ran.stderr
     assert history(store, STS) == []
 
 
-def test_dismiss_with_a_blank_reason_is_refused(store: Store, coastwatch: Coastwatch) -> None:
+def test_dismiss_with_a_blank_reason_is_refused(store: Store, anna: Coastwatch) -> None:
     insert_alert(store, id=STS)
 
-    ran = coastwatch("alerts", "dismiss", STS, "--reason", "  ")
+    ran = anna("alerts", "dismiss", STS, "--reason", "  ")
 
     assert ran.code == 2
     assert "dismiss needs a reason" in ran.stderr
     assert history(store, STS) == []
 
 
-def test_dismiss_records_the_reason(store: Store, coastwatch: Coastwatch) -> None:
+def test_dismiss_records_the_reason(store: Store, anna: Coastwatch) -> None:
     insert_alert(store, id=STS)
 
-    coastwatch("alerts", "dismiss", STS, "--reason", "pilot boat alongside", "--by", "anna")
+    anna("alerts", "dismiss", STS, "--reason", "pilot boat alongside")
 
     assert history(store, STS) == [("anna", "dismiss", "new", "dismissed", "pilot boat alongside")]
 
@@ -293,9 +306,7 @@ def test_the_store_refuses_a_blank_actor(store: Store) -> None:
         store.act_on_alert(STS, "ack", " ")
 
 
-def test_show_gives_fields_evidence_reasons_and_history(
-    store: Store, coastwatch: Coastwatch
-) -> None:
+def test_show_gives_fields_evidence_reasons_and_history(store: Store, anna: Coastwatch) -> None:
     insert_alert(
         store,
         id=STS,
@@ -307,7 +318,7 @@ def test_show_gives_fields_evidence_reasons_and_history(
     store.act_on_alert(STS, "ack", "anna", "looking at both tracks")
     store.act_on_alert(STS, "escalate", "ben")
 
-    ran = coastwatch("alerts", "show", "sts-20261126")
+    ran = anna("alerts", "show", "sts-20261126")
 
     assert ran.code == 0, ran.stderr
     lines = [" ".join(line.split()) for line in ran.stdout.splitlines()]

@@ -17,9 +17,10 @@ import pandas as pd
 import shapely
 
 from surveillance.store import SceneRecord, Store
-from tests.builders.cli import Ran
+from tests.builders.cli import Ran, as_user
 from tests.builders.clock import T0
 from tests.builders.positions import OPEN_SEA, drifting, load_positions
+from tests.builders.users import add_user
 
 SAILING, TANKER, LATE = 431000001, 431000002, 431000003
 IMAGE = T0 + timedelta(hours=1)
@@ -119,7 +120,8 @@ def test_detect_matches_the_scene_and_raises_the_dark_ships(
     (reported,) = [v for v in found.loc[ids["tanker"], "near_vessels"] if v["matched"]]
     assert (reported["ais_length_m"], reported["sar_length_m"]) == (180.0, 170.0)
 
-    listed = json.loads(coastwatch("alerts", "list", "--format", "json").stdout)
+    intel = as_user(coastwatch, add_user(store, "ines", "intel").username)
+    listed = json.loads(intel("alerts", "list", "--format", "json").stdout)
     dark = [a for a in listed if a["type"] == "dark_vessel"]
     assert len(dark) == 2 and all(a["mmsi"] == [] for a in dark)
     stored = store.alerts(types=["dark_vessel"])
@@ -137,17 +139,19 @@ def test_alerts_on_no_vessel_show_list_and_report_like_any_other(
 ) -> None:
     ids = the_day(store)
     assert coastwatch("detect", *WINDOW).code == 0
-    table = coastwatch("alerts", "list", "--type", "dark_vessel")
+    intel = as_user(coastwatch, add_user(store, "ines", "intel").username)
+    analyst = as_user(coastwatch, add_user(store, "alice", "analyst").username)
+    table = intel("alerts", "list", "--type", "dark_vessel")
     assert table.code == 0 and table.stdout.count("dark_vessel") == 2
     (alert,) = [
         a["id"]
         for a in store.alerts(types=["dark_vessel"]).to_dict("records")
         if a["evidence"]["detection_id"] == ids["dark"]
     ]
-    shown = coastwatch("alerts", "show", alert[:12])
+    shown = intel("alerts", "show", alert[:12])
     assert shown.code == 0 and f"detection_id: {ids['dark']}" in shown.stdout
     report = tmp_path / "brief.csv"
-    ran = coastwatch("report", *WINDOW, "--format", "csv", "-o", str(report))
+    ran = analyst("report", *WINDOW, "--format", "csv", "-o", str(report))
     assert ran.code == 0, ran.stderr
     rows = pd.read_csv(report)
     assert sorted(rows["type"]) == ["dark_rendezvous", "dark_vessel", "dark_vessel"]

@@ -603,14 +603,36 @@ def test_send_a_drone_opens_the_intercept_form_for_the_alert(app: AppTest) -> No
     assert app.text_input(key="mission_alert").value == STS_ID
 
 
-def test_a_bad_area_file_is_refused_as_text(app: AppTest) -> None:
+_BOWTIE = (
+    b'{"type": "Polygon", "coordinates": [[[133, 33], [134, 34], [134, 33], [133, 34], [133, 33]]]}'
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (
+            b'{"type": "Point", "coordinates": [133.5, 33.4]}',
+            "a Polygon or MultiPolygon is wanted, not a Point",
+        ),
+        (_BOWTIE, "polygon 1 is not valid: Self-intersection[133.5 33.5]"),
+        (
+            _BOWTIE.replace(b"133,", b"400,"),
+            "polygon 1 is broken: lon 400, lat 33 is outside lon -180..180, lat -90..90",
+        ),
+        (_BOWTIE.replace(b"[134, 33]", b"[NaN, 33]"), "not GeoJSON (NaN is not a number in JSON)"),
+        (b"[" * 50_000 + b"]" * 50_000, "not GeoJSON (nested too deeply)"),
+        (b" " * (5 * 2**20 + 1), "5.0 MB, larger than the 5.0 MB a geojson file may be"),
+    ],
+)
+def test_a_bad_area_file_is_refused_as_text(app: AppTest, data: bytes, says: str) -> None:
     _open(_as(app, "drone_operator"), "page_missions.py")
     app.file_uploader(key="mission_area_file").set_value(
-        ("bay.geojson", b'{"type": "Point", "coordinates": [133.5, 33.4]}', "application/json")
+        ("bay.geojson", data, "application/json")
     ).run()
     app.button(key="mission_plan_button").click().run()
     assert not app.exception, [e.value for e in app.exception]
-    assert [e.value for e in app.error] == ["bay.geojson: a Point object, not a polygon"]
+    assert [e.value.split("\n")[0] for e in app.error] == [f"bay.geojson: {says}"]
 
 
 SURVEY_AREA = [[133.600, 33.420], [133.604, 33.420], [133.604, 33.424], [133.600, 33.424]]
@@ -755,3 +777,23 @@ def test_a_sighting_reported_on_the_alert_page_is_stored_and_attached(
     app.text_input(key="alert_sight_at").input("north of here")
     _button(app, "Report the sighting").click().run()
     assert [e.value for e in app.error] and len(busy.sightings(alert_id=STS_ID)) == 1
+
+
+def test_an_alert_changed_by_someone_else_is_said_and_the_typed_reason_kept(
+    app: AppTest, busy: Store
+) -> None:
+    _open(app, "page_alert.py", alert=STS_ID)
+    app.text_input(key="alert_dismiss_reason").input("a fishing pair, known")
+    busy.act_on_alert(STS_ID, "ack", "mona")  # another desk, while the page is open
+
+    _button(app, "Dismiss").click().run()
+    assert not app.exception
+    assert "changed since you opened it: acknowledged by mona at " in app.error[0].value
+    assert "your dismiss was not recorded" in app.error[0].value
+    assert app.text_input(key="alert_dismiss_reason").value == "a fishing pair, known"
+    assert app.header[0].value == "sts transfer · score 62 · acknowledged"
+    assert busy.alert_events(STS_ID)["actor"].tolist() == ["mona"]
+
+    _button(app, "Dismiss").click().run()  # looked again: the same reason, now it lands
+    assert busy.alert(STS_ID)["status"] == "dismissed"  # type: ignore[index]
+    assert busy.alert_events(STS_ID)["note"].tolist()[-1] == "a fishing pair, known"

@@ -22,6 +22,7 @@ from dashboard.mission_layers import drone_layers
 from drone_ops.files import read_plan
 from drone_ops.mission_protocol import upload
 from simulator.vehicle import Vehicle
+from surveillance.access import ROLES
 from surveillance.embedded import Cluster
 from surveillance.settings import Settings, load_settings
 from surveillance.store import Store
@@ -29,6 +30,7 @@ from tests.builders import cli
 from tests.builders.link_plans import free_port
 from tests.builders.mavsdk_vehicle import held, mavsdk_autopilot
 from tests.builders.mavsdk_vehicle import sent as sent_items
+from tests.builders.users import ADMIN, PASSWORD
 
 # the Tsushima Strait: Busan, Hakata, Kanmon and a few more ports; quick to load
 SMALL_AOI = {
@@ -102,6 +104,27 @@ def test_up_status_url_down_twice_in_a_row(user: User) -> None:
         assert "store stopped" in user.ok("db", "down")
         assert "state        down" in user.ok("db", "status")
     assert "was not running" in user.ok("db", "down")
+
+
+def test_db_up_adds_the_first_admin_once_whose_users_log_in_by_db_url(user: User) -> None:
+    first = user.run("db", "up")
+    assert first.returncode == 0, first.stderr
+    (shown,) = [line for line in first.stdout.splitlines() if line.startswith("first admin:")]
+    said = re.fullmatch(r"first admin: (\S+)  password: (\S+)", shown)
+    assert said is not None, shown
+    name, password = said.groups()
+    assert name == ADMIN and "shown this once" in first.stdout and "users passwd" in first.stdout
+    again = user.ok("db", "up")
+    assert "first admin" not in again and password not in again
+    with Store.open(user.settings) as store:
+        assert store.login(name, password, via="cli").role == "admin"
+    user.env["COASTWATCH_PASSWORD"] = PASSWORD
+    user.ok("users", "add", "ann", "--role", "analyst")
+    url = user.run("db", "url", "--user", "ann").stdout.strip()
+    with psycopg.connect(url) as conn:  # over the embedded store's socket
+        assert conn.execute("SELECT current_user").fetchone() == ("coastwatch.ann",)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT * FROM leads")
 
 
 def test_the_store_comes_back_after_kill_9(user: User) -> None:
@@ -186,7 +209,17 @@ def test_demo_simulates_ingests_and_says_what_it_holds(user: User) -> None:
     assert re.search(r"vehicles\s+2\s", out)
     assert "not available yet" not in out  # only the dashboard is, and it was not asked for
     assert (user.home / "state" / "demo" / "truth.json").is_file()
+    assert "`coastwatch dashboard` serves http://127.0.0.1:8501/" in out
+    _each_role_has_a_demo_user_who_logs_in(user, out)
     _a_drone_is_sent_from_the_top_alert(user)
+
+
+def _each_role_has_a_demo_user_who_logs_in(user: User, out: str) -> None:
+    said = re.search(r"log in as demo\.intel \(or demo\.monitor, [^)]*\), password (\S+)", out)
+    assert said is not None, out
+    with Store.open(user.settings) as store:
+        for role in ROLES:
+            assert store.login(f"demo.{role}", said.group(1), via="cli").role == role
 
 
 def _a_drone_is_sent_from_the_top_alert(user: User) -> None:

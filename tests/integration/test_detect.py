@@ -17,9 +17,10 @@ from alerts import engine as engine_module
 from alerts.engine import Engine
 from surveillance.settings import Settings, load_settings
 from surveillance.store import Store
-from tests.builders.cli import Ran, start
+from tests.builders.cli import Ran, as_user, start
 from tests.builders.clock import T0
 from tests.builders.positions import OPEN_SEA, drifting, load_positions
+from tests.builders.users import add_user
 
 LOITERER, OTHER = 431000001, 431000002
 
@@ -80,7 +81,8 @@ def test_detect_then_alerts_list_prints_the_json_design_fixes(
     ran = coastwatch("detect", "--since", "2026-11-26T22:00Z", "--until", "2026-11-27T05:00Z")
     assert ran.code == 0, ran.stderr
     assert "loitering" in ran.stdout
-    (alert,) = json.loads(coastwatch("alerts", "list", "--format", "json").stdout)
+    monitor = as_user(coastwatch, add_user(store, "mona", "monitor").username)
+    (alert,) = json.loads(monitor("alerts", "list", "--format", "json").stdout)
     assert alert["type"] == "loitering" and alert["status"] == "new"
     assert alert["mmsi"] == [LOITERER] and 40 <= alert["score"] <= 100
     assert alert["start"].startswith("2026-11-26T22:") and alert["end"].endswith("Z")

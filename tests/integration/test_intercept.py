@@ -22,9 +22,10 @@ from drone_ops.records import mission_record
 from surveillance.geodesy import DEG_M, KNOT_MS, haversine_m
 from surveillance.store import Store
 from tests.builders.alerts import insert_alert
-from tests.builders.cli import Coastwatch
+from tests.builders.cli import Coastwatch, as_user
 from tests.builders.clock import T0
 from tests.builders.positions import OPEN_SEA, load_positions
+from tests.builders.users import add_user
 
 SAILING = 431000001
 NOW = T0 + timedelta(hours=1)
@@ -32,6 +33,12 @@ EAST_M = DEG_M * np.cos(np.radians(OPEN_SEA[1]))
 AT_NOW = (OPEN_SEA[0] + 10 * KNOT_MS * 3600 / EAST_M, OPEN_SEA[1])  # lon, lat
 HOME = Point(OPEN_SEA[1] - 3000 / DEG_M, AT_NOW[0])
 OPTIONS = ("--home", f"{HOME.lat:.7f},{HOME.lon:.7f}", "--now", "2026-11-26T23:00:00Z")
+
+
+@pytest.fixture
+def pilot(store: Store, coastwatch: Coastwatch) -> Coastwatch:
+    """A drone operator at the CLI (the role that plans and flies missions)."""
+    return as_user(coastwatch, add_user(store, "pilot", "drone_operator").username)
 
 
 def sailing(store: Store, mmsi: int = SAILING, knots: float = 10.0, cog_deg: float = 90.0) -> None:
@@ -75,14 +82,12 @@ def test_the_drone_meets_the_vessel_where_it_will_be(store: Store) -> None:
 
 
 def test_the_command_plans_from_an_alert_stores_and_writes_it(
-    store: Store, coastwatch: Coastwatch, tmp_path: Path
+    store: Store, pilot: Coastwatch, tmp_path: Path
 ) -> None:
     sailing(store)
     alert = insert_alert(store, type="loitering", mmsi=[SAILING], start=T0, lon=135.0, lat=30.5)
     output = tmp_path / "intercept.plan"
-    ran = coastwatch(
-        "mission", "plan", "intercept", "--alert", alert[:8], *OPTIONS, "-o", str(output)
-    )
+    ran = pilot("mission", "plan", "intercept", "--alert", alert[:8], *OPTIONS, "-o", str(output))
     assert ran.code == 0, ran.stderr
     assert "(intercept) intercept MMSI 431000001" in ran.stdout
     assert "meets it at" in ran.stdout and "orbit" in ran.stdout
@@ -110,21 +115,21 @@ def test_a_dark_alert_is_searched_where_it_was_seen(store: Store) -> None:
 
 
 def test_a_vessel_faster_than_the_drone_or_unheard_is_refused(
-    store: Store, coastwatch: Coastwatch
+    store: Store, pilot: Coastwatch
 ) -> None:
     sailing(store, knots=40.0, cog_deg=0.0)  # away from home at 40 kn, 20.6 m/s
-    ran = coastwatch("mission", "plan", "intercept", "--mmsi", str(SAILING), *OPTIONS)
+    ran = pilot("mission", "plan", "intercept", "--mmsi", str(SAILING), *OPTIONS)
     assert ran.code == 2 and "plan refused: intercept: the vessel" in ran.stderr
-    unheard = coastwatch("mission", "plan", "intercept", "--mmsi", "431000099", *OPTIONS)
+    unheard = pilot("mission", "plan", "intercept", "--mmsi", "431000099", *OPTIONS)
     assert unheard.code == 2 and "no AIS reports of MMSI 431000099" in unheard.stderr
     assert store.missions().empty
 
 
-def test_a_mission_in_the_way_is_named_as_a_warning(store: Store, coastwatch: Coastwatch) -> None:
+def test_a_mission_in_the_way_is_named_as_a_warning(store: Store, pilot: Coastwatch) -> None:
     sailing(store)
     other = plan_intercept(store, FlightSetup(home=HOME), mmsi=SAILING, now=NOW)
     first = store.store_mission(mission_record(other))
-    ran = coastwatch("mission", "plan", "intercept", "--mmsi", str(SAILING), *OPTIONS)
+    ran = pilot("mission", "plan", "intercept", "--mmsi", str(SAILING), *OPTIONS)
     assert ran.code == 0, ran.stderr
     assert "warning: deconfliction: 0 m apart" in ran.stderr
     assert f"from mission {first} (intercept MMSI {SAILING}), 2026-11-26T23:" in ran.stderr

@@ -12,9 +12,10 @@ import pytest
 from alerts.engine import Engine
 from surveillance.settings import Settings, load_settings
 from surveillance.store import Store
-from tests.builders.cli import Ran
+from tests.builders.cli import Ran, as_user
 from tests.builders.clock import T0
 from tests.builders.positions import drifting, load_positions
+from tests.builders.users import add_user
 
 PAIR = (431000011, 431000012)
 DARK = 431000021
@@ -93,7 +94,8 @@ def test_alerts_show_prints_what_the_rules_revised(
     load_positions(store, encounter(4, 2))
     load_positions(store, dark_vessel(6, 1))
     Engine(settings, store).run(*DAY)
-    sts = coastwatch("alerts", "show", detected["sts"]["id"])
+    intel = as_user(coastwatch, add_user(store, "ines", "intel").username)
+    sts = intel("alerts", "show", detected["sts"]["id"])
     assert sts.code == 0 and "revised" in sts.stdout and "rules" in sts.stdout
-    gap = coastwatch("alerts", "show", detected["gap"]["id"])
+    gap = intel("alerts", "show", detected["gap"]["id"])
     assert gap.code == 0 and "withdrawn" in gap.stdout

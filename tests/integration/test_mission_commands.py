@@ -19,9 +19,16 @@ from drone_ops.records import mission_record
 from drone_ops.stats import plan_stats
 from simulator.vehicle import Vehicle
 from surveillance.store import Store
-from tests.builders.cli import Coastwatch
+from tests.builders.cli import Coastwatch, as_user
 from tests.builders.clock import T0
 from tests.builders.link_plans import HOME, a_plan, free_port
+from tests.builders.users import add_user
+
+
+@pytest.fixture
+def pilot(store: Store, coastwatch: Coastwatch) -> Coastwatch:
+    """A drone operator at the CLI (the role that plans and flies missions)."""
+    return as_user(coastwatch, add_user(store, "pilot", "drone_operator").username)
 
 
 @pytest.fixture
@@ -49,12 +56,12 @@ def _give(url: str, n: int) -> None:
 
 
 def test_a_stored_mission_uploads_and_the_store_records_where_it_went(
-    vehicle: tuple[Vehicle, str], coastwatch: Coastwatch, store: Store
+    vehicle: tuple[Vehicle, str], pilot: Coastwatch, store: Store
 ) -> None:
     v, url = vehicle
     plan = a_plan(8)
     mission_id = store.store_mission(mission_record(plan))
-    ran = coastwatch("mission", "upload", "--mission", str(mission_id), "--connect", url)
+    ran = pilot("mission", "upload", "--mission", str(mission_id), "--connect", url)
     assert ran.code == 0, ran.stderr
     assert (
         f"mission {mission_id} uploaded to vehicle 3 on {url}: "
@@ -69,11 +76,11 @@ def test_a_stored_mission_uploads_and_the_store_records_where_it_went(
 
 
 def test_a_plan_file_is_stored_then_uploaded(
-    vehicle: tuple[Vehicle, str], coastwatch: Coastwatch, store: Store, tmp_path: Path
+    vehicle: tuple[Vehicle, str], pilot: Coastwatch, store: Store, tmp_path: Path
 ) -> None:
     v, url = vehicle
     write_plan(a_plan(5), tmp_path / "patrol.plan")
-    ran = coastwatch("mission", "upload", str(tmp_path / "patrol.plan"), "--connect", url)
+    ran = pilot("mission", "upload", str(tmp_path / "patrol.plan"), "--connect", url)
     assert ran.code == 0, ran.stderr
     row = store.missions(status="uploaded").iloc[0]
     assert (row["name"], row.system_id, row.uploaded_to) == ("5 waypoints off Tsushima", 3, url)
@@ -81,12 +88,12 @@ def test_a_plan_file_is_stored_then_uploaded(
 
 
 def test_an_upload_the_vehicle_refuses_is_its_reason_and_exit_code_5(
-    coastwatch: Coastwatch, store: Store
+    pilot: Coastwatch, store: Store
 ) -> None:
     port = free_port()
     mission_id = store.store_mission(mission_record(a_plan(8)))
     with Vehicle(f"udpin:127.0.0.1:{port}", max_items=4):
-        ran = coastwatch(
+        ran = pilot(
             "mission",
             "upload",
             "--mission",
@@ -99,18 +106,18 @@ def test_an_upload_the_vehicle_refuses_is_its_reason_and_exit_code_5(
     assert list(store.missions()["status"]) == ["planned"]
 
 
-def test_upload_needs_a_file_or_a_mission(coastwatch: Coastwatch) -> None:
-    ran = coastwatch("mission", "upload", "--connect", "udpout:127.0.0.1:9")
+def test_upload_needs_a_file_or_a_mission(pilot: Coastwatch) -> None:
+    ran = pilot("mission", "upload", "--connect", "udpout:127.0.0.1:9")
     assert ran.code == 2
     assert "give a plan FILE or --mission ID" in ran.stderr
 
 
 def test_download_writes_what_the_vehicle_holds(
-    vehicle: tuple[Vehicle, str], coastwatch: Coastwatch, tmp_path: Path
+    vehicle: tuple[Vehicle, str], pilot: Coastwatch, tmp_path: Path
 ) -> None:
     _, url = vehicle
     _give(url, 6)
-    ran = coastwatch("mission", "download", "--connect", url, "-o", str(tmp_path / "held.plan"))
+    ran = pilot("mission", "download", "--connect", url, "-o", str(tmp_path / "held.plan"))
     assert ran.code == 0, ran.stderr
     assert "vehicle 3 holds 8 mission items, 2 fence areas and 2 rally points" in ran.stdout
     document = json.loads((tmp_path / "held.plan").read_text())
@@ -120,12 +127,12 @@ def test_download_writes_what_the_vehicle_holds(
 
 
 def test_start_flies_the_mission_and_records_it(
-    vehicle: tuple[Vehicle, str], coastwatch: Coastwatch, store: Store
+    vehicle: tuple[Vehicle, str], pilot: Coastwatch, store: Store
 ) -> None:
     v, url = vehicle
     _give(url, 4)
     mission_id = store.store_mission(mission_record(a_plan(4)))
-    ran = coastwatch("mission", "start", "--connect", url, "--mission", str(mission_id))
+    ran = pilot("mission", "start", "--connect", url, "--mission", str(mission_id))
     assert ran.code == 0, ran.stderr
     assert f"vehicle 3 started its mission {mission_id}" in ran.stdout
     assert v.flight.state.armed
@@ -133,9 +140,9 @@ def test_start_flies_the_mission_and_records_it(
     assert (row.id, row.system_id) == (mission_id, 3)
 
 
-def test_no_vehicle_is_one_line_and_exit_code_5(coastwatch: Coastwatch, tmp_path: Path) -> None:
+def test_no_vehicle_is_one_line_and_exit_code_5(pilot: Coastwatch, tmp_path: Path) -> None:
     url = f"udpin:127.0.0.1:{free_port()}"
-    ran = coastwatch(
+    ran = pilot(
         "mission", "download", "--connect", url, "--timeout", "0.5", "-o", str(tmp_path / "x.plan")
     )
     assert ran.code == 5
@@ -144,28 +151,28 @@ def test_no_vehicle_is_one_line_and_exit_code_5(coastwatch: Coastwatch, tmp_path
 
 
 def test_a_start_the_vehicle_refuses_is_said_in_its_words(
-    vehicle: tuple[Vehicle, str], coastwatch: Coastwatch
+    vehicle: tuple[Vehicle, str], pilot: Coastwatch
 ) -> None:
     _, url = vehicle
-    ran = coastwatch("mission", "start", "--connect", url, "--timeout", "5")
+    ran = pilot("mission", "start", "--connect", url, "--timeout", "5")
     assert ran.code == 5
     assert "vehicle 3 refused the mission start: command is invalid" in ran.stderr
 
 
 def test_an_upload_that_meets_another_mission_is_refused_unless_forced(
-    vehicle: tuple[Vehicle, str], coastwatch: Coastwatch, store: Store
+    vehicle: tuple[Vehicle, str], pilot: Coastwatch, store: Store
 ) -> None:
     v, url = vehicle
     first = store.store_mission(mission_record(_timed("the first", T0)))
     store.set_mission_status(first, "uploaded", uploaded_to="udpout:10.0.0.9:14550", system_id=9)
     second = store.store_mission(mission_record(_timed("the same line", T0)))
-    ran = coastwatch("mission", "upload", "--mission", str(second), "--connect", url)
+    ran = pilot("mission", "upload", "--mission", str(second), "--connect", url)
     assert ran.code == 2
     assert "plan refused: deconfliction:" in ran.stderr and f"mission {first}" in ran.stderr
     assert v.lists[0] == []  # nothing reached the vehicle
     later = store.store_mission(mission_record(_timed("an hour later", T0 + HOUR)))
-    assert coastwatch("mission", "upload", "--mission", str(later), "--connect", url).code == 0
-    forced = coastwatch("mission", "upload", "--mission", str(second), "--connect", url, "--force")
+    assert pilot("mission", "upload", "--mission", str(later), "--connect", url).code == 0
+    forced = pilot("mission", "upload", "--mission", str(second), "--connect", url, "--force")
     assert forced.code == 0, forced.stderr
     assert "warning: deconfliction:" in forced.stderr
     assert len(v.lists[0]) == 10

@@ -9,7 +9,8 @@ import pytest
 
 from drone_ops import files
 from surveillance.store import Store
-from tests.builders.cli import Coastwatch
+from tests.builders.cli import Coastwatch, as_user
+from tests.builders.users import add_user
 
 HOME = "34.199,129.299"  # Izuhara, Tsushima
 AREA = {
@@ -30,13 +31,19 @@ AREA = {
 }
 
 
+@pytest.fixture
+def pilot(store: Store, coastwatch: Coastwatch) -> Coastwatch:
+    """A drone operator at the CLI (the role that plans and flies missions)."""
+    return as_user(coastwatch, add_user(store, "pilot", "drone_operator").username)
+
+
 def test_survey_writes_the_plan_stores_it_and_prints_the_statistics(
-    coastwatch: Coastwatch, store: Store, tmp_path: Path
+    pilot: Coastwatch, store: Store, tmp_path: Path
 ) -> None:
     area = tmp_path / "harbour.geojson"
     area.write_text(json.dumps(AREA))
     out = tmp_path / "harbour.plan"
-    ran = coastwatch(
+    ran = pilot(
         "mission",
         "plan",
         "survey",
@@ -71,9 +78,9 @@ def test_survey_writes_the_plan_stores_it_and_prints_the_statistics(
 
 
 def test_expanding_square_and_sector_print_lines_and_list_shows_them(
-    coastwatch: Coastwatch,
+    pilot: Coastwatch,
 ) -> None:
-    ran = coastwatch(
+    ran = pilot(
         "mission",
         "plan",
         "expanding-square",
@@ -92,7 +99,7 @@ def test_expanding_square_and_sector_print_lines_and_list_shows_them(
         and "flight time" in ran.stdout
         and "items         11" in ran.stdout
     )
-    ran = coastwatch(
+    ran = pilot(
         "mission",
         "plan",
         "sector",
@@ -110,21 +117,21 @@ def test_expanding_square_and_sector_print_lines_and_list_shows_them(
         "VS off Izuhara",
     )
     assert ran.code == 0, ran.stderr
-    listed = json.loads(coastwatch("mission", "list", "--format", "json").stdout)
+    listed = json.loads(pilot("mission", "list", "--format", "json").stdout)
     assert [(m["kind"], m["name"]) for m in listed] == [
         ("sector", "VS off Izuhara"),
         ("expanding_square", "expanding-square"),
     ]
     assert listed[0]["planned_start"].startswith("2026-12-01T09:00")
-    table = coastwatch("mission", "list").stdout
+    table = pilot("mission", "list").stdout
     assert "VS off Izuhara" in table and "planned" in table
 
 
 def test_a_plan_that_breaks_a_limit_is_refused_and_nothing_is_stored_or_written(
-    coastwatch: Coastwatch, store: Store, tmp_path: Path
+    pilot: Coastwatch, store: Store, tmp_path: Path
 ) -> None:
     out = tmp_path / "far.plan"
-    ran = coastwatch(
+    ran = pilot(
         "mission",
         "plan",
         "sector",
@@ -141,7 +148,7 @@ def test_a_plan_that_breaks_a_limit_is_refused_and_nothing_is_stored_or_written(
     (line,) = ran.stderr.strip().splitlines()
     assert "plan refused: endurance" in line and " at 34." in line
     assert not out.exists() and store.missions().empty
-    ran = coastwatch(
+    ran = pilot(
         "mission",
         "plan",
         "sector",
@@ -153,14 +160,12 @@ def test_a_plan_that_breaks_a_limit_is_refused_and_nothing_is_stored_or_written(
         "300",
     )
     assert ran.code == 2 and "airport RJFF Fukuoka Airport" in ran.stderr
-    ran = coastwatch("mission", "plan", "expanding-square", "--at", "34.21", "--home", HOME)
+    ran = pilot("mission", "plan", "expanding-square", "--at", "34.21", "--home", HOME)
     assert ran.code == 2 and "--at" in ran.stderr
 
 
-def test_patrol_along_the_tsushima_coast_there_and_back(
-    coastwatch: Coastwatch, store: Store
-) -> None:
-    ran = coastwatch(
+def test_patrol_along_the_tsushima_coast_there_and_back(pilot: Coastwatch, store: Store) -> None:
+    ran = pilot(
         "mission",
         "plan",
         "patrol",
@@ -185,16 +190,16 @@ def test_patrol_along_the_tsushima_coast_there_and_back(
 
 
 def test_the_setting_drone_no_fly_fences_every_plan(
-    coastwatch: Coastwatch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    pilot: Coastwatch, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     zone = tmp_path / "exercise.geojson"
     square = [[129.305, 34.205], [129.315, 34.205], [129.315, 34.215], [129.305, 34.215]]
     zone.write_text(json.dumps({"type": "Polygon", "coordinates": [[*square, square[0]]]}))
     monkeypatch.setenv("COASTWATCH_DRONE_NO_FLY", json.dumps([str(zone)]))
-    ran = coastwatch("mission", "plan", "sector", "--at", "34.21,129.31", "--home", HOME)
+    ran = pilot("mission", "plan", "sector", "--at", "34.21,129.31", "--home", HOME)
     assert ran.code == 2 and "the path enters exercise.geojson #1" in ran.stderr
     monkeypatch.delenv("COASTWATCH_DRONE_NO_FLY")
-    ran = coastwatch(
+    ran = pilot(
         "mission", "plan", "sector", "--at", "34.21,129.31", "--home", HOME, "--no-fly", str(zone)
     )
     assert ran.code == 2 and "exercise.geojson #1" in ran.stderr

@@ -20,8 +20,9 @@ from surveillance.report.gather import gather
 from surveillance.report.request import ReportRequest
 from surveillance.store import Store
 from tests.builders.alerts import insert_alert
-from tests.builders.cli import Coastwatch
+from tests.builders.cli import Coastwatch, as_user
 from tests.builders.clock import T0
+from tests.builders.users import add_user
 
 WINDOW = ("--since", "2026-11-26T20:00Z", "--until", "2026-11-27T20:00Z")
 BBOX = ("--bbox", "129.5,33.5,130.5,34.5")
@@ -44,6 +45,12 @@ def add_land(store: Store, polygon: shapely.Polygon) -> None:
             ),
             {"wkt": polygon.wkt},
         )
+
+
+@pytest.fixture
+def alice(store: Store, coastwatch: Coastwatch) -> Coastwatch:
+    """An analyst at the CLI (the role that makes reports)."""
+    return as_user(coastwatch, add_user(store, "alice", "analyst").username)
 
 
 @pytest.fixture
@@ -95,11 +102,11 @@ def ids_in(path: Path) -> list[str]:
 
 
 def test_a_report_holds_the_window_and_area_and_is_recorded(
-    day: Store, coastwatch: Coastwatch, tmp_path: Path
+    day: Store, alice: Coastwatch, tmp_path: Path
 ) -> None:
     output = tmp_path / "report.geojson"
 
-    ran = coastwatch("report", *WINDOW, *BBOX, "-o", str(output), "--by", "alice")
+    ran = alice("report", *WINDOW, *BBOX, "-o", str(output))
 
     assert ran.code == 0, ran.stderr
     assert ids_in(output) == ["sts", "gap", "loiter"]  # highest score first
@@ -111,19 +118,17 @@ def test_a_report_holds_the_window_and_area_and_is_recorded(
     assert recorded["since"] == pd.Timestamp("2026-11-26T20:00Z")
 
 
-def test_everywhere_when_no_area_is_given(
-    day: Store, coastwatch: Coastwatch, tmp_path: Path
-) -> None:
+def test_everywhere_when_no_area_is_given(day: Store, alice: Coastwatch, tmp_path: Path) -> None:
     output = tmp_path / "all.geojson"
-    ran = coastwatch("report", *WINDOW, "-o", str(output), "--by", "alice")
+    ran = alice("report", *WINDOW, "-o", str(output))
     assert ran.code == 0, ran.stderr
     assert ids_in(output) == ["sts", "gap", "far", "loiter"]
     assert day.exports()["area"].tolist() == [None]
 
 
-def test_types_filter_the_report(day: Store, coastwatch: Coastwatch, tmp_path: Path) -> None:
+def test_types_filter_the_report(day: Store, alice: Coastwatch, tmp_path: Path) -> None:
     output = tmp_path / "typed.geojson"
-    ran = coastwatch(
+    ran = alice(
         "report",
         *WINDOW,
         *BBOX,
@@ -133,8 +138,6 @@ def test_types_filter_the_report(day: Store, coastwatch: Coastwatch, tmp_path: P
         "loitering",
         "-o",
         str(output),
-        "--by",
-        "alice",
     )
     assert ran.code == 0, ran.stderr
     assert ids_in(output) == ["gap", "loiter"]
@@ -142,7 +145,7 @@ def test_types_filter_the_report(day: Store, coastwatch: Coastwatch, tmp_path: P
 
 
 def test_a_geojson_area_file_filters_by_its_polygon(
-    day: Store, coastwatch: Coastwatch, tmp_path: Path
+    day: Store, alice: Coastwatch, tmp_path: Path
 ) -> None:
     # A triangle that holds the gap (129.8, 33.9) but neither the STS (130, 34), though it
     # is inside the triangle's bounding box, nor the loitering (130.4, 34).
@@ -151,7 +154,7 @@ def test_a_geojson_area_file_filters_by_its_polygon(
     area.write_text(json.dumps({"type": "Feature", "geometry": shapely.geometry.mapping(triangle)}))
     output = tmp_path / "triangle.geojson"
 
-    ran = coastwatch("report", *WINDOW, "--area", str(area), "-o", str(output), "--by", "al")
+    ran = alice("report", *WINDOW, "--area", str(area), "-o", str(output))
 
     assert ran.code == 0, ran.stderr
     assert ids_in(output) == ["gap"]
@@ -163,12 +166,12 @@ def test_a_geojson_area_file_filters_by_its_polygon(
     [("r.gpkg", "gpkg"), ("r.kml", "kml"), ("r.geojson", "geojson"), ("r.pdf", "pdf")],
 )
 def test_the_format_follows_the_file_suffix(
-    day: Store, coastwatch: Coastwatch, tmp_path: Path, name: str, fmt: str
+    day: Store, alice: Coastwatch, tmp_path: Path, name: str, fmt: str
 ) -> None:
     add_land(day, shapely.box(129.9, 33.6, 130.3, 33.8))
     output = tmp_path / name
 
-    ran = coastwatch("report", *WINDOW, *BBOX, "-o", str(output), "--by", "alice")
+    ran = alice("report", *WINDOW, *BBOX, "-o", str(output))
 
     assert ran.code == 0, ran.stderr
     if fmt == "pdf":
@@ -180,11 +183,11 @@ def test_the_format_follows_the_file_suffix(
 
 
 def test_csv_carries_names_reasons_and_evidence(
-    day: Store, coastwatch: Coastwatch, tmp_path: Path
+    day: Store, alice: Coastwatch, tmp_path: Path
 ) -> None:
     output = tmp_path / "report.txt"
 
-    ran = coastwatch("report", *WINDOW, *BBOX, "--format", "csv", "-o", str(output), "--by", "a")
+    ran = alice("report", *WINDOW, *BBOX, "--format", "csv", "-o", str(output))
 
     assert ran.code == 0, ran.stderr
     table = pd.read_csv(output, dtype={"mmsi": str})
@@ -196,18 +199,18 @@ def test_csv_carries_names_reasons_and_evidence(
 
 
 def test_an_existing_file_is_kept_unless_forced(
-    day: Store, coastwatch: Coastwatch, tmp_path: Path
+    day: Store, alice: Coastwatch, tmp_path: Path
 ) -> None:
     output = tmp_path / "report.csv"
     output.write_text("keep me")
 
-    refused = coastwatch("report", *WINDOW, "-o", str(output), "--by", "alice")
+    refused = alice("report", *WINDOW, "-o", str(output))
 
     assert refused.code == 2 and "exists" in refused.stderr and "--force" in refused.stderr
     assert output.read_text() == "keep me"
     assert day.exports().empty
 
-    forced = coastwatch("report", *WINDOW, "-o", str(output), "--force", "--by", "alice")
+    forced = alice("report", *WINDOW, "-o", str(output), "--force")
 
     assert forced.code == 0, forced.stderr
     assert pd.read_csv(output)["id"].tolist() == ["sts", "gap", "far", "loiter"]
@@ -225,20 +228,20 @@ def test_an_existing_file_is_kept_unless_forced(
     ],
 )
 def test_bad_input_exits_2_and_records_nothing(
-    day: Store, coastwatch: Coastwatch, tmp_path: Path, options: list[str], says: str
+    day: Store, alice: Coastwatch, tmp_path: Path, options: list[str], says: str
 ) -> None:
     output = tmp_path / "report.csv"
 
-    ran = coastwatch("report", *WINDOW, *options, "-o", str(output), "--by", "alice")
+    ran = alice("report", *WINDOW, *options, "-o", str(output))
 
     assert ran.code == 2 and says in ran.stderr
     assert not output.exists() and day.exports().empty
 
 
 def test_a_file_name_without_a_known_suffix_needs_a_format(
-    coastwatch: Coastwatch, tmp_path: Path
+    alice: Coastwatch, tmp_path: Path
 ) -> None:
-    ran = coastwatch("report", *WINDOW, "-o", str(tmp_path / "report.txt"), "--by", "alice")
+    ran = alice("report", *WINDOW, "-o", str(tmp_path / "report.txt"))
     assert ran.code == 2 and "give --format" in ran.stderr
 
 

@@ -18,8 +18,10 @@ import numpy as np
 import pytest
 
 from surveillance.geodesy import haversine_m
+from surveillance.store import Store
 from tests.builders import cli
-from tests.builders.cli import Ran
+from tests.builders.cli import Ran, as_user
+from tests.builders.users import add_user
 
 BAR = 0.95
 SAR_RULES = ("dark_vessel", "dark_rendezvous")
@@ -45,8 +47,9 @@ def _found_by_the_scan(truth: dict[str, Any], detections: list[dict[str, Any]]) 
     ("scenario", "seed"), [("standard", 21), ("standard", 22), ("hard", 21), ("hard", 23)]
 )
 def test_each_rule_finds_its_events_and_little_else(
-    scenario: str, seed: int, tmp_path: Path, coastwatch: Callable[..., Ran]
+    scenario: str, seed: int, tmp_path: Path, store: Store, coastwatch: Callable[..., Ran]
 ) -> None:
+    intel = as_user(coastwatch, add_user(store, "ines", "intel").username)
     made = cli.run(
         *("simulate", "--out", str(tmp_path), "--seed", str(seed), "--vessels", "40"),
         *("--hours", "24", "--scenario", scenario),
@@ -54,7 +57,7 @@ def test_each_rule_finds_its_events_and_little_else(
     assert made.returncode == 0, made.stderr
     truth = json.loads((tmp_path / "truth.json").read_text())
     assert coastwatch("ingest", "ais", str(tmp_path / "feed.nmea")).code == 0
-    assert coastwatch("watchlist", "import", str(tmp_path / "watchlist.csv")).code == 0
+    assert intel("watchlist", "import", str(tmp_path / "watchlist.csv")).code == 0
     assert coastwatch("ingest", "scene", str(tmp_path / "scenes")).code == 0
     ran = coastwatch("detect", "--since", truth["start"], "--until", truth["end"])
     assert ran.code == 0, ran.stderr
@@ -64,7 +67,7 @@ def test_each_rule_finds_its_events_and_little_else(
         return {s["rule"]: s for s in json.loads(ran.stdout)}
 
     by_rule = scores_against(tmp_path / "truth.json")
-    detections = json.loads(coastwatch("detections", "list", "--format", "json").stdout)
+    detections = json.loads(intel("detections", "list", "--format", "json").stdout)
     found = tmp_path / "found_by_the_scan.json"
     found.write_text(json.dumps(_found_by_the_scan(truth, detections)))
     on_found = scores_against(found)

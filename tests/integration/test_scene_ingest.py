@@ -16,8 +16,9 @@ from rasterio.transform import from_origin
 
 from satellite.raster import open_scene
 from surveillance.store import Store
-from tests.builders.cli import Coastwatch
+from tests.builders.cli import Coastwatch, as_user
 from tests.builders.samples import shared_data, without_data
+from tests.builders.users import add_user
 
 #: the open Tyrrhenian Sea, 40 km from any coast (UTM 33N)
 CRS, ORIGIN_X, ORIGIN_Y, SPACING_M = "EPSG:32633", 400_000.0, 4_400_000.0, 10.0
@@ -46,6 +47,12 @@ def _sea_scene(path: Path, *, time_tag: bool = True, size: int = 600) -> Path:
     return path
 
 
+@pytest.fixture
+def monitor(store: Store, coastwatch: Coastwatch) -> Coastwatch:
+    """Someone who reads the picture (the admin who ingests does not see it)."""
+    return as_user(coastwatch, add_user(store, "mona", "monitor").username)
+
+
 def _json(coastwatch: Coastwatch, *args: str) -> list[dict]:
     ran = coastwatch(*args, "--format", "json")
     assert ran.code == 0, ran.stderr
@@ -53,19 +60,19 @@ def _json(coastwatch: Coastwatch, *args: str) -> list[dict]:
 
 
 def test_a_scene_is_stored_with_its_ships_and_listed_as_json(
-    coastwatch: Coastwatch, tmp_path: Path
+    coastwatch: Coastwatch, monitor: Coastwatch, tmp_path: Path
 ) -> None:
     path = _sea_scene(tmp_path / "sea.tif")
     ran = coastwatch("ingest", "scene", str(path))
     assert ran.code == 0, ran.stderr
     assert "1 scene(s) stored, 0 already stored; 3 ship detection(s)" in ran.stdout
-    [scene] = _json(coastwatch, "scenes", "list")
+    [scene] = _json(monitor, "scenes", "list")
     assert set(scene) == {"id", "time", "sensor", "footprint", "path", "pixel_spacing_m"}
     assert scene["time"] == TIME and scene["sensor"] == "sar"
     assert scene["path"] == str(path.resolve())
     assert scene["pixel_spacing_m"] == pytest.approx(10.0, rel=0.01)
     footprint = shapely.geometry.shape(scene["footprint"])
-    ships = _json(coastwatch, "detections", "list", "--scene", str(scene["id"]))
+    ships = _json(monitor, "detections", "list", "--scene", str(scene["id"]))
     assert len(ships) == len(SHIPS_PX)
     with open_scene(path) as raster:
         lon, lat = raster.lonlat(
@@ -90,7 +97,7 @@ def test_a_scene_is_stored_with_its_ships_and_listed_as_json(
         assert footprint.contains(shapely.Point(ship["lon"], ship["lat"]))
         # matched against AIS as it was stored: the store holds none, so no MMSI
         assert ship["mmsi"] is None and isinstance(ship["dark"], bool)
-    assert _json(coastwatch, "detections", "list", "--until", "2026-11-26T00:00Z") == []
+    assert _json(monitor, "detections", "list", "--until", "2026-11-26T00:00Z") == []
 
 
 def test_the_same_scene_twice_is_stored_once(
@@ -107,13 +114,13 @@ def test_the_same_scene_twice_is_stored_once(
 
 
 def test_time_given_overrides_the_files_and_the_summary_says_so(
-    coastwatch: Coastwatch, tmp_path: Path
+    coastwatch: Coastwatch, monitor: Coastwatch, tmp_path: Path
 ) -> None:
     path = _sea_scene(tmp_path / "sea.tif")
     ran = coastwatch("ingest", "scene", str(path), "--time", "2026-11-27T03:30:00+01:00")
     assert ran.code == 0, ran.stderr
     assert "(--time)" in ran.stdout and "--time overrides" in ran.stderr
-    [scene] = _json(coastwatch, "scenes", "list")
+    [scene] = _json(monitor, "scenes", "list")
     assert scene["time"] == "2026-11-27T02:30:00Z"
 
 
@@ -139,7 +146,7 @@ def test_refused_files_exit_2_and_nothing_is_stored(
 
 
 def test_the_real_sentinel1_product_ingests_from_its_zip_and_folder_once(
-    coastwatch: Coastwatch, store: Store, tmp_path: Path
+    coastwatch: Coastwatch, monitor: Coastwatch, store: Store, tmp_path: Path
 ) -> None:
     folders = sorted(shared_data("s1-safe").glob("*.SAFE"))
     if not folders:
@@ -148,7 +155,7 @@ def test_the_real_sentinel1_product_ingests_from_its_zip_and_folder_once(
     archive = Path(shutil.make_archive(str(tmp_path / safe.stem), "zip", safe.parent, safe.name))
     ran = coastwatch("ingest", "scene", str(archive))
     assert ran.code == 0, ran.stderr
-    [scene] = _json(coastwatch, "scenes", "list")
+    [scene] = _json(monitor, "scenes", "list")
     assert scene["time"] == "2021-12-23T05:11:22.594441Z"
     manifest = shapely.Polygon(
         [
@@ -191,7 +198,7 @@ def _rgb_scene(path: Path) -> Path:
 
 
 def test_a_folder_of_scenes_stores_each_and_optical_ones_without_ships(
-    coastwatch: Coastwatch, store: Store, tmp_path: Path
+    coastwatch: Coastwatch, monitor: Coastwatch, store: Store, tmp_path: Path
 ) -> None:
     folder = tmp_path / "scenes"
     folder.mkdir()
@@ -201,17 +208,19 @@ def test_a_folder_of_scenes_stores_each_and_optical_ones_without_ships(
     ran = coastwatch("ingest", "scene", str(folder))
     assert ran.code == 0, ran.stderr
     assert "2 scene(s) stored" in ran.stdout
-    listed = {Path(s["path"]).name: s for s in _json(coastwatch, "scenes", "list")}
+    listed = {Path(s["path"]).name: s for s in _json(monitor, "scenes", "list")}
     assert {n: s["sensor"] for n, s in listed.items()} == {"sar.tif": "sar", "rgb.tif": "optical"}
-    assert _json(coastwatch, "detections", "list", "--scene", str(listed["rgb.tif"]["id"])) == []
-    assert len(_json(coastwatch, "detections", "list")) == len(SHIPS_PX)
+    assert _json(monitor, "detections", "list", "--scene", str(listed["rgb.tif"]["id"])) == []
+    assert len(_json(monitor, "detections", "list")) == len(SHIPS_PX)
     quicklook = store.scene_quicklook(listed["rgb.tif"]["id"])
     assert quicklook is not None and quicklook.startswith(b"\x89PNG")
-    [late] = _json(coastwatch, "scenes", "list", "--since", "2026-11-26T05:00Z")
+    [late] = _json(monitor, "scenes", "list", "--since", "2026-11-26T05:00Z")
     assert late["sensor"] == "optical"
 
 
-def test_the_real_db_crop_ingests_with_the_time_given(coastwatch: Coastwatch, store: Store) -> None:
+def test_the_real_db_crop_ingests_with_the_time_given(
+    coastwatch: Coastwatch, monitor: Coastwatch, store: Store
+) -> None:
     found = sorted(shared_data("s1-safe").glob("*_db.tif"))
     if not found:
         without_data(shared_data("s1-safe"))
@@ -219,7 +228,7 @@ def test_the_real_db_crop_ingests_with_the_time_given(coastwatch: Coastwatch, st
     assert refused.code == 2 and "give --time" in refused.stderr
     ran = coastwatch("ingest", "scene", str(found[0]), "--time", "2015-03-09T17:30:17Z")
     assert ran.code == 0, ran.stderr
-    [scene] = _json(coastwatch, "scenes", "list")
+    [scene] = _json(monitor, "scenes", "list")
     assert scene["time"] == "2015-03-09T17:30:17Z"
     assert scene["pixel_spacing_m"] == pytest.approx(20.0, rel=0.01)
     assert store.scenes().iloc[0]["meta"]["radiometry"] == "db"

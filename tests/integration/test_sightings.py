@@ -13,12 +13,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from surveillance.store import Store
-from tests.builders.cli import Coastwatch
+from tests.builders.cli import Coastwatch, as_user
 from tests.builders.clock import T0
 from tests.builders.positions import OPEN_SEA, drifting, load_positions
+from tests.builders.users import add_user
 
 TANKER = 431000002
 SEEN = T0 + timedelta(hours=1)
@@ -31,6 +33,12 @@ BESIDE = (OPEN_SEA[0] + 350 / EAST_M, OPEN_SEA[1])
 def at(where: tuple[float, float]) -> tuple[str, str, str, str]:
     """``--at LAT,LON --time`` of a sighting at ``where`` (lon, lat) at ``SEEN``."""
     return ("--at", f"{where[1]:.7f},{where[0]:.7f}", "--time", "2026-11-26T23:00:00Z")
+
+
+@pytest.fixture
+def pilot(store: Store, coastwatch: Coastwatch) -> Coastwatch:
+    """A drone operator at the CLI."""
+    return as_user(coastwatch, add_user(store, "pilot", "drone_operator").username)
 
 
 def tanker_drifting(store: Store) -> None:
@@ -47,10 +55,10 @@ def photo(tmp_path: Path, name: str, fmt: str) -> Path:
 
 
 def test_a_sighting_with_no_ais_vessel_near_is_dark_and_raises_a_dark_vessel(
-    store: Store, coastwatch: Coastwatch
+    store: Store, coastwatch: Coastwatch, pilot: Coastwatch
 ) -> None:
     tanker_drifting(store)
-    ran = coastwatch("mission", "sighting", *at(ALONE), "--length", "60", "--by", "pilot")
+    ran = pilot("mission", "sighting", *at(ALONE), "--length", "60")
     assert ran.code == 0, ran.stderr
     assert "dark: no AIS vessel could have been there" in ran.stdout
     (seen,) = store.sightings().to_dict("records")
@@ -65,10 +73,10 @@ def test_a_sighting_with_no_ais_vessel_near_is_dark_and_raises_a_dark_vessel(
 
 
 def test_a_sighting_beside_a_drifting_vessel_is_a_dark_rendezvous(
-    store: Store, coastwatch: Coastwatch
+    store: Store, coastwatch: Coastwatch, pilot: Coastwatch
 ) -> None:
     tanker_drifting(store)
-    ran = coastwatch("mission", "sighting", *at(BESIDE), "--length", "40")
+    ran = pilot("mission", "sighting", *at(BESIDE), "--length", "40")
     assert ran.code == 0, ran.stderr
     assert coastwatch("detect", *WINDOW).code == 0
     (meeting,) = store.alerts(types=["dark_rendezvous"]).to_dict("records")
@@ -78,10 +86,10 @@ def test_a_sighting_beside_a_drifting_vessel_is_a_dark_rendezvous(
 
 
 def test_a_sighting_with_the_vessels_mmsi_is_that_vessel_and_raises_nothing(
-    store: Store, coastwatch: Coastwatch
+    store: Store, coastwatch: Coastwatch, pilot: Coastwatch
 ) -> None:
     tanker_drifting(store)
-    ran = coastwatch("mission", "sighting", *at(OPEN_SEA), "--mmsi", str(TANKER))
+    ran = pilot("mission", "sighting", *at(OPEN_SEA), "--mmsi", str(TANKER))
     assert ran.code == 0, ran.stderr
     assert f"identified by the operator as MMSI {TANKER}" in ran.stdout
     assert coastwatch("detect", *WINDOW).code == 0  # matches the window again
@@ -93,16 +101,16 @@ def test_a_sighting_with_the_vessels_mmsi_is_that_vessel_and_raises_nothing(
 
 
 def test_a_sighting_answering_an_alert_is_its_evidence(
-    store: Store, coastwatch: Coastwatch, tmp_path: Path
+    store: Store, coastwatch: Coastwatch, pilot: Coastwatch, tmp_path: Path
 ) -> None:
     tanker_drifting(store)
-    assert coastwatch("mission", "sighting", *at(ALONE)).code == 0
+    assert pilot("mission", "sighting", *at(ALONE)).code == 0
     assert coastwatch("detect", *WINDOW).code == 0
     alert_id = str(store.alerts(types=["dark_vessel"])["id"].iloc[0])
     picture = photo(tmp_path, "hull.jpg", "JPEG")
     later = ("--at", f"{ALONE[1]:.5f},{ALONE[0]:.5f}", "--time", "2026-11-26T23:20:00Z")
     answer = (*later, "--alert", alert_id[:10], "--photo", str(picture))
-    ran = coastwatch("mission", "sighting", *answer, "--note", "<b>no name</b>", "--by", "pilot")
+    ran = pilot("mission", "sighting", *answer, "--note", "<b>no name</b>")
     assert ran.code == 0, ran.stderr
     assert f"attached to alert {alert_id}" in ran.stdout
 
@@ -115,22 +123,22 @@ def test_a_sighting_answering_an_alert_is_its_evidence(
     (event,) = events[events["action"] == "sighting"].to_dict("records")
     assert event["actor"] == "pilot" and f"drone sighting {answered['id']}" in event["note"]
 
-    again = coastwatch("mission", "sighting", *answer, "--note", "<b>no name</b>", "--by", "pilot")
+    again = pilot("mission", "sighting", *answer, "--note", "<b>no name</b>")
     assert "stored already" in again.stdout
     assert len(store.sightings(alert_id=alert_id)) == 1
     assert (store.alert_events(alert_id)["action"] == "sighting").sum() == 1
 
 
 def test_a_photo_that_is_not_a_jpeg_or_png_is_refused(
-    store: Store, coastwatch: Coastwatch, tmp_path: Path
+    store: Store, pilot: Coastwatch, tmp_path: Path
 ) -> None:
     gif = photo(tmp_path, "hull.jpg", "GIF")  # its name says JPEG, its bytes GIF
-    ran = coastwatch("mission", "sighting", *at(ALONE), "--photo", str(gif))
+    ran = pilot("mission", "sighting", *at(ALONE), "--photo", str(gif))
     assert ran.code == 2 and "hull.jpg: a GIF image; a photo is a JPEG or a PNG" in ran.stderr
     text = tmp_path / "notes.png"
     text.write_text("not a picture")
-    ran = coastwatch("mission", "sighting", *at(ALONE), "--photo", str(text))
-    assert ran.code == 2 and "notes.png: not a JPEG or PNG image" in ran.stderr
-    far = coastwatch("mission", "sighting", "--at", "95,130")
+    ran = pilot("mission", "sighting", *at(ALONE), "--photo", str(text))
+    assert ran.code == 2 and "notes.png: not a whole JPEG or PNG image" in ran.stderr
+    far = pilot("mission", "sighting", "--at", "95,130")
     assert far.code == 2 and "not a place on Earth" in far.stderr
     assert store.sightings().empty

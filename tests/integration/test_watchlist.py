@@ -10,7 +10,14 @@ import pytest
 
 from surveillance.errors import InputError
 from surveillance.store import Store
-from tests.builders.cli import Coastwatch
+from tests.builders.cli import Coastwatch, as_user
+from tests.builders.users import add_user
+
+
+@pytest.fixture
+def anna(store: Store, coastwatch: Coastwatch) -> Coastwatch:
+    """An intelligence officer at the CLI (the role that keeps the watchlist)."""
+    return as_user(coastwatch, add_user(store, "anna", "intel").username)
 
 
 def entries(store: Store) -> list[tuple[str, str, str | None]]:
@@ -27,65 +34,64 @@ def csv_file(tmp_path: Path, text: str) -> str:
     return str(path)
 
 
-def test_add_stores_the_normalised_value(store: Store, coastwatch: Coastwatch) -> None:
-    ran = coastwatch("watchlist", "add", "--name", "  sea   breeze ", "--note", "tip from customs")
+def test_add_stores_the_normalised_value(store: Store, anna: Coastwatch) -> None:
+    ran = anna("watchlist", "add", "--name", "  sea   breeze ", "--note", "tip from customs")
 
     assert ran.code == 0, ran.stderr
     assert "name SEA BREEZE is on the watchlist" in ran.stderr
     assert entries(store) == [("name", "SEA BREEZE", "tip from customs")]
 
 
-def test_add_records_who_added(store: Store, coastwatch: Coastwatch) -> None:
-    coastwatch("watchlist", "add", "--mmsi", "431000001", "--by", "anna")
+def test_add_records_who_added(store: Store, anna: Coastwatch) -> None:
+    anna("watchlist", "add", "--mmsi", "431000001")
     assert list(store.watchlist()["added_by"]) == ["anna"]
 
 
-def test_adding_again_keeps_one_entry_with_the_new_note(
-    store: Store, coastwatch: Coastwatch
-) -> None:
-    coastwatch("watchlist", "add", "--imo", "9074729", "--note", "old tip")
-    coastwatch("watchlist", "add", "--imo", "IMO 9074729", "--note", "new tip")
+def test_adding_again_keeps_one_entry_with_the_new_note(store: Store, anna: Coastwatch) -> None:
+    anna("watchlist", "add", "--imo", "9074729", "--note", "old tip")
+    anna("watchlist", "add", "--imo", "IMO 9074729", "--note", "new tip")
 
     assert entries(store) == [("imo", "9074729", "new tip")]
 
 
-def test_a_bad_value_is_refused_and_named(store: Store, coastwatch: Coastwatch) -> None:
-    ran = coastwatch("watchlist", "add", "--imo", "9074728")
+def test_a_bad_value_is_refused_and_named(store: Store, anna: Coastwatch) -> None:
+    ran = anna("watchlist", "add", "--imo", "9074728")
 
     assert ran.code == 2
     assert "not an IMO number (wrong check digit): '9074728'" in ran.stderr
     assert entries(store) == []
 
 
-def test_add_wants_exactly_one_selector(coastwatch: Coastwatch) -> None:
-    ran = coastwatch("watchlist", "add", "--mmsi", "431000001", "--name", "SEA BREEZE")
+def test_add_wants_exactly_one_selector(anna: Coastwatch) -> None:
+    ran = anna("watchlist", "add", "--mmsi", "431000001", "--name", "SEA BREEZE")
 
     assert ran.code == 2
     assert "give one of --mmsi, --imo, --callsign or --name" in ran.stderr
 
 
-def test_remove_takes_the_entry_off(store: Store, coastwatch: Coastwatch) -> None:
-    coastwatch("watchlist", "add", "--callsign", "D5AB1")
-    coastwatch("watchlist", "add", "--mmsi", "431000001")
+def test_remove_takes_the_entry_off(store: Store, anna: Coastwatch) -> None:
+    anna("watchlist", "add", "--callsign", "D5AB1")
+    anna("watchlist", "add", "--mmsi", "431000001")
 
-    ran = coastwatch("watchlist", "remove", "--callsign", "d5ab1")
+    ran = anna("watchlist", "remove", "--callsign", "d5ab1")
 
     assert ran.code == 0, ran.stderr
     assert entries(store) == [("mmsi", "431000001", None)]
 
 
-def test_removing_what_is_not_there_is_refused(coastwatch: Coastwatch) -> None:
-    ran = coastwatch("watchlist", "remove", "--mmsi", "431000001")
+def test_removing_what_is_not_there_is_refused(anna: Coastwatch) -> None:
+    ran = anna("watchlist", "remove", "--mmsi", "431000001")
 
     assert ran.code == 2
     assert "mmsi 431000001 is not on the watchlist" in ran.stderr
 
 
-def test_list_json(store: Store, coastwatch: Coastwatch) -> None:
-    coastwatch("watchlist", "add", "--mmsi", "431000001", "--note", "tanker", "--by", "anna")
-    coastwatch("watchlist", "add", "--name", "Sea Breeze", "--by", "ben")
+def test_list_json(store: Store, coastwatch: Coastwatch, anna: Coastwatch) -> None:
+    ben = as_user(coastwatch, add_user(store, "ben", "intel").username)
+    anna("watchlist", "add", "--mmsi", "431000001", "--note", "tanker")
+    ben("watchlist", "add", "--name", "Sea Breeze")
 
-    ran = coastwatch("watchlist", "list", "--format", "json")
+    ran = anna("watchlist", "list", "--format", "json")
 
     listed = json.loads(ran.stdout)
     assert [{k: e[k] for k in ("kind", "value", "note", "added_by")} for e in listed] == [
@@ -95,23 +101,23 @@ def test_list_json(store: Store, coastwatch: Coastwatch) -> None:
     assert all(e["added_at"].endswith("Z") for e in listed)
 
 
-def test_list_table(coastwatch: Coastwatch) -> None:
-    coastwatch("watchlist", "add", "--mmsi", "431000001", "--note", "tanker", "--by", "anna")
+def test_list_table(anna: Coastwatch) -> None:
+    anna("watchlist", "add", "--mmsi", "431000001", "--note", "tanker")
 
-    ran = coastwatch("watchlist", "list")
+    ran = anna("watchlist", "list")
 
     row = next(line for line in ran.stdout.splitlines() if "431000001" in line)
     assert row.split()[:4] == ["│", "mmsi", "│", "431000001"]
     assert "tanker" in row and "anna" in row
 
 
-def test_import_long_form(store: Store, coastwatch: Coastwatch, tmp_path: Path) -> None:
+def test_import_long_form(store: Store, anna: Coastwatch, tmp_path: Path) -> None:
     path = csv_file(
         tmp_path,
         "kind,value,note\nmmsi,431000001,tanker\nIMO,9074729,\ncallsign,d5ab1,from a lead\n",
     )
 
-    ran = coastwatch("watchlist", "import", path, "--by", "anna")
+    ran = anna("watchlist", "import", path)
 
     assert ran.code == 0, ran.stderr
     assert entries(store) == [
@@ -121,10 +127,10 @@ def test_import_long_form(store: Store, coastwatch: Coastwatch, tmp_path: Path) 
     ]
 
 
-def test_import_one_column_per_kind(store: Store, coastwatch: Coastwatch, tmp_path: Path) -> None:
+def test_import_one_column_per_kind(store: Store, anna: Coastwatch, tmp_path: Path) -> None:
     path = csv_file(tmp_path, "MMSI,name\n431000001,\n,sea breeze\n431000002,Ocean Star\n")
 
-    ran = coastwatch("watchlist", "import", path)
+    ran = anna("watchlist", "import", path)
 
     assert ran.code == 0, ran.stderr
     assert entries(store) == [
@@ -136,14 +142,14 @@ def test_import_one_column_per_kind(store: Store, coastwatch: Coastwatch, tmp_pa
 
 
 def test_import_reports_bad_rows_and_keeps_the_good(
-    store: Store, coastwatch: Coastwatch, tmp_path: Path
+    store: Store, anna: Coastwatch, tmp_path: Path
 ) -> None:
     path = csv_file(
         tmp_path,
         "kind,value,note\nmmsi,431000001,\nmmsi,4310001,typo\nflag,PA,\nname,SEA BREEZE,\n",
     )
 
-    ran = coastwatch("watchlist", "import", path)
+    ran = anna("watchlist", "import", path)
 
     assert ran.code == 2
     assert f"{path}:3: not an MMSI (9 digits): '4310001'" in ran.stderr
@@ -152,20 +158,18 @@ def test_import_reports_bad_rows_and_keeps_the_good(
     assert entries(store) == [("mmsi", "431000001", None), ("name", "SEA BREEZE", None)]
 
 
-def test_importing_twice_adds_nothing(store: Store, coastwatch: Coastwatch, tmp_path: Path) -> None:
+def test_importing_twice_adds_nothing(store: Store, anna: Coastwatch, tmp_path: Path) -> None:
     path = csv_file(tmp_path, "mmsi\n431000001\n431000002\n")
-    coastwatch("watchlist", "import", path)
+    anna("watchlist", "import", path)
 
-    ran = coastwatch("watchlist", "import", path)
+    ran = anna("watchlist", "import", path)
 
     assert "2 entries read" in ran.stderr and "0 new or changed" in ran.stderr
     assert len(entries(store)) == 2
 
 
-def test_import_refuses_a_file_without_watchlist_columns(
-    coastwatch: Coastwatch, tmp_path: Path
-) -> None:
-    ran = coastwatch("watchlist", "import", csv_file(tmp_path, "vessel,flag\nX,PA\n"))
+def test_import_refuses_a_file_without_watchlist_columns(anna: Coastwatch, tmp_path: Path) -> None:
+    ran = anna("watchlist", "import", csv_file(tmp_path, "vessel,flag\nX,PA\n"))
 
     assert ran.code == 2
     assert "no watchlist columns in the header 'vessel,flag'" in ran.stderr

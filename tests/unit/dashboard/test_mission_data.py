@@ -10,7 +10,6 @@ import pytest
 
 from dashboard import tooltip
 from dashboard.data.mission_areas import (
-    MAX_AREA_BYTES,
     area_from_geojson,
     area_from_lines,
     point_from_text,
@@ -30,6 +29,7 @@ from drone_ops.plan import (
     Survey,
 )
 from surveillance.errors import InputError
+from surveillance.uploads import LIMIT_BYTES
 
 SQUARE = [[133.50, 33.40], [133.51, 33.40], [133.51, 33.41], [133.50, 33.41], [133.50, 33.40]]
 
@@ -49,21 +49,21 @@ def test_an_uploaded_polygon_is_read_as_its_outline() -> None:
     ("data", "reason"),
     [
         (b"{not json", "not GeoJSON"),
-        (_geojson({"type": "Point", "coordinates": [133.5, 33.4]}), "no polygon"),
+        (_geojson({"type": "Point", "coordinates": [133.5, 33.4]}), "not a Point"),
         (
             _geojson(
                 {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}
             ),
-            "crosses itself",
+            "not valid: Self-intersection",
         ),
         (
             _geojson(
                 {"type": "Polygon", "coordinates": [[[200, 0], [201, 0], [201, 1], [200, 0]]]}
             ),
-            "outside lon",
+            "outside lon -180..180",
         ),
-        (_geojson({"type": "Polygon", "coordinates": "oops"}), "broken Polygon"),
-        (b" " * (MAX_AREA_BYTES + 1), "larger than"),
+        (_geojson({"type": "Polygon", "coordinates": "oops"}), "polygon 1 is broken"),
+        (b" " * (LIMIT_BYTES["geojson"] + 1), "larger than"),
     ],
 )
 def test_a_bad_area_file_is_refused_in_one_line(data: bytes, reason: str) -> None:

@@ -65,13 +65,16 @@ def test_no_fly_geojson_reads_as_exclusion_polygons(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("document", "message"),
     [
-        ({"type": "Point", "coordinates": [130.3, 33.6]}, "expected a Polygon"),
-        ({"type": "FeatureCollection", "features": []}, "holds no polygon"),
+        ({"type": "Point", "coordinates": [130.3, 33.6]}, "a Polygon or MultiPolygon is wanted"),
+        ({"type": "FeatureCollection", "features": []}, "no features"),
         (
             {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]},
             "not valid",
         ),
-        ({"type": "Polygon", "coordinates": [[[500, 0], [501, 1], [501, 0], [500, 0]]]}, "lon/lat"),
+        (
+            {"type": "Polygon", "coordinates": [[[500, 0], [501, 1], [501, 0], [500, 0]]]},
+            "outside lon -180..180",
+        ),
     ],
 )
 def test_a_file_that_is_not_a_polygon_is_refused_with_its_name(

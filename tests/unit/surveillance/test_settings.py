@@ -5,7 +5,7 @@ import pytest
 
 from alerts.rules import ais_gap, loitering, sts_transfer
 from surveillance.errors import ConfigError
-from surveillance.settings import load_settings, mask_url
+from surveillance.settings import load_settings
 
 
 @pytest.fixture(autouse=True)
@@ -87,10 +87,6 @@ def test_secrets_are_masked_when_shown(monkeypatch: pytest.MonkeyPatch) -> None:
     shown = load_settings().describe()
     assert shown["database_url"] == "postgresql://cw:***@db.example/cw"
     assert "s3cret" not in str(shown)
-
-
-def test_mask_url_leaves_passwordless_urls_alone() -> None:
-    assert mask_url("postgresql://cw@/cw?host=/run") == "postgresql://cw@/cw?host=/run"
 
 
 def test_rule_thresholds_from_file_and_environment(
