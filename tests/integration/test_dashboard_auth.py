@@ -155,7 +155,7 @@ def test_a_page_without_the_right_is_refused_in_words(
     app.switch_page(page).run()
     assert not app.exception, [e.value for e in app.exception]
     (refusal,) = [e.value for e in app.error]
-    assert said in refusal and "it needs the role" in refusal
+    assert said in refusal and "that needs the role" in refusal
     assert not app.header  # nothing of the page drawn
 
 

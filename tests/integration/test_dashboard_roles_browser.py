@@ -193,6 +193,7 @@ def test_a_wrong_password_is_told_and_log_out_returns_to_the_form(
         assert page.get_by_label("Password", exact=True).input_value() == ""  # forgotten
         assert _audited(store, monitor, "login.failed") == [monitor]
 
+        page.goto(served)  # a new session: the form without the refusal
         login(page, monitor, PASSWORD)
         page.get_by_role("button", name="Log out").click()
         page.get_by_text("You logged out.").wait_for()
