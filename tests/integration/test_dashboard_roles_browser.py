@@ -163,12 +163,12 @@ def test_each_role_sees_its_pages_does_what_it_may_and_not_what_it_may_not(
         assert said.startswith(f"{ROLE_USERS['analyst']} (analyst) may not see drone missions")
         assert missions.get_by_role("heading", name="Missions").count() == 0
 
-        # the admin: users and the audit log, not the map
+        # the admin: users and the audit log, not the picture
         admin = _open_as(browser, base, "/audit", "admin")
         assert _navigation(admin) == NAVIGATION["admin"]
         admin.get_by_role("button", name="Verify the chain").click()
         admin.get_by_text("The chain holds").wait_for()
-        refused = _open_as(browser, base, "/map", "admin")
+        refused = _open_as(browser, base, "/alerts", "admin")  # (the map is the bare address)
         assert "may not see the map" in _refused(refused, "may not see the map")
         assert refused.locator("[data-testid='stDeckGlJsonChart']").count() == 0
         browser.close()
