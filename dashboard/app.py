@@ -74,8 +74,8 @@ def main() -> None:
             st.switch_page(pages["vessel"], query_params={"mmsi": st.query_params["mmsi"]})
     (name,) = [n for n, page in pages.items() if page is current]
     try:
+        state.sidebar()  # with Log out, on a refused page too
         _refuse_unless_allowed(user, name)
-        state.sidebar()
         current.run()
     except CoastwatchError as error:  # e.g. the store refusing a read to the user's role
         state.show_error(error)

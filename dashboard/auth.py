@@ -5,7 +5,8 @@ when they last loaded a page. The user is read again from the store on every pag
 a disabled user or a changed role takes effect on the next one. A session ends after
 ``session_idle_minutes`` without a page load or ``session_max_hours`` in any case (audited
 as a ``logout`` with reason "expired"), or with the sidebar's Log out (reason "asked").
-The password never reaches ``st.session_state``: the form forgets it on submit.
+The password stays in ``st.session_state`` only until the form's callback takes it out,
+before it is checked.
 
 Tests that drive the app with Streamlit's AppTest start a session without the form:
 ``sign_in(at.session_state, name)``.
@@ -29,6 +30,8 @@ __all__ = ["current_user", "login_form", "logout_button", "session_user", "sign_
 _KEY_NAME, _KEY_SINCE, _KEY_SEEN = "auth_user", "auth_since", "auth_seen"
 _KEY_USER = "auth_record"  # the user as read at the start of this page load
 _KEY_SAID = "auth_said"  # why the last session ended, said above the form
+_KEY_REFUSED = "auth_refused"  # the last login's refusal, said once
+_KEY_FORM_NAME, _KEY_FORM_PASSWORD = "login_name", "login_password"  # emptied on submit
 _VIA = "dashboard"
 
 
@@ -109,34 +112,48 @@ def session_user() -> UserRecord:
     return user
 
 
-def _log_in(name: str, password: str) -> None:
+def _log_in() -> None:
+    """The form's callback: the password is taken out of the session before the check,
+    the user signed in or the refusal kept to be said above the form."""
+    state = st.session_state
+    name, password = str(state.get(_KEY_FORM_NAME, "")).strip(), state.get(_KEY_FORM_PASSWORD)
+    state[_KEY_FORM_PASSWORD] = ""
+    name = name.replace("\x00", "\N{REPLACEMENT CHARACTER}")  # no NUL in PostgreSQL text
     current = stores.settings()
     try:
-        user = stores.service_store(current).login(name, password, via=_VIA, policy=policy(current))
+        user = stores.service_store(current).login(
+            name, str(password or ""), via=_VIA, policy=policy(current)
+        )
     except LoginRefused as refused:
-        st.error(str(refused) + (f"\n\n{refused.hint}" if refused.hint else ""))
-        if refused.retry_after > 0:
-            until = datetime.now(UTC) + timedelta(seconds=refused.retry_after)
-            st.caption(f"Logins for this user open again at {people_utc(until)} UTC.")
+        state[_KEY_REFUSED] = refused
         return
-    sign_in(st.session_state, user.username)
-    st.session_state.pop(_KEY_SAID, None)
-    st.rerun()
+    state.pop(_KEY_SAID, None)
+    sign_in(state, user.username)
+
+
+def _refusal(refused: LoginRefused) -> None:
+    st.error(str(refused) + (f"\n\n{refused.hint}" if refused.hint else ""))
+    if refused.retry_after > 0:
+        until = datetime.now(UTC) + timedelta(seconds=refused.retry_after)
+        st.caption(f"Logins for this user open again at {people_utc(until)} UTC.")
 
 
 def login_form() -> None:
-    """The login form (and why the last session ended); a login accepted reruns the app."""
+    """The login form, with why the last session ended or the last login was refused."""
     st.title("Coastwatch")
     said = st.session_state.get(_KEY_SAID)
     if said:
         st.info(said)
-    with st.form("login", clear_on_submit=True):  # the password leaves with the run
+    refused = st.session_state.pop(_KEY_REFUSED, None)
+    if refused is not None:
+        _refusal(refused)
+    with st.form("login"):
         st.subheader("Log in")
-        name = st.text_input("User name", autocomplete="username")
-        password = st.text_input("Password", type="password", autocomplete="current-password")
-        sent = st.form_submit_button("Log in", type="primary")
-    if sent:
-        _log_in(name.strip(), password)
+        st.text_input("User name", key=_KEY_FORM_NAME, autocomplete="username")
+        st.text_input(
+            "Password", key=_KEY_FORM_PASSWORD, type="password", autocomplete="current-password"
+        )
+        st.form_submit_button("Log in", type="primary", on_click=_log_in)
 
 
 def _log_out() -> None:

@@ -107,8 +107,8 @@ def dashboard(app: AppContext, host: str, port: int) -> None:
         load_geography(app.settings, store)  # the base map is drawn from it
     if host not in ("127.0.0.1", "localhost", "::1"):
         console.print(
-            f"[yellow]listening on {host}: anyone who can reach it sees the alerts; "
-            "put it behind an authenticating proxy[/yellow]"
+            f"[yellow]listening on {host}: its login form sends passwords as they are "
+            "typed; serve it over TLS (a proxy) beyond this machine[/yellow]"
         )
     console.print(f"dashboard on http://{host}:{port}/ ; Ctrl-C stops it")
     previous = {s: signal.signal(s, _raise_stopped) for s in STOP_SIGNALS}

@@ -1,7 +1,8 @@
 """Users (admin): who may log in, with which role; add a user, change a role, disable or
 enable, set a new password. The list is read under the admin's role; the changes go
 through the service store's users admin, each audited with the admin as its actor.
-Passwords are typed into forms that forget them on submit."""
+Each change is a button's callback, which takes a typed password out of the session
+before it is used."""
 
 from __future__ import annotations
 
@@ -16,6 +17,15 @@ from surveillance.errors import CoastwatchError
 from surveillance.store import Store, UserRecord
 
 _FLASH = "users_flash"
+_KEY_NAME, _KEY_DISPLAY, _KEY_ROLE = "user_add_name", "user_add_display", "user_add_role"
+_KEY_NEW_PASSWORD, _KEY_PASSWORD = "user_add_password", "user_set_password"
+
+
+def _taken(key: str) -> str:
+    """The password typed under ``key``, taken out of the session."""
+    password = str(st.session_state.get(key) or "")
+    st.session_state[key] = ""
+    return password
 
 
 def _done(change: Callable[[Store], object], said: str) -> None:
@@ -27,6 +37,31 @@ def _done(change: Callable[[Store], object], said: str) -> None:
         st.session_state[_FLASH] = ("error", f"{error}{hint}")
         return
     st.session_state[_FLASH] = ("success", said)
+
+
+def _add(actor: str) -> None:
+    s = st.session_state
+    name, role, shown = str(s.get(_KEY_NAME, "")).strip(), str(s[_KEY_ROLE]), s.get(_KEY_DISPLAY)
+    password = _taken(_KEY_NEW_PASSWORD)
+    _done(
+        lambda store: store.add_user(name, role, password, by=actor, display_name=shown or None),
+        f"{name} added as {role}.",
+    )
+
+
+def _set_password(actor: str, name: str) -> None:
+    password = _taken(_KEY_PASSWORD)
+    _done(lambda s: s.set_password(name, password, by=actor), f"{name} has a new password.")
+
+
+def _set_role(actor: str, name: str) -> None:
+    role = str(st.session_state.get(f"user_role_{name}"))
+    _done(lambda s: s.set_role(name, role, by=actor), f"{name} is now {role}.")
+
+
+def _set_disabled(actor: str, name: str, disabled: bool) -> None:
+    said = f"{name} is {'disabled' if disabled else 'enabled'}."
+    _done(lambda s: s.set_disabled(name, disabled, by=actor), said)
 
 
 def _table(users: list[UserRecord]) -> None:
@@ -56,46 +91,32 @@ def _table(users: list[UserRecord]) -> None:
     )
 
 
-def _add(actor: str) -> None:
-    with st.form("user_add", clear_on_submit=True):
+def _add_form(actor: str) -> None:
+    with st.form("user_add"):
         st.subheader("Add a user")
         left, middle, right = st.columns(3)
-        name = left.text_input("User name", help="lower-case letters, digits, _ . -")
-        shown = middle.text_input("Full name (optional)")
-        role = right.selectbox("Role", ROLES)
-        password = st.text_input("Password (at least 10 characters)", type="password")
-        sent = st.form_submit_button("Add the user")
-    if sent:
-        typed = name.strip()
-        _done(
-            lambda s: s.add_user(typed, role, password, by=actor, display_name=shown or None),
-            f"{typed} added as {role}.",
-        )
-        st.rerun()
+        left.text_input("User name", key=_KEY_NAME, help="a-z, 0-9, _ . - (not first)")
+        middle.text_input("Full name (optional)", key=_KEY_DISPLAY)
+        right.selectbox("Role", ROLES, key=_KEY_ROLE)
+        st.text_input("Password (at least 10 characters)", type="password", key=_KEY_NEW_PASSWORD)
+        st.form_submit_button("Add the user", on_click=_add, args=(actor,))
 
 
 def _manage(actor: str, user: UserRecord) -> None:
     name = user.username
     left, right = st.columns(2)
     with left.form("user_role"):
-        role = st.selectbox("Role", ROLES, index=ROLES.index(user.role))
-        if st.form_submit_button("Change the role"):
-            _done(lambda s: s.set_role(name, role, by=actor), f"{name} is now {role}.")
-            st.rerun()
-    with right.form("user_password", clear_on_submit=True):
-        password = st.text_input("New password", type="password")
-        if st.form_submit_button("Set the password"):
-            _done(lambda s: s.set_password(name, password, by=actor), f"{name} has a new password.")
-            st.rerun()
+        st.selectbox("Role", ROLES, index=ROLES.index(user.role), key=f"user_role_{name}")
+        st.form_submit_button("Change the role", on_click=_set_role, args=(actor, name))
+    with right.form("user_password"):
+        st.text_input("New password", type="password", key=_KEY_PASSWORD)
+        st.form_submit_button("Set the password", on_click=_set_password, args=(actor, name))
     if user.disabled:
-        if st.button("Enable", key="user_enable"):
-            _done(lambda s: s.set_disabled(name, False, by=actor), f"{name} is enabled.")
-            st.rerun()
+        st.button("Enable", key="user_enable", on_click=_set_disabled, args=(actor, name, False))
     elif name == actor:
         st.caption("You cannot disable yourself.")
-    elif st.button("Disable", key="user_disable"):
-        _done(lambda s: s.set_disabled(name, True, by=actor), f"{name} is disabled.")
-        st.rerun()
+    else:
+        st.button("Disable", key="user_disable", on_click=_set_disabled, args=(actor, name, True))
 
 
 def render() -> None:
@@ -106,7 +127,7 @@ def render() -> None:
         (st.error if flash[0] == "error" else st.success)(flash[1])
     users = current.store.users()
     _table(users)
-    _add(current.actor)
+    _add_form(current.actor)
     st.subheader("Change a user")
     names = [u.username for u in users]
     chosen = st.selectbox("User", names, key="user_chosen")

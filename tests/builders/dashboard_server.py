@@ -99,17 +99,21 @@ def end(server: subprocess.Popen[str]) -> None:
 
 
 def login(page: Any, name: str, password: str) -> None:
-    """Log in through the form on the playwright ``page`` (loaded with the app's address)
-    and wait until the app is drawn for the user (the sidebar's Log out button); a refused
-    login fails with the form's message."""
+    """Log in through the form on the playwright ``page`` (just loaded: a form that still
+    shows an earlier refusal would read as this login's) and wait until the app is drawn
+    for the user (the sidebar's Log out button); a refused login fails with its message."""
     page.get_by_label("User name").fill(name)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Log in").click()
     out = page.get_by_role("button", name="Log out")
+    form = page.get_by_role("button", name="Log in")
     refused = page.locator("[data-testid='stAlertContentError']")
     deadline = time.monotonic() + READY_S
     while not out.is_visible():
-        if refused.count() and refused.first.is_visible():
+        if refused.count() and refused.first.is_visible() and form.is_visible():
+            page.wait_for_timeout(500)  # the old form stays drawn while the next run draws
+            if out.is_visible() or not form.is_visible():
+                continue
             raise AssertionError(f"the login of {name} was refused: {refused.first.inner_text()}")
         if time.monotonic() > deadline:
             raise AssertionError(f"the app did not open for {name}")

@@ -158,3 +158,15 @@ def test_a_page_without_the_right_is_refused_in_words(
     (refusal,) = [as_read(e.value) for e in app.error]
     assert said in refusal and "that needs the role" in refusal
     assert not app.header  # nothing of the page drawn
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["<img src=x onerror=alert(1)>", "a\x00b", "x" * 5000, "monitor.test' OR '1'='1"],
+    ids=["markup", "nul", "long", "quote"],
+)
+def test_a_hostile_user_name_is_a_refusal_not_a_crash(app: AppTest, typed: str) -> None:
+    app.run()
+    _log_in(app, typed, PASSWORD)
+    assert [e.value for e in app.error] == ["wrong user name or password"]
+    assert "auth_user" not in app.session_state

@@ -35,10 +35,6 @@ TANKER, BUNKER, FERRY = 431000001, 431000002, 431000003
 STS_ID = "sts-dash-0001"
 DARK_ID = "dark-dash-0001"
 INTEL, PILOT = ROLE_USERS["intel"], ROLE_USERS["drone_operator"]
-#: The Sources page counts the detections in its scenes, which the admin may not read yet.
-ADMIN_READS_NO_DETECTIONS = pytest.mark.xfail(
-    reason="migration 0011's _ADMIN_READS lacks detections (the lead's)", strict=True
-)
 
 
 def _track(
@@ -441,7 +437,6 @@ def test_the_reports_page_offers_the_five_downloads(app: AppTest) -> None:
     assert preview["id"].tolist() == [STS_ID, "loi-dash-0001"]
 
 
-@ADMIN_READS_NO_DETECTIONS
 def test_the_sources_page_shows_each_source_and_its_rejections(app: AppTest) -> None:
     _open(_as(app, "admin"), "page_sources.py")
     activity = _frame(app, "positions_per_min").set_index("source")
@@ -454,7 +449,6 @@ def test_the_sources_page_shows_each_source_and_its_rejections(app: AppTest) -> 
     ]
 
 
-@ADMIN_READS_NO_DETECTIONS
 def test_the_sources_page_counts_the_scenes_and_what_was_found_in_them(
     app: AppTest, imaged: StoredScene
 ) -> None:

@@ -53,13 +53,14 @@ _PICTURE = (
     "anchorage_stops",
     "anchorages",
 )
-#: What the admin reads: the sources and the house, not the alerts or the leads.
+#: What the admin reads: the sources and the house, not the alerts, missions or leads.
 _ADMIN_READS = (
     "vessels",
     "vessel_identities",
     "ais_positions",
     "ais_stations",
     "scenes",
+    "detections",  # the Sources page counts what each scene found
     "drone_telemetry",
     "ports",
     "zones",
