@@ -17,6 +17,7 @@ import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ import pytest
 
 from tests.builders.cli import start
 
-__all__ = ["FLAGS", "READY_S", "chromium_or_skip", "end", "login", "serve"]
+__all__ = ["FLAGS", "READY_S", "chromium_or_skip", "end", "login", "dashboard_on", "serve"]
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [
@@ -96,6 +97,21 @@ def end(server: subprocess.Popen[str]) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(server.pid, signal.SIGKILL)
     server.wait(timeout=_STOP_S)
+
+
+@contextlib.contextmanager
+def dashboard_on(url: str, home: Path) -> Iterator[str]:
+    """:func:`serve` for the length of a ``with`` block: its address; stopped as a user
+    stops it (Ctrl-C), then whatever is left of it killed."""
+    server, base = serve(url, home)
+    try:
+        yield base
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        finally:
+            end(server)
 
 
 def login(page: Any, name: str, password: str) -> None:

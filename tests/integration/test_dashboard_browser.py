@@ -36,7 +36,15 @@ from surveillance.settings import load_settings
 from surveillance.store import Store
 from tests.builders.alerts import insert_alert
 from tests.builders.clock import T0
-from tests.builders.dashboard_server import FLAGS, READY_S, chromium_or_skip, end, login, serve
+from tests.builders.dashboard_server import (
+    FLAGS,
+    READY_S,
+    chromium_or_skip,
+    dashboard_on,
+    end,
+    login,
+    serve,
+)
 from tests.builders.deck_map import hover, pixel_offset
 from tests.builders.positions import drifting, load_positions
 from tests.builders.stored_scenes import Ship, StoredScene, match, solid_png, stored_scene
@@ -69,15 +77,8 @@ def served(store: Store, tmp_path: Path) -> Iterator[tuple[str, str]]:
     Engine(load_settings(database_url=_url(store)), store).run(T0, T0 + timedelta(hours=7))
     (alert_id,) = store.alerts()["id"]
     add_role_users(store)
-    server, base = serve(_url(store), tmp_path)
-    try:
+    with dashboard_on(_url(store), tmp_path) as base:
         yield base, alert_id
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        finally:
-            end(server)
 
 
 @pytest.fixture
@@ -102,11 +103,8 @@ def sea(store: Store, tmp_path: Path) -> Iterator[tuple[str, dict[str, tuple[flo
     lon_lat = {"lon": at["alert"][0], "lat": at["alert"][1]}
     insert_alert(store, id="sts-tip-0001", mmsi=(STAR,), score=62, start=start, end=T0, **lon_lat)
     add_role_users(store)
-    server, base = serve(_url(store), tmp_path)
-    try:
+    with dashboard_on(_url(store), tmp_path) as base:
         yield base, at
-    finally:
-        end(server)
 
 
 @pytest.fixture
@@ -146,11 +144,8 @@ def imaged(
         evidence={"detection_id": dark, "scene_id": scene.id},
     )
     add_role_users(store)
-    server, base = serve(_url(store), tmp_path)
-    try:
+    with dashboard_on(_url(store), tmp_path) as base:
         yield base, scene, at
-    finally:
-        end(server)
 
 
 def _canvas_colour(page: Any, offset: tuple[float, float], wanted: tuple[int, int, int]) -> None:

@@ -9,7 +9,6 @@ Without chromium the test skips locally and fails under CI (``scripts/test-deps.
 from __future__ import annotations
 
 import json
-import signal
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
@@ -24,7 +23,7 @@ from drone_ops.records import mission_record
 from surveillance.store import Store
 from tests.builders.alerts import insert_alert
 from tests.builders.clock import T0
-from tests.builders.dashboard_server import FLAGS, chromium_or_skip, end, login, serve
+from tests.builders.dashboard_server import FLAGS, chromium_or_skip, dashboard_on, login
 from tests.builders.positions import drifting, load_positions
 from tests.builders.users import PASSWORD, ROLE_USERS, add_user
 
@@ -88,15 +87,8 @@ def served(store: Store, tmp_path: Path) -> Iterator[str]:
     _flying(store)
     load_positions(store, drifting(431000001, T0 - timedelta(hours=1), 1))  # the window ends T0
     add_user(store, PILOT, "drone_operator")
-    server, base = serve(store.engine.url.render_as_string(hide_password=False), tmp_path)
-    try:
+    with dashboard_on(store.engine.url.render_as_string(hide_password=False), tmp_path) as base:
         yield base
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        finally:
-            end(server)
 
 
 def test_send_a_drone_plan_a_survey_download_it_and_follow_a_drone(

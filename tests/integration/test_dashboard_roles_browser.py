@@ -8,7 +8,6 @@ Without chromium the test skips locally and fails under CI (``scripts/test-deps.
 
 from __future__ import annotations
 
-import signal
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -20,7 +19,13 @@ import pytest
 from surveillance.store import Store
 from tests.builders.alerts import insert_alert
 from tests.builders.clock import T0
-from tests.builders.dashboard_server import FLAGS, READY_S, chromium_or_skip, end, login, serve
+from tests.builders.dashboard_server import (
+    FLAGS,
+    READY_S,
+    chromium_or_skip,
+    dashboard_on,
+    login,
+)
 from tests.builders.positions import drifting, load_positions
 from tests.builders.users import ADMIN, PASSWORD, ROLE_USERS, add_role_users
 
@@ -57,15 +62,8 @@ def served(store: Store, tmp_path: Path) -> Iterator[str]:
         end=T0,
     )
     add_role_users(store)
-    server, base = serve(store.engine.url.render_as_string(hide_password=False), tmp_path)
-    try:
+    with dashboard_on(store.engine.url.render_as_string(hide_password=False), tmp_path) as base:
         yield base
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        finally:
-            end(server)
 
 
 def _navigation(page: Any) -> set[str]:

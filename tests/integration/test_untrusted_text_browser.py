@@ -9,7 +9,6 @@ Without chromium the test skips locally and fails under CI (``scripts/test-deps.
 
 from __future__ import annotations
 
-import signal
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -25,7 +24,13 @@ from surveillance.settings import load_settings
 from surveillance.store import SightingRecord, Store
 from tests.builders.alerts import insert_alert
 from tests.builders.clock import T0, T0_S
-from tests.builders.dashboard_server import FLAGS, READY_S, chromium_or_skip, end, login, serve
+from tests.builders.dashboard_server import (
+    FLAGS,
+    READY_S,
+    chromium_or_skip,
+    dashboard_on,
+    login,
+)
 from tests.builders.deck_map import hover, pixel_offset
 from tests.builders.hostile import CALL_SIGN, DESTINATION, ELEMENTS_MADE, NAMES, NOTES
 from tests.builders.nmea import position, static, tagged
@@ -90,15 +95,8 @@ def hostile(store: Store, tmp_path: Path) -> Iterator[tuple[str, int]]:
         reported_by=INTEL,
     )
     sighting_id, _ = store.store_sighting(sighting)
-    server, base = serve(_url(store), tmp_path)
-    try:
+    with dashboard_on(_url(store), tmp_path) as base:
         yield base, sighting_id
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        finally:
-            end(server)
 
 
 def _visit(page: Any, address: str, name: str) -> None:
