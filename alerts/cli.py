@@ -10,7 +10,7 @@ import click
 
 from surveillance.access import action_ability
 from surveillance.alert_types import alert_types
-from surveillance.cli.app import AppContext, console, needs, out, pass_app
+from surveillance.cli.app import AppContext, console, format_option, needs, out, pass_app
 from surveillance.errors import InputError
 from surveillance.times import iso_utc, parse_window, people_utc
 from surveillance.vocabulary import ALERT_STATUSES
@@ -146,13 +146,9 @@ def _print_table(found: list[dict[str, Any]], limit: int) -> None:
     show_default=True,
     help="At most this many, highest score first.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "geojson"]),
-    default="table",
-    show_default=True,
-    help="json: one array of {id, type, status, score, start, end, lat, lon, mmsi, ...}.",
+@format_option(
+    "json: one array of {id, type, status, score, start, end, lat, lon, mmsi, ...}.",
+    choices=("table", "json", "geojson"),
 )
 @pass_app
 @needs("alerts.read")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from surveillance.cli.app import AppContext, console, needs, out, pass_app, step
+from surveillance.cli.app import AppContext, console, format_option, needs, out, pass_app, step
 from surveillance.errors import InputError
 from surveillance.times import iso_utc, parse_time
 
@@ -110,7 +110,9 @@ def detect(app: AppContext, since: str | None, until: str | None, follow: bool) 
     show_default=True,
     help="Time tolerance when matching alerts to events.",
 )
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@format_option(
+    "json: one array of {rule, events, detected, alerts, true_alerts, precision, recall, ...}."
+)
 @pass_app
 @needs("sources")
 def evaluate(app: AppContext, truth_file: Path, slack_minutes: float, fmt: str) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from surveillance.cli.app import AppContext, console, needs, out, pass_app
+from surveillance.cli.app import AppContext, console, format_option, needs, out, pass_app
 from surveillance.errors import InputError
 from surveillance.times import iso_utc, people_utc
 from surveillance.vocabulary import WATCHLIST_KINDS
@@ -111,9 +111,7 @@ def remove(
 
 
 @watchlist.command("list")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@format_option("json: one array of {kind, value, note, added_by, added_at}.")
 @pass_app
 @needs("alerts.read")
 def list_entries(app: AppContext, fmt: str) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from surveillance.cli.app import AppContext, needs, out, pass_app
+from surveillance.cli.app import AppContext, format_option, needs, out, pass_app
 from surveillance.times import iso_utc, parse_window
 
 __all__ = ["mission_list"]
@@ -21,14 +21,7 @@ __all__ = ["mission_list"]
 )
 @click.option("--since", metavar="ISO8601", help="Planned to start at or after (UTC).")
 @click.option("--until", metavar="ISO8601", help="Planned to start before (UTC).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="A table for people, or a JSON array.",
-)
+@format_option("A table for people, or a JSON array.")
 @pass_app
 @needs("missions.read")
 def mission_list(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from surveillance.cli.app import AppContext, out
+from surveillance.cli.app import AppContext, format_option, out
 from surveillance.errors import InputError
 from surveillance.times import parse_time
 
@@ -24,14 +24,7 @@ __all__ = ["F", "emit_plan", "flight_options", "parse_point", "setup_from_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="Lines for people, or one JSON object.",
-)
+_FORMAT = format_option("Lines for people, or one JSON object.")
 
 #: the flight options that must be more than 0, by their keyword
 _POSITIVE = {

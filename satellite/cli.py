@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from surveillance.cli.app import AppContext, console, needs, out, pass_app
+from surveillance.cli.app import AppContext, console, format_option, needs, out, pass_app
 from surveillance.times import iso_utc, parse_window, people_utc
 
 if TYPE_CHECKING:
@@ -19,14 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ingest_scene", "scenes", "detections"]
 
-_FORMAT = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="A table for people, or the JSON array of the contract (docs/contract.md).",
-)
+_FORMAT = format_option("A table for people, or the JSON array of the contract (docs/contract.md).")
 _SINCE = click.option("--since", metavar="ISO8601", help="Acquired at or after (UTC).")
 _UNTIL = click.option("--until", metavar="ISO8601", help="Acquired before (UTC).")
 

@@ -29,6 +29,7 @@ __all__ = [
     "ability_of",
     "console",
     "env_password",
+    "format_option",
     "needs",
     "os_user",
     "out",
@@ -189,6 +190,19 @@ def needs(ability: str) -> Callable[[F], F]:
         return cast("F", gated)
 
     return decorate
+
+
+def format_option(help: str, *, choices: tuple[str, ...] = ("table", "json")) -> Callable[[F], F]:
+    """``--format`` (as ``fmt``): a table for people (the default), or ``help``'s other
+    formats for tools."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default="table",
+        show_default=True,
+        help=help,
+    )
 
 
 def ability_of(command: click.Command) -> str | None:

@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 import click
 
-from surveillance.cli.app import AppContext, console, needs, out, pass_app
+from surveillance.cli.app import AppContext, console, format_option, needs, out, pass_app
 from surveillance.errors import InputError
 from surveillance.times import EXAMPLE, iso_utc, parse_time, people_utc
 
@@ -50,14 +50,7 @@ def _record(row: Mapping[Hashable, Any]) -> dict[str, Any]:
     show_default=True,
     help="At most this many, newest first.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="json: one array of {id, ts, actor, db_user, action, subject, detail, hash}.",
-)
+@format_option("json: one array of {id, ts, actor, db_user, action, subject, detail, hash}.")
 @pass_app
 @needs("audit")
 def list_rows(

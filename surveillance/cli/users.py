@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from surveillance.access import ROLES
-from surveillance.cli.app import AppContext, console, needs, out, pass_app
+from surveillance.cli.app import AppContext, console, format_option, needs, out, pass_app
 from surveillance.errors import InputError
 from surveillance.times import iso_utc, people_utc
 
@@ -145,14 +145,8 @@ def _record(user: UserRecord) -> dict[str, Any]:
 
 
 @users.command("list")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="json: one array of {name, role, display_name, disabled, locked_until, last_login, "
-    "db_role}.",
+@format_option(
+    "json: one array of {name, role, display_name, disabled, locked_until, last_login, db_role}."
 )
 @pass_app
 @needs("users")
