@@ -78,8 +78,9 @@ def streamlit_command(host: str, port: int) -> list[str]:
 
 
 def _environment(app: AppContext) -> dict[str, str]:
-    """The settings in force, handed to the app's process through its environment."""
-    env = dict(os.environ)
+    """The settings in force, handed to the app's process through its environment (not a
+    CLI password: every dashboard user logs in for themselves)."""
+    env = {name: value for name, value in os.environ.items() if name != "COASTWATCH_PASSWORD"}
     settings = app.settings
     env["COASTWATCH_HOME"] = str(settings.home)
     if settings.database_url is not None:
