@@ -95,10 +95,13 @@ def _drawn(page: Page, name: str) -> None:
     page.locator(_DONE).wait_for()
 
 
-def _session(devtools: str, base: str, start: threading.Barrier, rounds: int) -> list[float]:
-    """One person: a browser context of its own, logged in, then the two pages in turn;
-    the seconds each page took. Its own playwright (the sync API keeps to one thread),
-    on the one chromium."""
+def _session(
+    devtools: str, base: str, door: threading.Lock, start: threading.Barrier, rounds: int
+) -> list[float]:
+    """One person: a browser context of its own, logged in (one person at a time through
+    the ``door``: the bench times pages, not a storm of logins), then, all at once, the two
+    pages in turn; the seconds each page took. Its own playwright (the sync API keeps to
+    one thread), on the one chromium."""
     from playwright.sync_api import sync_playwright
 
     times = []
@@ -107,9 +110,10 @@ def _session(devtools: str, base: str, start: threading.Barrier, rounds: int) ->
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
-        page.goto(base)
-        login(page, USER, PASSWORD)
-        _drawn(page, "map")
+        with door:
+            page.goto(base)
+            login(page, USER, PASSWORD)
+            _drawn(page, "map")
         start.wait()
         for _ in range(rounds):
             for name in ("alerts", "map"):
@@ -123,13 +127,13 @@ def _session(devtools: str, base: str, start: threading.Barrier, rounds: int) ->
 
 def page_times(devtools: str, base: str, sessions: int, rounds: int) -> list[float]:
     """Every page time of ``sessions`` sessions run at once."""
-    start = threading.Barrier(sessions)
+    door, start = threading.Lock(), threading.Barrier(sessions)
     found: list[list[float]] = [[] for _ in range(sessions)]
     failed: list[BaseException] = []
 
     def run(index: int) -> None:
         try:
-            found[index] = _session(devtools, base, start, rounds)
+            found[index] = _session(devtools, base, door, start, rounds)
         except BaseException as error:
             failed.append(error)
             start.abort()
