@@ -19,6 +19,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     LargeBinary,
@@ -51,6 +52,7 @@ __all__ = [
     "DroneTelemetry",
     "Mission",
     "Lead",
+    "LeadSighting",
     "Port",
     "Zone",
     "Alert",
@@ -343,25 +345,61 @@ class Mission(Base):
 
 
 class Lead(Base):
-    """A web-crawled lead (forum post, market listing): sensitive; its URL makes it unique."""
+    """A web-crawled lead (forum post, market listing): sensitive. One text, known by the hash
+    of its normalised text; the URLs it was read at are its :class:`LeadSighting` rows."""
 
     __tablename__ = "leads"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     source: Mapped[str] = mapped_column(String(64), nullable=False)
-    url: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
+    url: Mapped[str] = mapped_column(Text, nullable=False)  # where it was first read
     fetched_at: Mapped[datetime] = mapped_column(_tz(), nullable=False)
     published_at: Mapped[datetime | None] = mapped_column(_tz())
     title: Mapped[str | None] = mapped_column(Text)
     body: Mapped[str | None] = mapped_column(Text)
-    mentions: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False, server_default="{}")
     geom: Mapped[WKBElement | None] = mapped_column(
         Geometry("POINT", srid=SRID, spatial_index=False)
     )
+    content_hash: Mapped[str] = mapped_column(Text, nullable=False)
+    language: Mapped[str | None] = mapped_column(String(16))
+    score: Mapped[int] = mapped_column(SmallInteger, nullable=False, server_default="0")
+    #: ``[{kind, value, text, start, end, confidence}]``, spans in ``body``
+    entities: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, nullable=False, server_default="[]"
+    )
+    mmsi: Mapped[list[int]] = mapped_column(ARRAY(BigInteger), nullable=False, server_default="{}")
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    last_seen_at: Mapped[datetime | None] = mapped_column(_tz())
 
     __table_args__ = (
+        UniqueConstraint("content_hash", name="uq_leads_content_hash"),
         Index("ix_leads_geom", "geom", postgresql_using="gist"),
         Index("ix_leads_published_at", "published_at"),
+        Index("ix_leads_fetched_at", "fetched_at"),
+        Index("ix_leads_mmsi", "mmsi", postgresql_using="gin"),
+    )
+
+
+class LeadSighting(Base):
+    """One URL a lead was read at (a mirror, a re-post; ``near``: a near-duplicate)."""
+
+    __tablename__ = "lead_sightings"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    lead_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("leads.id", ondelete="CASCADE"), nullable=False
+    )
+    source: Mapped[str] = mapped_column(String(64), nullable=False)
+    url: Mapped[str] = mapped_column(Text, nullable=False)
+    content_hash: Mapped[str] = mapped_column(Text, nullable=False)
+    near: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
+    fetched_at: Mapped[datetime] = mapped_column(_tz(), nullable=False)
+    last_seen_at: Mapped[datetime] = mapped_column(_tz(), nullable=False)
+    published_at: Mapped[datetime | None] = mapped_column(_tz())
+
+    __table_args__ = (
+        UniqueConstraint("url", "content_hash", name="uq_lead_sightings_url_hash"),
+        Index("ix_lead_sightings_lead_id", "lead_id"),
     )
 
 

@@ -1,7 +1,7 @@
 """The store API: the one way into PostGIS for ingesters, rules and the dashboard.
 
 :class:`Store` is a facade over one module per family of tables (positions, vessels,
-reference geography, detections and drone sightings, missions, quarantine, alerts,
+reference geography, detections and drone sightings, leads, missions, quarantine, alerts,
 watchlist, exports, source statistics, users, the audit log, housekeeping). Writes stage a
 batch with COPY and merge it with one ``INSERT .. ON CONFLICT`` (see
 :mod:`surveillance.store.bulk`), so loading the same data twice stores it once. Reads take a
@@ -36,6 +36,7 @@ from surveillance.store.connection import (
 )
 from surveillance.store.detections import DetectionTables
 from surveillance.store.exports import ExportTables
+from surveillance.store.leads import LEAD_COLUMNS, LeadCounts, LeadRecord, LeadTables
 from surveillance.store.learnt import LearntMaps
 from surveillance.store.missions import MissionRecord, MissionTables
 from surveillance.store.positions import PositionTables
@@ -55,6 +56,9 @@ __all__ = [
     "SceneRecord",
     "MissionRecord",
     "SightingRecord",
+    "LeadRecord",
+    "LeadCounts",
+    "LEAD_COLUMNS",
     "UserRecord",
     "LoginPolicy",
     "AuditCheck",
@@ -75,6 +79,7 @@ class Store(
     ReferenceTables,
     DetectionTables,
     SightingTables,
+    LeadTables,
     SceneTables,
     MissionTables,
     TelemetryTables,

@@ -1,0 +1,1 @@
+"""Entities in a text: identifiers, positions, places, times, contacts and payments."""
