@@ -70,7 +70,7 @@ TERMS: dict[str, tuple[float, str]] = {
 
 _EN = re.compile(
     "|".join(
-        rf"(?P<t{i}>(?<![A-Za-z0-9]){pattern}(?![A-Za-z0-9]))"
+        rf"(?P<t{i}>(?<![A-Za-z0-9])(?:{pattern})(?![A-Za-z0-9]))"
         for i, (term, (_, pattern)) in enumerate(TERMS.items())
         if term.isascii()
     ),
