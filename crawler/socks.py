@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import socket
 from collections.abc import AsyncIterator
@@ -86,7 +87,8 @@ _REPLIES = {
     0xF6: "the onion address is invalid",
     0xF7: "the introduction to the onion service timed out",
 }
-_CODE_IN_MESSAGE = re.compile(r"0x([0-9A-Fa-f]{2})")
+#: python-socks reports a code outside RFC 1928 (Tor's) only in its message: "... 0XF0".
+_CODE_IN_MESSAGE = re.compile(r"0x([0-9a-f]{2})", re.IGNORECASE)
 
 
 def reply_in_words(code: int | None) -> str:
@@ -175,7 +177,7 @@ class SocksProxy:
                 f"within {timeout_s:g} s"
             ) from error
         except ProxyConnectionError as error:
-            reason = error.strerror or "connection failed"
+            reason = os.strerror(error.errno) if error.errno else "connection failed"
             raise ProxyDown(
                 f"the SOCKS proxy {self.address} cannot be reached ({reason.lower()}): "
                 "is Tor running there?"

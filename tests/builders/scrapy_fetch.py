@@ -3,8 +3,8 @@ process), through the download route under test, and read back what happened.
 
 ``fetch([url], proxy=socks.url)`` returns a :class:`Fetched`: per URL its status, body size
 and hash, or the error's class and message; Scrapy's stats; and every name the child asked
-its local resolver for (``socket.getaddrinfo``, which aiohttp, Twisted and python-socks all
-go through), so a test can check that a ``.onion`` name never reached it.
+its local resolver for (``socket.getaddrinfo`` and ``gethostbyname``, which aiohttp, Twisted
+and python-socks go through), so a test can check that a ``.onion`` name never reached it.
 """
 
 from __future__ import annotations
@@ -105,13 +105,18 @@ def _child() -> None:
 
     job = json.load(sys.stdin)
     resolved: list[str] = []
-    real_getaddrinfo = socket.getaddrinfo
 
-    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        resolved.append(host.decode() if isinstance(host, bytes) else str(host))
-        return real_getaddrinfo(host, *args, **kwargs)
+    def spy(name: str) -> None:
+        real = getattr(socket, name)
 
-    socket.getaddrinfo = getaddrinfo  # type: ignore[assignment]
+        def asked(host: Any, *args: Any, **kwargs: Any) -> Any:
+            resolved.append(host.decode() if isinstance(host, bytes) else str(host))
+            return real(host, *args, **kwargs)
+
+        setattr(socket, name, asked)
+
+    for name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex"):
+        spy(name)
     outcomes: dict[str, dict[str, Any]] = {}
 
     class Fetch(scrapy.Spider):
