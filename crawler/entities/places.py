@@ -51,6 +51,8 @@ _EN_BEFORE = re.compile(
     r"north of|south of|east of|west of)\s+)$",
     re.IGNORECASE,
 )
+#: What stands between two places of one list ("Fukue, Goto", "Hagi and Hamada").
+_LISTED = re.compile(r",\s*|\s*/\s*|\s+(?:and|or|to)\s+", re.IGNORECASE)
 _JA_AFTER = re.compile(r"(?:港|市|沖|県|湾|町|島|の沖|の港|付近|周辺|近海|方面|近く|海域|漁港)")
 
 
@@ -101,11 +103,17 @@ class Gazetteer:
     def find(self, text: str) -> list[Entity]:
         """Every place named in ``text`` (kind ``place``, value the English name)."""
         found: list[Entity] = []
+        bare: list[tuple[re.Match[str], Place]] = []
         for match in self._latin.finditer(text):
             place = self._by_written[_latin_key(match.group())]
             confidence = self._latin_confidence(text, match, place)
             if confidence:
                 found.append(_entity(place, match, confidence))
+            elif match.group()[0].isupper():
+                bare.append((match, place))
+        for match, place in bare:  # "at Fukue, Goto": in a list of places, a place
+            if any(_LISTED.fullmatch(_between(text, e, match)) for e in found):
+                found.append(_entity(place, match, _CONFIDENCE_AMBIGUOUS))
         for match in self._japanese.finditer(text):
             place = self._by_written[match.group()]
             context = bool(_JA_AFTER.match(text, match.end()))
@@ -130,6 +138,14 @@ class Gazetteer:
         if place.needs_context in ("en", "both") and bare:
             return 0.0
         return _confidence(place, "en", context)
+
+
+def _between(text: str, entity: Entity, match: re.Match[str]) -> str:
+    if entity.end <= match.start():
+        return text[entity.end : match.start()]
+    if match.end() <= entity.start:
+        return text[match.end() : entity.start]
+    return "overlap"
 
 
 def _confidence(place: Place, script: str, context: bool) -> float:

@@ -113,7 +113,7 @@ _EN_END = r"(?![A-Za-z0-9])"
 _ABSOLUTE = re.compile(
     "|".join(
         [
-            r"(?P<iso>(?<![\d.])(?P<y1>\d{4})[-/.](?P<m1>\d{1,2})[-/.](?P<d1>\d{1,2})(?![\d.]))",
+            r"(?P<iso>(?<![\d.])(?P<y1>\d{4})[-/.](?P<m1>\d{1,2})[-/.](?P<d1>\d{1,2})(?!\d|\.\d))",
             rf"(?P<dmy>{_EN}(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH_RE})\.?"
             rf"(?:,?\s+(?P<y2>\d{{4}}))?{_EN_END})",
             rf"(?P<mdy>{_EN}(?P<m3>{_MONTH_RE})\.?\s+(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?"
@@ -128,11 +128,12 @@ _RELATIVE = re.compile(
     "|".join(
         [
             rf"(?P<en>{_EN}(?:(?P<dat>the\s+day\s+after\s+tomorrow)|(?P<tonight>tonight)"
+            r"|(?P<yesterday>yesterday|last\s+night)(?:\s+(?P<pyes>morning|afternoon|evening|night))?"
             r"|(?P<today>today|this)(?:\s+(?P<ptoday>morning|afternoon|evening|night))?"
             r"|(?P<tomorrow>tomorrow)(?:\s+(?P<ptom>morning|afternoon|evening|night))?"
             rf"|(?P<next>next\s+|this\s+|on\s+)?(?P<wd>{_WD_RE})(?:\s+(?P<pwd>morning|afternoon|evening|night))?"
             rf"){_EN_END})",
-            r"(?P<jrel>(?P<jday>明後日|あさって|明日|あした|明晩|明朝|今日|今夜|今晩|本日|今朝)"
+            r"(?P<jrel>(?P<jday>明後日|あさって|明日|あした|明晩|明朝|今日|今夜|今晩|本日|今朝|昨日|昨夜|昨晩|きのう)"
             r"(?:の?(?P<jpart>夜中|深夜|未明|早朝|夕方|夜|晩|朝|昼|午前|午後))?)",
             r"(?P<jwd>(?P<jnext>来週|今週)?の?(?P<jwdc>[月火水木金土日])曜日?"
             r"(?:の?(?P<jwdpart>夜中|深夜|未明|早朝|夕方|夜|晩|朝|昼|午前|午後))?)",
@@ -142,6 +143,9 @@ _RELATIVE = re.compile(
 )
 _TIME = re.compile(rf"(?<![0-9０-９.,°'])(?:{_CLOCK})(?![0-9０-９°'])", re.IGNORECASE)
 _JOIN = re.compile(r"T|\s{0,3}(?:(?:at|from|around|about)\s|[@,~の、頃])?\s{0,3}", re.IGNORECASE)
+#: Words that make a time of day alone a routine (opening hours), not an event.
+_HOURS = re.compile(r"\b(?:daily|every\s+day|open|opening|hours|till|until)\b|毎日|営業", re.I)
+_HOURS_BEFORE_CHARS = 24
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
@@ -190,6 +194,8 @@ def find_times(text: str, posted: datetime | None) -> list[Entity]:
             parsed = _clock(m)
             if parsed is None or any(e.start < m.end() and m.start() < e.end for e in found):
                 continue
+            if _HOURS.search(text[max(0, m.start() - _HOURS_BEFORE_CHARS) : m.start()]):
+                continue  # "open daily 10pm to 2am": hours, not the time of an event
             h, mi, clock_zone = parsed
             at = _at(local_posted.date(), h, mi, clock_zone or zone)
             found.append(
@@ -312,6 +318,9 @@ def _relative_days(text: str, posted: datetime | None) -> list[_Day]:
                 day, part = today + timedelta(days=2), None
             elif g["tonight"]:
                 day, part = today, "tonight"
+            elif g["yesterday"]:
+                last_night = g["yesterday"].lower().startswith("last")
+                day, part = today - timedelta(days=1), "night" if last_night else g["pyes"]
             elif g["today"]:
                 if g["today"].lower() == "this" and not g["ptoday"]:
                     continue
@@ -327,8 +336,10 @@ def _relative_days(text: str, posted: datetime | None) -> list[_Day]:
         elif g["jrel"]:
             word = g["jday"]
             shift = {"明後日": 2, "あさって": 2, "明日": 1, "あした": 1, "明晩": 1, "明朝": 1}
+            shift |= {"昨日": -1, "きのう": -1, "昨夜": -1, "昨晩": -1}
             day = today + timedelta(days=shift.get(word, 0))
             implied = {"今夜": "夜", "今晩": "夜", "明晩": "夜", "明朝": "朝", "今朝": "朝"}
+            implied |= {"昨夜": "夜", "昨晩": "夜"}
             part = g["jpart"] or implied.get(word)
         else:
             wd = _WEEKDAYS_JA[g["jwdc"]]

@@ -2,10 +2,11 @@
 (IMO, call sign, name) resolved to an MMSI.
 
 Names are compared letters and digits only, upper case, so "the Sea-Dragon", "SEA DRAGON"
-and "SeaDragon" are one name; a spelling one or two letters off still counts, with a
-lower confidence (rapidfuzz's ratio). A name of one word ("HOPE") counts only written in
-capitals or after a vessel prefix (``MV``, ``M/T``, ``F/V``, "the vessel", "ship"), and
-names shorter than four letters never count.
+and "SeaDragon" are one name; a spelling one or two letters off still counts, with a lower
+confidence (rapidfuzz's ratio), unless written in lower case or run together. A name of
+one word ("HOPE") counts only written in capitals or after a vessel prefix (``MV``,
+``M/T``, ``F/V``, "the vessel", "ship"); names shorter than four letters never count, nor
+words of a handle or an address (``@seadragon``, ``seadragon.example``).
 
 >>> known = KnownVessels({"SEA DRAGON": 440123456}, {}, {})
 >>> [(e.value, e.text) for e in known.find("met the Sea-Dragon off Izuhara")]
@@ -33,6 +34,7 @@ _FUZZY_CUTOFF = 88.0
 _CONFIDENCE_EXACT = 0.95
 _LOWERCASE_FACTOR = 0.8  # "the sea dragon" in prose may be the animal
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
+_IN_ADDRESS = re.compile(r"[@/_]|[.@_][A-Za-z0-9]")
 _GAP = re.compile(r"[ \t\-.'’]{1,3}")
 _PREFIX = re.compile(
     r"(?:\b(?:m\.?/?v|m\.?/?t|f\.?/?v|mv|mt|fv|vessel|ship|tanker|boat|trawler|freighter)"
@@ -118,13 +120,16 @@ class KnownVessels:
         gaps = (text[a.end() : b.start()] for a, b in zip(window, window[1:], strict=False))
         if not all(_GAP.fullmatch(gap) for gap in gaps):
             return None  # "SEA, DRAGON" is two words, not a name
+        if _IN_ADDRESS.search(text[max(0, start - 1) : start]) or _IN_ADDRESS.match(text, end):
+            return None  # "@seadragon", "seadragon.com": a handle or an address, no name
         key = "".join(m.group() for m in window).upper()
         bucket = self._buckets.get((words, key[0]))
         if not bucket:
             return None
+        written = text[start:end]
         if key in bucket:
             name, score = bucket[key], 100.0
-        elif len(key) >= _EXACT_ONLY_BELOW_CHARS:
+        elif len(window) == words and len(key) >= _EXACT_ONLY_BELOW_CHARS and not written.islower():
             best = process.extractOne(
                 key, list(bucket), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
             )
@@ -133,7 +138,6 @@ class KnownVessels:
             name, score = bucket[best[0]], float(best[1])
         else:
             return None
-        written = text[start:end]
         confidence = _CONFIDENCE_EXACT * score / 100
         if words == 1 and not (
             written.isupper() or _PREFIX.search(text[max(0, start - 12) : start])
