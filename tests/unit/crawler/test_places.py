@@ -101,3 +101,11 @@ def test_a_gazetteer_of_ones_own() -> None:
     gazetteer = Gazetteer([Place("Port Nowhere", ("Port Nowhere",), ("無港",), 1.0, 2.0)])
     assert [e.value for e in gazetteer.find("to port nowhere, 無港")] == ["Port Nowhere"] * 2
     assert gazetteer.point("Port Nowhere") == (1.0, 2.0)
+
+
+def test_an_ambiguous_name_in_a_list_of_places_counts(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "Goods land at Fukue, Goto.") == [
+        ("Fukue", "Fukue"),
+        ("Goto Islands", "Goto"),
+    ]
+    assert found(gazetteer, "Mr Chiba and Kawasaki sent bikes") == []

@@ -94,3 +94,23 @@ def test_a_time_alone_is_on_the_posts_day_and_less_sure() -> None:
 
 def test_full_width_digits() -> None:
     assert times("１１月３０日　２２時") == [("１１月３０日　２２時", "2026-11-30T13:00:00Z")]
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "value"),
+    [
+        ("left yesterday", "yesterday", "2026-11-28T12:00:00Z"),
+        ("last night at 23:00", "last night at 23:00", "2026-11-28T23:00:00Z"),
+        ("昨夜の件", "昨夜", "2026-11-28T13:00:00Z"),
+    ],
+)
+def test_times_past(text: str, written: str, value: str) -> None:
+    assert times(text) == [(written, value)]
+
+
+def test_opening_hours_are_no_event() -> None:
+    assert times("Open daily 10pm to 2am") == []
+    assert times("2026.11.30 to 2026.12.02.") == [
+        ("2026.11.30", "2026-11-30T12:00:00Z"),
+        ("2026.12.02", "2026-12-02T12:00:00Z"),
+    ]
