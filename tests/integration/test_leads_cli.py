@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from surveillance.store import Store
@@ -15,7 +16,7 @@ from tests.builders.leads import entity, lead_record
 from tests.builders.positions import drifting, load_positions
 from tests.builders.users import add_role_users
 
-A, B = 431000001, 431000002
+A, B, C = 431000001, 431000002, 431000003
 POST = "MMSI 431000001 meets a tanker south of Shikoku tomorrow night"
 WINDOW = ("--since", "2026-11-26T22:00Z", "--until", "2026-11-27T05:00Z")
 
@@ -166,3 +167,34 @@ def test_a_lead_raises_the_sts_alert_through_detect_and_a_second_detect_changes_
     )
     assert again["updated_at"] == alert["updated_at"]
     assert store.alerts(types=["lead_match"]).empty  # the lead bore on an alert: none of its own
+
+
+def test_a_lead_on_a_watchlisted_vessel_without_alert_opens_one(
+    store: Store, coastwatch: Coastwatch, ivan: Coastwatch
+) -> None:
+    store.write_identities(
+        pd.DataFrame({"mmsi": [C], "ts": [at(days=-2)], "name": ["OCEAN STAR"], "imo": [9074729]})
+    )
+    assert ivan("watchlist", "add", "--imo", "9074729").code == 0
+    post = "the Ocean Star loads at the usual spot tonight"
+    store.write_leads(
+        [
+            lead_record(
+                "http://forum.test/t/2",
+                post,
+                posted=at(hours=2),
+                lon=134.5,
+                lat=30.2,
+                entities=[entity("vessel", "OCEAN STAR", "the Ocean Star", start=0)],
+            )
+        ]
+    )
+    assert coastwatch("detect", *WINDOW).code == 0
+    (alert,) = store.alerts(types=["lead_match"]).to_dict("records")
+    assert list(alert["mmsi"]) == [C] and alert["score"] == 40
+    assert alert["score_reasons"][0]["reason"].endswith(
+        "names the vessel OCEAN STAR: on the watchlist: IMO 9074729"
+    )
+    assert coastwatch("detect", *WINDOW).code == 0
+    (again,) = store.alerts(types=["lead_match"]).to_dict("records")
+    assert (again["id"], again["updated_at"]) == (alert["id"], alert["updated_at"])
