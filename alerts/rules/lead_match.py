@@ -182,6 +182,32 @@ def _near(lead: Row, alert: AlertRecord, end_s: float, cfg: Settings) -> str | N
     return f"{points[closest][2]} {_km(float(distance_m[closest]))} away {said}"
 
 
+class _Candidates:
+    """The leads that may bear on an alert, found without trying each: those naming one of
+    its vessels, and those naming a point within the distance (one array for all points)."""
+
+    def __init__(
+        self, leads: Sequence[Row], named: Sequence[dict[int, str]], distance_m: float
+    ) -> None:
+        self.distance_m = distance_m
+        self.by_vessel: dict[int, list[int]] = {}
+        for k, vessels in enumerate(named):
+            for m in vessels:
+                self.by_vessel.setdefault(m, []).append(k)
+        points = [(p[0], p[1], k) for k, lead in enumerate(leads) for p in lead["points"]]
+        self.lon = np.array([p[0] for p in points], dtype=float)
+        self.lat = np.array([p[1] for p in points], dtype=float)
+        self.lead = np.array([p[2] for p in points], dtype=np.int64)
+
+    def of(self, alert: AlertRecord) -> list[int]:
+        """Indices of the leads, in order."""
+        found = {k for m in alert.mmsi for k in self.by_vessel.get(m, ())}
+        if len(self.lead):
+            near = haversine_m(self.lon, self.lat, alert.lon, alert.lat) <= self.distance_m
+            found.update(int(k) for k in self.lead[near])
+        return sorted(found)
+
+
 def corroborate(records: list[AlertRecord], ctx: RuleContext) -> set[int]:
     """Add to each alert (not ``lead_match``'s own) the points of the leads that bear on it,
     each with its reason, and their ids to ``evidence["leads"]``; returns the ids of the
@@ -193,6 +219,7 @@ def corroborate(records: list[AlertRecord], ctx: RuleContext) -> set[int]:
     leads = ctx.leads.to_dict("records")
     resolver = _Vessels(ctx.vessels)
     named = [resolver.named(lead) for lead in leads]
+    candidates = _Candidates(leads, named, cfg.lead_match_distance_km * 1000)
     used: set[int] = set()
     for alert in records:
         if alert.type == NAME:
@@ -200,10 +227,11 @@ def corroborate(records: list[AlertRecord], ctx: RuleContext) -> set[int]:
         end_s = ctx.now_s if alert.end_s is None else alert.end_s
         ids: list[int] = [int(i) for i in alert.evidence.get("leads", [])]
         given = sum(int(r["points"]) for r in alert.reasons if _LEAD_REASON.match(r["reason"]))
-        for lead, vessels in zip(leads, named, strict=True):
+        for k in candidates.of(alert):
+            lead = leads[k]
             if int(lead["id"]) in ids:
                 continue
-            bearing = _bearing(lead, vessels, alert, end_s, cfg)
+            bearing = _bearing(lead, named[k], alert, end_s, cfg)
             if bearing is None:
                 continue
             points = max(0, min(bearing.points, cfg.lead_match_max_points - given))
