@@ -25,7 +25,7 @@ from sqlalchemy import Engine, text
 from surveillance.errors import InputError
 from surveillance.store.bulk import store_errors
 
-__all__ = ["LeadRecord", "LeadCounts", "LeadTables", "LEAD_COLUMNS"]
+__all__ = ["LeadRecord", "LeadCounts", "LeadTables", "LEAD_COLUMNS", "LEAD_EVIDENCE_COLUMNS"]
 
 #: The columns of :meth:`LeadTables.leads`, in order.
 LEAD_COLUMNS = (
@@ -45,6 +45,20 @@ LEAD_COLUMNS = (
     "mmsi",
     "content_hash",
     "sightings",
+)
+
+#: The columns of :meth:`LeadTables.lead_evidence`: what the rules need of a lead (no text).
+LEAD_EVIDENCE_COLUMNS = (
+    "id",
+    "url",
+    "source",
+    "fetched",
+    "posted",
+    "lon",
+    "lat",
+    "score",
+    "entities",
+    "mmsi",
 )
 
 
@@ -201,6 +215,25 @@ class LeadTables:
             frame[column] = pd.to_datetime(frame[column], utc=True)
         frame["mmsi"] = [[int(m) for m in ms] for ms in frame["mmsi"]]
         return frame[list(LEAD_COLUMNS)]
+
+    def lead_evidence(self, window: tuple[datetime, datetime]) -> pd.DataFrame:
+        """The leads posted (or, without a post date, first fetched) in ``[start, end)``, as
+        the alert rules read them: :data:`LEAD_EVIDENCE_COLUMNS`, oldest first, no text."""
+        start, end = window
+        sql = text(
+            "SELECT id, url, source, fetched_at AS fetched, published_at AS posted, "
+            "ST_X(geom) AS lon, ST_Y(geom) AS lat, score, entities, mmsi FROM leads "
+            "WHERE coalesce(published_at, fetched_at) >= :start "
+            "AND coalesce(published_at, fetched_at) < :end "
+            "ORDER BY coalesce(published_at, fetched_at), id"
+        )
+        with store_errors("leads"), self.engine.connect() as conn:
+            rows = conn.execute(sql, {"start": start, "end": end}).mappings().all()
+        frame = pd.DataFrame(rows, columns=list(LEAD_EVIDENCE_COLUMNS))
+        for column in ("fetched", "posted"):
+            frame[column] = pd.to_datetime(frame[column], utc=True)
+        frame["mmsi"] = [[int(m) for m in ms or ()] for ms in frame["mmsi"]]
+        return frame
 
     def lead_sightings(self, lead_id: int) -> pd.DataFrame:
         """Where one lead was read: ``url, source, near, fetched, last_seen, posted``."""
