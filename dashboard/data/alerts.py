@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard.data.common import alert_link
+from dashboard.data.common import alert_link, vessel_labels
 from dashboard.data.scenes import DetectionEvidence, detection_evidence
 from surveillance.geodesy import haversine_m
 from surveillance.lifecycle import OPEN_STATUSES
@@ -33,18 +33,6 @@ class AlertFilters:
     statuses: tuple[str, ...] = OPEN_STATUSES
     min_score: int = 0
     limit: int | None = 1000
-
-
-def _names(identities: pd.DataFrame, mmsi_lists: pd.Series) -> list[str]:
-    by_mmsi = {
-        int(m): str(n)
-        for m, n in zip(identities["mmsi"], identities["name"], strict=True)
-        if isinstance(n, str) and n
-    }
-    return [
-        ", ".join(f"{by_mmsi.get(int(m), '?')} ({int(m)})" for m in (mmsi or []))
-        for mmsi in mmsi_lists
-    ]
 
 
 def alerts_table(store: Store, filters: AlertFilters) -> pd.DataFrame:
@@ -86,7 +74,7 @@ def alerts_table(store: Store, filters: AlertFilters) -> pd.DataFrame:
             "start": found["start"],
             "end": found["end"],
             "hours": ((found["end"] - found["start"]).dt.total_seconds() / 3600).round(1),
-            "vessels": _names(identities, found["mmsi"]),
+            "vessels": vessel_labels(identities, found["mmsi"]),
             "why": [
                 "; ".join(str(r.get("reason", "")) for r in (reasons or []))
                 for reasons in found["score_reasons"]
