@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.data.common import alert_link, vessel_labels
+from dashboard.data.leads import evidence_lead_ids
 from dashboard.data.scenes import DetectionEvidence, detection_evidence
 from surveillance.geodesy import haversine_m
 from surveillance.lifecycle import OPEN_STATUSES
@@ -102,6 +103,7 @@ class AlertDetail:
     events: pd.DataFrame  # ts, actor, action, from_status, to_status, note
     vessels: pd.DataFrame  # identities of the vessels involved
     detection: DetectionEvidence | None = None  # the SAR detection behind a dark alert
+    lead_ids: list[int] = field(default_factory=list)  # the web leads it cites (intel reads)
 
 
 def _evidence_tracks(evidence: dict[str, Any]) -> pd.DataFrame:
@@ -148,7 +150,7 @@ def _pair_distance(tracks: pd.DataFrame, pair: Sequence[int]) -> pd.DataFrame:
 def _split_evidence(evidence: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     scalars, lists = [], {}
     for key, value in evidence.items():
-        if key in ("tracks", "distance_m"):
+        if key in ("tracks", "distance_m", "leads"):  # drawn, charted, listed on their own
             continue
         if isinstance(value, list) and value and isinstance(value[0], list | dict):
             lists[key] = pd.DataFrame(value)
@@ -209,6 +211,7 @@ def alert_detail(store: Store, alert_id: str) -> AlertDetail | None:
     reasons = pd.DataFrame(alert.get("score_reasons") or [], columns=["points", "reason"])
     return AlertDetail(
         detection=_detection(store, evidence),
+        lead_ids=evidence_lead_ids(evidence),
         alert=alert,
         tracks=tracks,
         tracks_from=tracks_from,

@@ -7,7 +7,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["SHIP_CATEGORIES", "alert_link", "ship_category", "vessel_labels", "vessel_link"]
+__all__ = [
+    "SHIP_CATEGORIES",
+    "alert_link",
+    "lead_link",
+    "ship_category",
+    "vessel_labels",
+    "vessel_link",
+]
 
 #: Display groups of the AIS ship type code, in legend order.
 SHIP_CATEGORIES = (
@@ -57,6 +64,11 @@ def ship_category(ship_type: Any) -> np.ndarray:
 def alert_link(alert_id: str) -> str:
     """A relative link to the Alert page (works under any base URL of the server)."""
     return f"alert?alert={alert_id}"
+
+
+def lead_link(lead_id: int) -> str:
+    """A relative link to a lead on the Leads page."""
+    return f"leads?lead={int(lead_id)}"
 
 
 def vessel_link(mmsi: int) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.data.common import alert_link, vessel_labels, vessel_link
+from dashboard.data.common import alert_link, lead_link, vessel_labels, vessel_link
 from surveillance.store import Store
 from surveillance.untrusted import html_text
 
@@ -28,6 +28,8 @@ __all__ = [
     "KIND_COLOURS",
     "LeadDetail",
     "LeadFilters",
+    "cited_leads",
+    "evidence_lead_ids",
     "first_line",
     "highlighted",
     "lead_detail",
@@ -220,4 +222,34 @@ def lead_detail(store: Store, lead_id: int) -> LeadDetail | None:
         sightings=store.lead_sightings(int(lead_id)),
         vessels=_vessels(store, lead["mmsi"]),
         alerts=alerts.drop(columns=["id"]),
+    )
+
+
+def evidence_lead_ids(evidence: dict[str, Any]) -> list[int]:
+    """The lead ids an alert's evidence lists (``leads``: ids, or objects with an ``id``)."""
+    found = []
+    for item in evidence.get("leads") or []:
+        value = item.get("id") if isinstance(item, dict) else item
+        if isinstance(value, int | str) and str(value).isdigit():
+            found.append(int(value))
+    return list(dict.fromkeys(found))
+
+
+def cited_leads(store: Store, ids: Sequence[int]) -> pd.DataFrame:
+    """The leads of an alert, newest first: ``page, id, posted, source, score, title``
+    (read through a store of the ``intel`` role: the others may not read leads)."""
+    columns = ["page", "id", "posted", "source", "score", "title"]
+    if not ids:
+        return pd.DataFrame(columns=columns)
+    found = store.leads(ids=list(ids))
+    return pd.DataFrame(
+        {
+            "page": [lead_link(i) for i in found["id"]],
+            "id": found["id"].astype(int),
+            "posted": found["posted"].fillna(found["fetched"]),
+            "source": found["source"],
+            "score": found["score"].astype(int),
+            "title": [first_line(t, x) for t, x in zip(found["title"], found["text"], strict=True)],
+        },
+        columns=columns,
     )

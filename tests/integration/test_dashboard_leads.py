@@ -200,3 +200,17 @@ def test_a_lead_shows_its_entities_sightings_vessels_and_alerts(
     quiet = _open(app, "page_leads.py", lead=str(leads.quiet))
     assert any("cites this lead" in t for t in _texts(quiet)), _texts(quiet)
     assert any(t == "Fuel <b>at cost</b>" for t in _texts(quiet))  # the title, as typed
+
+
+def test_the_alert_page_lists_its_leads_for_intel_only(app: AppTest, leads: StoredLeads) -> None:
+    at = _open(app, "page_alert.py", alert=ALERT_ID)
+    cited = _table(at, "page", "title")
+    assert cited["id"].tolist() == [leads.hostile]
+    assert cited["page"].tolist() == [f"leads?lead={leads.hostile}"]
+    assert cited["title"].tolist() == [MARKUP[0]]  # the first line, as text
+    monitor = _open(_as(app, "monitor"), "page_alert.py", alert=ALERT_ID)
+    assert not monitor.exception
+    said = _texts(monitor)
+    assert any("Leads are for intelligence officers" in t for t in said), said
+    assert not any("window.X" in t for t in said)
+    assert not [t for t in monitor.dataframe if "title" in t.value.columns]
