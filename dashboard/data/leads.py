@@ -20,8 +20,10 @@ from typing import Any
 
 import pandas as pd
 
+from dashboard import tooltip
 from dashboard.data.common import alert_link, lead_link, vessel_labels, vessel_link
-from surveillance.store import Store
+from surveillance.store import BBox, Store, Window
+from surveillance.times import people_utc
 from surveillance.untrusted import html_text
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "highlighted",
     "lead_detail",
     "leads_table",
+    "map_leads",
     "mark_styles",
 ]
 
@@ -251,5 +254,50 @@ def cited_leads(store: Store, ids: Sequence[int]) -> pd.DataFrame:
             "score": found["score"].astype(int),
             "title": [first_line(t, x) for t, x in zip(found["title"], found["text"], strict=True)],
         },
+        columns=columns,
+    )
+
+
+_MAP_LIMIT = 2000
+_TIP_CHARS = 80
+
+
+def map_leads(store: Store, window: Window, bbox: BBox | None) -> pd.DataFrame:
+    """The leads posted (else first read) in the window that speak of a place in the box,
+    for the map: ``id, lon, lat, score`` and the tooltip's plain-text fields."""
+    found = store.leads(since=window[0], until=window[1], limit=_MAP_LIMIT)
+    columns = ["id", "lon", "lat", "score", *tooltip.FIELDS]
+    found = found[found["lon"].notna() & found["lat"].notna()]
+    if bbox is not None:
+        west, south, east, north = bbox
+        found = found[found["lon"].between(west, east) & found["lat"].between(south, north)]
+    if found.empty:
+        return pd.DataFrame(columns=columns)
+    tips = [
+        tooltip.fields(
+            first_line(title, body)[:_TIP_CHARS],
+            f"web lead #{int(i)} · {source} · score {int(score)}",
+            f"posted {people_utc(posted if not pd.isna(posted) else fetched, zone=' UTC')}",
+            ("names MMSI " + ", ".join(str(m) for m in mmsi)) if mmsi else "",
+        )
+        for i, source, score, title, body, posted, fetched, mmsi in zip(
+            found["id"],
+            found["source"],
+            found["score"],
+            found["title"],
+            found["text"],
+            found["posted"],
+            found["fetched"],
+            found["mmsi"],
+            strict=True,
+        )
+    ]
+    return pd.DataFrame(
+        [
+            {"id": int(i), "lon": float(x), "lat": float(y), "score": int(s), **tip}
+            for i, x, y, s, tip in zip(
+                found["id"], found["lon"], found["lat"], found["score"], tips, strict=True
+            )
+        ],
         columns=columns,
     )

@@ -4,6 +4,7 @@ that leads are for intelligence officers; a hostile page's text stays text."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -15,7 +16,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from dashboard import auth
+from dashboard import auth, tooltip
 from surveillance.store import Store
 from tests.builders.alerts import insert_alert
 from tests.builders.clock import T0
@@ -214,3 +215,24 @@ def test_the_alert_page_lists_its_leads_for_intel_only(app: AppTest, leads: Stor
     assert any("Leads are for intelligence officers" in t for t in said), said
     assert not any("window.X" in t for t in said)
     assert not [t for t in monitor.dataframe if "title" in t.value.columns]
+
+
+def _deck_layers(at: AppTest) -> dict[str, dict[str, Any]]:
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    return {layer["id"]: layer for layer in deck["layers"]}
+
+
+def test_the_map_draws_the_leads_with_plain_text_tooltips_for_intel_only(
+    app: AppTest, leads: StoredLeads
+) -> None:
+    at = _open(app, "page_map.py")
+    layer = _deck_layers(at)["leads"]
+    (point,) = layer["data"]
+    assert (point["lon"], point["lat"]) == OPEN_SEA
+    texts = [point[name] for name in tooltip.FIELDS]
+    assert all(isinstance(t, str) for t in texts)
+    assert texts[0].startswith("<script>window.X=1</script>")  # plain: Streamlit escapes it
+    assert "score 70" in texts[1]
+    monitor = _open(_as(app, "monitor"), "page_map.py")
+    assert "leads" not in _deck_layers(monitor)
+    assert not [c for c in monitor.checkbox if c.key == "layer_leads"]
