@@ -419,6 +419,10 @@ _BLOCKS = frozenset(
         "ul",
     ]
 )
+#: trafilatura's main text stands for the page when it keeps this share of all its text;
+#: less, and the page is a list (a thread of posts, of which it keeps the first, a market's
+#: listings) or it misjudged: all the text is kept, since a lost post is worse than a menu.
+MIN_MAIN_TEXT_SHARE = 0.5
 #: In HTML a line break in the source is a space; only blocks break lines.
 _SPACES = re.compile(r"\s+")
 _LINE_BREAK = re.compile(r"[^\S\n]*\n\s*")
@@ -426,8 +430,9 @@ _WHOLE_PAGE = re.compile(r"<(?:html|body)[\s>]", re.IGNORECASE)
 
 
 def _html_text(markup: str, url: str) -> tuple[str, str | None]:
-    """The main text of a page (trafilatura) or all the text of a fragment (lxml), and the
-    page's title; scripts, styles, comments and ``<noscript>`` never become text."""
+    """The main text of a page (trafilatura) or all the text of a fragment or a list page
+    (lxml), and the page's title; scripts, styles, comments and ``<noscript>`` never become
+    text."""
     # An XML declaration with an encoding makes lxml refuse a str: the text is decoded already.
     markup = re.sub(r"^\s*<\?xml[^>]*>", "", markup).replace("\x00", "")
     parser = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
@@ -441,12 +446,13 @@ def _html_text(markup: str, url: str) -> tuple[str, str | None]:
         logger.debug("markup nested too deep for a tree on %s: read flat", url or "a page")
         return tidy(_flat_text(markup)), title
     _strip_unread(tree)
-    text = ""
+    everything = tidy(_lxml_text(tree))
     if _WHOLE_PAGE.search(markup[:65536]):
-        text = tidy(_trafilatura(tree, url))
-    if not text:
-        text = tidy(_lxml_text(tree))
-    return text, title
+        main = tidy(_trafilatura(tree, url))
+        if len(main) >= MIN_MAIN_TEXT_SHARE * len(everything):
+            return main, title
+        logger.debug("main text of %s too short: all its text kept", url or "a page")
+    return everything, title
 
 
 _CONTAINERS = "|".join(sorted(set(_UNREAD) - {"input", "embed"}))  # void elements have no end

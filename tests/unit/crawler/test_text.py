@@ -267,3 +267,29 @@ def test_any_bytes_give_text_or_not_text(body: bytes, content_type: str | None) 
     assert isinstance(page, PageText)
     assert page.text and page.text == page.text.strip()
     assert "\x00" not in page.text
+
+
+def test_a_whole_thread_keeps_every_post() -> None:
+    posts = "".join(
+        f'<article class="post"><span class="author">user{n}</span>'
+        f'<div class="content"><p>Post number {n}: {ENGLISH_POST}</p></div></article>'
+        for n in range(1, 4)
+    )
+    page = page_text(
+        f"<html><head><title>Thread</title></head><body><nav>Home | Log in</nav>"
+        f"{posts}<footer>forum engine</footer></body></html>".encode(),
+        content_type="text/html",
+    )
+    for n in range(1, 4):
+        assert f"Post number {n}:" in page.text
+
+
+def test_an_article_page_is_its_main_text() -> None:
+    menu = "".join(f"<li><a href='/s/{n}'>Section {n}</a></li>" for n in range(12))
+    story = "".join(f"<p>{ENGLISH_POST} Paragraph {n}.</p>" for n in range(6))
+    page = page_text(
+        f"<html><body><header><ul>{menu}</ul></header><article>{story}</article>"
+        "<footer>Copyright the harbour paper. All rights reserved.</footer></body></html>".encode()
+    )
+    assert "Paragraph 5." in page.text
+    assert "Section 3" not in page.text and "Copyright" not in page.text
