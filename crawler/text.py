@@ -213,6 +213,7 @@ def _is_html(mime: str, body: bytes, url: str) -> bool:
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE
 )
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""")
 _ISO_2022_ESCAPES = (b"\x1b$B", b"\x1b$@", b"\x1b(J", b"\x1b(I")
 
 #: Labels read as their WHATWG Encoding Standard encoding: pages labelled Latin-1 or ASCII
@@ -325,7 +326,9 @@ def _decode(
                 return text, _web_name(codec)
     declared = [_codec(header_charset)]
     if is_html:
-        declared += [_codec(label.decode("ascii")) for label in _META_CHARSET.findall(body[:8192])]
+        head = body[:8192]
+        labels_found = _XML_ENCODING.findall(head[:256]) + _META_CHARSET.findall(head)
+        declared += [_codec(label.decode("ascii")) for label in labels_found]
     labels = [codec for codec in declared if codec is not None]
     if body.isascii():
         text = body.decode("ascii")
@@ -419,6 +422,9 @@ _BLOCKS = frozenset(
         "ul",
     ]
 )
+#: Past this much markup trafilatura takes seconds a page (its recall pass is quadratic in
+#: places); such pages are dumps and listings, read whole.
+MAX_MAIN_TEXT_MARKUP_CHARS = 1_000_000
 #: trafilatura's main text stands for the page when it keeps this share of all its text;
 #: less, and the page is a list (a thread of posts, of which it keeps the first, a market's
 #: listings) or it misjudged: all the text is kept, since a lost post is worse than a menu.
@@ -447,7 +453,7 @@ def _html_text(markup: str, url: str) -> tuple[str, str | None]:
         return tidy(_flat_text(markup)), title
     _strip_unread(tree)
     everything = tidy(_lxml_text(tree))
-    if _WHOLE_PAGE.search(markup[:65536]):
+    if _WHOLE_PAGE.search(markup[:65536]) and len(markup) <= MAX_MAIN_TEXT_MARKUP_CHARS:
         main = tidy(_trafilatura(tree, url))
         if len(main) >= MIN_MAIN_TEXT_SHARE * len(everything):
             return main, title

@@ -102,6 +102,15 @@ def test_a_lying_charset_loses(codec: str, lie: str, name: str) -> None:
     assert page.encoding == name
 
 
+def test_an_xml_declaration_names_the_charset() -> None:
+    body = (
+        '<?xml version="1.0" encoding="EUC-JP"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+        f"<head><title>掲示板</title></head><body><p>{JAPANESE_POST}</p></body></html>"
+    ).encode("euc_jp")
+    page = page_text(body, content_type="application/xhtml+xml")
+    assert page.encoding == "euc-jp" and JAPANESE_POST in page.text
+
+
 def test_the_header_charset_is_used() -> None:
     body = f"<p>{ENGLISH_POST} Café, naïve.</p>".encode("cp1252")
     page = page_text(body, content_type='text/html; charset="ISO-8859-1"')
