@@ -28,7 +28,7 @@ import trafilatura
 
 from surveillance.errors import InputError
 
-__all__ = ["NotText", "PageText", "page_text"]
+__all__ = ["NotText", "PageText", "language_of", "page_text", "tidy"]
 
 logger = logging.getLogger(__name__)
 
