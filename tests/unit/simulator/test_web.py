@@ -17,7 +17,7 @@ from crawler.dedupe import NearDuplicates, content_hash, signature
 from crawler.text import page_text
 from simulator.builder import Scenario
 from simulator.scenario import _Builder
-from simulator.web import japanese_name, write_web
+from simulator.web import place_names, write_web
 from simulator.world import World
 from surveillance.reference import area_of_operations
 from surveillance.settings import Settings
@@ -154,8 +154,8 @@ def test_the_pages_are_the_same_for_the_same_scenario(
         assert page.read_bytes() == (written[0] / page.relative_to(tmp_path)).read_bytes()
 
 
-def test_ports_in_japanese_posts_are_written_in_kanji() -> None:
-    assert japanese_name("Sakaiminato") == "境港"
-    assert japanese_name("Shimonoseki") == "下関"  # not the simplified 下关
-    assert japanese_name("Pusan") == japanese_name("Busan") == "釜山"
-    assert japanese_name("Nowhere-on-Sea") == "Nowhere-on-Sea"
+def test_ports_are_written_as_geonames_names_them_in_kanji_in_japanese() -> None:
+    assert place_names("Sakaiminato") == ("Sakaiminato", "境港")
+    assert place_names("Shimonoseki") == ("Shimonoseki", "下関")  # not the simplified 下关
+    assert place_names("Pusan") == place_names("Busan") == ("Busan", "釜山")
+    assert place_names("Nowhere-on-Sea") == ("Nowhere-on-Sea", "Nowhere-on-Sea")
