@@ -5,6 +5,7 @@ one character, so a match's span in the folded text is its span in the original.
 from __future__ import annotations
 
 import unicodedata
+from functools import cache, lru_cache
 
 __all__ = ["fold"]
 
@@ -30,31 +31,32 @@ _BY_HAND = {
     "\u2013": "-",
     "\u2014": "-",
     "\u2015": "-",
-    "\u30fc": "\u30fc",  # the long-vowel mark stays (it is part of words)
     "\u301c": "~",
     "\uff5e": "~",
 }
 
 
-class _Table(dict[int, str]):
-    """``str.translate`` table that works each character out once (NFKC when it gives one
-    character, else the character itself)."""
-
-    def __missing__(self, code: int) -> str:
+@cache
+def _table() -> dict[int, str]:
+    """Every character of the Basic Multilingual Plane that folds to another (built once,
+    so that ``str.translate`` looks each character up in a plain dict)."""
+    table = {}
+    for code in range(0x80, 0x10000):
         char = chr(code)
         folded = _BY_HAND.get(char)
         if folded is None:
             nfkc = unicodedata.normalize("NFKC", char)
             folded = nfkc if len(nfkc) == 1 else char
-        self[code] = folded
-        return folded
+        if folded != char:
+            table[code] = folded
+    return table
 
 
-_TABLE = _Table()
-
-
+@lru_cache(maxsize=8)
 def fold(text: str) -> str:
-    """``text`` with every character folded to one character (``len`` unchanged)."""
+    """``text`` with every character folded to one character (``len`` unchanged). The last
+    few texts are kept: every finder folds the page it is given, and they are given the same
+    page one after another."""
     if text.isascii():
         return text
-    return text.translate(_TABLE)
+    return text.translate(_table())
