@@ -108,6 +108,11 @@ _POSITION_WORDS = re.compile(
     r"|位置|座標|地点|付近|沖",
     re.ASCII | re.IGNORECASE,
 )
+#: A unit just after a decimal pair: two measures, not a position.
+_UNIT_AFTER = re.compile(
+    r"\s{0,2}(?:mm|cm|m|km|kg|g|in|inch(?:es)?|ft|kn|kts?|knots|nm|t|tons?|l|ml|x)(?![A-Za-z])",
+    re.ASCII | re.IGNORECASE,
+)
 #: Words near a decimal pair that make it money, a version or a score.
 _NOT_POSITION = re.compile(
     r"[$€£¥%]|円|\b(?:usd|eur|jpy|btc|xmr|price|version|ver|v|ratio|score|rating|kg|g|mg)\b",
@@ -194,7 +199,7 @@ def _read_decimal(folded: str, match: re.Match[str]) -> _Found | None:
     start, end = match.span()
     if max(places) < 3 or not _in_range(lat, lon):
         return None
-    if _NOT_POSITION.search(folded[max(0, start - 12) : end + 8]):
+    if _NOT_POSITION.search(folded[max(0, start - 12) : end + 8]) or _UNIT_AFTER.match(folded, end):
         return None
     before = folded[max(0, start - CONTEXT_BEFORE_CHARS) : start]
     confidence = 0.9 if _POSITION_WORDS.search(before) else 0.6

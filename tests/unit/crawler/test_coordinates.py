@@ -59,6 +59,7 @@ def test_written_forms(text: str, value: str) -> None:
         "34°12'N alone",
         "北緯34度12分",
         "12.5% 34.125%",
+        "sizes 1.5, 2.375 inches",
     ],
 )
 def test_not_positions(text: str) -> None:

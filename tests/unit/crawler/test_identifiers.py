@@ -37,6 +37,8 @@ def test_full_width_mmsi_spans_the_original_text() -> None:
         "call +81 431000123",
         "電話 431000123",
         "v1.431000123",
+        "see forum.php?t=431000123",  # an id in a URL
+        "the ship sold for 431000123 yen",
     ],
 )
 def test_numbers_that_are_not_mmsis(text: str) -> None:
@@ -67,6 +69,7 @@ def test_bare_seven_digits_need_ship_context() -> None:
     assert (found.value, found.confidence) == ("9241061", 0.6)
     assert find_imo("invoice 9241061") == []
     assert find_imo("we counted 9241061 grains of rice") == []
+    assert find_imo("the vessel was fined 9241061 yen") == []
 
 
 def test_imo_check() -> None:
