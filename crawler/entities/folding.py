@@ -21,8 +21,10 @@ _BY_HAND = {
     "\u2018": "'",
     "\u201d": '"',
     "\u201c": '"',
-    "\u3001": ",",  # ideographic comma
-    "\u3002": ".",  # ideographic full stop
+    # The ideographic comma and full stop part items and sentences, never the digits of one
+    # number (as "," and "." may: "1,000", "3.5"), so they fold to a space.
+    "\u3001": " ",
+    "\u3002": " ",
     "\u30fb": " ",  # katakana middle dot, a separator in lists
     "\u2212": "-",  # minus sign
     "\u2010": "-",

@@ -30,12 +30,13 @@ _SHIP_WORDS = re.compile(
 #: Words that make a nine- or seven-digit number something else.
 _NOT_SHIP = re.compile(
     r"\b(?:tel|phone|fax|mobile|call\s+me|whatsapp|order|invoice|tracking|account|acct|"
-    r"isbn|zip|postal)\b|電話|携帯|注文|口座|[$€£¥]|円",
+    r"isbn|zip|postal|price|cost|total|ref|serial)\b|電話|携帯|注文|口座|価格|値段|[$€£¥]|円",
     re.IGNORECASE | re.ASCII,
 )
 #: Units or money just after: the number is an amount.
 _AMOUNT_AFTER = re.compile(
-    r"\s{0,2}(?:[$€£¥円%]|yen|usd|eur|jpy|dollars?|tons?|t|kg|km|m|nm|kn|pcs|units?|views|"
+    r"\s{0,2}(?:[$€£¥円%₩₽]|yen|usd|eur|jpy|krw|cny|rmb|idr|rub|thb|php|vnd|hkd|twd|sgd|myr|"
+    r"dollars?|won|tons?|t|kg|km|m|nm|kn|pcs|units?|views|"
     r"posts|bytes|元|人|個|件|回|トン|ドル)(?![A-Za-z])",
     re.ASCII | re.IGNORECASE,
 )

@@ -39,17 +39,25 @@ def test_full_width_mmsi_spans_the_original_text() -> None:
         "v1.431000123",
         "see forum.php?t=431000123",  # an id in a URL
         "the ship sold for 431000123 yen",
+        "boat for sale, price 440000000 IDR",
+        "ref 431000123",
     ],
 )
 def test_numbers_that_are_not_mmsis(text: str) -> None:
     assert find_mmsi(text) == []
 
 
+def test_japanese_punctuation_ends_a_number() -> None:
+    text = "船舶 ＭＭＳＩ：４４０１２３４５０、１１月３０日。IMO ９８１１０００。１２月"
+    assert values(find_mmsi(text)) == ["440123450"]
+    assert values(find_imo(text)) == ["9811000"]
+
+
 def test_mmsi_lists_and_context_confidence() -> None:
     found = find_mmsi("the vessels 431000123, 353136000 met; 538001234 elsewhere")
     assert values(found) == ["431000123", "353136000", "538001234"]
     assert all(entity.confidence == 0.7 for entity in found)
-    [bare] = find_mmsi("ref 431000123")
+    [bare] = find_mmsi("see 431000123")
     assert bare.confidence < 0.7
 
 
