@@ -27,6 +27,12 @@ def test_full_width_mmsi_spans_the_original_text() -> None:
     assert found.text == "４３１０００１２３" == text[found.start : found.end]
 
 
+def test_mathematical_digits_are_digits() -> None:
+    text = "MMSI 𝟒𝟑𝟏𝟎𝟎𝟎𝟏𝟐𝟑"
+    [found] = find_mmsi(text)
+    assert found.value == "431000123" and found.text == text[5:]
+
+
 @pytest.mark.parametrize(
     "text",
     [
