@@ -99,7 +99,7 @@ _LABELLED = re.compile(
 )
 # 34.2083, 129.75 (both with decimals, one with three places or more)
 _DECIMAL = re.compile(
-    r"(?<![\w.,\-+$€£¥])(?P<a>-?\d{1,2}\.\d{1,8})(?:\s{0,2},\s{0,3}|\s{1,3})"
+    r"(?<![\w.,\-+$€£¥])(?P<a>-?\d{1,2}\.\d{1,8})(?:\s{0,2}[,/]\s{0,3}|\s{1,3})"
     r"(?P<b>-?\d{1,3}\.\d{1,8})(?![\w.%$€£¥]|,\d)",
     re.ASCII,
 )
