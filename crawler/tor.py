@@ -18,6 +18,7 @@ import contextlib
 import logging
 import os
 import re
+import shutil
 import socket
 import subprocess
 import time
@@ -256,9 +257,11 @@ class OwnTor:
         (data_dir / "control-port").unlink(missing_ok=True)
         torrc = data_dir / "torrc"
         torrc.write_text(_free_ports_torrc(data_dir, network=network))
+        # Debian puts tor in /usr/sbin, which a user's PATH may lack
+        program = shutil.which(binary) or shutil.which(binary, path="/usr/sbin:/usr/local/sbin")
         try:
             process = subprocess.Popen(
-                [binary, "-f", str(torrc), "--ignore-missing-torrc"],
+                [program or binary, "-f", str(torrc), "--ignore-missing-torrc"],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,  # until tor reads its torrc (then: tor.log only)
                 stderr=subprocess.STDOUT,
