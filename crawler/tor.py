@@ -23,7 +23,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -81,7 +81,7 @@ class TorRoute:
     socks_url: str
     control_port: int | None = None
     control_host: str = "127.0.0.1"
-    control_password: str | None = None
+    control_password: str | None = field(default=None, repr=False)  # never in a log
 
 
 def scrapy_settings(route: TorRoute) -> dict[str, Any]:
