@@ -13,12 +13,12 @@ naming no real time).
 
 from __future__ import annotations
 
-import csv
 from functools import cache
-from importlib import resources
 
 import numpy as np
 import numpy.typing as npt
+
+from surveillance.mid import mid_flags
 
 __all__ = ["mmsi_flags", "position_reasons", "time_reasons"]
 
@@ -34,9 +34,8 @@ ObjArray = npt.NDArray[np.object_]
 def _mid_table() -> npt.NDArray[np.str_]:
     """ISO 3166 alpha-2 code of every MID (index 0..999), '' where none is allocated."""
     table = np.full(1000, "", dtype="<U2")
-    text = resources.files("ais_ingest").joinpath("data/mid.csv").read_text()
-    for row in csv.DictReader(text.splitlines()):
-        table[int(row["mid"])] = row["iso2"]
+    for mid, iso2 in mid_flags().items():
+        table[mid] = iso2
     return table
 
 

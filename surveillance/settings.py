@@ -108,6 +108,32 @@ class Settings(BaseSettings):
     session_max_hours: float = Field(
         default=12.0, gt=0, description="and after this long in any case"
     )
+    crawl_timeout_s: float = Field(
+        default=30.0, gt=0, description="a clear-web response must arrive within this"
+    )
+    crawl_onion_timeout_s: float = Field(
+        default=180.0, gt=0, description="the same through Tor (slow circuits are expected)"
+    )
+    crawl_max_page_bytes: int = Field(
+        default=5 * 1024 * 1024, ge=1024, description="larger responses are refused (a reject)"
+    )
+    crawl_warn_page_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="larger responses are logged"
+    )
+    crawl_delay_s: float = Field(
+        default=1.0, ge=0, description="the least pause between requests to one host"
+    )
+    crawl_concurrency_per_host: int = Field(
+        default=2, ge=1, description="requests in flight to one host at once"
+    )
+    crawl_max_redirects: int = Field(
+        default=5, ge=0, description="redirects followed before a page counts as a loop"
+    )
+    crawl_retries: int = Field(default=2, ge=0, description="retries of a failed clear-web fetch")
+    crawl_onion_retries: int = Field(default=5, ge=0, description="and of an onion fetch")
+    crawl_max_pages: int = Field(
+        default=500, ge=1, description="pages per source when the source gives no max_pages"
+    )
     # Tor for the crawler (crawler/tor.py, crawler/circuits.py).
     tor_mode: Literal["own", "running"] = Field(
         default="own",

@@ -1,0 +1,142 @@
+"""The Scrapy settings of the crawler: one flat module, as Scrapy reads it (upper-case names
+only), plus :func:`from_coastwatch`, which lays Coastwatch's ``crawl_*`` settings on top.
+
+Politeness on the clear web: robots.txt obeyed (not asked of ``.onion`` hosts, which have no
+public crawl policy to honour and where each extra request costs a slow circuit), AutoThrottle,
+a user agent that says what it is, a few requests per host at a time. Safety: a size and a
+time limit per response, a bounded redirect chain, no JavaScript ever (Scrapy executes none,
+and no rendering middleware is installed), executables refused by extension before the
+request and by content type before the body is read.
+
+The proxy of a request is chosen in one place, :class:`crawler.middlewares.ProxyRoute`, from
+the source's ``proxy`` (``request.meta["proxy"]``); the SOCKS route (``crawler/socks.py``)
+plugs in as the download handler of http and https for ``socks5h://`` proxies.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from surveillance.settings import Settings
+
+__all__ = ["USER_AGENT", "from_coastwatch"]
+
+
+def _version() -> str:
+    try:
+        return version("coastwatch")
+    except PackageNotFoundError:  # run from a source tree that is not installed
+        return "0"
+
+
+BOT_NAME = "coastwatch"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+USER_AGENT = f"Coastwatch/{_version()} (+coastal surveillance research crawler)"
+
+# Politeness: robots.txt on the clear web only (ClearWebRobotsTxt replaces Scrapy's own).
+ROBOTSTXT_OBEY = True
+ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
+ROBOTSTXT_USER_AGENT = "Coastwatch"
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+
+# Limits per response; onion requests get the longer timeout and more retries (ProxyRoute).
+DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 1024 * 1024
+DOWNLOAD_TIMEOUT = 30.0
+ONION_DOWNLOAD_TIMEOUT = 180.0
+REDIRECT_MAX_TIMES = 5
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+ONION_RETRY_TIMES = 5
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+#: Refused before the request is sent (by the link's extension) or before the body is read
+#: (by the response's Content-Type): ``crawler.middlewares.RefuseBinaries``.
+REFUSED_EXTENSIONS = [
+    "exe",
+    "dll",
+    "msi",
+    "bat",
+    "cmd",
+    "scr",
+    "com",
+    "apk",
+    "dmg",
+    "pkg",
+    "deb",
+    "rpm",
+    "bin",
+    "iso",
+    "img",
+    "jar",
+    "zip",
+    "rar",
+    "7z",
+    "gz",
+    "tgz",
+    "bz2",
+    "xz",
+    "tar",
+]
+REFUSED_CONTENT_TYPES = [
+    "application/octet-stream",
+    "application/x-msdownload",
+    "application/x-dosexec",
+    "application/x-executable",
+    "application/vnd.microsoft.portable-executable",
+    "application/x-msi",
+    "application/java-archive",
+    "application/vnd.android.package-archive",
+    "application/zip",
+    "application/x-rar-compressed",
+    "application/x-7z-compressed",
+    "application/gzip",
+    "application/x-tar",
+]
+
+COOKIES_ENABLED = True
+TELNETCONSOLE_ENABLED = False
+LOGSTATS_INTERVAL = 0.0
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+SPIDER_MIDDLEWARES: dict[str, int | None] = {}
+DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
+    "crawler.middlewares.RefuseBinaries": 50,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.ClearWebRobotsTxt": 100,
+    "crawler.middlewares.ProxyRoute": 340,  # before DownloadTimeout (350), Retry (550)
+}
+#: The SOCKS route for ``socks5h://`` and ``tor`` proxies (helper ``tor``) goes here as the
+#: handler of ``http`` and ``https``; without it those proxies are refused (ProxyRoute).
+DOWNLOAD_HANDLERS: dict[str, str] = {}
+ITEM_PIPELINES = {
+    "crawler.pipelines.PageTextPipeline": 100,
+    "crawler.pipelines.DedupePipeline": 200,
+    "crawler.pipelines.ExtractPipeline": 300,
+    "crawler.pipelines.HandOffPipeline": 900,
+}
+
+
+def from_coastwatch(settings: Settings) -> dict[str, Any]:
+    """The Scrapy settings that Coastwatch's ``crawl_*`` settings decide."""
+    return {
+        "DOWNLOAD_TIMEOUT": settings.crawl_timeout_s,
+        "ONION_DOWNLOAD_TIMEOUT": settings.crawl_onion_timeout_s,
+        "DOWNLOAD_MAXSIZE": settings.crawl_max_page_bytes,
+        "DOWNLOAD_WARNSIZE": min(settings.crawl_warn_page_bytes, settings.crawl_max_page_bytes),
+        "DOWNLOAD_DELAY": settings.crawl_delay_s,
+        "AUTOTHROTTLE_START_DELAY": max(settings.crawl_delay_s, 0.01),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": settings.crawl_concurrency_per_host,
+        "REDIRECT_MAX_TIMES": settings.crawl_max_redirects,
+        "RETRY_TIMES": settings.crawl_retries,
+        "ONION_RETRY_TIMES": settings.crawl_onion_retries,
+    }
