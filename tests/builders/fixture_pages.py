@@ -225,10 +225,10 @@ ONION_MARKET = page(
 
 
 def broken_page() -> str:
-    """HTML as old boards write it: unclosed tags, stray end tags, an unquoted attribute,
-    a comment never closed until the end."""
+    """HTML as old boards write it: no end tags for body and html, unclosed paragraphs and
+    cells, stray end tags, an unquoted attribute, a comment never closed."""
     return (
-        "<html><head><title>Old notes<body><div class=notes><p>Notes from the harbour"
+        "<html><head><title>Old notes</title><body><div class=notes><p>Notes from the harbour"
         f"<p>The trawler MMSI {MMSIS[0]} left Shimonoseki at dusk</b></i>"
         "<table><tr><td>heading west<td>no lights</table></div></div>"
         f"<p>IMO {IMOS[2]} was in the same spot off Tsushima"
