@@ -25,7 +25,7 @@ from scrapy.exceptions import (
     IgnoreRequest,
     StopDownload,
 )
-from scrapy.http import FormRequest, Response, TextResponse
+from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -143,22 +143,20 @@ class SourceSpider(Spider):
             yield self._reject(response.url, "login_failed", "the login page is not a page")
             yield from self._starts()
             return
-        try:
-            yield FormRequest.from_response(
-                response,
-                formcss=login.form,
-                formxpath=None if login.form else _PASSWORD_FORM,
-                formdata={
-                    login.user_field: self.secrets.user or "",
-                    login.password_field: self.secrets.password or "",
-                },
-                callback=self.logged_in,
-                errback=self.failed,
-                dont_filter=True,
-            )
-        except ValueError:
+        forms = response.css(login.form) if login.form else response.xpath(_PASSWORD_FORM)
+        if not forms:
             yield self._reject(response.url, "login_failed", "no login form on the login page")
             yield from self._starts()
+            return
+        from form2request import form2request
+
+        data = {
+            login.user_field: self.secrets.user or "",
+            login.password_field: self.secrets.password or "",
+        }
+        yield form2request(forms[0], data, click=False).to_scrapy(
+            callback=self.logged_in, errback=self.failed, dont_filter=True
+        )
 
     def logged_in(self, response: Response) -> _Output:
         """After the login: crawl, or say that the site refused it (the form came back)."""
