@@ -10,7 +10,7 @@ request and by content type before the body is read.
 
 The proxy of a request is chosen in one place, :class:`crawler.middlewares.ProxyRoute`, from
 the source's ``proxy`` (``request.meta["proxy"]``); the SOCKS route (``crawler/socks.py``)
-plugs in as the download handler of http and https for ``socks5h://`` proxies.
+is the download handler of http and https, and takes the ``socks5h://`` ones.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
-RANDOMIZE_DOWNLOAD_DELAY = True
+DOWNLOAD_DELAY_JITTER = 0.5  # each pause 0.5-1.5 times the delay
 
 # Limits per response; onion requests get the longer timeout and more retries (ProxyRoute).
 DOWNLOAD_MAXSIZE = 5 * 1024 * 1024
@@ -114,10 +114,15 @@ DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.ClearWebRobotsTxt": 100,
     "crawler.middlewares.ProxyRoute": 340,  # before DownloadTimeout (350), Retry (550)
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.middlewares.RedirectLoops": 600,
 }
-#: The SOCKS route for ``socks5h://`` and ``tor`` proxies (helper ``tor``) goes here as the
-#: handler of ``http`` and ``https``; without it those proxies are refused (ProxyRoute).
-DOWNLOAD_HANDLERS: dict[str, str] = {}
+#: The SOCKS route (``crawler/socks.py``): ``socks5h://`` proxies through python-socks, the
+#: rest to Scrapy's HTTP/1.1 handler (direct, or an ``http://`` proxy); never an onion direct.
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.socks.SocksDownloadHandler",
+    "https": "crawler.socks.SocksDownloadHandler",
+}
 ITEM_PIPELINES = {
     "crawler.pipelines.PageTextPipeline": 100,
     "crawler.pipelines.DedupePipeline": 200,

@@ -19,6 +19,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -32,6 +33,7 @@ __all__ = [
     "CookieLogin",
     "FollowRules",
     "FormLogin",
+    "LoginSecrets",
     "PostSelectors",
     "SourceConfig",
     "env_value",
@@ -194,6 +196,7 @@ class SourceConfig(_Strict):
     delay_s: float | None = Field(default=None, ge=0)  # unset: the crawl_delay_s setting
     concurrency: int | None = Field(default=None, ge=1)  # unset: crawl_concurrency_per_host
     proxy: str = "none"
+    timezone: str = "UTC"  # of the dates the pages write without one
     login: Annotated[FormLogin | CookieLogin, Field(discriminator="by")] | None = None
 
     @field_validator("start_urls")
@@ -218,6 +221,17 @@ class SourceConfig(_Strict):
     @classmethod
     def _proxy(cls, proxy: str) -> str:
         return _check_proxy(proxy)
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, name: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"not a time zone: {name!r} (e.g. UTC, Asia/Tokyo)") from None
+        return name
 
     @model_validator(mode="after")
     def _onions(self) -> SourceConfig:
@@ -261,6 +275,41 @@ def env_value(name: str, environ: Mapping[str, str] | None = None) -> str | None
     """The value of environment variable ``name`` (None when unset or empty)."""
     value = (os.environ if environ is None else environ).get(name, "")
     return value or None
+
+
+@dataclass(frozen=True, repr=False)
+class LoginSecrets:
+    """A source's credentials, read from the environment at the start of a crawl
+    (``missing``: the variables named in the file that are not set). Never printed."""
+
+    user: str | None = None
+    password: str | None = None
+    cookies: dict[str, str] = field(default_factory=dict)
+    missing: tuple[str, ...] = ()
+
+    def __repr__(self) -> str:
+        return f"LoginSecrets(missing={self.missing!r})"
+
+    @classmethod
+    def of(cls, source: SourceConfig, environ: Mapping[str, str] | None = None) -> LoginSecrets:
+        """What ``source.login`` names, from ``environ`` (default: the process's)."""
+        login = source.login
+        if isinstance(login, FormLogin):
+            user = env_value(login.user_env, environ)
+            password = env_value(login.password_env, environ)
+            missing = tuple(
+                name
+                for name, value in ((login.user_env, user), (login.password_env, password))
+                if value is None
+            )
+            return cls(user=user, password=password, missing=missing)
+        if isinstance(login, CookieLogin):
+            header = env_value(login.cookie_env, environ)
+            if header is None:
+                return cls(missing=(login.cookie_env,))
+            pairs = (part.strip().split("=", 1) for part in header.split(";") if "=" in part)
+            return cls(cookies={name.strip(): value.strip() for name, value in pairs})
+        return cls()
 
 
 def _problems(exc: ValidationError, prefix: str = "") -> str:

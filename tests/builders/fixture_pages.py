@@ -10,6 +10,7 @@ extraction has real work. Every vessel, person and handle is made up.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from html import escape
 
@@ -19,6 +20,7 @@ __all__ = [
     "HANDLES",
     "IMOS",
     "INDEX",
+    "MADE_UP_FROM",
     "JAPANESE_PAGES",
     "MARKET",
     "MMSIS",
@@ -32,6 +34,8 @@ __all__ = [
     "Post",
     "broken_page",
     "forum_index",
+    "made_up_thread",
+    "made_up_thread_page",
     "members_page",
     "page",
     "script_page",
@@ -163,11 +167,74 @@ def thread_page(thread: int, page_number: int) -> str | None:
     return page(f"{title} - page {page_number}", body)
 
 
-def forum_index() -> str:
-    """The list of threads."""
+#: Where the made-up threads of :func:`made_up_thread` start numbering.
+MADE_UP_FROM = 1000
+_PORTS = ("Hakata", "Shimonoseki", "Busan", "Izuhara", "Karatsu", "Moji", "Sasebo", "Nagasaki")
+_SAYINGS = (
+    "A vessel with MMSI {mmsi} left {port} at {hour:02d}:00.",
+    "Its lights were off past the breakwater of {other}.",
+    "Two skiffs came alongside {miles} miles out.",
+    "The harbour radio at {port} heard nothing from it.",
+    "Crew changed at {other} the week before, they say.",
+    "It made {knots} knots heading for {other}.",
+    "Someone on the pier took photos of the hull.",
+    "Fishermen at {port} saw it drift for an hour.",
+    "Fuel was bought in cash at {other}.",
+    "The coast guard boarded a trawler near {port} instead.",
+    "Weather turned after midnight and it anchored.",
+    "A second ship answered its flashes from the north.",
+    "Nets were left on deck, unused, all night.",
+    "The pilot boat at {other} refused to go out.",
+    "It came back to {port} empty by noon.",
+    "Payment for the berth went through a broker.",
+)
+
+
+def made_up_thread(number: int) -> tuple[str, list[Post]]:
+    """Thread ``MADE_UP_FROM + k``: three posts, each its own text (for volume: benches),
+    five sayings of :data:`_SAYINGS` apiece, drawn by a generator seeded with its number."""
+    k = number - MADE_UP_FROM
+    port, other = _PORTS[k % len(_PORTS)], _PORTS[(k * 3 + 1) % len(_PORTS)]
+    posts = []
+    for j in range(3):
+        n = k * 3 + j
+        picks = random.Random(n).sample(range(len(_SAYINGS)), 5)
+        values = {
+            "mmsi": 431_000_000 + (n * 7919) % 999_999,
+            "port": port,
+            "other": other,
+            "hour": n % 24,
+            "miles": 3 + n % 40,
+            "knots": 8 + n % 12,
+        }
+        sayings = " ".join(_SAYINGS[i].format(**values) for i in picks)
+        posts.append(
+            Post(
+                f"p{number}-{j}",
+                f"watcher{n % 17}",
+                f"{1 + n % 28} Nov 2026 {n % 24:02d}:{(n * 7) % 60:02d}",
+                f"Report {number}.{j}: {sayings}",
+            )
+        )
+    return f"Sightings near {port} ({number})", posts
+
+
+def made_up_thread_page(number: int) -> str:
+    """The one page of made-up thread ``number``."""
+    title, posts = made_up_thread(number)
+    body = f'<h1 class="thread-title">{escape(title)}</h1>\n<section class="posts">\n'
+    return page(title, body + "".join(_post_html(p) for p in posts) + "</section>\n")
+
+
+def forum_index(made_up_threads: int = 0) -> str:
+    """The list of threads (and ``made_up_threads`` more)."""
+    threads = [(number, title) for number, (title, _) in THREADS.items()]
+    threads += [
+        (n, made_up_thread(n)[0]) for n in range(MADE_UP_FROM, MADE_UP_FROM + made_up_threads)
+    ]
     items = "".join(
         f'<li><a class="thread" href="/forum/thread/{number}">{escape(title)}</a></li>\n'
-        for number, (title, _) in THREADS.items()
+        for number, title in threads
     )
     return page("Forum", f'<h1>Forum</h1>\n<ul class="threads">\n{items}</ul>\n')
 
@@ -225,10 +292,10 @@ ONION_MARKET = page(
 
 
 def broken_page() -> str:
-    """HTML as old boards write it: unclosed tags, stray end tags, an unquoted attribute,
-    a comment never closed until the end."""
+    """HTML as old boards write it: no end tags for body and html, unclosed paragraphs and
+    cells, stray end tags, an unquoted attribute, a comment never closed."""
     return (
-        "<html><head><title>Old notes<body><div class=notes><p>Notes from the harbour"
+        "<html><head><title>Old notes</title><body><div class=notes><p>Notes from the harbour"
         f"<p>The trawler MMSI {MMSIS[0]} left Shimonoseki at dusk</b></i>"
         "<table><tr><td>heading west<td>no lights</table></div></div>"
         f"<p>IMO {IMOS[2]} was in the same spot off Tsushima"

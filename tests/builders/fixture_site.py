@@ -109,6 +109,7 @@ class FixtureSite:
     _tokens: set[str] = field(default_factory=set, repr=False)
     _sessions: set[str] = field(default_factory=lambda: {MEMBER_COOKIE}, repr=False)
     huge_page_bytes: int = HUGE_PAGE_BYTES
+    made_up_threads: int = 0  # more forum threads, for volume (benches)
 
     @property
     def base_url(self) -> str:
@@ -219,7 +220,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/robots.txt":
             self._send(200, ROBOTS_TXT.encode(), "text/plain")
         elif path == "/forum/":
-            self._html(pages.forum_index())
+            self._html(pages.forum_index(self.site.made_up_threads))
         elif path.startswith("/forum/thread/"):
             self._thread(path.removeprefix("/forum/thread/"), query.get("page", ["1"])[0])
         elif path == "/market/":
@@ -277,7 +278,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _thread(self, thread: str, page_number: str) -> None:
         html = None
-        if thread.isdigit() and page_number.isdigit():
+        made_up = range(pages.MADE_UP_FROM, pages.MADE_UP_FROM + self.site.made_up_threads)
+        if thread.isdigit() and int(thread) in made_up and page_number == "1":
+            html = pages.made_up_thread_page(int(thread))
+        elif thread.isdigit() and page_number.isdigit():
             html = pages.thread_page(int(thread), int(page_number))
         if html is None:
             self._html(pages.page("Not found", "<p>No such thread.</p>\n"), status=404)
@@ -309,10 +313,17 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextmanager
-def fixture_site(*, huge_page_bytes: int = HUGE_PAGE_BYTES) -> Iterator[FixtureSite]:
-    """Serve the fixture site on a free port of 127.0.0.1 until the block ends."""
+def fixture_site(
+    *, huge_page_bytes: int = HUGE_PAGE_BYTES, made_up_threads: int = 0
+) -> Iterator[FixtureSite]:
+    """Serve the fixture site on a free port of 127.0.0.1 until the block ends
+    (``made_up_threads``: that many more forum threads, for volume)."""
     server = _Server(("127.0.0.1", 0), _Handler)
-    site = FixtureSite(port=server.server_address[1], huge_page_bytes=huge_page_bytes)
+    site = FixtureSite(
+        port=server.server_address[1],
+        huge_page_bytes=huge_page_bytes,
+        made_up_threads=made_up_threads,
+    )
     server.site = site
     thread = threading.Thread(target=server.serve_forever, name="fixture-site", daemon=True)
     thread.start()

@@ -11,10 +11,6 @@ import pytest
 from surveillance.cli import cli, main
 from tests.builders.cli import run
 
-PENDING = [
-    ["crawl", "forum"],
-]
-
 
 def every_command_path(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     paths = []
@@ -86,14 +82,6 @@ def test_help_imports_no_heavy_library() -> None:
     )
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.split() == []
-
-
-@pytest.mark.parametrize("argv", PENDING, ids=lambda a: " ".join(a[:2]))
-def test_pending_commands_say_so_with_exit_3(argv: list[str]) -> None:
-    result = run(*argv)
-    assert result.returncode == 3
-    assert "is not available yet" in result.stderr
-    assert "Traceback" not in result.stderr
 
 
 def test_config_shows_settings_and_masks_secrets(tmp_path: Path) -> None:

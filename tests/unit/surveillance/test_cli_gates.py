@@ -49,6 +49,7 @@ EXPECTED = {
     ("mission", "upload"): "missions",
     ("mission", "sighting"): "missions",
     ("mission", "list"): "missions.read",
+    ("crawl",): "sources",
     ("ingest", "ais"): "sources",
     ("detect",): "sources",
     ("scenes", "list"): "map",

@@ -1,0 +1,1 @@
+"""The spiders: one generic spider driven by a source's configuration."""
