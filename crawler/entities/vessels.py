@@ -24,6 +24,8 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from crawler.entities.base import Entity
+from crawler.entities.folding import fold
+from crawler.entities.written import as_written
 from surveillance.store import Store
 
 __all__ = ["KnownVessels"]
@@ -114,6 +116,9 @@ class KnownVessels:
     def find(self, text: str) -> list[Entity]:
         """The known vessels named in ``text`` (longest names first), and their call signs
         written as they are known (upper case, letters and digits, no label needed)."""
+        return as_written(self._find(fold(text)), text)
+
+    def _find(self, text: str) -> list[Entity]:
         tokens = list(_TOKEN.finditer(text))
         taken = [False] * len(tokens)
         found: list[Entity] = []
