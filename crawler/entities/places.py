@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from importlib import resources
 
 from crawler.entities.base import Entity
+from crawler.entities.folding import fold
+from crawler.entities.written import as_written
 from surveillance.errors import InputError
 
 __all__ = ["Gazetteer", "Place"]
@@ -102,6 +104,9 @@ class Gazetteer:
 
     def find(self, text: str) -> list[Entity]:
         """Every place named in ``text`` (kind ``place``, value the English name)."""
+        return as_written(self._find(fold(text)), text)
+
+    def _find(self, text: str) -> list[Entity]:
         found: list[Entity] = []
         bare: list[tuple[re.Match[str], Place]] = []
         for match in self._latin.finditer(text):

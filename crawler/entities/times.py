@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 from crawler.entities.base import Entity
+from crawler.entities.folding import fold
+from crawler.entities.written import as_written
 
 __all__ = ["find_times", "JST"]
 
@@ -163,6 +165,10 @@ class _Day:
 
 def find_times(text: str, posted: datetime | None) -> list[Entity]:
     """Every date and time in ``text``, resolved against ``posted`` where relative."""
+    return as_written(_find(fold(text), posted), text)
+
+
+def _find(text: str, posted: datetime | None) -> list[Entity]:
     zone = _default_zone(text, posted)
     local_posted = posted.astimezone(zone) if posted is not None else None
     days = _absolute_days(text, local_posted) + _relative_days(text, local_posted)

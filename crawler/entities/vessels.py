@@ -24,6 +24,8 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from crawler.entities.base import Entity
+from crawler.entities.folding import fold
+from crawler.entities.written import as_written
 from surveillance.store import Store
 
 __all__ = ["KnownVessels"]
@@ -32,6 +34,10 @@ _MIN_NAME_CHARS = 4
 _EXACT_ONLY_BELOW_CHARS = 7  # shorter names: no spelling slips allowed
 _FUZZY_CUTOFF = 88.0
 _CONFIDENCE_EXACT = 0.95
+_CONFIDENCE_CALLSIGN = 0.9
+#: Call signs worth finding without a label: four or more characters, letters and digits
+#: both ("JD2345", not "JAPAN").
+_CALLSIGN_WORTH = re.compile(r"(?=.*[A-Z])(?=.*[0-9])[A-Z0-9]{4,16}")
 _LOWERCASE_FACTOR = 0.8  # "the sea dragon" in prose may be the animal
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
 _IN_ADDRESS = re.compile(r"[@/_]|[.@_][A-Za-z0-9]")
@@ -57,9 +63,18 @@ class KnownVessels:
     imos: dict[str, int]
     watched: Iterable[str] = ()
     _buckets: dict[tuple[int, str], dict[str, str]] = field(init=False, repr=False)
+    _callsigns: re.Pattern[str] | None = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.watched = tuple(self.watched)
+        signs = sorted(
+            (c for c in self.callsigns if _CALLSIGN_WORTH.fullmatch(c)), key=lambda c: (-len(c), c)
+        )
+        self._callsigns = (
+            re.compile(rf"(?<![A-Za-z0-9])(?:{'|'.join(map(re.escape, signs))})(?![A-Za-z0-9])")
+            if signs
+            else None
+        )
         # (words in the name, first letter) -> key -> the name as the store knows it
         self._buckets = defaultdict(dict)
         for name in [*self.names, *self.watched]:
@@ -99,7 +114,11 @@ class KnownVessels:
         return table.get(entity.kind, {}).get(entity.value.upper())
 
     def find(self, text: str) -> list[Entity]:
-        """The known vessels named in ``text``, longest names first."""
+        """The known vessels named in ``text`` (longest names first), and their call signs
+        written as they are known (upper case, letters and digits, no label needed)."""
+        return as_written(self._find(fold(text)), text)
+
+    def _find(self, text: str) -> list[Entity]:
         tokens = list(_TOKEN.finditer(text))
         taken = [False] * len(tokens)
         found: list[Entity] = []
@@ -113,6 +132,11 @@ class KnownVessels:
                     if entity is not None:
                         found.append(entity)
                         taken[i : i + width] = [True] * width
+        if self._callsigns is not None:
+            found += [
+                Entity("callsign", m.group(), m.group(), m.start(), m.end(), _CONFIDENCE_CALLSIGN)
+                for m in self._callsigns.finditer(text)
+            ]
         return sorted(found, key=lambda e: e.start)
 
     def _match(self, text: str, window: list[re.Match[str]], words: int) -> Entity | None:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import math
 import re
 
+from crawler.entities.folding import fold
+
 __all__ = ["smuggling_score", "TERMS"]
 
 _SCALE = 10.0
@@ -89,6 +91,7 @@ _NAMES = list(TERMS)
 def smuggling_score(text: str) -> tuple[int, list[str]]:
     """``(0-100, the terms found, sorted)``: how strongly ``text`` speaks of smuggling."""
     found: set[str] = set()
+    text = fold(text)
     for pattern in (_EN, _JA):
         for match in pattern.finditer(text):
             name = match.lastgroup

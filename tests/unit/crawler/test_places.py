@@ -109,3 +109,7 @@ def test_an_ambiguous_name_in_a_list_of_places_counts(gazetteer: Gazetteer) -> N
         ("Goto Islands", "Goto"),
     ]
     assert found(gazetteer, "Mr Chiba and Kawasaki sent bikes") == []
+
+
+def test_full_width_latin_is_folded_and_reported_as_written(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "ＢＵＳＡＮ港") == [("Busan", "ＢＵＳＡＮ")]

@@ -85,3 +85,8 @@ def test_identifiers_resolve_to_an_mmsi(
     known: KnownVessels, kind: str, value: str, mmsi: int | None
 ) -> None:
     assert known.mmsi_of(Entity(kind, value, value, 0, len(value), 0.9)) == mmsi
+
+
+def test_known_call_signs_are_found_without_a_label(known: KnownVessels) -> None:
+    text = "JD2345 left at dawn; jd2345 and XJD23456 are not it"
+    assert [(e.kind, e.value, e.start) for e in known.find(text)] == [("callsign", "JD2345", 0)]
