@@ -60,6 +60,8 @@ class RunStats:
     detections: int = 0  # ships seen by sensors in the window, matched to AIS again
     matched: int = 0
     dark: int = 0
+    leads: int = 0  # web leads read that bear on the window
+    leads_matched: int = 0  # of them, those that added points to an alert
     found: dict[str, int] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
     written: int = 0
@@ -257,11 +259,20 @@ def _with_leads(
     records: list[AlertRecord],
     ctx: RuleContext,
     history: list[tuple[str, tuple[int, ...], float, float]],
+    stats: RunStats,
 ) -> tuple[list[str], list[AlertRecord]]:
     """The leads' points added to the alerts they bear on; without the ``lead_match``
-    alerts that another alert (found now or stored) answers."""
-    used = lead_match.corroborate(records, ctx)
-    keep = [not lead_match.answered(r, used, history, ctx.settings) for r in records]
+    alerts that another alert (found now or stored) answers. A failure is noted in
+    ``stats`` and the alerts are stored without the leads' points."""
+    stats.leads = len(ctx.leads)
+    try:
+        used = lead_match.corroborate(records, ctx)
+        keep = [not lead_match.answered(r, used, history, ctx.settings) for r in records]
+    except Exception as exc:  # the other rules' alerts are stored all the same
+        log.exception("adding the leads' points failed")
+        stats.failed[lead_match.NAME] = f"{type(exc).__name__}: {exc}"
+        return ids, records
+    stats.leads_matched = len(used)
     return (
         [i for i, k in zip(ids, keep, strict=True) if k],
         [r for r, k in zip(records, keep, strict=True) if k],
@@ -426,7 +437,7 @@ class Engine:
         records = _join_nearby(records, cfg.alert_merge_gap_hours * 3600, ctx.now_s)
         records = _supersede(records, stored.history(set()))
         ids, records = stored.place(records, cfg.alert_merge_gap_hours * 3600)
-        ids, records = _with_leads(ids, records, ctx, stored.history(set(ids)))
+        ids, records = _with_leads(ids, records, ctx, stored.history(set(ids)), stats)
         known = ctx.vessels["flag"].dropna()
         flags = dict(zip(known.index.astype(int), known.astype(str), strict=True))
         score = ScoreContext(flags, cfg.watch_flags, set(ctx.watchlisted), stored.history(set(ids)))

@@ -292,8 +292,8 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
     for lead, vessels in zip(leads, named, strict=True):
         hits = sorted(m for m in vessels if m in why)
         where = [(p[0], p[1]) for p in lead["points"]] + [heard[m] for m in hits if m in heard]
-        if not hits or not where:
-            continue  # a lead on a vessel never heard that names no place has nowhere to be
+        if not hits or not where or lead["ts_s"] > ctx.now_s:
+            continue  # nowhere to be (a vessel never heard, no place), or after the window
         lon, lat = where[0]
         ts_s = float(lead["ts_s"])
         text = (

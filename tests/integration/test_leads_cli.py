@@ -145,6 +145,7 @@ def test_a_lead_raises_the_sts_alert_through_detect_and_a_second_detect_changes_
 
     ran = coastwatch("detect", *WINDOW)
     assert ran.code == 0, ran.stderr
+    assert "2 web leads (1 bore on alerts)" in ran.stdout
     alert = _sts(store)
     (lead_id,) = [x["id"] for x in _leads(ivan, "--source", "forum")]
     assert alert["id"] == without["id"]

@@ -157,3 +157,9 @@ def test_entities_that_do_not_parse_are_left_out() -> None:
     )
     (row,) = rule_leads(lead).to_dict("records")
     assert (row["times"], row["points"], row["mmsi"], row["imo"]) == ([], [], [], [])
+
+
+def test_a_lead_posted_after_the_window_opens_nothing_yet() -> None:
+    lead = stored_lead(5, posted=at(hours=40), mmsi=(A,), lon=135.2, lat=30.6)
+    context_ = ctx(lead, watchlist=pd.DataFrame({"kind": ["mmsi"], "value": [str(A)]}))
+    assert lead_match.detect(tracks(leg(B, 1, 1, SEA)), context_) == []
