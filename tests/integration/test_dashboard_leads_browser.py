@@ -1,7 +1,8 @@
 """The Leads page in Debian's headless chromium: the intelligence officer logs in, opens a
 hostile lead and reads its text as the characters it is (the page's ``<script>``, ``<img
 onerror>`` and Markdown link make no element and run nothing: ``window.X`` stays
-undefined), with only our marks around the entities; the monitor has no Leads page, and
+undefined), with only our marks around the entities, and on the map
+its tooltip says the same; the monitor has no Leads page, and
 its address is refused in words.
 
 Screenshots go to ``SCREENSHOTS_DIR`` when it is set (to look at the page).
@@ -18,13 +19,16 @@ from typing import Any
 
 import pytest
 
+from dashboard.layers import view_for_bbox
+from surveillance.settings import load_settings
 from surveillance.store import Store
 from tests.builders.alerts import insert_alert
 from tests.builders.clock import T0
 from tests.builders.dashboard_server import FLAGS, chromium_or_skip, dashboard_on, login
+from tests.builders.deck_map import hover, pixel_offset
 from tests.builders.hostile import ELEMENTS_MADE
-from tests.builders.lead_texts import HOSTILE_TEXT, StoredLeads, store_leads
-from tests.builders.positions import OPEN_SEA, drifting, load_positions
+from tests.builders.lead_texts import HOSTILE_TEXT, MARKUP, StoredLeads, store_leads
+from tests.builders.positions import drifting, load_positions
 from tests.builders.users import PASSWORD, ROLE_USERS, add_role_users
 
 ALERT_ID = "sts-leads-browser-1"
@@ -40,11 +44,19 @@ def chromium() -> str:
 @pytest.fixture
 def served(store: Store, tmp_path: Path) -> Iterator[tuple[str, StoredLeads]]:
     load_positions(store, drifting(431000001, T0 - timedelta(minutes=30), 1))
-    leads = store_leads(store, T0 - timedelta(minutes=10), *OPEN_SEA)
+    leads = store_leads(store, T0 - timedelta(minutes=10), *_lead_at(store)[0])
     insert_alert(store, id=ALERT_ID, score=66, evidence={"leads": [leads.hostile]})
     add_role_users(store)
     with dashboard_on(store.engine.url.render_as_string(hide_password=False), tmp_path) as base:
         yield base, leads
+
+
+def _lead_at(store: Store) -> tuple[tuple[float, float], Any]:
+    """Where the hostile lead speaks of (south-east of the map's centre, clear of the
+    vessel and the alert), and the map's opening view."""
+    url = store.engine.url.render_as_string(hide_password=False)
+    view = view_for_bbox(load_settings(database_url=url).aoi_bbox_deg)
+    return (view.longitude + 1.5, view.latitude - 1.0), view
 
 
 def _shot(page: Any, name: str) -> None:
@@ -64,7 +76,7 @@ def _open_as(browser: Any, base: str, path: str, role: str) -> Any:
 
 
 def test_intel_reads_a_hostile_lead_as_text_and_the_monitor_has_no_leads(
-    chromium: str, served: tuple[str, StoredLeads]
+    chromium: str, served: tuple[str, StoredLeads], store: Store
 ) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -90,6 +102,15 @@ def test_intel_reads_a_hostile_lead_as_text_and_the_monitor_has_no_leads(
         _shot(intel, "leads-intel-top")
         intel.get_by_text("Where it was read").scroll_into_view_if_needed()
         _shot(intel, "leads-intel")
+
+        lead_at, view = _lead_at(store)
+        on_map = _open_as(browser, base, "/", "intel")  # the map: the bare address
+        offset = pixel_offset(lead_at, (view.longitude, view.latitude), view.zoom)
+        tip = hover(on_map, offset, f"web lead #{leads.hostile}")
+        assert tip.splitlines()[0] == MARKUP[0]  # the lead's first line, as characters
+        assert on_map.locator(".deck-tooltip *").count() == 5  # the template's divs alone
+        assert on_map.evaluate("typeof window.X") == "undefined"
+        _shot(on_map, "leads-map-intel")
 
         alert = _open_as(browser, base, f"/alert?alert={ALERT_ID}", "intel")
         alert.get_by_text("Web leads").wait_for()
