@@ -32,6 +32,7 @@ from surveillance.untrusted import html_text, markdown_text
 _KEY_OPEN = "leads_open"
 _KEY_ASKED = "leads_asked"  # the ``?lead=`` last opened
 _ALL = "(all)"
+_WHEN = "YYYY-MM-DD HH:mm"
 
 
 def _filters(store: Store) -> LeadFilters:
@@ -109,9 +110,11 @@ def _text(detail: LeadDetail) -> None:
     st.html(
         f"<style>{mark_styles()}\n.cw-lead {{white-space:pre-wrap;line-height:1.6;"
         "max-height:32em;overflow-y:auto;padding:0.6em 0.8em;border:1px solid #ccc;"
-        "border-radius:6px;font-size:0.95em}</style>"
-        f'<div class="cw-lead"><div class="cw-legend">{_legend(kinds)}</div>'
-        f'<div class="cw-lead-text">{body}</div></div>'
+        "border-radius:6px;font-size:0.95em}\n.cw-legend {margin-bottom:0.4em;font-size:0.85em}"
+        "</style>"
+        + '<div class="cw-marks">'
+        + (f'<div class="cw-legend">Marked: {_legend(kinds)}</div>' if kinds else "")
+        + f'<div class="cw-lead"><div class="cw-lead-text">{body}</div></div></div>'
     )
     if unmarked:
         st.caption(
@@ -166,9 +169,10 @@ def _lead(detail: LeadDetail) -> None:
         key="lead_sightings",
         column_config={
             "url": st.column_config.TextColumn("URL", width="large"),
-            "fetched": st.column_config.DatetimeColumn("First read (UTC)"),
-            "last_seen": st.column_config.DatetimeColumn("Last seen (UTC)"),
-            "posted": st.column_config.DatetimeColumn("Posted (UTC)"),
+            "fetched": st.column_config.DatetimeColumn("First read (UTC)", format=_WHEN),
+            "last_seen": st.column_config.DatetimeColumn("Last seen (UTC)", format=_WHEN),
+            "posted": st.column_config.DatetimeColumn("Posted (UTC)", format=_WHEN),
+            "near": st.column_config.CheckboxColumn("Near-duplicate"),
         },
     )
 

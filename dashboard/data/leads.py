@@ -169,8 +169,8 @@ def _slug(kind: str) -> str:
 
 def mark_styles() -> str:
     """The CSS of the marks, one rule per kind (ours: no lead text in it)."""
-    rules = [f".cw-lead mark {{background:{_OTHER_COLOUR};padding:0 2px;border-radius:3px}}"]
-    rules += [f".cw-lead mark.cw-{kind} {{background:{c}}}" for kind, c in KIND_COLOURS.items()]
+    rules = [f".cw-marks mark {{background:{_OTHER_COLOUR};padding:0 2px;border-radius:3px}}"]
+    rules += [f".cw-marks mark.cw-{kind} {{background:{c}}}" for kind, c in KIND_COLOURS.items()]
     return "\n".join(rules)
 
 
