@@ -50,6 +50,7 @@ bench: setup
 	$(BIN)/python bench/cli_help.py
 	$(BIN)/python bench/mission_planning.py
 	$(BIN)/python bench/telemetry_ingest.py
+	$(BIN)/python -m bench.page_text_rate
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
