@@ -108,7 +108,7 @@ TELNETCONSOLE_ENABLED = False
 LOGSTATS_INTERVAL = 0.0
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
-SPIDER_MIDDLEWARES: dict[str, int | None] = {}
+SPIDER_MIDDLEWARES: dict[str, int | None] = {"crawler.middlewares.SpiderErrors": 10}
 DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
     "crawler.middlewares.RefuseBinaries": 50,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,

@@ -118,3 +118,17 @@ def test_a_chain_past_the_limit_is_too_many_redirects() -> None:
     with pytest.raises(Refused) as refused:
         middleware._redirect(Request("http://f/2"), request, 302)
     assert refused.value.reason == "too_many_redirects"
+
+
+def test_a_page_the_spider_fails_on_is_a_reject() -> None:
+    from scrapy.http import HtmlResponse
+
+    from crawler.middlewares import SpiderErrors
+    from crawler.sources import SourceConfig
+    from crawler.spiders.source import SourceSpider
+
+    spider = SourceSpider(SourceConfig.for_url("http://f/"))
+    response = HtmlResponse("http://f/x", body=b"<p>x</p>")
+    (reject,) = SpiderErrors().process_spider_exception(response, ValueError("bad"), spider)
+    assert (reject.source, reject.url, reject.reason) == ("f", "http://f/x", "failed:spider")
+    assert reject.detail == "ValueError: bad"
