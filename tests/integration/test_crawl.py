@@ -328,3 +328,23 @@ def test_crawling_needs_the_sources_ability(coastwatch: Coastwatch, store: Store
     add_user(store, ROLE_USERS["intel"], "intel")
     ran = as_user(coastwatch, ROLE_USERS["intel"])("crawl", "--url", "http://127.0.0.1:9/")
     assert ran.code == 6
+
+
+def test_a_mirror_is_seen_again_not_stored_again(
+    coastwatch: Coastwatch, store: Store, site: FixtureSite, tmp_path: Path
+) -> None:
+    assert _crawl(coastwatch, "--sources", _sources(tmp_path, site, FORUM)).code == 0
+    before = _leads(store)
+    mirror = FORUM.replace("{base}", f"http://{ONION_HOST}").replace("harbour", "mirror")
+    with SocksServer(onion=("127.0.0.1", site.port)) as socks:
+        sources = _sources(tmp_path, site, mirror + f'proxy = "{socks.url}"\n')
+        ran = _crawl(coastwatch, "--sources", sources)
+    assert ran.code == 0, ran.stderr
+    after = _leads(store)
+    assert set(after.index) == set(before.index)  # the same four texts, no new lead
+    assert re.search(r"seen again \(same text, new URL\)\s+4\s*\n", ran.stdout), ran.stdout
+    sightings = store.lead_sightings(int(after.loc[site.url("/forum/thread/1#p101")]["id"]))
+    assert set(sightings["url"]) == {
+        site.url("/forum/thread/1#p101"),
+        f"http://{ONION_HOST}/forum/thread/1#p101",
+    }
