@@ -196,6 +196,13 @@ def _summary(value: Any) -> str:
     return str(value)
 
 
+def _lead_ids(value: Any) -> str:
+    """The web leads behind an alert, by id (``coastwatch leads list`` shows them)."""
+    if not isinstance(value, list):
+        return _summary(value)
+    return ", ".join(f"#{i}" for i in value) or "-"
+
+
 def _reason(item: Any) -> str:
     """One score reason: ``+10 night`` for ``{"reason": "night", "points": 10}``."""
     if not isinstance(item, dict):
@@ -239,7 +246,8 @@ def _print_alert(alert: dict[str, Any], vessel_names: dict[int, str]) -> None:
     out.print(fields)
     out.print("\n[bold]evidence[/]")
     for key, value in alert["evidence"].items() or [("-", "none")]:
-        out.print(f"  {escape(str(key))}: {escape(_summary(value))}")
+        said = _lead_ids(value) if key == "leads" else _summary(value)
+        out.print(f"  {escape(str(key))}: {escape(said)}")
     out.print("\n[bold]score reasons[/]")
     for item in alert["score_reasons"] or ["none given"]:
         out.print(f"  {escape(_reason(item))}")

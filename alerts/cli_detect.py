@@ -34,6 +34,8 @@ def _print_run(stats: RunStats) -> None:
         if stats.detections
         else ""
     )
+    if stats.leads:
+        seen += f"{stats.leads:,} web leads ({stats.leads_matched:,} bore on alerts); "
     out.print(
         f"{iso_utc(stats.since)} .. {iso_utc(stats.until)}: {stats.positions:,} positions of "
         f"{stats.vessels:,} vessels; {seen}{sum(stats.found.values())} alerts found, "

@@ -24,9 +24,10 @@ import pandas as pd
 import shapely
 
 from alerts.coast import Coast
+from alerts.leads import lead_frame
 from alerts.learning import Learnt, learn
 from alerts.matching import MatchSettings, match_detections, seen_by_sensors
-from alerts.rules import AlertRecord, RuleContext, registered_rules
+from alerts.rules import AlertRecord, RuleContext, lead_match, registered_rules
 from alerts.rules.base import Rule
 from alerts.scoring import ScoreContext, score_alerts
 from alerts.tracks import Tracks
@@ -59,6 +60,8 @@ class RunStats:
     detections: int = 0  # ships seen by sensors in the window, matched to AIS again
     matched: int = 0
     dark: int = 0
+    leads: int = 0  # web leads read that bear on the window
+    leads_matched: int = 0  # of them, those that added points to an alert
     found: dict[str, int] = field(default_factory=dict)
     failed: dict[str, str] = field(default_factory=dict)
     written: int = 0
@@ -251,6 +254,31 @@ class _Stored:
         ]
 
 
+def _with_leads(
+    ids: list[str],
+    records: list[AlertRecord],
+    ctx: RuleContext,
+    history: list[tuple[str, tuple[int, ...], float, float]],
+    stats: RunStats,
+) -> tuple[list[str], list[AlertRecord]]:
+    """The leads' points added to the alerts they bear on; without the ``lead_match``
+    alerts that another alert (found now or stored) answers. A failure is noted in
+    ``stats`` and the alerts are stored without the leads' points."""
+    stats.leads = len(ctx.leads)
+    try:
+        used = lead_match.corroborate(records, ctx)
+        keep = [not lead_match.answered(r, used, history, ctx.settings) for r in records]
+    except Exception as exc:  # the other rules' alerts are stored all the same
+        log.exception("adding the leads' points failed")
+        stats.failed[lead_match.NAME] = f"{type(exc).__name__}: {exc}"
+        return ids, records
+    stats.leads_matched = len(used)
+    return (
+        [i for i, k in zip(ids, keep, strict=True) if k],
+        [r for r, k in zip(records, keep, strict=True) if k],
+    )
+
+
 def _frame(
     ids: list[str], records: list[AlertRecord], versions: dict[str, str], now_s: float
 ) -> gpd.GeoDataFrame:
@@ -319,6 +347,10 @@ class Engine:
         looked_from = datetime.fromtimestamp(since_s - cfg.detect_context_hours * 3600, UTC)
         looked_until = datetime.fromtimestamp(now_s, UTC) + timedelta(microseconds=1)
         detections, scenes = seen_by_sensors(self.store, (looked_from, looked_until))
+        leads_s = lead_match.read_window_s(cfg, since_s, now_s)
+        leads = self.store.lead_evidence(
+            (datetime.fromtimestamp(leads_s[0], UTC), datetime.fromtimestamp(leads_s[1], UTC))
+        )
         return RuleContext(
             now_s=now_s,
             since_s=since_s,
@@ -337,6 +369,7 @@ class Engine:
             station_outages=self.learnt.station_outages,
             detections=detections,
             scenes=scenes,
+            leads=lead_frame(leads),
         )
 
     def match(self, since: datetime, until: datetime, stats: RunStats) -> None:
@@ -404,6 +437,7 @@ class Engine:
         records = _join_nearby(records, cfg.alert_merge_gap_hours * 3600, ctx.now_s)
         records = _supersede(records, stored.history(set()))
         ids, records = stored.place(records, cfg.alert_merge_gap_hours * 3600)
+        ids, records = _with_leads(ids, records, ctx, stored.history(set(ids)), stats)
         known = ctx.vessels["flag"].dropna()
         flags = dict(zip(known.index.astype(int), known.astype(str), strict=True))
         score = ScoreContext(flags, cfg.watch_flags, set(ctx.watchlisted), stored.history(set(ids)))

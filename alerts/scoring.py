@@ -19,7 +19,10 @@ WATCHLIST_POINTS = 20
 REPEAT_POINTS = 10
 OTHER_ALERT_POINTS = 10
 #: Rules that only fire for watched vessels: being watched is their condition, not news.
-_WATCHED_BY_DEFINITION = ("zone_entry",)
+_WATCHED_BY_DEFINITION = ("zone_entry", "lead_match")
+#: Alerts that corroborate no other by being there at the time: a watchlist alert says only
+#: that the vessel was heard; a lead's points reach the alert it concerns by themselves.
+_NOT_CORROBORATING = ("watchlist", "lead_match")
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,9 @@ def score_alerts(records: list[AlertRecord], ctx: ScoreContext, now_s: float) ->
             {
                 kind
                 for kind, s0, s1 in seen
-                if kind not in (r.type, "watchlist") and _overlap(r.start_s, end, s0, s1)
+                if kind != r.type
+                and kind not in _NOT_CORROBORATING
+                and _overlap(r.start_s, end, s0, s1)
             }
         )
         if others:

@@ -53,10 +53,10 @@ def forum_source(base_url: str, threads: int, concurrency: int, proxy: str) -> S
 
 def bare_rate(source: SourceConfig, settings: Settings) -> tuple[int, float]:
     """Pages and seconds of the spider with no pipelines (the baseline)."""
-    from crawler.entities.places import Gazetteer
-    from crawler.entities.vessels import KnownVessels
     from scrapy.crawler import Crawler, CrawlerRunner
 
+    from crawler.entities.places import Gazetteer
+    from crawler.entities.vessels import KnownVessels
     from crawler.spiders.source import SourceSpider
 
     context = CrawlContext(KnownVessels({}, {}, {}), Gazetteer.packaged(), NearDuplicates())
@@ -77,10 +77,9 @@ def bare_rate(source: SourceConfig, settings: Settings) -> tuple[int, float]:
 
 def warm_up() -> None:
     """Imports and first calls (reactor, trafilatura, dateparser) outside the timings."""
+    from crawler.entities import extract
     from crawler.entities.places import Gazetteer
     from crawler.entities.vessels import KnownVessels
-
-    from crawler.entities import extract
     from crawler.posted import posted_time
     from crawler.text import page_text
 

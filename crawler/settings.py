@@ -129,6 +129,18 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 300,
     "crawler.pipelines.HandOffPipeline": 900,
 }
+#: Slow circuits (``crawler/circuits.py``): Scrapy's retries with a doubling pause, and a new
+#: Tor circuit (NEWNYM) after failures in a row on the Tor route.
+DOWNLOADER_MIDDLEWARES.update(
+    {
+        "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+        "crawler.circuits.SlowCircuits": 550,
+    }
+)
+RETRY_BACKOFF_S = 2.0
+RETRY_BACKOFF_MAX_S = 120.0
+TOR_NEWNYM_AFTER_FAILURES = 3
+TOR_NEWNYM_INTERVAL_S = 10.0
 
 
 def from_coastwatch(settings: Settings) -> dict[str, Any]:
@@ -144,4 +156,8 @@ def from_coastwatch(settings: Settings) -> dict[str, Any]:
         "REDIRECT_MAX_TIMES": settings.crawl_max_redirects,
         "RETRY_TIMES": settings.crawl_retries,
         "ONION_RETRY_TIMES": settings.crawl_onion_retries,
+        "RETRY_BACKOFF_S": settings.crawl_retry_backoff_s,
+        "RETRY_BACKOFF_MAX_S": settings.crawl_retry_backoff_max_s,
+        "TOR_NEWNYM_AFTER_FAILURES": settings.tor_newnym_after_failures,
+        "TOR_NEWNYM_INTERVAL_S": settings.tor_newnym_interval_s,
     }

@@ -28,7 +28,7 @@ import trafilatura
 
 from surveillance.errors import InputError
 
-__all__ = ["NotText", "PageText", "page_text"]
+__all__ = ["NotText", "PageText", "language_of", "page_text", "tidy"]
 
 logger = logging.getLogger(__name__)
 
@@ -213,6 +213,7 @@ def _is_html(mime: str, body: bytes, url: str) -> bool:
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE
 )
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:\-]+)""")
 _ISO_2022_ESCAPES = (b"\x1b$B", b"\x1b$@", b"\x1b(J", b"\x1b(I")
 
 #: Labels read as their WHATWG Encoding Standard encoding: pages labelled Latin-1 or ASCII
@@ -325,7 +326,9 @@ def _decode(
                 return text, _web_name(codec)
     declared = [_codec(header_charset)]
     if is_html:
-        declared += [_codec(label.decode("ascii")) for label in _META_CHARSET.findall(body[:8192])]
+        head = body[:8192]
+        labels_found = _XML_ENCODING.findall(head[:256]) + _META_CHARSET.findall(head)
+        declared += [_codec(label.decode("ascii")) for label in labels_found]
     labels = [codec for codec in declared if codec is not None]
     if body.isascii():
         text = body.decode("ascii")
@@ -419,6 +422,13 @@ _BLOCKS = frozenset(
         "ul",
     ]
 )
+#: Past this much markup trafilatura takes seconds a page (its recall pass is quadratic in
+#: places); such pages are dumps and listings, read whole.
+MAX_MAIN_TEXT_MARKUP_CHARS = 1_000_000
+#: trafilatura's main text stands for the page when it keeps this share of all its text;
+#: less, and the page is a list (a thread of posts, of which it keeps the first, a market's
+#: listings) or it misjudged: all the text is kept, since a lost post is worse than a menu.
+MIN_MAIN_TEXT_SHARE = 0.5
 #: In HTML a line break in the source is a space; only blocks break lines.
 _SPACES = re.compile(r"\s+")
 _LINE_BREAK = re.compile(r"[^\S\n]*\n\s*")
@@ -426,8 +436,9 @@ _WHOLE_PAGE = re.compile(r"<(?:html|body)[\s>]", re.IGNORECASE)
 
 
 def _html_text(markup: str, url: str) -> tuple[str, str | None]:
-    """The main text of a page (trafilatura) or all the text of a fragment (lxml), and the
-    page's title; scripts, styles, comments and ``<noscript>`` never become text."""
+    """The main text of a page (trafilatura) or all the text of a fragment or a list page
+    (lxml), and the page's title; scripts, styles, comments and ``<noscript>`` never become
+    text."""
     # An XML declaration with an encoding makes lxml refuse a str: the text is decoded already.
     markup = re.sub(r"^\s*<\?xml[^>]*>", "", markup).replace("\x00", "")
     parser = lxml.html.HTMLParser(huge_tree=True, remove_comments=True, remove_pis=True)
@@ -441,12 +452,13 @@ def _html_text(markup: str, url: str) -> tuple[str, str | None]:
         logger.debug("markup nested too deep for a tree on %s: read flat", url or "a page")
         return tidy(_flat_text(markup)), title
     _strip_unread(tree)
-    text = ""
-    if _WHOLE_PAGE.search(markup[:65536]):
-        text = tidy(_trafilatura(tree, url))
-    if not text:
-        text = tidy(_lxml_text(tree))
-    return text, title
+    everything = tidy(_lxml_text(tree))
+    if _WHOLE_PAGE.search(markup[:65536]) and len(markup) <= MAX_MAIN_TEXT_MARKUP_CHARS:
+        main = tidy(_trafilatura(tree, url))
+        if len(main) >= MIN_MAIN_TEXT_SHARE * len(everything):
+            return main, title
+        logger.debug("main text of %s too short: all its text kept", url or "a page")
+    return everything, title
 
 
 _CONTAINERS = "|".join(sorted(set(_UNREAD) - {"input", "embed"}))  # void elements have no end

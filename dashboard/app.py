@@ -22,6 +22,7 @@ _PAGES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "alerts": ("page_alerts.py", "Alerts", ":material/notifications:", _PICTURE),
     "alert": ("page_alert.py", "Alert", ":material/report:", _PICTURE),
     "vessel": ("page_vessel.py", "Vessel", ":material/directions_boat:", _PICTURE),
+    "leads": ("page_leads.py", "Leads", ":material/travel_explore:", ("leads",)),
     # the drone operator plans and flies; the monitor and intel follow (missions.read)
     "missions": ("page_missions.py", "Missions", ":material/flight:", ("missions.read",)),
     "reports": ("page_reports.py", "Reports", ":material/download:", ("reports",)),

@@ -122,6 +122,8 @@ class LayerSpec:
     label: str
     default: bool
     build: Builder
+    #: the ability a role needs to be offered the layer (surveillance/access.py); None: all
+    ability: str | None = None
 
 
 #: The switchable layers, drawn in this order (the first at the bottom).
@@ -129,13 +131,19 @@ LAYERS: dict[str, LayerSpec] = {}
 
 
 def register(
-    key: str, label: str, *, default: bool = True, before: str | None = None
+    key: str,
+    label: str,
+    *,
+    default: bool = True,
+    before: str | None = None,
+    ability: str | None = None,
 ) -> Callable[[Builder], Builder]:
     """Add a switchable layer to the map (``label`` is its checkbox), drawn over those
-    registered before it, or under the layer ``before`` (an image under the outlines)."""
+    registered before it, or under the layer ``before`` (an image under the outlines);
+    offered only to the roles holding ``ability`` when one is given."""
 
     def add(build: Builder) -> Builder:
-        LAYERS[key] = LayerSpec(key, label, default, build)
+        LAYERS[key] = LayerSpec(key, label, default, build, ability)
         if before is not None:
             order = [k for k in LAYERS if k != key]
             order.insert(order.index(before), key)

@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard import layers, scene_layers, state, tooltip
 from dashboard.data.alerts import AlertDetail, alert_detail, revision_notice
 from dashboard.data.common import vessel_link
+from dashboard.data.leads import cited_leads
 from dashboard.data.missions import alert_sightings
 from dashboard.evidence_chip import show_chip
 from dashboard.sighting_form import sighting_form
@@ -213,6 +214,37 @@ def _sightings(store: Store, alert_id: str) -> None:
             st.text(f"Sighting {sighting_id}: {note}")
 
 
+def _leads(current: state.View, detail: AlertDetail) -> None:
+    """The web leads the alert cites, for intel; the other roles are told whose they are
+    (their role may not read leads: the store would refuse it)."""
+    st.subheader("Web leads")
+    count = len(detail.lead_ids)
+    if not count:
+        st.caption("The alert cites no web lead.")
+        return
+    if not current.can("leads"):
+        st.info(
+            f"The alert cites {count} web lead{'s' * (count != 1)}. Leads are for "
+            "intelligence officers (the intel role): ask one to read them."
+        )
+        return
+    st.dataframe(
+        cited_leads(current.store, detail.lead_ids),
+        hide_index=True,
+        width="stretch",
+        key="alert_leads",
+        column_config={
+            "page": st.column_config.LinkColumn("Lead", display_text="read"),
+            "id": st.column_config.NumberColumn("Id", format="%d"),
+            "posted": st.column_config.DatetimeColumn("Posted (UTC)", format="YYYY-MM-DD HH:mm"),
+            "score": st.column_config.ProgressColumn(
+                "Score", min_value=0, max_value=100, format="%d"
+            ),
+            "title": st.column_config.TextColumn("Title or first line", width="large"),
+        },
+    )
+
+
 def _charts(detail: AlertDetail) -> None:
     tracks = detail.tracks
     if not tracks.empty:
@@ -322,6 +354,7 @@ def render() -> None:
     with st.expander(f"Positions behind it ({len(detail.tracks)})"):
         st.dataframe(detail.tracks.drop(columns=["t_s"]), hide_index=True, width="stretch")
 
+    _leads(current, detail)
     _sightings(current.store, alert["id"])
 
     st.subheader("Related alerts")

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
+import dashboard.lead_layers  # noqa: F401 (registers the leads' layer)
 import dashboard.mission_layers  # noqa: F401 (registers the drone layers)
 from dashboard import layers, scene_layers, state
 from dashboard.data.common import SHIP_CATEGORIES
@@ -156,8 +157,9 @@ def _picture(enabled: list[str]) -> None:
 
 def render() -> None:
     st.header("Operations map")
+    current = state.view()
     with st.expander("Layers and live mode", expanded=False):
-        specs = list(layers.LAYERS.values())
+        specs = [s for s in layers.LAYERS.values() if s.ability is None or current.can(s.ability)]
         columns = st.columns(_LAYER_COLUMNS + 1)
         enabled = [
             spec.key

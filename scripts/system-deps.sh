@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what Coastwatch needs from the system and pip cannot give: PostgreSQL with
-# PostGIS 3 for the embedded store. Does nothing when they are there, or when the store is
-# an external server (COASTWATCH_DATABASE_URL).
+# PostGIS 3 for the embedded store (nothing when they are there, or when the store is an
+# external server: COASTWATCH_DATABASE_URL), and tor for the crawler's onion sources.
 set -eu
 
 have_postgis() {
@@ -12,6 +12,26 @@ have_postgis() {
     done
     return 1
 }
+
+# Debian's tor: `coastwatch crawl` starts its own for .onion sources (tor_mode = "own").
+# Not fatal: without it those sources need a running Tor (tor_mode = "running").
+if ! command -v tor >/dev/null 2>&1 && [ ! -x /usr/sbin/tor ]; then
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+        tor_as_root=""
+    elif command -v apt-get >/dev/null 2>&1 && command -v sudo >/dev/null 2>&1 \
+        && sudo -n true 2>/dev/null; then
+        tor_as_root="sudo"
+    else
+        tor_as_root="none"
+        echo "onion sources need Tor: install the tor package (or set tor_mode = running)" >&2
+    fi
+    if [ "$tor_as_root" != "none" ]; then
+        echo "installing tor from apt for the crawler's onion sources (once)..."
+        $tor_as_root apt-get update -qq
+        $tor_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+            --no-install-recommends tor >/dev/null
+    fi
+fi
 
 [ -n "${COASTWATCH_DATABASE_URL:-}" ] && exit 0
 [ -n "${COASTWATCH_PG_BINDIR:-}" ] && [ -x "$COASTWATCH_PG_BINDIR/initdb" ] && exit 0

@@ -1,24 +1,29 @@
 #!/bin/sh
 # Installs what the test suite needs beyond `make setup`: Debian's chromium, which the
-# dashboard's end-to-end test drives headless. Does nothing when a chromium is there.
+# dashboard's end-to-end test drives headless, and Debian's tor, which the crawler's Tor
+# tests start offline (DisableNetwork). Does nothing when both are there.
 set -eu
 
-for browser in chromium chromium-browser; do
-    command -v "$browser" >/dev/null 2>&1 && exit 0
-done
+missing=""
+command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+    || missing="$missing chromium"
+command -v tor >/dev/null 2>&1 || [ -x /usr/sbin/tor ] || missing="$missing tor"
+[ -z "$missing" ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
-    echo "the dashboard's browser test needs chromium: install it with your package manager" >&2
-    exit 0  # that test skips locally and fails under CI with this message
+    echo "the browser and Tor tests need:$missing: install them with your package manager" >&2
+    exit 0  # those tests skip locally and fail under CI with this message
 fi
 if [ "$(id -u)" -eq 0 ]; then
     as_root=""
 elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
     as_root="sudo"
 else
-    echo "the dashboard's browser test needs chromium: apt-get install chromium (as root)" >&2
+    echo "the browser and Tor tests need:$missing: apt-get install$missing (as root)" >&2
     exit 0
 fi
-echo "installing chromium from apt for the dashboard's browser test (once)..."
+echo "installing$missing from apt for the browser and Tor tests (once)..."
 $as_root apt-get update -qq
-$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+# shellcheck disable=SC2086 # one word per package
+$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    $missing >/dev/null

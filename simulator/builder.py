@@ -51,6 +51,7 @@ class Scenario:
     lookalikes: list[dict[str, Any]] = field(default_factory=list)  # no alert expected
     scenes: list[dict[str, Any]] = field(default_factory=list)  # SAR scenes and their ships
     drones: list[dict[str, Any]] = field(default_factory=list)  # drone flights and their logs
+    leads: list[dict[str, Any]] = field(default_factory=list)  # web posts and what they name
 
 
 def along_path(

@@ -93,7 +93,9 @@ def simulate(
     tampering, watched vessels) and confounders; writes feed.nmea, the ground truth
     (truth.json), the scenario's watchlist (watchlist.csv, for `watchlist import`) and SAR
     scenes over it (scenes/*.tif, with their ships and dark vessels in the truth) and drone
-    flights over its events (drone/*.tlog, with their times in the truth)."""
+    flights over its events (drone/*.tlog, with their times in the truth) and the pages of a
+    forum that speaks of its events (web/, crawled by `crawl --sources web/sources.toml`;
+    the posts and what they name in the truth's leads)."""
     import numpy as np
 
     from simulator.drone_log import fly, plan_flights
@@ -101,6 +103,7 @@ def simulate(
     from simulator.replay import serve_tcp
     from simulator.scenario import build_scenario
     from simulator.scenes import plan_scenes, scene_events, write_scenes
+    from simulator.web import write_web
     from simulator.world import World
     from surveillance.reference import area_of_operations
 
@@ -116,6 +119,8 @@ def simulate(
     with step(f"flying {drone_count} drone(s)"):
         logs = [fly(flight) for flight in plan_flights(scenario, world, drone_count)]
         scenario.drones = [log.truth() for log in logs]
+    with step("writing the forum pages that speak of the events"):
+        scenario.leads = write_web(scenario, world, out_dir)
     with step("writing what the receivers heard"):
         stats = write_scenario(scenario, world, out_dir, rng)
     with step(f"rendering {len(plans)} SAR scene(s)"):
@@ -126,7 +131,7 @@ def simulate(
     console.print(
         f"{stats.vessels} vessels, {stats.lines:,} NMEA lines from {len(scenario.receiver_names)} "
         f"receivers, {stats.events} events -> {out_dir}/feed.nmea, {out_dir}/truth.json, "
-        f"{out_dir}/watchlist.csv{scenes}"
+        f"{out_dir}/watchlist.csv, {out_dir}/web/ ({len(scenario.leads)} posts){scenes}"
     )
     if serve_port:
         console.print(f"replaying on 127.0.0.1:{serve_port} at {speed or 'full'}x; Ctrl-C stops")

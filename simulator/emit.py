@@ -193,6 +193,7 @@ def _truth(scenario: Scenario) -> dict[str, object]:
         "receivers": scenario.receiver_names,
         "scenes": scenario.scenes,
         "drones": scenario.drones,
+        "leads": scenario.leads,
     }
 
 

@@ -134,6 +134,47 @@ class Settings(BaseSettings):
     crawl_max_pages: int = Field(
         default=500, ge=1, description="pages per source when the source gives no max_pages"
     )
+    # Tor for the crawler (crawler/tor.py, crawler/circuits.py).
+    tor_mode: Literal["own", "running"] = Field(
+        default="own",
+        description="own: the crawl starts a private tor (Debian's `tor`); running: it uses "
+        "the Tor at tor_socks_url",
+    )
+    tor_socks_url: str = Field(
+        default="socks5h://127.0.0.1:9050",
+        pattern=r"^socks5h?://[^/\s]+:[0-9]{1,5}$",
+        description="the SocksPort of a running Tor (tor_mode = running)",
+    )
+    tor_control_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="the ControlPort of a running Tor, for new circuits (unset: none asked)",
+    )
+    tor_control_password: SecretStr | None = Field(
+        default=None,
+        description="its control password (COASTWATCH_TOR_CONTROL_PASSWORD); unset: cookie",
+    )
+    tor_binary: str = Field(default="tor", description="the program an own Tor runs")
+    tor_network: bool = Field(
+        default=True,
+        description="off: an own Tor starts with DisableNetwork 1 (offline checks only)",
+    )
+    tor_bootstrap_timeout_s: float = Field(
+        default=300.0, gt=0, description="how long an own Tor may take to bootstrap"
+    )
+    tor_newnym_after_failures: int = Field(
+        default=3, ge=1, description="failures in a row on the Tor route before a new circuit"
+    )
+    tor_newnym_interval_s: float = Field(
+        default=10.0, ge=0, description="the least pause between two NEWNYM (Tor's own: 10 s)"
+    )
+    crawl_retry_backoff_s: float = Field(
+        default=2.0, ge=0, description="the pause before a retry, doubled at each retry"
+    )
+    crawl_retry_backoff_max_s: float = Field(
+        default=120.0, ge=0, description="the longest pause before a retry"
+    )
 
     @field_validator("home", "archive_dir")
     @classmethod

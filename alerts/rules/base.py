@@ -29,7 +29,9 @@ __all__ = [
     "rounded",
     "Row",
     "DETECTION_FRAME_COLUMNS",
+    "LEAD_FRAME_COLUMNS",
     "no_detections",
+    "no_leads",
     "no_scenes",
 ]
 
@@ -68,6 +70,36 @@ def no_detections() -> pd.DataFrame:
             "key": str,
         }
     )
+
+
+#: The columns of ``RuleContext.leads``: one row per web lead that bears on the window
+#: (alerts/leads.py builds it from the stored entities). ``ts_s`` is when it was posted (or
+#: first fetched); ``mmsi`` the vessels it names (a list; ``imo``, ``callsigns`` and
+#: ``names`` what it names that the store may not have resolved); ``times`` the ts_s of its
+#: ``time`` entities and ``time_texts`` each as written; ``points`` the places and positions
+#: it names, each ``(lon, lat, what)``; ``score`` its smuggling-vocabulary score (0-100).
+LEAD_FRAME_COLUMNS = (
+    "id",
+    "url",
+    "source",
+    "ts_s",
+    "lon",
+    "lat",
+    "mmsi",
+    "imo",
+    "callsigns",
+    "names",
+    "times",
+    "time_texts",
+    "points",
+    "score",
+)
+
+
+def no_leads() -> pd.DataFrame:
+    """A leads frame with no rows (a context without web leads)."""
+    frame = pd.DataFrame({c: pd.Series(dtype=object) for c in LEAD_FRAME_COLUMNS})
+    return frame.astype({"id": "int64", "ts_s": float, "lon": float, "lat": float, "score": int})
 
 
 def no_scenes() -> gpd.GeoDataFrame:
@@ -124,6 +156,8 @@ class RuleContext:
     detections: pd.DataFrame = field(default_factory=no_detections)
     #: the images they come from: ``id, ts_s, sensor``, geometry the footprint
     scenes: gpd.GeoDataFrame = field(default_factory=no_scenes)
+    #: web leads that bear on the window: :data:`LEAD_FRAME_COLUMNS`
+    leads: pd.DataFrame = field(default_factory=no_leads)
 
     def ship_types(self, mmsi: np.ndarray) -> np.ndarray:
         """Ship type per MMSI (0 when unknown)."""

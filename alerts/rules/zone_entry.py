@@ -11,7 +11,7 @@ from alerts.rules.base import AlertRecord, RuleContext, reason, track_evidence
 from alerts.tracks import Tracks, runs
 from surveillance.rule_settings import BaseRuleSettings
 
-__all__ = ["NAME", "VERSION", "COLOUR", "Settings", "detect", "wakes"]
+__all__ = ["NAME", "VERSION", "COLOUR", "Settings", "detect", "wakes", "watched"]
 
 NAME = "zone_entry"
 #: Stored with every alert of this rule; bump it when the logic changes.
@@ -28,12 +28,13 @@ class Settings(BaseRuleSettings):
 BASE_SCORE = 50
 
 
-def _watched(mmsi: np.ndarray, ctx: RuleContext) -> dict[int, list[str]]:
-    """Why each of these vessels (sorted MMSIs) is watched, for those that are."""
+def watched(mmsi: np.ndarray, ctx: RuleContext) -> dict[int, list[str]]:
+    """Why each of these vessels (sorted MMSIs) is watched, for those that are (the
+    watchlist, a watched flag or ship type; lead_match asks it too)."""
     cfg = ctx.settings.of(Settings)
     why = {m: [f"on the watchlist: {', '.join(w)}"] for m, w in ctx.watchlisted.items()}
     known = ctx.vessels.reindex(mmsi)
-    flags = known["flag"].fillna("").to_numpy()
+    flags = known["flag"].astype(object).fillna("").to_numpy()
     for m in mmsi[np.isin(flags, cfg.watch_flags)]:
         why.setdefault(int(m), []).append(f"flag {known.at[m, 'flag']!s} is watched")
     types = ctx.ship_types(mmsi)
@@ -45,10 +46,10 @@ def _watched(mmsi: np.ndarray, ctx: RuleContext) -> dict[int, list[str]]:
 def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
     cfg, p = ctx.settings.of(Settings), tracks.pos
     zones = ctx.zones[ctx.zones["kind"].isin(cfg.zone_kinds)]
-    watched = _watched(tracks.vessel_index[0], ctx)
-    if zones.empty or not watched:
+    why = watched(tracks.vessel_index[0], ctx)
+    if zones.empty or not why:
         return []
-    rows = np.flatnonzero(np.isin(p.mmsi, list(watched)))
+    rows = np.flatnonzero(np.isin(p.mmsi, list(why)))
     joined = tracks.same_vessel[rows[:-1]] & (np.diff(rows) == 1) if len(rows) else rows
     joined = joined & (tracks.dt_s[rows[:-1]] <= cfg.segment_max_gap_hours * 3600)
     alerts = []
@@ -71,14 +72,14 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
                         reason(
                             BASE_SCORE,
                             f"{'entered' if crossed else 'first seen inside'} "
-                            f"{zone.name} ({zone.kind}); {'; '.join(watched[mmsi])}",
+                            f"{zone.name} ({zone.kind}); {'; '.join(why[mmsi])}",
                         )
                     ],
                     {
                         "zone": zone.name,
                         "zone_kind": zone.kind,
                         "crossed_in": crossed,
-                        "why_watched": watched[mmsi],
+                        "why_watched": why[mmsi],
                         "tracks": {str(mmsi): track_evidence(tracks, mmsi, start - 3600, end)},
                     },
                     key=f"{zone.kind}:{zone.name}",
@@ -90,4 +91,4 @@ def detect(tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]:
 def wakes(delta: Delta, ctx: RuleContext) -> np.ndarray:
     """For ``detect --follow``: watched vessels that were heard."""
     heard = np.unique(delta.new.mmsi)
-    return heard[np.isin(heard, list(_watched(heard, ctx)))]
+    return heard[np.isin(heard, list(watched(heard, ctx)))]

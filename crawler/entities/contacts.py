@@ -19,8 +19,8 @@ __all__ = ["find_emails", "find_handles", "find_pgp", "find_phones"]
 
 #: How far before a handle or fingerprint its label may stand.
 CONTEXT_BEFORE_CHARS = 60
-#: How many candidates phonenumbers tries on one text before it gives up (its default).
-PHONE_TRIES = 65_535
+#: What phonenumbers sees around a run of digits that could be a phone number.
+PHONE_MARGIN_CHARS = 4
 
 _AT = r"(?:@|\s?[\[(<{]\s?at\s?[\])>}]\s?)"
 _DOT = r"(?:\.|\s?[\[(<{]\s?dot\s?[\])>}]\s?)"
@@ -30,6 +30,9 @@ _EMAIL = re.compile(
     rf"[A-Za-z]{{2,24}})(?![\w-])",
     re.ASCII | re.IGNORECASE,
 )
+#: A run that could be a phone number: seven digits or more, with the separators people
+#: use; phonenumbers (pure Python, slow on a whole page) reads only these.
+_PHONE_CANDIDATE = re.compile(r"\+?\(?\d(?:[\d\s().\-/]{0,4}\d){6,16}", re.ASCII)
 _PHONE_WORDS = re.compile(
     r"\b(?:tel|phone|call|mobile|cell|sms|whatsapp|signal)\b|電話|携帯|連絡", re.ASCII | re.I
 )
@@ -88,17 +91,23 @@ def find_phones(text: str, region: str | None = None) -> list[Entity]:
     """Phone numbers, valid for their country, as E.164. With a ``+`` the country is written;
     without one it is ``region`` (ISO 3166 alpha-2, e.g. ``"JP"`` for a Japanese page), and
     without a region such numbers are not found. Less sure without the ``+``."""
-    found = []
-    matcher = phonenumbers.PhoneNumberMatcher(text, region or "ZZ", max_tries=PHONE_TRIES)
     folded = fold(text)
-    for match in matcher:
-        value = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-        international = fold(match.raw_string).startswith("+")
-        confidence = 0.85 if international else 0.6
-        if _said_before(_PHONE_WORDS, folded, match.start):
-            confidence += 0.1
-        found.append(_entity("phone", value, text, match.start, match.end, confidence))
-    return found
+    found: dict[int, Entity] = {}
+    for candidate in _PHONE_CANDIDATE.finditer(folded):
+        # phonenumbers reads the window as written (it knows full-width digits itself)
+        offset = max(0, candidate.start() - PHONE_MARGIN_CHARS)
+        window = text[offset : candidate.end() + PHONE_MARGIN_CHARS]
+        for match in phonenumbers.PhoneNumberMatcher(window, region or "ZZ"):
+            start, end = offset + match.start, offset + match.end
+            if start in found:
+                continue
+            number = match.number
+            value = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+            confidence = 0.85 if fold(match.raw_string).startswith("+") else 0.6
+            if _said_before(_PHONE_WORDS, folded, start):
+                confidence += 0.1
+            found[start] = _entity("phone", value, text, start, end, round(confidence, 2))
+    return [found[start] for start in sorted(found)]
 
 
 def find_handles(text: str) -> list[Entity]:

@@ -26,17 +26,22 @@ _NUM = r"\d{1,3}(?:\.\d{1,8})?"
 _SUB = r"\d{1,2}(?:\.\d{1,8})?"
 
 
-def _axis(name: str) -> str:
+def _axis(name: str, start: str = "") -> str:
     """Degrees, then minutes, then seconds, each optional after the first, with the marks
-    people use (°, ', ", 度, 分, 秒, m, s) or a dash or a space between them."""
+    people use (°, ', ", 度, 分, 秒, m, s) or a dash or a space between them. ``start``: a
+    class of characters that may not stand before the degrees (checked after their first
+    digit, so that the regex engine can skip ahead to digits)."""
+    first = rf"\d(?<![{start}]\d)\d{{0,2}}(?:\.\d{{1,8}})?" if start else _NUM
     return (
-        rf"(?P<{name}d>{_NUM})(?:\s{{0,2}}(?:°|度|deg\b))?"
+        rf"(?P<{name}d>{first})(?:\s{{0,2}}(?:°|度|deg\b))?"
         rf"(?:(?:\s{{0,2}}-\s{{0,2}}|\s{{0,2}})(?P<{name}m>{_SUB})(?:\s{{0,2}}(?:'|分|min\b|m\b))?"
         rf"(?:(?:\s{{0,2}}-\s{{0,2}}|\s{{0,2}})(?P<{name}s>{_SUB})(?:\s{{0,2}}(?:\"|''|秒|sec\b|s\b))?)?)?"
     )
 
 
-_START = r"(?<![\w.\-+°'\"度分秒])"
+#: What may not stand before a position's first number (it would be part of another).
+_START = r"\w.\-+°'\"度分秒"
+_FIRST_DIGIT = rf"\d(?<![{_START}]\d)"
 _PAIR_SEP = r"(?:\s{0,3}[,;/]\s{0,3}|\s{1,3}|\s{1,3}and\s{1,3}|\s{0,3}-\s{0,3}(?=[NSEW]))"
 _HEMI_AFTER = r"\s{{0,2}}(?P<{0}h>[{1}])(?:orth|outh|ast|est)?(?![A-Za-z])"
 _HEMI_BEFORE = r"(?<![A-Za-z])(?P<{0}h>[{1}])(?:orth|outh|ast|est)?\s{{0,2}}"
@@ -45,10 +50,17 @@ _JA_LON = r"(?P<bh>東経|西経)\s{0,2}"
 _JA_SEP = r"\s{0,3}[,;/]?\s{0,3}"
 
 _PATTERNS = [
+    # 3412.50N 12945.00E, 3412.50,N,12945.00,E: GPS and NMEA (ddmm.mm, dddmm.mm); first, so
+    # that of equal readings of one span this one wins
+    re.compile(
+        rf"(?P<ad>{_FIRST_DIGIT}\d)(?P<am>\d{{2}}\.\d{{1,6}})\s{{0,2}},?\s{{0,2}}(?P<ah>[NS])"
+        r"\s{0,2}[,;/]?\s{0,3}"
+        + r"(?P<bd>\d{3})(?P<bm>\d{2}\.\d{1,6})\s{0,2},?\s{0,2}(?P<bh>[EW])(?![A-Za-z])",
+        re.ASCII,
+    ),
     # 34°12'N 129°45'E, 34-12.5N 129-45.0E, 34.2083N 129.75E (and longitude first)
     re.compile(
-        _START
-        + _axis("a")
+        _axis("a", _START)
         + _HEMI_AFTER.format("a", "NS")
         + _PAIR_SEP
         + _axis("b")
@@ -56,8 +68,7 @@ _PATTERNS = [
         re.ASCII,
     ),
     re.compile(
-        _START
-        + _axis("b")
+        _axis("b", _START)
         + _HEMI_AFTER.format("b", "EW")
         + _PAIR_SEP
         + _axis("a")
@@ -76,6 +87,7 @@ _PATTERNS = [
     ),
     # 北緯34度12分 東経129度45分
     re.compile(_JA_LAT + _axis("a") + _JA_SEP + _JA_LON + _axis("b"), re.ASCII),
+    re.compile(_JA_LON + _axis("b") + _JA_SEP + _JA_LAT + _axis("a"), re.ASCII),
 ]
 
 # lat 34.2083, lon 129.75
@@ -87,13 +99,18 @@ _LABELLED = re.compile(
 )
 # 34.2083, 129.75 (both with decimals, one with three places or more)
 _DECIMAL = re.compile(
-    r"(?<![\w.,\-+$€£¥])(?P<a>-?\d{1,2}\.\d{1,8})(?:\s{0,2},\s{0,3}|\s{1,3})"
+    r"(?<![\w.,\-+$€£¥])(?P<a>-?\d{1,2}\.\d{1,8})(?:\s{0,2}[,/]\s{0,3}|\s{1,3})"
     r"(?P<b>-?\d{1,3}\.\d{1,8})(?![\w.%$€£¥]|,\d)",
     re.ASCII,
 )
 _POSITION_WORDS = re.compile(
     r"\b(?:position|pos|coordinates?|coords?|located|location|at|near|gps|lat/?lon|latlon)\b"
     r"|位置|座標|地点|付近|沖",
+    re.ASCII | re.IGNORECASE,
+)
+#: A unit just after a decimal pair: two measures, not a position.
+_UNIT_AFTER = re.compile(
+    r"\s{0,2}(?:mm|cm|m|km|kg|g|in|inch(?:es)?|ft|kn|kts?|knots|nm|t|tons?|l|ml|x)(?![A-Za-z])",
     re.ASCII | re.IGNORECASE,
 )
 #: Words near a decimal pair that make it money, a version or a score.
@@ -160,8 +177,8 @@ def _read_hemispheric(folded: str, match: re.Match[str]) -> _Found | None:
     plain = plain and (parts["am"] is None or parts["bm"] is None)
     if plain and written[0] in "NS":
         return None  # "N1 E2", "S 12 E 3": a postcode or a size, not a position
-    lat = _degrees(parts["ad"], parts["am"], parts["as"])
-    lon = _degrees(parts["bd"], parts["bm"], parts["bs"])
+    lat = _degrees(parts["ad"], parts["am"], parts.get("as"))
+    lon = _degrees(parts["bd"], parts["bm"], parts.get("bs"))
     if lat is None or lon is None or lat > 90 or lon > 180:
         return None
     lat, lon = _signed(lat, parts["ah"]), _signed(lon, parts["bh"])
@@ -182,7 +199,7 @@ def _read_decimal(folded: str, match: re.Match[str]) -> _Found | None:
     start, end = match.span()
     if max(places) < 3 or not _in_range(lat, lon):
         return None
-    if _NOT_POSITION.search(folded[max(0, start - 12) : end + 8]):
+    if _NOT_POSITION.search(folded[max(0, start - 12) : end + 8]) or _UNIT_AFTER.match(folded, end):
         return None
     before = folded[max(0, start - CONTEXT_BEFORE_CHARS) : start]
     confidence = 0.9 if _POSITION_WORDS.search(before) else 0.6

@@ -4,7 +4,9 @@ one character, so a match's span in the folded text is its span in the original.
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
+from functools import cache, lru_cache
 
 __all__ = ["fold"]
 
@@ -20,8 +22,10 @@ _BY_HAND = {
     "\u2018": "'",
     "\u201d": '"',
     "\u201c": '"',
-    "\u3001": ",",  # ideographic comma
-    "\u3002": ".",  # ideographic full stop
+    # The ideographic comma and full stop part items and sentences, never the digits of one
+    # number (as "," and "." may: "1,000", "3.5"), so they fold to a space.
+    "\u3001": " ",
+    "\u3002": " ",
     "\u30fb": " ",  # katakana middle dot, a separator in lists
     "\u2212": "-",  # minus sign
     "\u2010": "-",
@@ -30,31 +34,33 @@ _BY_HAND = {
     "\u2013": "-",
     "\u2014": "-",
     "\u2015": "-",
-    "\u30fc": "\u30fc",  # the long-vowel mark stays (it is part of words)
     "\u301c": "~",
     "\uff5e": "~",
 }
 
 
-class _Table(dict[int, str]):
-    """``str.translate`` table that works each character out once (NFKC when it gives one
-    character, else the character itself)."""
-
-    def __missing__(self, code: int) -> str:
+@cache
+def _table() -> dict[int, str]:
+    """Every character of the Basic Multilingual Plane and of the mathematical letters and
+    digits (``𝟒𝟑𝟏``, typed to slip past filters) that folds to another; built once, so that
+    ``str.translate`` looks each character up in a plain dict."""
+    table = {}
+    for code in itertools.chain(range(0x80, 0x10000), range(0x1D400, 0x1D800)):
         char = chr(code)
         folded = _BY_HAND.get(char)
         if folded is None:
             nfkc = unicodedata.normalize("NFKC", char)
             folded = nfkc if len(nfkc) == 1 else char
-        self[code] = folded
-        return folded
+        if folded != char:
+            table[code] = folded
+    return table
 
 
-_TABLE = _Table()
-
-
+@lru_cache(maxsize=8)
 def fold(text: str) -> str:
-    """``text`` with every character folded to one character (``len`` unchanged)."""
+    """``text`` with every character folded to one character (``len`` unchanged). The last
+    few texts are kept: every finder folds the page it is given, and they are given the same
+    page one after another."""
     if text.isascii():
         return text
-    return text.translate(_TABLE)
+    return text.translate(_table())

@@ -20,7 +20,7 @@ CONTEXT_BEFORE_CHARS = 40
 #: How far around a number other words about ships count as context.
 SHIP_CONTEXT_CHARS = 80
 
-_MMSI = re.compile(r"(?<![\w+])(?<!\d[.,/:-])[2-7]\d{8}(?!\w)(?![.,/:-]\d)", re.ASCII)
+_MMSI = re.compile(r"(?<![\w+=/?#&%])(?<!\d[.,:-])[2-7]\d{8}(?!\w)(?![.,/:-]\d)", re.ASCII)
 _MMSI_LABEL = re.compile(r"mmsi|海上移動業務識別", re.IGNORECASE)
 _SHIP_WORDS = re.compile(
     r"\b(?:vessel|ship|boat|tanker|trawler|freighter|cargo|ais|flag|imo|mmsi|call\s?sign|"
@@ -30,8 +30,15 @@ _SHIP_WORDS = re.compile(
 #: Words that make a nine- or seven-digit number something else.
 _NOT_SHIP = re.compile(
     r"\b(?:tel|phone|fax|mobile|call\s+me|whatsapp|order|invoice|tracking|account|acct|"
-    r"isbn|zip|postal)\b|電話|携帯|注文|口座|[$€£¥]|円",
+    r"isbn|zip|postal|price|cost|total|ref|serial)\b|電話|携帯|注文|口座|価格|値段|[$€£¥]|円",
     re.IGNORECASE | re.ASCII,
+)
+#: Units or money just after: the number is an amount.
+_AMOUNT_AFTER = re.compile(
+    r"\s{0,2}(?:[$€£¥円%₩₽]|yen|usd|eur|jpy|krw|cny|rmb|idr|rub|thb|php|vnd|hkd|twd|sgd|myr|"
+    r"dollars?|won|tons?|t|kg|km|m|nm|kn|pcs|units?|views|"
+    r"posts|bytes|元|人|個|件|回|トン|ドル)(?![A-Za-z])",
+    re.ASCII | re.IGNORECASE,
 )
 #: A country or area code just before: the digits are the rest of a phone number.
 _PHONE_LEAD = re.compile(r"(?:\+\d{1,3}|\(\d{1,5}\))[\s-]?$", re.ASCII)
@@ -40,7 +47,9 @@ _IMO_LABELLED = re.compile(
     r"\bIMO(?:\s{0,2}(?:No\.?|number|num\.?|#|番号))?\s{0,3}[:.=#]?\s{0,3}(\d{7})(?![\w.,]\d|\w)",
     re.IGNORECASE | re.ASCII,
 )
-_SEVEN = re.compile(r"(?<![\w+])(?<!\d[.,/:-])(?<!\d\s)\d{7}(?!\w)(?![.,/:-]\d)(?!\s\d)", re.ASCII)
+_SEVEN = re.compile(
+    r"(?<![\w+=/?#&%])(?<!\d[.,:-])(?<!\d\s)\d{7}(?!\w)(?![.,/:-]\d)(?!\s\d)", re.ASCII
+)
 
 _CALLSIGN = re.compile(
     r"(?:\bcall[\s-]{0,2}sign|\bc/s|呼出符号|呼出名称|呼び出し符号|コールサイン)"
@@ -81,6 +90,12 @@ def _ship_context(folded: str, start: int, end: int) -> bool:
     return _SHIP_WORDS.search(window) is not None
 
 
+def _something_else(folded: str, start: int, end: int) -> bool:
+    """Words just before ("tel", "order", "電話") or a unit or currency just after make the
+    number something other than a ship's."""
+    return bool(_NOT_SHIP.search(_before(folded, start, 24)) or _AMOUNT_AFTER.match(folded, end))
+
+
 def _entity(kind: str, value: str, text: str, start: int, end: int, confidence: float) -> Entity:
     return Entity(kind, value, text[start:end], start, end, confidence)
 
@@ -100,7 +115,7 @@ def find_mmsi(text: str) -> list[Entity]:
         before = _before(folded, start)
         if _MMSI_LABEL.search(before):
             confidence = 0.95
-        elif _NOT_SHIP.search(_before(folded, start, 24)) or _PHONE_LEAD.search(before):
+        elif _something_else(folded, start, end) or _PHONE_LEAD.search(before):
             continue
         elif _ship_context(folded, start, end):
             confidence = 0.7
@@ -133,7 +148,7 @@ def find_imo(text: str) -> list[Entity]:
         digits = match.group()
         if start in found or not imo_check_holds(digits) or digits[0] == "0":
             continue
-        if _NOT_SHIP.search(_before(folded, start, 24)):
+        if _something_else(folded, start, end):
             continue
         if _ship_context(folded, start, end):
             found[start] = _entity("imo", digits, text, start, end, 0.6)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from dashboard.data.common import alert_link
+from dashboard.data.common import alert_link, vessel_labels
+from dashboard.data.leads import evidence_lead_ids
 from dashboard.data.scenes import DetectionEvidence, detection_evidence
 from surveillance.geodesy import haversine_m
 from surveillance.lifecycle import OPEN_STATUSES
@@ -33,18 +34,6 @@ class AlertFilters:
     statuses: tuple[str, ...] = OPEN_STATUSES
     min_score: int = 0
     limit: int | None = 1000
-
-
-def _names(identities: pd.DataFrame, mmsi_lists: pd.Series) -> list[str]:
-    by_mmsi = {
-        int(m): str(n)
-        for m, n in zip(identities["mmsi"], identities["name"], strict=True)
-        if isinstance(n, str) and n
-    }
-    return [
-        ", ".join(f"{by_mmsi.get(int(m), '?')} ({int(m)})" for m in (mmsi or []))
-        for mmsi in mmsi_lists
-    ]
 
 
 def alerts_table(store: Store, filters: AlertFilters) -> pd.DataFrame:
@@ -86,7 +75,7 @@ def alerts_table(store: Store, filters: AlertFilters) -> pd.DataFrame:
             "start": found["start"],
             "end": found["end"],
             "hours": ((found["end"] - found["start"]).dt.total_seconds() / 3600).round(1),
-            "vessels": _names(identities, found["mmsi"]),
+            "vessels": vessel_labels(identities, found["mmsi"]),
             "why": [
                 "; ".join(str(r.get("reason", "")) for r in (reasons or []))
                 for reasons in found["score_reasons"]
@@ -114,6 +103,7 @@ class AlertDetail:
     events: pd.DataFrame  # ts, actor, action, from_status, to_status, note
     vessels: pd.DataFrame  # identities of the vessels involved
     detection: DetectionEvidence | None = None  # the SAR detection behind a dark alert
+    lead_ids: list[int] = field(default_factory=list)  # the web leads it cites (intel reads)
 
 
 def _evidence_tracks(evidence: dict[str, Any]) -> pd.DataFrame:
@@ -160,7 +150,7 @@ def _pair_distance(tracks: pd.DataFrame, pair: Sequence[int]) -> pd.DataFrame:
 def _split_evidence(evidence: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     scalars, lists = [], {}
     for key, value in evidence.items():
-        if key in ("tracks", "distance_m"):
+        if key in ("tracks", "distance_m", "leads"):  # drawn, charted, listed on their own
             continue
         if isinstance(value, list) and value and isinstance(value[0], list | dict):
             lists[key] = pd.DataFrame(value)
@@ -221,6 +211,7 @@ def alert_detail(store: Store, alert_id: str) -> AlertDetail | None:
     reasons = pd.DataFrame(alert.get("score_reasons") or [], columns=["points", "reason"])
     return AlertDetail(
         detection=_detection(store, evidence),
+        lead_ids=evidence_lead_ids(evidence),
         alert=alert,
         tracks=tracks,
         tracks_from=tracks_from,

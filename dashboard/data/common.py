@@ -7,7 +7,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["SHIP_CATEGORIES", "alert_link", "ship_category", "vessel_link"]
+__all__ = [
+    "SHIP_CATEGORIES",
+    "alert_link",
+    "lead_link",
+    "ship_category",
+    "vessel_labels",
+    "vessel_link",
+]
 
 #: Display groups of the AIS ship type code, in legend order.
 SHIP_CATEGORIES = (
@@ -59,6 +66,25 @@ def alert_link(alert_id: str) -> str:
     return f"alert?alert={alert_id}"
 
 
+def lead_link(lead_id: int) -> str:
+    """A relative link to a lead on the Leads page."""
+    return f"leads?lead={int(lead_id)}"
+
+
 def vessel_link(mmsi: int) -> str:
     """A relative link to the Vessel page."""
     return f"vessel?mmsi={int(mmsi)}"
+
+
+def vessel_labels(identities: pd.DataFrame, mmsi_lists: Any) -> list[str]:
+    """For each list of MMSIs, its vessels as ``NAME (mmsi), ...`` (``?`` for a vessel
+    without a known name), from ``identities`` (``mmsi, name``, as :meth:`Store.vessels`)."""
+    by_mmsi = {
+        int(m): str(n)
+        for m, n in zip(identities["mmsi"], identities["name"], strict=True)
+        if isinstance(n, str) and n
+    }
+    return [
+        ", ".join(f"{by_mmsi.get(int(m), '?')} ({int(m)})" for m in (mmsi or []))
+        for mmsi in mmsi_lists
+    ]

@@ -39,9 +39,10 @@ def _command(ctx: click.Context, path: tuple[str, ...]) -> click.Command | None:
 @pass_app
 def demo(app: AppContext, ctx: click.Context, no_dashboard: bool, vessels: int) -> None:
     """Bring the store up, simulate a scenario, ingest it (AIS, watchlist, SAR scenes, drone
-    logs), run the rules, score them against the scenario's truth, list the alerts, add a
-    user per role (demo.intel, demo.monitor, ...; password: $COASTWATCH_PASSWORD or a new
-    one, printed), open the dashboard.
+    logs) and crawl the forum pages that speak of its events, run the rules, score them
+    against the scenario's truth, list the alerts, add a user per role (demo.intel,
+    demo.monitor, ...; password: $COASTWATCH_PASSWORD or a new one, printed), open the
+    dashboard.
 
     Each step is the command of the same name, run as a demo user whose role may (the
     admin ingests, demo.intel imports the watchlist, ...); steps whose code has not landed
@@ -60,6 +61,7 @@ def demo(app: AppContext, ctx: click.Context, no_dashboard: bool, vessels: int) 
             ("ingest", "drone"),
             {"paths": (scenario / "drone",), "connect": None, "duration": None, "names": ()},
         ),
+        (("crawl",), {"sources_file": scenario / "web" / "sources.toml"}),
         (("detect",), {}),
         (
             ("evaluate",),

@@ -4,6 +4,7 @@ data made the rules revise: ``revised``, ``withdrawn``, ``reinstated``)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -275,6 +276,21 @@ class AlertTables:
             detail = {"from": current, "to": status, "note": note}
             record(conn, by, f"alert.{action}", alert_id, detail)
         return status
+
+    def lead_alerts(self, lead_id: int) -> pd.DataFrame:
+        """The alerts whose evidence lists the lead (``evidence.leads``, ids), highest
+        score first, without their evidence: ``id, type, status, score, start, end, mmsi``."""
+        with self.engine.connect() as conn:
+            return pd.read_sql(
+                text(
+                    'SELECT id, type, status, score, "start", "end", mmsi FROM alerts '
+                    "WHERE jsonb_typeof(evidence->'leads') = 'array' "
+                    "AND evidence->'leads' @> CAST(:ids AS jsonb) "
+                    'ORDER BY score DESC, "start", id'
+                ),
+                conn,
+                params={"ids": json.dumps([int(lead_id)])},
+            )
 
     def vessel_alerts(self, mmsi: int, window: Window | None = None) -> pd.DataFrame:
         """Every alert involving the vessel (going on during the window, when one is

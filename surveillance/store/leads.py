@@ -14,6 +14,7 @@ crawler, the rules) reads them all.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,7 +26,7 @@ from sqlalchemy import Engine, text
 from surveillance.errors import InputError
 from surveillance.store.bulk import store_errors
 
-__all__ = ["LeadRecord", "LeadCounts", "LeadTables", "LEAD_COLUMNS"]
+__all__ = ["LeadRecord", "LeadCounts", "LeadTables", "LEAD_COLUMNS", "LEAD_EVIDENCE_COLUMNS"]
 
 #: The columns of :meth:`LeadTables.leads`, in order.
 LEAD_COLUMNS = (
@@ -45,6 +46,20 @@ LEAD_COLUMNS = (
     "mmsi",
     "content_hash",
     "sightings",
+)
+
+#: The columns of :meth:`LeadTables.lead_evidence`: what the rules need of a lead (no text).
+LEAD_EVIDENCE_COLUMNS = (
+    "id",
+    "url",
+    "source",
+    "fetched",
+    "posted",
+    "lon",
+    "lat",
+    "score",
+    "entities",
+    "mmsi",
 )
 
 
@@ -161,12 +176,37 @@ class LeadTables:
         source: str | None = None,
         ids: Sequence[int] | None = None,
         mmsi: int | None = None,
+        search: str | None = None,
+        entity_kind: str | None = None,
+        entity_value: str | None = None,
+        min_score: int | None = None,
         limit: int | None = None,
     ) -> pd.DataFrame:
         """Leads, newest first: :data:`LEAD_COLUMNS` (``fetched`` the first fetch,
-        ``posted`` the time the page gives, both UTC; ``sightings`` how many URLs)."""
+        ``posted`` the time the page gives, both UTC; ``sightings`` how many URLs).
+
+        ``search`` keeps the leads whose text, title or URL contains it (any case);
+        ``entity_kind`` and ``entity_value`` those with an entity of that kind (exactly)
+        whose value contains that text (any case)."""
         where: list[str] = ["true"]
         params: dict[str, Any] = {}
+        if search:
+            where.append(
+                "(l.body ILIKE :search ESCAPE '\\' OR l.title ILIKE :search ESCAPE '\\' "
+                "OR l.url ILIKE :search ESCAPE '\\')"
+            )
+            params["search"] = _contains(search)
+        if entity_kind or entity_value:
+            where.append(
+                "EXISTS (SELECT 1 FROM jsonb_array_elements(l.entities) e WHERE "
+                "(CAST(:kind AS text) IS NULL OR e->>'kind' = :kind) AND "
+                "(CAST(:value AS text) IS NULL OR e->>'value' ILIKE :value ESCAPE '\\'))"
+            )
+            params["kind"] = entity_kind or None
+            params["value"] = _contains(entity_value) if entity_value else None
+        if min_score:
+            where.append("l.score >= :min_score")
+            params["min_score"] = int(min_score)
         if since is not None:
             where.append("coalesce(l.published_at, l.fetched_at) >= :since")
             params["since"] = since
@@ -202,6 +242,37 @@ class LeadTables:
         frame["mmsi"] = [[int(m) for m in ms] for ms in frame["mmsi"]]
         return frame[list(LEAD_COLUMNS)]
 
+    def lead_evidence(self, window: tuple[datetime, datetime]) -> pd.DataFrame:
+        """The leads posted (or, without a post date, first fetched) in ``[start, end)``, as
+        the alert rules read them: :data:`LEAD_EVIDENCE_COLUMNS`, oldest first, no text."""
+        start, end = window
+        sql = text(
+            "SELECT id, url, source, fetched_at AS fetched, published_at AS posted, "
+            "ST_X(geom) AS lon, ST_Y(geom) AS lat, score, entities, mmsi FROM leads "
+            "WHERE coalesce(published_at, fetched_at) >= :start "
+            "AND coalesce(published_at, fetched_at) < :end "
+            "ORDER BY coalesce(published_at, fetched_at), id"
+        )
+        with store_errors("leads"), self.engine.connect() as conn:
+            rows = conn.execute(sql, {"start": start, "end": end}).mappings().all()
+        frame = pd.DataFrame(rows, columns=list(LEAD_EVIDENCE_COLUMNS))
+        for column in ("fetched", "posted"):
+            frame[column] = pd.to_datetime(frame[column], utc=True)
+        frame["mmsi"] = [[int(m) for m in ms or ()] for ms in frame["mmsi"]]
+        return frame
+
+    def lead_facets(self) -> tuple[list[str], list[str]]:
+        """The sources and the entity kinds the stored leads have (for filters), sorted."""
+        with store_errors("leads"), self.engine.connect() as conn:
+            sources = conn.execute(text("SELECT DISTINCT source FROM leads ORDER BY 1")).scalars()
+            kinds = conn.execute(
+                text(
+                    "SELECT DISTINCT e->>'kind' FROM leads l, "
+                    "jsonb_array_elements(l.entities) e WHERE e->>'kind' IS NOT NULL ORDER BY 1"
+                )
+            ).scalars()
+            return [str(s) for s in sources], [str(k) for k in kinds]
+
     def lead_sightings(self, lead_id: int) -> pd.DataFrame:
         """Where one lead was read: ``url, source, near, fetched, last_seen, posted``."""
         with store_errors("lead_sightings"), self.engine.connect() as conn:
@@ -216,6 +287,13 @@ class LeadTables:
             return pd.DataFrame(
                 rows, columns=["url", "source", "near", "fetched", "last_seen", "posted"]
             )
+
+
+def _contains(fragment: str) -> str:
+    """A LIKE pattern matching text that contains ``fragment`` as typed (its ``%``, ``_``
+    and backslashes escaped; no NUL, which PostgreSQL text cannot hold)."""
+    literal = re.sub(r"([\\%_])", r"\\\1", fragment.replace("\x00", ""))
+    return f"%{literal}%"
 
 
 def _row(record: LeadRecord) -> dict[str, Any]:

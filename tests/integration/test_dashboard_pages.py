@@ -490,6 +490,7 @@ def test_the_sidebar_window_and_live_mode_drive_the_map(app: AppTest) -> None:
         ("page_alerts.py", "monitor"),
         ("page_alert.py", "intel"),
         ("page_vessel.py", "intel"),
+        ("page_leads.py", "intel"),
         ("page_reports.py", "analyst"),
         ("page_sources.py", "admin"),
         ("page_users.py", "admin"),

@@ -30,12 +30,12 @@ from tests.builders.positions import drifting, load_positions
 from tests.builders.users import ADMIN, PASSWORD, ROLE_USERS, add_role_users
 
 ALERT_ID = "loi-roles-0001"
-PAGES = ("Operations map", "Alerts", "Alert", "Vessel", "Missions", "Reports", "Sources")
+PAGES = ("Operations map", "Alerts", "Alert", "Vessel", "Leads", "Missions", "Reports", "Sources")
 ADMIN_PAGES = ("Users", "Audit")
 #: What each role finds in its navigation (the rest is not there).
 NAVIGATION = {
     "monitor": {"Operations map", "Alerts", "Alert", "Vessel", "Missions"},
-    "intel": {"Operations map", "Alerts", "Alert", "Vessel", "Missions"},
+    "intel": {"Operations map", "Alerts", "Alert", "Vessel", "Leads", "Missions"},
     "drone_operator": {"Operations map", "Alerts", "Alert", "Vessel", "Missions"},
     "analyst": {"Operations map", "Alerts", "Alert", "Vessel", "Reports"},
     "admin": {"Sources", "Users", "Audit"},

@@ -24,6 +24,7 @@ from drone_ops.mission_protocol import upload
 from simulator.vehicle import Vehicle
 from surveillance.access import ROLES
 from surveillance.embedded import Cluster
+from surveillance.errors import AccessDenied
 from surveillance.settings import Settings, load_settings
 from surveillance.store import Store
 from tests.builders import cli
@@ -210,8 +211,30 @@ def test_demo_simulates_ingests_and_says_what_it_holds(user: User) -> None:
     assert "not available yet" not in out  # only the dashboard is, and it was not asked for
     assert (user.home / "state" / "demo" / "truth.json").is_file()
     assert "`coastwatch dashboard` serves http://127.0.0.1:8501/" in out
+    assert "coastwatch crawl" in out
+    _the_forum_s_posts_are_leads_only_intel_reads(user)
     password = _each_role_has_a_demo_user_who_logs_in(user, out)
     _a_drone_is_sent_from_the_top_alert(user, password)
+
+
+def _the_forum_s_posts_are_leads_only_intel_reads(user: User) -> None:
+    """The simulated forum crawled: a lead a post, the transfer's vessels linked to the
+    posts that name them, the mirror one lead seen twice, the Shift_JIS thread in Japanese;
+    read by the intel role only."""
+    truth = json.loads((user.home / "state" / "demo" / "truth.json").read_text())
+    (sts,) = [e for e in truth["events"] if e["type"] == "sts_transfer"]
+    with Store.open(user.settings) as store:
+        with store.as_role("intel") as intel:
+            leads = intel.leads()
+        with store.as_role("monitor") as monitor, pytest.raises(AccessDenied):
+            monitor.leads()
+    posts = truth["leads"]
+    assert len(leads) == len(posts) - 1  # the mirror's copy is a sighting of the post
+    naming = leads[leads["mmsi"].map(lambda mmsi: bool(set(mmsi) & set(sts["mmsi"])))]
+    assert len(naming) >= 2  # the English post and the Japanese one
+    assert naming["sightings"].max() == 2
+    japanese = leads[leads["language"] == "ja"]
+    assert "瀬取り" in "\n".join(japanese["text"]) and "明日の夜" in "\n".join(japanese["text"])
 
 
 def _each_role_has_a_demo_user_who_logs_in(user: User, out: str) -> str:

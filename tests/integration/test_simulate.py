@@ -60,6 +60,10 @@ def test_the_same_seed_gives_the_same_scenario(tmp_path: Path) -> None:
     assert len(scenes) == 3 and all(path.name in printed for path in scenes)
     for path in scenes:
         assert path.read_bytes() == (tmp_path / "b" / "scenes" / path.name).read_bytes()
+    pages = sorted((tmp_path / "a" / "web").rglob("*.html"))
+    assert len(pages) >= 4
+    for path in pages:
+        assert path.read_bytes() == (tmp_path / "b" / path.relative_to(tmp_path / "a")).read_bytes()
     other = simulate(
         tmp_path / "c", "--seed", "8", "--vessels", "5", "--hours", "0.5", "--scenes", "0"
     )
@@ -80,6 +84,15 @@ def test_a_day_holds_every_kind_of_event_with_its_truth(day: Path) -> None:
         else:
             assert event["start"] < event["end"] and event["mmsi"]
         assert 122 <= event["lon"] <= 150 and 24 <= event["lat"] <= 46
+    (sts,) = [e for e in truth["events"] if e["type"] == "sts_transfer"]
+    leads = [
+        lead
+        for lead in truth["leads"]
+        if lead["event"] == {"type": "sts_transfer", "mmsi": sts["mmsi"]}
+    ]
+    assert {lead["source"] for lead in leads} == {"harbour-talk", "paste-mirror"}
+    assert all((day / lead["page"]).is_file() for lead in truth["leads"])
+    assert (day / "web" / "sources.toml").is_file()
 
 
 def test_the_feed_ingests_cleanly_and_shows_the_events(day: Path, store: Store) -> None:

@@ -7,6 +7,7 @@ import json
 import socket
 
 from tests.builders.echo_site import echo_site
+from tests.builders.http_proxy import http_proxy
 from tests.builders.scrapy_fetch import fetch
 from tests.builders.socks_server import CONNECTION_REFUSED, SocksServer
 
@@ -117,3 +118,13 @@ def test_a_clear_web_page_is_fetched_directly_without_the_proxy() -> None:
     assert fetched[url].status == 200
     assert socks.connects == []
     assert json.loads(json.dumps(fetched.stats)).get("socks/requests") is None
+
+
+def test_an_http_proxy_is_scrapys_own_route_and_gets_the_onion_name_unresolved() -> None:
+    with echo_site() as site, http_proxy(("127.0.0.1", site.port)) as proxy:
+        url = site.url(ONION, "/echo")
+        fetched = fetch([url], proxy=proxy.url)
+    assert fetched[url].status == 200
+    assert proxy.hosts == [ONION]
+    assert "socks/requests" not in fetched.stats
+    assert ONION not in fetched.resolved

@@ -31,6 +31,11 @@ from crawler.entities.coordinates import find_positions
         ("lat: -33.8688, lon: 151.2093", "-33.8688,151.2093"),
         ("latitude 34.2 longitude 129.75", "34.2000,129.7500"),
         ("34N 129E", "34.0000,129.0000"),
+        ("34.2083、129.75", "34.2083,129.7500"),
+        ("34.2083/129.75", "34.2083,129.7500"),
+        ("3412.50N 12945.00E", "34.2083,129.7500"),
+        ("3412.50,N,12945.00,E", "34.2083,129.7500"),
+        ("東経129度45分、北緯34度12分", "34.2000,129.7500"),
     ],
 )
 def test_written_forms(text: str, value: str) -> None:
@@ -56,6 +61,7 @@ def test_written_forms(text: str, value: str) -> None:
         "34°12'N alone",
         "北緯34度12分",
         "12.5% 34.125%",
+        "sizes 1.5, 2.375 inches",
     ],
 )
 def test_not_positions(text: str) -> None:

@@ -27,6 +27,12 @@ def test_full_width_mmsi_spans_the_original_text() -> None:
     assert found.text == "４３１０００１２３" == text[found.start : found.end]
 
 
+def test_mathematical_digits_are_digits() -> None:
+    text = "MMSI 𝟒𝟑𝟏𝟎𝟎𝟎𝟏𝟐𝟑"
+    [found] = find_mmsi(text)
+    assert found.value == "431000123" and found.text == text[5:]
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -37,17 +43,27 @@ def test_full_width_mmsi_spans_the_original_text() -> None:
         "call +81 431000123",
         "電話 431000123",
         "v1.431000123",
+        "see forum.php?t=431000123",  # an id in a URL
+        "the ship sold for 431000123 yen",
+        "boat for sale, price 440000000 IDR",
+        "ref 431000123",
     ],
 )
 def test_numbers_that_are_not_mmsis(text: str) -> None:
     assert find_mmsi(text) == []
 
 
+def test_japanese_punctuation_ends_a_number() -> None:
+    text = "船舶 ＭＭＳＩ：４４０１２３４５０、１１月３０日。IMO ９８１１０００。１２月"
+    assert values(find_mmsi(text)) == ["440123450"]
+    assert values(find_imo(text)) == ["9811000"]
+
+
 def test_mmsi_lists_and_context_confidence() -> None:
     found = find_mmsi("the vessels 431000123, 353136000 met; 538001234 elsewhere")
     assert values(found) == ["431000123", "353136000", "538001234"]
     assert all(entity.confidence == 0.7 for entity in found)
-    [bare] = find_mmsi("ref 431000123")
+    [bare] = find_mmsi("see 431000123")
     assert bare.confidence < 0.7
 
 
@@ -67,6 +83,7 @@ def test_bare_seven_digits_need_ship_context() -> None:
     assert (found.value, found.confidence) == ("9241061", 0.6)
     assert find_imo("invoice 9241061") == []
     assert find_imo("we counted 9241061 grains of rice") == []
+    assert find_imo("the vessel was fined 9241061 yen") == []
 
 
 def test_imo_check() -> None:

@@ -102,6 +102,15 @@ def test_a_lying_charset_loses(codec: str, lie: str, name: str) -> None:
     assert page.encoding == name
 
 
+def test_an_xml_declaration_names_the_charset() -> None:
+    body = (
+        '<?xml version="1.0" encoding="EUC-JP"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+        f"<head><title>掲示板</title></head><body><p>{JAPANESE_POST}</p></body></html>"
+    ).encode("euc_jp")
+    page = page_text(body, content_type="application/xhtml+xml")
+    assert page.encoding == "euc-jp" and JAPANESE_POST in page.text
+
+
 def test_the_header_charset_is_used() -> None:
     body = f"<p>{ENGLISH_POST} Café, naïve.</p>".encode("cp1252")
     page = page_text(body, content_type='text/html; charset="ISO-8859-1"')
@@ -267,3 +276,29 @@ def test_any_bytes_give_text_or_not_text(body: bytes, content_type: str | None) 
     assert isinstance(page, PageText)
     assert page.text and page.text == page.text.strip()
     assert "\x00" not in page.text
+
+
+def test_a_whole_thread_keeps_every_post() -> None:
+    posts = "".join(
+        f'<article class="post"><span class="author">user{n}</span>'
+        f'<div class="content"><p>Post number {n}: {ENGLISH_POST}</p></div></article>'
+        for n in range(1, 4)
+    )
+    page = page_text(
+        f"<html><head><title>Thread</title></head><body><nav>Home | Log in</nav>"
+        f"{posts}<footer>forum engine</footer></body></html>".encode(),
+        content_type="text/html",
+    )
+    for n in range(1, 4):
+        assert f"Post number {n}:" in page.text
+
+
+def test_an_article_page_is_its_main_text() -> None:
+    menu = "".join(f"<li><a href='/s/{n}'>Section {n}</a></li>" for n in range(12))
+    story = "".join(f"<p>{ENGLISH_POST} Paragraph {n}.</p>" for n in range(6))
+    page = page_text(
+        f"<html><body><header><ul>{menu}</ul></header><article>{story}</article>"
+        "<footer>Copyright the harbour paper. All rights reserved.</footer></body></html>".encode()
+    )
+    assert "Paragraph 5." in page.text
+    assert "Section 3" not in page.text and "Copyright" not in page.text

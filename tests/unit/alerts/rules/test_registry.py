@@ -25,6 +25,7 @@ SHIPPED = (
     "dark_rendezvous",
     "dark_vessel",
     "identity_anomaly",
+    "lead_match",
     "loitering",
     "sts_transfer",
     "suspicious_landing",
@@ -127,6 +128,6 @@ def test_two_rules_cannot_own_one_setting(register: Callable[..., ModuleType]) -
 
 
 def test_an_unregistered_type_is_refused_with_the_known_ones() -> None:
-    with pytest.raises(InputError, match="not an alert type: lead_match") as caught:
-        check_alert_types(["loitering", "lead_match"])
+    with pytest.raises(InputError, match="not an alert type: ship_drift") as caught:
+        check_alert_types(["loitering", "ship_drift"])
     assert "sts_transfer" in str(caught.value.hint)
