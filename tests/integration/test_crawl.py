@@ -348,3 +348,15 @@ def test_a_mirror_is_seen_again_not_stored_again(
         site.url("/forum/thread/1#p101"),
         f"http://{ONION_HOST}/forum/thread/1#p101",
     }
+
+
+def test_proxy_tor_goes_through_the_running_tor_of_the_settings(
+    coastwatch: Coastwatch, store: Store, site: FixtureSite
+) -> None:
+    with SocksServer(onion=("127.0.0.1", site.port)) as socks:
+        env = {"COASTWATCH_TOR_MODE": "running", "COASTWATCH_TOR_SOCKS_URL": socks.url}
+        url = f"http://{ONION_HOST}/hidden/market"
+        ran = _crawl(coastwatch, "--url", url, "--depth", "0", "--proxy", "tor", env=env)
+    assert ran.code == 0, ran.stderr
+    assert store.leads()["url"].tolist() == [url]
+    assert socks.names() == [ONION_HOST]
