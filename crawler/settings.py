@@ -122,6 +122,9 @@ DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
 DOWNLOAD_HANDLERS = {
     "http": "crawler.socks.SocksDownloadHandler",
     "https": "crawler.socks.SocksDownloadHandler",
+    "ftp": None,  # web pages and saved copies of them (file://) only
+    "s3": None,
+    "data": None,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.PageTextPipeline": 100,

@@ -104,8 +104,14 @@ class SourceSpider(Spider):
         return Request(url, callback=self.parse, errback=self.failed, meta={"hops": hops}, **kwargs)
 
     def _on_site(self, url: str) -> bool:
-        """True for a URL of the source's hosts (ports aside; sub-domains included)."""
-        host = (urlsplit(url).hostname or "").lower()
+        """True for a URL of the source's hosts (ports aside; sub-domains included), or of
+        its saved copy's folders (``file://`` start URLs)."""
+        if url.startswith("file:"):
+            return any(url.startswith(folder) for folder in self.source.folders)
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return False
+        host = (parts.hostname or "").lower()
         return any(host == d or host.endswith(f".{d}") for d in self.source.domains)
 
     def _starts(self) -> Iterator[Request]:

@@ -4,6 +4,7 @@ size, executables, redirect loops, login walls) a counted reject in the quaranti
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 from collections.abc import Iterator
@@ -360,3 +361,27 @@ def test_proxy_tor_goes_through_the_running_tor_of_the_settings(
     assert ran.code == 0, ran.stderr
     assert store.leads()["url"].tolist() == [url]
     assert socks.names() == [ONION_HOST]
+
+
+def test_a_saved_copy_of_a_site_is_crawled_from_its_files(
+    coastwatch: Coastwatch, store: Store, tmp_path: Path
+) -> None:
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    page = saved / "thread-1.html"
+    page.write_text(pages.thread_page(1, 1) or "", encoding="utf-8")
+    sjis, encoding, _ = pages.JAPANESE_PAGES["/jp/sjis.html"]
+    (saved / "sjis.html").write_bytes(sjis.encode(encoding))
+    (tmp_path / "outside.html").write_text("<p>not part of the copy</p>", encoding="utf-8")
+    sources = tmp_path / "sources.toml"
+    urls = [page.as_uri(), (saved / "sjis.html").as_uri()]
+    table = (
+        f"[source.saved]\nstart_urls = {json.dumps(urls)}\ndepth = 0\ndelay_s = 0\n"
+        'posts.container = "article.post"\nposts.text = "div.content"\n'
+    )
+    sources.write_text(table, encoding="utf-8")
+    ran = _crawl(coastwatch, "--sources", str(sources))
+    assert ran.code == 0, ran.stderr
+    leads = _leads(store)
+    assert set(leads.index) == {f"{page.as_uri()}#p101", f"{page.as_uri()}#p102", f"{urls[1]}#j1"}
+    assert leads.loc[f"{urls[1]}#j1"]["text"] == pages.SHIFT_JIS_TEXT
