@@ -385,3 +385,20 @@ def test_a_saved_copy_of_a_site_is_crawled_from_its_files(
     leads = _leads(store)
     assert set(leads.index) == {f"{page.as_uri()}#p101", f"{page.as_uri()}#p102", f"{urls[1]}#j1"}
     assert leads.loc[f"{urls[1]}#j1"]["text"] == pages.SHIFT_JIS_TEXT
+
+
+def test_a_lead_the_store_refuses_is_set_aside_and_the_rest_stored(store: Store) -> None:
+    from collections import Counter
+
+    from crawler.run import LeadWriter, parse_handoffs
+    from tests.builders.leads import lead_record
+
+    good = lead_record("http://f/1", "a post the store keeps")
+    bad = lead_record("http://f/2", "a post naming a number no bigint holds", mmsi=[10**20])
+    writer = LeadWriter(store)
+    (batch,) = parse_handoffs([good, bad])
+    writer.load(batch)
+    assert store.leads()["url"].tolist() == ["http://f/1"]
+    assert writer.totals.leads_new == 1
+    assert writer.totals.rejected == Counter({"refused_by_store": 1})
+    assert _rejected(store) == {("forum", "refused_by_store"): 1}
