@@ -109,6 +109,7 @@ LOGSTATS_INTERVAL = 0.0
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
 SPIDER_MIDDLEWARES: dict[str, int | None] = {"crawler.middlewares.SpiderErrors": 10}
+EXTENSIONS: dict[str, int | None] = {"crawler.limits.SizeLimit": 100}
 DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
     "crawler.middlewares.RefuseBinaries": 50,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,

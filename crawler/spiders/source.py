@@ -261,15 +261,18 @@ def _reason(error: BaseException, meta: dict[str, Any]) -> tuple[str, str]:
     via = f" (through the proxy {meta['proxy']})" if meta.get("proxy") else ""
     if isinstance(error, Refused):
         return error.reason, error.detail
+    if meta.get("refused"):  # stopped by a limit or a refusal of ours (binary, too big)
+        reason, detail = meta["refused"]
+        return str(reason), str(detail)
     if isinstance(error, StopDownload):
-        return meta.get("refused", ("stopped", "the download was stopped"))
+        return "stopped", "the download was stopped"
     if isinstance(error, HttpError):
         status = error.response.status
         return "http_error", f"HTTP {status}"
     if isinstance(error, DownloadCancelledError):
         if "max size" in str(error):
             return "too_big", str(error).split(" in request")[0]
-        return "cancelled", str(error)
+        return "cancelled", str(error) or "the download was cancelled"
     if isinstance(error, DownloadTimeoutError | TimeoutError):
         return "timeout", f"no answer in time{via}"
     if isinstance(error, _UNREACHABLE):

@@ -169,7 +169,7 @@ def test_what_gives_no_lead_is_a_counted_reject_with_its_reason(
     ran = _crawl(coastwatch, "--sources", _sources(tmp_path, site, BOARD))
     assert ran.code == 0, ran.stderr
     rejected = _rejected(store)
-    assert rejected[("board", "too_big")] == 1  # /huge.html, over crawl_max_page_bytes
+    assert rejected[("board", "too_big")] == 2  # over crawl_max_page_bytes: said, or streamed
     assert rejected[("board", "binary")] == 2  # tracker.exe by name, /files/latest by type
     assert rejected[("board", "redirect_loop")] == 1
     assert rejected[("board", "login_wall")] == 1
