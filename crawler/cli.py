@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 __all__ = ["crawl", "print_summary"]
 
+#: At most one progress line this often (the summary follows at the end).
+PROGRESS_EVERY_S = 2.0
+
 #: Loggers whose messages (a page over the size limit, a host that refused, robots.txt
 #: out of reach, a page with no main text) the summary gives as counted rejects: shown with
 #: ``-v`` only. Scrapy's other errors are shown, in one line.
@@ -176,9 +179,14 @@ def crawl(
     sources = _sources(sources_file, names, url, depth, proxy, max_pages)
     _quiet_scrapy()
 
+    said = [-PROGRESS_EVERY_S]
+
     def progress(stats: CrawlStats) -> None:
+        if stats.seconds - said[0] < PROGRESS_EVERY_S:
+            return
+        said[0] = stats.seconds
         console.print(
-            f"pages {stats.pages:,}  leads new {stats.leads_new:,}  "
+            f"{stats.seconds:5.0f} s  pages {stats.pages:,}  leads new {stats.leads_new:,}  "
             f"seen again {stats.seen_again:,}  rejected {sum(stats.rejected.values()):,}"
         )
 
