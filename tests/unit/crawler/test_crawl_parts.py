@@ -59,6 +59,9 @@ def test_ticks_alone_make_no_batch() -> None:
         ("2026-11-28T21:40:00+09:00", None, "UTC", datetime(2026, 11, 28, 12, 40, tzinfo=UTC)),
         ("Listed 27 Nov 2026", "en", "UTC", datetime(2026, 11, 27, tzinfo=UTC)),
         ("2 hours ago", "en", "UTC", datetime(2026, 12, 1, 10, 0, tzinfo=UTC)),
+        ("2026/11/28 21:40", None, "Asia/Tokyo", datetime(2026, 11, 28, 12, 40, tzinfo=UTC)),
+        ("2026/11/28 21:40 JST", "en", "UTC", datetime(2026, 11, 28, 12, 40, tzinfo=UTC)),
+        ("28 novembre 2026 21:40", "fr", "UTC", datetime(2026, 11, 28, 21, 40, tzinfo=UTC)),
     ],
 )
 def test_posted_dates_read_as_written(
