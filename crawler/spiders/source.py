@@ -32,6 +32,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from crawler.items import PageItem, RejectItem
 from crawler.middlewares import Refused
 from crawler.sources import FormLogin, LoginSecrets, SourceConfig
+from surveillance.redaction import mask_secrets
 
 if TYPE_CHECKING:
     from parsel import Selector, SelectorList
@@ -258,7 +259,7 @@ class SourceSpider(Spider):
 
 def _reason(error: BaseException, meta: dict[str, Any]) -> tuple[str, str]:
     """The reject reason (a slug) and detail of a failed request."""
-    via = f" (through the proxy {meta['proxy']})" if meta.get("proxy") else ""
+    via = f" (through the proxy {mask_secrets(str(meta['proxy']))})" if meta.get("proxy") else ""
     if isinstance(error, Refused):
         return error.reason, error.detail
     if meta.get("refused"):  # stopped by a limit or a refusal of ours (binary, too big)

@@ -126,3 +126,9 @@ def test_a_saved_site_is_read_within_its_folder_only(tmp_path: Any) -> None:
     assert spider._on_site((page.parent / "other.html").as_uri())
     assert not spider._on_site((tmp_path / "secret.html").as_uri())
     assert not spider._on_site("ftp://forum.test/x") and not spider._on_site("http://forum.test/")
+
+
+def test_a_proxy_password_stays_out_of_a_reject() -> None:
+    request = Request(BASE, meta={"proxy": "socks5h://user:hunter2@127.0.0.1:9050"})
+    reject = _failed(ConnectionRefusedError("refused"), request)
+    assert "hunter2" not in reject.detail and "127.0.0.1:9050" in reject.detail
