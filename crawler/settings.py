@@ -108,7 +108,8 @@ TELNETCONSOLE_ENABLED = False
 LOGSTATS_INTERVAL = 0.0
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
-SPIDER_MIDDLEWARES: dict[str, int | None] = {}
+SPIDER_MIDDLEWARES: dict[str, int | None] = {"crawler.middlewares.SpiderErrors": 10}
+EXTENSIONS: dict[str, int | None] = {"crawler.limits.SizeLimit": 100}
 DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
     "crawler.middlewares.RefuseBinaries": 50,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
@@ -126,6 +127,9 @@ DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
 DOWNLOAD_HANDLERS = {
     "http": "crawler.socks.SocksDownloadHandler",
     "https": "crawler.socks.SocksDownloadHandler",
+    "ftp": None,  # web pages and saved copies of them (file://) only
+    "s3": None,
+    "data": None,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.PageTextPipeline": 100,
