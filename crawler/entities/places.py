@@ -58,7 +58,7 @@ _EN_BEFORE = re.compile(
 #: What stands between two places of one list ("Fukue, Goto", "Hagi and Hamada").
 _LISTED = re.compile(r",\s*|\s*/\s*|\s+(?:and|or|to)\s+", re.IGNORECASE)
 _JA_AFTER = re.compile(
-    r"(?:港|市|沖|県|湾|町|島|の沖|の港|の浜|付近|周辺|近海|方面|近く|海域|漁港|から|まで|へ向)"
+    r"(?:港|市|沖|県|湾|町|島|の沖|の港|の浜|付近|周辺|近海|方面|近く|海域|漁港|から|まで|へ向|の辺り|辺り|あたり)"
 )
 
 
