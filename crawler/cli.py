@@ -20,9 +20,37 @@ if TYPE_CHECKING:
 
 __all__ = ["crawl", "print_summary"]
 
-#: Loggers whose warnings (a page over the size limit, a page with no main text) the
-#: summary gives as counted rejects; shown with ``-v``.
-_TOLD_AS_REJECTS = ("scrapy", "trafilatura")
+#: At most one progress line this often (the summary follows at the end).
+PROGRESS_EVERY_S = 2.0
+
+#: Loggers whose messages (a page over the size limit, a host that refused, robots.txt
+#: out of reach, a page with no main text) the summary gives as counted rejects: shown with
+#: ``-v`` only. Scrapy's other errors are shown, in one line.
+_TOLD_AS_REJECTS = (
+    "scrapy.core.downloader",
+    "scrapy.downloadermiddlewares",
+    "trafilatura",
+)
+
+
+class _OneLine(logging.Filter):
+    """Scrapy's errors without their tracebacks (the CLI never shows one)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith("scrapy"):
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
+        return True
+
+
+def _quiet_scrapy() -> None:
+    if logging.getLogger().isEnabledFor(logging.DEBUG):
+        return
+    for name in _TOLD_AS_REJECTS:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    logging.getLogger("scrapy").setLevel(logging.ERROR)
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, _OneLine) for f in handler.filters):
+            handler.addFilter(_OneLine())
 
 
 def print_summary(stats: CrawlStats) -> None:
@@ -96,8 +124,13 @@ def _tor(settings: Settings, sources: list[SourceConfig]) -> Iterator[Any]:
     if not any(s.proxy == "tor" for s in sources):
         yield None
         return
-    from crawler.tor import tor_route
-
+    try:
+        from crawler.tor import tor_route
+    except ImportError as exc:
+        raise ConfigError(
+            f"no Tor route here ({exc})",
+            hint="give the SOCKS port of a running Tor with --proxy socks5h://HOST:PORT",
+        ) from None
     with tor_route(settings) as route:
         yield route
 
@@ -144,13 +177,16 @@ def crawl(
     from crawler.run import crawl as run_crawl
 
     sources = _sources(sources_file, names, url, depth, proxy, max_pages)
-    if not logging.getLogger().isEnabledFor(logging.DEBUG):
-        for name in _TOLD_AS_REJECTS:
-            logging.getLogger(name).setLevel(logging.ERROR)
+    _quiet_scrapy()
+
+    said = [-PROGRESS_EVERY_S]
 
     def progress(stats: CrawlStats) -> None:
+        if stats.seconds - said[0] < PROGRESS_EVERY_S:
+            return
+        said[0] = stats.seconds
         console.print(
-            f"pages {stats.pages:,}  leads new {stats.leads_new:,}  "
+            f"{stats.seconds:5.0f} s  pages {stats.pages:,}  leads new {stats.leads_new:,}  "
             f"seen again {stats.seen_again:,}  rejected {sum(stats.rejected.values()):,}"
         )
 

@@ -41,6 +41,11 @@ class CrawlContext:
     def __deepcopy__(self, memo: dict[int, Any]) -> CrawlContext:
         return self
 
+    def __repr__(self) -> str:  # Scrapy logs its settings: no lookups, no proxy password
+        from surveillance.redaction import mask_secrets
+
+        return f"CrawlContext(tor_proxy={mask_secrets(str(self.tor_proxy))!r})"
+
     def hand_off(self, item: Handoff) -> None:
         """Pass a lead, a reject or a fetch to the ingest run (any thread)."""
         self.handoffs.put(item)

@@ -1,9 +1,10 @@
-"""Downloader middlewares of the crawler: what may be fetched, and by which route.
+"""Middlewares of the crawler: what may be fetched, and by which route.
 
 - :class:`RefuseBinaries`: executables and archives refused by the link's extension before
   the request is sent, and by the response's Content-Type before its body is read.
 - :class:`ClearWebRobotsTxt`: Scrapy's robots.txt check, not asked of ``.onion`` hosts.
 - :class:`RedirectLoops`: Scrapy's redirects, a loop told apart from a long chain.
+- :class:`SpiderErrors` (a spider middleware): a page the spider fails on is a reject.
 - :class:`ProxyRoute`: the one place a request's proxy is chosen (``request.meta["proxy"]``
   from the source's ``proxy``), with the longer timeout and retries of onion hosts.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import posixpath
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -23,18 +25,26 @@ from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, StopDownload
 
+from crawler.items import RejectItem
 from crawler.onion import is_onion
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
-    from scrapy.http import Headers
+    from scrapy.http import Headers, Response
     from scrapy.robotstxt import RobotParser
 
     from crawler.context import CrawlContext
     from crawler.sources import SourceConfig
 
-__all__ = ["ClearWebRobotsTxt", "ProxyRoute", "RedirectLoops", "RefuseBinaries", "Refused"]
+__all__ = [
+    "ClearWebRobotsTxt",
+    "ProxyRoute",
+    "RedirectLoops",
+    "RefuseBinaries",
+    "Refused",
+    "SpiderErrors",
+]
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +133,20 @@ class RedirectLoops(RedirectMiddleware):
             raise Refused(
                 "too_many_redirects", f"more than {self.max_redirect_times} redirects"
             ) from None
+
+
+class SpiderErrors:
+    """A page the spider could not parse (hostile markup meeting a bug) is a reject
+    ``failed:spider`` with the error, not a line in a log."""
+
+    def process_spider_exception(
+        self, response: Response, exception: Exception, spider: Spider | None = None
+    ) -> list[RejectItem]:
+        log.warning("the spider failed on %s: %s", response.url, exception)
+        detail = f"{type(exception).__name__}: {exception}"[:500]
+        source = getattr(spider, "source", None)
+        name = source.name if source is not None else "crawl"
+        return [RejectItem(name, response.url, "failed:spider", detail, datetime.now(UTC))]
 
 
 class ProxyRoute:

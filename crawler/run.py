@@ -27,7 +27,7 @@ from crawler.context import CrawlContext, CrawlEnd
 from crawler.items import Fetched, Handoff, RejectItem
 from crawler.reactor import in_reactor
 from crawler.sources import LoginSecrets, SourceConfig
-from surveillance.errors import ConfigError, InputError
+from surveillance.errors import ConfigError, DataRefused, InputError
 from surveillance.ingest import REJECT_COLUMNS, IngestStats, Source, quarantine_frame, run
 from surveillance.store.leads import LeadCounts, LeadRecord
 
@@ -166,9 +166,12 @@ class LeadWriter:
         self.unreachable: dict[str, str] = {}
 
     def load(self, batch: LeadBatch) -> None:
+        refused: list[RejectItem] = []
         if batch.records:
-            batch.written = self.store.write_leads(batch.records)
+            batch.written, refused = self._write(batch.records)
         rejects = batch.rejects
+        if refused:
+            rejects = pd.concat([rejects, _batch([], refused, Counter()).rejects])
         for source, rows in rejects.groupby("source", sort=False):
             frame = quarantine_frame(str(source), rows[REJECT_COLUMNS], time.time())
             self.store.quarantine(frame)
@@ -184,6 +187,24 @@ class LeadWriter:
         totals.sightings += batch.written.sightings
         totals.unchanged += batch.written.unchanged
         totals.rejected.update(str(r) for r in rejects["reason"])
+
+    def _write(self, records: list[LeadRecord]) -> tuple[LeadCounts, list[RejectItem]]:
+        """The batch in one transaction; if the store refuses it (a value it cannot hold),
+        each lead alone, those refused set aside as rejects ``refused_by_store``."""
+        try:
+            return self.store.write_leads(records), []
+        except DataRefused:
+            pass
+        counts, refused = LeadCounts(), []
+        for record in records:
+            try:
+                counts.add(self.store.write_leads([record]))
+            except DataRefused as exc:
+                why = str(exc)[:500]
+                refused.append(
+                    RejectItem(record.source, record.url, "refused_by_store", why, record.fetched)
+                )
+        return counts, refused
 
     def finish(self, stats: IngestStats) -> None:
         stats.messages += self.totals.pages

@@ -108,12 +108,17 @@ TELNETCONSOLE_ENABLED = False
 LOGSTATS_INTERVAL = 0.0
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 
-SPIDER_MIDDLEWARES: dict[str, int | None] = {}
+SPIDER_MIDDLEWARES: dict[str, int | None] = {"crawler.middlewares.SpiderErrors": 10}
+EXTENSIONS: dict[str, int | None] = {"crawler.limits.SizeLimit": 100}
 DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
     "crawler.middlewares.RefuseBinaries": 50,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.ClearWebRobotsTxt": 100,
     "crawler.middlewares.ProxyRoute": 340,  # before DownloadTimeout (350), Retry (550)
+    # Slow circuits (crawler/circuits.py): Scrapy's retries with a doubling pause, and a new
+    # Tor circuit (NEWNYM) after failures in a row on the Tor route.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.circuits.SlowCircuits": 550,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.middlewares.RedirectLoops": 600,
 }
@@ -122,6 +127,9 @@ DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
 DOWNLOAD_HANDLERS = {
     "http": "crawler.socks.SocksDownloadHandler",
     "https": "crawler.socks.SocksDownloadHandler",
+    "ftp": None,  # web pages and saved copies of them (file://) only
+    "s3": None,
+    "data": None,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.PageTextPipeline": 100,
@@ -129,14 +137,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 300,
     "crawler.pipelines.HandOffPipeline": 900,
 }
-#: Slow circuits (``crawler/circuits.py``): Scrapy's retries with a doubling pause, and a new
-#: Tor circuit (NEWNYM) after failures in a row on the Tor route.
-DOWNLOADER_MIDDLEWARES.update(
-    {
-        "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-        "crawler.circuits.SlowCircuits": 550,
-    }
-)
+#: The pause before a retry (doubled at each), and when to ask Tor for a new circuit.
 RETRY_BACKOFF_S = 2.0
 RETRY_BACKOFF_MAX_S = 120.0
 TOR_NEWNYM_AFTER_FAILURES = 3

@@ -160,6 +160,16 @@ def _check_url(url: str) -> str:
     return url
 
 
+def _check_start_url(url: str) -> str:
+    """A web URL, or a ``file://`` URL of a saved copy of a site (the simulator's forum)."""
+    parts = urlsplit(url)
+    if parts.scheme == "file" and parts.path.startswith("/") and parts.netloc in ("", "localhost"):
+        return url
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"expected an http://, https:// or file:// URL, got {url!r}")
+    return url
+
+
 def _check_proxy(proxy: str) -> str:
     if proxy in ("none", "tor"):
         return proxy
@@ -202,7 +212,7 @@ class SourceConfig(_Strict):
     @field_validator("start_urls")
     @classmethod
     def _urls(cls, urls: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(_check_url(u) for u in urls)
+        return tuple(_check_start_url(u) for u in urls)
 
     @field_validator("allowed_domains")
     @classmethod
@@ -249,8 +259,14 @@ class SourceConfig(_Strict):
         """The hosts the crawl may go to: ``allowed_domains``, else the start URLs' hosts."""
         if self.allowed_domains:
             return self.allowed_domains
-        hosts = (urlsplit(u).hostname or "" for u in self.start_urls)
-        return tuple(dict.fromkeys(h.lower() for h in hosts))
+        hosts = (urlsplit(u).hostname for u in self.start_urls)
+        return tuple(dict.fromkeys(h.lower() for h in hosts if h))
+
+    @property
+    def folders(self) -> tuple[str, ...]:
+        """The ``file://`` folders of the start URLs: a saved site is read within them."""
+        found = (u.rsplit("/", 1)[0] + "/" for u in self.start_urls if u.startswith("file:"))
+        return tuple(dict.fromkeys(found))
 
     @classmethod
     def for_url(

@@ -32,6 +32,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from crawler.items import PageItem, RejectItem
 from crawler.middlewares import Refused
 from crawler.sources import FormLogin, LoginSecrets, SourceConfig
+from surveillance.redaction import mask_secrets
 
 if TYPE_CHECKING:
     from parsel import Selector, SelectorList
@@ -104,8 +105,14 @@ class SourceSpider(Spider):
         return Request(url, callback=self.parse, errback=self.failed, meta={"hops": hops}, **kwargs)
 
     def _on_site(self, url: str) -> bool:
-        """True for a URL of the source's hosts (ports aside; sub-domains included)."""
-        host = (urlsplit(url).hostname or "").lower()
+        """True for a URL of the source's hosts (ports aside; sub-domains included), or of
+        its saved copy's folders (``file://`` start URLs)."""
+        if url.startswith("file:"):
+            return any(url.startswith(folder) for folder in self.source.folders)
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return False
+        host = (parts.hostname or "").lower()
         return any(host == d or host.endswith(f".{d}") for d in self.source.domains)
 
     def _starts(self) -> Iterator[Request]:
@@ -252,18 +259,21 @@ class SourceSpider(Spider):
 
 def _reason(error: BaseException, meta: dict[str, Any]) -> tuple[str, str]:
     """The reject reason (a slug) and detail of a failed request."""
-    via = f" (through the proxy {meta['proxy']})" if meta.get("proxy") else ""
+    via = f" (through the proxy {mask_secrets(str(meta['proxy']))})" if meta.get("proxy") else ""
     if isinstance(error, Refused):
         return error.reason, error.detail
+    if meta.get("refused"):  # stopped by a limit or a refusal of ours (binary, too big)
+        reason, detail = meta["refused"]
+        return str(reason), str(detail)
     if isinstance(error, StopDownload):
-        return meta.get("refused", ("stopped", "the download was stopped"))
+        return "stopped", "the download was stopped"
     if isinstance(error, HttpError):
         status = error.response.status
         return "http_error", f"HTTP {status}"
     if isinstance(error, DownloadCancelledError):
         if "max size" in str(error):
             return "too_big", str(error).split(" in request")[0]
-        return "cancelled", str(error)
+        return "cancelled", str(error) or "the download was cancelled"
     if isinstance(error, DownloadTimeoutError | TimeoutError):
         return "timeout", f"no answer in time{via}"
     if isinstance(error, _UNREACHABLE):

@@ -250,6 +250,7 @@ INDEX = page(
 <li><a href="/jp/eucjp.html">密輸の噂 (EUC-JP)</a></li>
 <li><a href="/script.html">Live board</a></li>
 <li><a href="/huge.html">Full archive</a></li>
+<li><a href="/huge-stream.html">Live archive</a></li>
 <li><a href="/loop/a">Moved page</a></li>
 <li><a href="/members/">Members only</a></li>
 <li><a href="/private/ledger.html">Ledger</a></li>

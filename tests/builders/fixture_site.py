@@ -10,10 +10,10 @@ was not (robots, refused downloads)::
         crawl(..., SourceConfig.for_url(site.url("/forum/")), ...)
         assert "/private/ledger.html" not in site.paths()
 
-Besides the forum, market and Japanese pages it has the hostile ones: broken HTML, a page
-over the size limit, a redirect loop, a login wall (a form with a CSRF token, a session
-cookie), robots.txt disallowing ``/private/``, executables, and a script that would add
-text if JavaScript ran.
+Besides the forum, market and Japanese pages it has the hostile ones: broken HTML, pages
+over the size limit (one says so in its Content-Length, one streams), a redirect loop, a
+login wall (a form with a CSRF token, a session cookie), robots.txt disallowing
+``/private/``, executables, and a script that would add text if JavaScript ran.
 """
 
 from __future__ import annotations
@@ -236,6 +236,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._html(pages.script_page())
         elif path == "/huge.html":
             self._huge()
+        elif path == "/huge-stream.html":
+            self._huge(say_length=False)
         elif path == "/loop/a":
             self._redirect("/loop/b")
         elif path == "/loop/b":
@@ -288,13 +290,18 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._html(html)
 
-    def _huge(self) -> None:
-        """A page of :attr:`FixtureSite.huge_page_bytes`, written a block at a time."""
+    def _huge(self, *, say_length: bool = True) -> None:
+        """A page of :attr:`FixtureSite.huge_page_bytes`, written a block at a time, with
+        its Content-Length or (``say_length`` False) without, to the connection's end."""
         size = self.site.huge_page_bytes
         line = b"<p>archive line, nothing to see, archive line, nothing to see.</p>\n"
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(size))
+        if say_length:
+            self.send_header("Content-Length", str(size))
+        else:
+            self.send_header("Connection", "close")
+            self.close_connection = True
         self.end_headers()
         block = line * (65536 // len(line) + 1)
         try:

@@ -4,6 +4,7 @@ size, executables, redirect loops, login walls) a counted reject in the quaranti
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 from collections.abc import Iterator
@@ -168,7 +169,7 @@ def test_what_gives_no_lead_is_a_counted_reject_with_its_reason(
     ran = _crawl(coastwatch, "--sources", _sources(tmp_path, site, BOARD))
     assert ran.code == 0, ran.stderr
     rejected = _rejected(store)
-    assert rejected[("board", "too_big")] == 1  # /huge.html, over crawl_max_page_bytes
+    assert rejected[("board", "too_big")] == 2  # over crawl_max_page_bytes: said, or streamed
     assert rejected[("board", "binary")] == 2  # tracker.exe by name, /files/latest by type
     assert rejected[("board", "redirect_loop")] == 1
     assert rejected[("board", "login_wall")] == 1
@@ -328,3 +329,76 @@ def test_crawling_needs_the_sources_ability(coastwatch: Coastwatch, store: Store
     add_user(store, ROLE_USERS["intel"], "intel")
     ran = as_user(coastwatch, ROLE_USERS["intel"])("crawl", "--url", "http://127.0.0.1:9/")
     assert ran.code == 6
+
+
+def test_a_mirror_is_seen_again_not_stored_again(
+    coastwatch: Coastwatch, store: Store, site: FixtureSite, tmp_path: Path
+) -> None:
+    assert _crawl(coastwatch, "--sources", _sources(tmp_path, site, FORUM)).code == 0
+    before = _leads(store)
+    mirror = FORUM.replace("{base}", f"http://{ONION_HOST}").replace("harbour", "mirror")
+    with SocksServer(onion=("127.0.0.1", site.port)) as socks:
+        sources = _sources(tmp_path, site, mirror + f'proxy = "{socks.url}"\n')
+        ran = _crawl(coastwatch, "--sources", sources)
+    assert ran.code == 0, ran.stderr
+    after = _leads(store)
+    assert set(after.index) == set(before.index)  # the same four texts, no new lead
+    assert re.search(r"seen again \(same text, new URL\)\s+4\s*\n", ran.stdout), ran.stdout
+    sightings = store.lead_sightings(int(after.loc[site.url("/forum/thread/1#p101")]["id"]))
+    assert set(sightings["url"]) == {
+        site.url("/forum/thread/1#p101"),
+        f"http://{ONION_HOST}/forum/thread/1#p101",
+    }
+
+
+def test_proxy_tor_goes_through_the_running_tor_of_the_settings(
+    coastwatch: Coastwatch, store: Store, site: FixtureSite
+) -> None:
+    with SocksServer(onion=("127.0.0.1", site.port)) as socks:
+        env = {"COASTWATCH_TOR_MODE": "running", "COASTWATCH_TOR_SOCKS_URL": socks.url}
+        url = f"http://{ONION_HOST}/hidden/market"
+        ran = _crawl(coastwatch, "--url", url, "--depth", "0", "--proxy", "tor", env=env)
+    assert ran.code == 0, ran.stderr
+    assert store.leads()["url"].tolist() == [url]
+    assert socks.names() == [ONION_HOST]
+
+
+def test_a_saved_copy_of_a_site_is_crawled_from_its_files(
+    coastwatch: Coastwatch, store: Store, tmp_path: Path
+) -> None:
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    page = saved / "thread-1.html"
+    page.write_text(pages.thread_page(1, 1) or "", encoding="utf-8")
+    sjis, encoding, _ = pages.JAPANESE_PAGES["/jp/sjis.html"]
+    (saved / "sjis.html").write_bytes(sjis.encode(encoding))
+    (tmp_path / "outside.html").write_text("<p>not part of the copy</p>", encoding="utf-8")
+    sources = tmp_path / "sources.toml"
+    urls = [page.as_uri(), (saved / "sjis.html").as_uri()]
+    table = (
+        f"[source.saved]\nstart_urls = {json.dumps(urls)}\ndepth = 0\ndelay_s = 0\n"
+        'posts.container = "article.post"\nposts.text = "div.content"\n'
+    )
+    sources.write_text(table, encoding="utf-8")
+    ran = _crawl(coastwatch, "--sources", str(sources))
+    assert ran.code == 0, ran.stderr
+    leads = _leads(store)
+    assert set(leads.index) == {f"{page.as_uri()}#p101", f"{page.as_uri()}#p102", f"{urls[1]}#j1"}
+    assert leads.loc[f"{urls[1]}#j1"]["text"] == pages.SHIFT_JIS_TEXT
+
+
+def test_a_lead_the_store_refuses_is_set_aside_and_the_rest_stored(store: Store) -> None:
+    from collections import Counter
+
+    from crawler.run import LeadWriter, parse_handoffs
+    from tests.builders.leads import lead_record
+
+    good = lead_record("http://f/1", "a post the store keeps")
+    bad = lead_record("http://f/2", "a post naming a number no bigint holds", mmsi=[10**20])
+    writer = LeadWriter(store)
+    (batch,) = parse_handoffs([good, bad])
+    writer.load(batch)
+    assert store.leads()["url"].tolist() == ["http://f/1"]
+    assert writer.totals.leads_new == 1
+    assert writer.totals.rejected == Counter({"refused_by_store": 1})
+    assert _rejected(store) == {("forum", "refused_by_store"): 1}

@@ -59,6 +59,9 @@ def test_ticks_alone_make_no_batch() -> None:
         ("2026-11-28T21:40:00+09:00", None, "UTC", datetime(2026, 11, 28, 12, 40, tzinfo=UTC)),
         ("Listed 27 Nov 2026", "en", "UTC", datetime(2026, 11, 27, tzinfo=UTC)),
         ("2 hours ago", "en", "UTC", datetime(2026, 12, 1, 10, 0, tzinfo=UTC)),
+        ("2026/11/28 21:40", None, "Asia/Tokyo", datetime(2026, 11, 28, 12, 40, tzinfo=UTC)),
+        ("2026/11/28 21:40 JST", "en", "UTC", datetime(2026, 11, 28, 12, 40, tzinfo=UTC)),
+        ("28 novembre 2026 21:40", "fr", "UTC", datetime(2026, 11, 28, 21, 40, tzinfo=UTC)),
     ],
 )
 def test_posted_dates_read_as_written(
@@ -118,3 +121,17 @@ def test_a_chain_past_the_limit_is_too_many_redirects() -> None:
     with pytest.raises(Refused) as refused:
         middleware._redirect(Request("http://f/2"), request, 302)
     assert refused.value.reason == "too_many_redirects"
+
+
+def test_a_page_the_spider_fails_on_is_a_reject() -> None:
+    from scrapy.http import HtmlResponse
+
+    from crawler.middlewares import SpiderErrors
+    from crawler.sources import SourceConfig
+    from crawler.spiders.source import SourceSpider
+
+    spider = SourceSpider(SourceConfig.for_url("http://f/"))
+    response = HtmlResponse("http://f/x", body=b"<p>x</p>")
+    (reject,) = SpiderErrors().process_spider_exception(response, ValueError("bad"), spider)
+    assert (reject.source, reject.url, reject.reason) == ("f", "http://f/x", "failed:spider")
+    assert reject.detail == "ValueError: bad"

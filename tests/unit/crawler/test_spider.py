@@ -114,3 +114,21 @@ def test_a_body_that_is_not_text_is_still_handed_on() -> None:
     response = Response(f"{BASE}/files/latest", body=b"MZ\x90\x00", headers={"Content-Type": "x/y"})
     items, _, _ = _split(_spider().parse(response))
     assert items[0].body == b"MZ\x90\x00" and items[0].content_type == "x/y"
+
+
+def test_a_saved_site_is_read_within_its_folder_only(tmp_path: Any) -> None:
+    page = tmp_path / "site" / "thread.html"
+    page.parent.mkdir()
+    page.write_text("<p>x</p>", encoding="utf-8")
+    source = SourceConfig(name="saved", start_urls=(page.as_uri(),))
+    spider = SourceSpider(source)
+    assert source.domains == () and source.folders == (page.parent.as_uri() + "/",)
+    assert spider._on_site((page.parent / "other.html").as_uri())
+    assert not spider._on_site((tmp_path / "secret.html").as_uri())
+    assert not spider._on_site("ftp://forum.test/x") and not spider._on_site("http://forum.test/")
+
+
+def test_a_proxy_password_stays_out_of_a_reject() -> None:
+    request = Request(BASE, meta={"proxy": "socks5h://user:hunter2@127.0.0.1:9050"})
+    reject = _failed(ConnectionRefusedError("refused"), request)
+    assert "hunter2" not in reject.detail and "127.0.0.1:9050" in reject.detail
