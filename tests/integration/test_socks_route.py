@@ -128,3 +128,12 @@ def test_an_http_proxy_is_scrapys_own_route_and_gets_the_onion_name_unresolved()
     assert proxy.hosts == [ONION]
     assert "socks/requests" not in fetched.stats
     assert ONION not in fetched.resolved
+
+
+def test_tunnels_are_kept_alive_and_reused_for_one_host() -> None:
+    two_at_a_time = {"CONCURRENT_REQUESTS": 2, "CONCURRENT_REQUESTS_PER_DOMAIN": 2}
+    with echo_site() as site, SocksServer(onion=("127.0.0.1", site.port)) as socks:
+        urls = [site.url(ONION, f"/bytes/{100 + i}") for i in range(20)]
+        fetched = fetch(urls, proxy=socks.url, settings=two_at_a_time)
+    assert [fetched[url].size_bytes for url in urls] == [100 + i for i in range(20)]
+    assert 1 <= len(socks.connects) <= 2  # one tunnel per request slot, not per page
