@@ -335,7 +335,7 @@ class SocksDownloadHandler(BaseDownloadHandler):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        self._direct: HTTP11DownloadHandler = build_from_crawler(HTTP11DownloadHandler, crawler)
+        self._direct: HTTP11DownloadHandler | None = None  # both built on first use
         self._socks: _SocksRoute | None = None
         crawler.signals.connect(self._renewed, signal=CIRCUIT_RENEWED)
 
@@ -356,6 +356,8 @@ class SocksDownloadHandler(BaseDownloadHandler):
                 f"{host} is a .onion address: it is fetched only through Tor "
                 '(proxy = "tor" or socks5h://...), never looked up locally'
             )
+        if self._direct is None:
+            self._direct = build_from_crawler(HTTP11DownloadHandler, self.crawler)
         return await self._direct.download_request(request)
 
     def _renewed(self, proxy: str, **_: object) -> None:
@@ -365,4 +367,5 @@ class SocksDownloadHandler(BaseDownloadHandler):
     async def close(self) -> None:
         if self._socks is not None:
             await self._socks.close()
-        await self._direct.close()
+        if self._direct is not None:
+            await self._direct.close()

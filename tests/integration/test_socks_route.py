@@ -3,6 +3,7 @@ process) fetches through the SOCKS server of the tests to a real HTTP(S) site.""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 
@@ -128,3 +129,38 @@ def test_an_http_proxy_is_scrapys_own_route_and_gets_the_onion_name_unresolved()
     assert proxy.hosts == [ONION]
     assert "socks/requests" not in fetched.stats
     assert ONION not in fetched.resolved
+
+
+def test_tunnels_are_kept_alive_and_reused_for_one_host() -> None:
+    two_at_a_time = {"CONCURRENT_REQUESTS": 2, "CONCURRENT_REQUESTS_PER_DOMAIN": 2}
+    with echo_site() as site, SocksServer(onion=("127.0.0.1", site.port)) as socks:
+        urls = [site.url(ONION, f"/bytes/{100 + i}") for i in range(20)]
+        fetched = fetch(urls, proxy=socks.url, settings=two_at_a_time)
+    assert [fetched[url].size_bytes for url in urls] == [100 + i for i in range(20)]
+    assert 1 <= len(socks.connects) <= 2  # one tunnel per request slot, not per page
+
+
+def test_after_a_new_circuit_new_requests_open_new_tunnels() -> None:
+    from scrapy import Request
+    from scrapy.utils.test import get_crawler
+
+    from crawler.socks import CIRCUIT_RENEWED, SocksDownloadHandler
+
+    async def three_pages(proxy: str, url: str) -> list[int]:
+        crawler = get_crawler(settings_dict={"CONCURRENT_REQUESTS": 1})
+        handler = SocksDownloadHandler.from_crawler(crawler)
+        try:
+            statuses = []
+            for renew in (False, True, False):
+                if renew:
+                    crawler.signals.send_catch_log(CIRCUIT_RENEWED, proxy=proxy)
+                response = await handler.download_request(Request(url, meta={"proxy": proxy}))
+                statuses.append(response.status)
+            return statuses
+        finally:
+            await handler.close()
+
+    with echo_site() as site, SocksServer(onion=("127.0.0.1", site.port)) as socks:
+        statuses = asyncio.run(three_pages(socks.url, site.url(ONION, "/echo")))
+    assert statuses == [200, 200, 200]
+    assert len(socks.connects) == 2  # kept alive, then a new tunnel after the renewal
