@@ -127,7 +127,7 @@ class ExtractPipeline(_Stage):
     def process(self, item: Any) -> Any:
         if not isinstance(item, ReadPage):
             return item
-        from crawler.entities import extract  # type: ignore[attr-defined]
+        from crawler.entities import extract
 
         page, fetched = item.page, item.item.fetched
         posted = posted_time(

@@ -115,6 +115,10 @@ DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.ClearWebRobotsTxt": 100,
     "crawler.middlewares.ProxyRoute": 340,  # before DownloadTimeout (350), Retry (550)
+    # Slow circuits (crawler/circuits.py): Scrapy's retries with a doubling pause, and a new
+    # Tor circuit (NEWNYM) after failures in a row on the Tor route.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.circuits.SlowCircuits": 550,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.middlewares.RedirectLoops": 600,
 }
@@ -133,14 +137,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 300,
     "crawler.pipelines.HandOffPipeline": 900,
 }
-#: Slow circuits (``crawler/circuits.py``): Scrapy's retries with a doubling pause, and a new
-#: Tor circuit (NEWNYM) after failures in a row on the Tor route.
-DOWNLOADER_MIDDLEWARES.update(
-    {
-        "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-        "crawler.circuits.SlowCircuits": 550,
-    }
-)
+#: The pause before a retry (doubled at each), and when to ask Tor for a new circuit.
 RETRY_BACKOFF_S = 2.0
 RETRY_BACKOFF_MAX_S = 120.0
 TOR_NEWNYM_AFTER_FAILURES = 3

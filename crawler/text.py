@@ -454,11 +454,31 @@ def _html_text(markup: str, url: str) -> tuple[str, str | None]:
     _strip_unread(tree)
     everything = tidy(_lxml_text(tree))
     if _WHOLE_PAGE.search(markup[:65536]) and len(markup) <= MAX_MAIN_TEXT_MARKUP_CHARS:
-        main = tidy(_trafilatura(tree, url))
-        if len(main) >= MIN_MAIN_TEXT_SHARE * len(everything):
+        main = _main_blocks(everything, _trafilatura(tree, url))
+        share = len(_SPACES.sub("", main)) / max(1, len(_SPACES.sub("", everything)))
+        if share >= MIN_MAIN_TEXT_SHARE:
             return main, title
-        logger.debug("main text of %s too short: all its text kept", url or "a page")
+        logger.debug("main text of %s: %.0f%% of the page, all its text kept", url, 100 * share)
     return everything, title
+
+
+def _main_blocks(everything: str, main: str) -> str:
+    """The lines (blocks) of the page that trafilatura's main text holds, in the page's own
+    layout: its text output splits a block at every element when it falls back to all the
+    text, and adds list markers."""
+    flat = _SPACES.sub("", main)
+    kept, at = [], 0
+    for line in everything.split("\n"):
+        needle = _SPACES.sub("", line)
+        if not needle:
+            continue
+        found = flat.find(needle, at)
+        if found < 0:
+            found = flat.find(needle)  # comments come after the body in its output
+        if found >= 0:
+            kept.append(line)
+            at = max(at, found + len(needle))
+    return "\n".join(kept) if kept else tidy(main)
 
 
 _CONTAINERS = "|".join(sorted(set(_UNREAD) - {"input", "embed"}))  # void elements have no end

@@ -439,6 +439,7 @@ def _sources(web: Path, threads: list[Thread]) -> str:
             f"start_urls = {json.dumps(urls, ensure_ascii=True)}",
             "depth = 0",
             "delay_s = 0  # files on disk: no host to be polite to",
+            'timezone = "Asia/Tokyo"  # the forum writes JST',
             'proxy = "none"',
             f"posts = {{ container = {json.dumps(container)}, text = {json.dumps(text)}, "
             'date = "time.posted", author = "span.author" }',

@@ -33,6 +33,8 @@ _EMAIL = re.compile(
 #: A run that could be a phone number: seven digits or more, with the separators people
 #: use; phonenumbers (pure Python, slow on a whole page) reads only these.
 _PHONE_CANDIDATE = re.compile(r"\+?\(?\d(?:[\d\s().\-/]{0,4}\d){6,16}", re.ASCII)
+#: Hiragana or katakana: the page is Japanese (kanji alone could be Chinese).
+_KANA = re.compile(r"[\u3041-\u309f\u30a1-\u30fa]")
 _PHONE_WORDS = re.compile(
     r"\b(?:tel|phone|call|mobile|cell|sms|whatsapp|signal)\b|電話|携帯|連絡", re.ASCII | re.I
 )
@@ -89,9 +91,12 @@ def find_emails(text: str) -> list[Entity]:
 
 def find_phones(text: str, region: str | None = None) -> list[Entity]:
     """Phone numbers, valid for their country, as E.164. With a ``+`` the country is written;
-    without one it is ``region`` (ISO 3166 alpha-2, e.g. ``"JP"`` for a Japanese page), and
-    without a region such numbers are not found. Less sure without the ``+``."""
+    without one it is ``region`` (ISO 3166 alpha-2). With no region given, a page written in
+    kana is read as Japanese (``090-1234-5678`` is ``+819012345678``); on any other page a
+    number without ``+`` is not found. Less sure without the ``+``."""
     folded = fold(text)
+    if region is None and _KANA.search(text):
+        region = "JP"
     found: dict[int, Entity] = {}
     for candidate in _PHONE_CANDIDATE.finditer(folded):
         # phonenumbers reads the window as written (it knows full-width digits itself)

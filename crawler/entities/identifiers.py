@@ -47,8 +47,9 @@ _IMO_LABELLED = re.compile(
     r"\bIMO(?:\s{0,2}(?:No\.?|number|num\.?|#|番号))?\s{0,3}[:.=#]?\s{0,3}(\d{7})(?![\w.,]\d|\w)",
     re.IGNORECASE | re.ASCII,
 )
+_IMO_WORD = re.compile(r"\bIMO\b", re.ASCII)
 _SEVEN = re.compile(
-    r"(?<![\w+=/?#&%])(?<!\d[.,:-])(?<!\d\s)\d{7}(?!\w)(?![.,/:-]\d)(?!\s\d)", re.ASCII
+    r"(?<![\w+=/?#&%])(?<!\d[.,:-])(?<!\d )\d{7}(?!\w)(?![.,/:-]\d)(?! \d)", re.ASCII
 )
 
 _CALLSIGN = re.compile(
@@ -102,10 +103,11 @@ def _entity(kind: str, value: str, text: str, start: int, end: int, confidence: 
 
 def find_mmsi(text: str) -> list[Entity]:
     """Nine-digit ship-station MMSIs (``MIDxxxxxx``, MID allocated by the ITU), not part of
-    a longer number, a phone number or a date. Sure after "MMSI", fairly sure beside words
-    about ships, unsure alone."""
+    a longer number, a phone number, a date or an amount. Sure after "MMSI", fairly sure
+    beside words about ships or on a page that says "MMSI" (a table), unsure alone."""
     folded = fold(text)
     mids = mid_flags()
+    page_says_mmsi = _MMSI_LABEL.search(folded) is not None
     found = []
     for match in _MMSI.finditer(folded):
         digits = match.group()
@@ -119,6 +121,8 @@ def find_mmsi(text: str) -> list[Entity]:
             continue
         elif _ship_context(folded, start, end):
             confidence = 0.7
+        elif page_says_mmsi:
+            confidence = 0.6  # a list or table under one "MMSI" heading
         else:
             confidence = 0.4
         found.append(_entity("mmsi", digits, text, start, end, confidence))
@@ -135,8 +139,9 @@ def imo_check_holds(digits: str) -> bool:
 
 def find_imo(text: str) -> list[Entity]:
     """IMO ship numbers: seven digits whose check digit holds; after "IMO" sure, bare only
-    beside words about ships (and less sure)."""
+    beside words about ships or on a page that says "IMO" (and less sure)."""
     folded = fold(text)
+    page_says_imo = _IMO_WORD.search(folded) is not None
     found: dict[int, Entity] = {}
     for match in _IMO_LABELLED.finditer(folded):
         digits = match.group(1)
@@ -150,7 +155,7 @@ def find_imo(text: str) -> list[Entity]:
             continue
         if _something_else(folded, start, end):
             continue
-        if _ship_context(folded, start, end):
+        if page_says_imo or _ship_context(folded, start, end):
             found[start] = _entity("imo", digits, text, start, end, 0.6)
     return [found[start] for start in sorted(found)]
 

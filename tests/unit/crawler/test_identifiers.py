@@ -67,6 +67,17 @@ def test_mmsi_lists_and_context_confidence() -> None:
     assert bare.confidence < 0.7
 
 
+def test_a_table_under_one_heading() -> None:
+    text = (
+        "MMSI      NAME          IMO\n"
+        "431000123 KAIYO         9811000\n"
+        "353136000 EVER GIVEN    9241061"
+    )
+    assert values(find_mmsi(text)) == ["431000123", "353136000"]
+    assert all(entity.confidence >= 0.5 for entity in find_mmsi(text))
+    assert values(find_imo(text)) == ["9811000", "9241061"]
+
+
 def test_imo_with_label_and_check_digit() -> None:
     text = "EVER GIVEN IMO 9811000, QUEEN MARY 2 IMO No. 9241061, IMO番号：９０７４７２９"
     found = find_imo(text)

@@ -91,10 +91,21 @@ def test_an_unknown_point_is_a_clear_error(gazetteer: Gazetteer) -> None:
 
 def test_every_packaged_place_is_in_the_area_and_named_both_ways(gazetteer: Gazetteer) -> None:
     places = gazetteer.places
-    assert len(places) >= 80
+    assert len(places) >= 250  # the demo area by hand, and every seaport of the default area
     for place in places:
-        assert 20 <= place.lat <= 46 and 120 <= place.lon <= 142, place
-    assert sum(1 for p in places if p.japanese) >= len(places) - 2
+        assert 20 <= place.lat <= 47 and 120 <= place.lon <= 150, place
+    demo_area = [p for p in places if 32 <= p.lat <= 36 and 128 <= p.lon <= 131.5]
+    assert len(demo_area) >= 60
+    assert all(p.japanese for p in demo_area)
+
+
+def test_ports_of_the_default_area_are_known(gazetteer: Gazetteer) -> None:
+    assert found(gazetteer, "off Hibikinada and 響灘, then Muroran port") == [
+        ("Hibikinada", "Hibikinada"),
+        ("Hibikinada", "響灘"),
+        ("Muroran", "Muroran"),
+    ]
+    assert found(gazetteer, "Mr Shimizu and 石垣さん") == []
 
 
 def test_a_gazetteer_of_ones_own() -> None:
@@ -113,3 +124,11 @@ def test_an_ambiguous_name_in_a_list_of_places_counts(gazetteer: Gazetteer) -> N
 
 def test_full_width_latin_is_folded_and_reported_as_written(gazetteer: Gazetteer) -> None:
     assert found(gazetteer, "ＢＵＳＡＮ港") == [("Busan", "ＢＵＳＡＮ")]
+
+
+def test_compass_and_distance_give_context_and_accents_do_not_matter(
+    gazetteer: Gazetteer,
+) -> None:
+    assert found(gazetteer, "about 5 km NE of Chiba.") == [("Chiba", "Chiba")]
+    assert found(gazetteer, "千葉から北へ") == [("Chiba", "千葉")]
+    assert found(gazetteer, "Hōfu port, Ōita") == [("Hofu", "Hōfu"), ("Oita", "Ōita")]

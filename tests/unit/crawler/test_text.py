@@ -302,3 +302,16 @@ def test_an_article_page_is_its_main_text() -> None:
     )
     assert "Paragraph 5." in page.text
     assert "Section 3" not in page.text and "Copyright" not in page.text
+
+
+def test_inline_elements_never_split_a_line() -> None:
+    page = page_text(
+        (
+            '<html><head><meta charset="EUC-JP"></head><body><nav><a href="/">Home</a> | '
+            '<a href="/f">Forum</a></nav><main><h1>密輸の噂</h1><article><span>umineko</span> '
+            f"<time>2026年11月29日</time><p>{JAPANESE_POST}</p></article></main></body></html>"
+        ).encode("euc_jp")
+    )
+    assert "|" not in page.text.split("\n")
+    assert "umineko 2026年11月29日" in page.text.split("\n")
+    assert JAPANESE_POST in page.text.split("\n")
