@@ -50,6 +50,8 @@ bench: setup
 	$(BIN)/python bench/cli_help.py
 	$(BIN)/python bench/mission_planning.py
 	$(BIN)/python bench/telemetry_ingest.py
+	$(BIN)/python -m bench.crawl_rate
+	$(BIN)/python -m bench.crawl_rate --socks
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -18,8 +18,11 @@ direct spider, so the ratios say what the route costs.
 Politeness is off (no delay, ``--concurrency`` requests at once): this measures the
 machinery, not a site's patience.
 
-    .venv/bin/python bench/crawl_rate.py [--threads 300] [--concurrency 8] [--proxy URL]
-    .venv/bin/python bench/crawl_rate.py --socks [--threads 300]
+    .venv/bin/python -m bench.crawl_rate [--threads 300] [--concurrency 8] [--proxy URL]
+    .venv/bin/python -m bench.crawl_rate --socks [--threads 300]
+
+(as a module from the repository root: the fixture site and the SOCKS server are the tests'
+own builders)
 """
 
 from __future__ import annotations
