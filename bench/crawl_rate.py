@@ -143,6 +143,7 @@ def main() -> None:
         warm_up()
         with fixture_site(made_up_threads=args.threads) as site, Store.open(settings) as store:
             direct = forum_source(site.base_url, args.threads, args.concurrency, args.proxy)
+            bare_rate(direct.model_copy(update={"max_pages": 5}), settings)  # Scrapy's first run
             bare_pages, bare_s = bare_rate(direct, settings)
             with socks_route(site, args.socks) as (base_url, socks_proxy):
                 source = direct
