@@ -51,6 +51,8 @@ bench: setup
 	$(BIN)/python bench/mission_planning.py
 	$(BIN)/python bench/telemetry_ingest.py
 	$(BIN)/python -m bench.page_text_rate
+	$(BIN)/python -m bench.crawl_rate
+	$(BIN)/python -m bench.crawl_rate --socks
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -20,6 +20,9 @@ machinery, not a site's patience.
 
     .venv/bin/python -m bench.crawl_rate [--threads 300] [--concurrency 8] [--proxy URL]
     .venv/bin/python -m bench.crawl_rate --socks [--threads 300]
+
+(as a module from the repository root: the fixture site and the SOCKS server are the tests'
+own builders)
 """
 
 from __future__ import annotations
@@ -140,6 +143,7 @@ def main() -> None:
         warm_up()
         with fixture_site(made_up_threads=args.threads) as site, Store.open(settings) as store:
             direct = forum_source(site.base_url, args.threads, args.concurrency, args.proxy)
+            bare_rate(direct.model_copy(update={"max_pages": 5}), settings)  # Scrapy's first run
             bare_pages, bare_s = bare_rate(direct, settings)
             with socks_route(site, args.socks) as (base_url, socks_proxy):
                 source = direct

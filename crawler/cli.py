@@ -145,16 +145,23 @@ def _tor(settings: Settings, sources: list[SourceConfig]) -> Iterator[Any]:
 @click.option(
     "--source", "names", multiple=True, metavar="NAME", help="Only this source (repeatable)."
 )
-@click.option("--url", help="Crawl one start URL instead (its host only, the default limits).")
 @click.option(
-    "--depth", type=click.IntRange(min=0), help="Links followed from a start URL (--url: 1)."
+    "--url", metavar="URL", help="Crawl one start URL instead (its host only, the default limits)."
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Links followed from a start URL (--url: 1).",
 )
 @click.option(
     "--proxy",
     metavar="P",
     help='"none", "tor", socks5h://HOST:PORT or http://HOST:PORT (overrides the sources\').',
 )
-@click.option("--max-pages", type=click.IntRange(min=1), help="URLs asked for, per source.")
+@click.option(
+    "--max-pages", type=click.IntRange(min=1), metavar="N", help="URLs asked for, per source."
+)
 @pass_app
 @needs("sources")
 def crawl(

@@ -402,3 +402,12 @@ def test_a_lead_the_store_refuses_is_set_aside_and_the_rest_stored(store: Store)
     assert writer.totals.leads_new == 1
     assert writer.totals.rejected == Counter({"refused_by_store": 1})
     assert _rejected(store) == {("forum", "refused_by_store"): 1}
+
+
+def test_max_pages_caps_what_is_asked_for(
+    coastwatch: Coastwatch, store: Store, site: FixtureSite
+) -> None:
+    ran = _crawl(coastwatch, "--url", site.url("/"), "--max-pages", "3")
+    assert ran.code == 0, ran.stderr
+    asked = [p for p in site.paths() if p != "/robots.txt"]
+    assert sorted(asked) == ["/", "/forum/", "/market/"]  # the page, its first two links
