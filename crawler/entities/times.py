@@ -20,6 +20,7 @@ regexes take, ten to a hundred times slower, so it is not used.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
@@ -196,9 +197,12 @@ def _find(text: str, posted: datetime | None) -> list[Entity]:
             Entity("time", _iso_utc(at), text[day.start : end], day.start, end, confidence)
         )
     if local_posted is not None:
+        dated = list(found)  # in order, apart
+        starts = [e.start for e in dated]
         for m in _TIME.finditer(text):
             parsed = _clock(m)
-            if parsed is None or any(e.start < m.end() and m.start() < e.end for e in found):
+            at_day = bisect.bisect_left(starts, m.end())
+            if parsed is None or (at_day and dated[at_day - 1].end > m.start()):
                 continue
             if _HOURS.search(text[max(0, m.start() - _HOURS_BEFORE_CHARS) : m.start()]):
                 continue  # "open daily 10pm to 2am": hours, not the time of an event
@@ -365,8 +369,12 @@ def _relative_days(text: str, posted: datetime | None) -> list[_Day]:
 
 def _without_overlaps(days: list[_Day]) -> list[_Day]:
     """Longest first, then left to right: "30 Nov 2026" is one day, not two."""
+    starts: list[int] = []
     kept: list[_Day] = []
     for day in sorted(days, key=lambda d: (-(d.end - d.start), d.start)):
-        if all(day.end <= k.start or day.start >= k.end for k in kept):
-            kept.append(day)
-    return sorted(kept, key=lambda d: d.start)
+        at = bisect.bisect_right(starts, day.start)
+        if (at and kept[at - 1].end > day.start) or (at < len(kept) and kept[at].start < day.end):
+            continue
+        starts.insert(at, day.start)
+        kept.insert(at, day)
+    return kept
