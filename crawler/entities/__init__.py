@@ -8,6 +8,7 @@ MMSIs, picks the lead's point and scores it.
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -86,11 +87,17 @@ def extract(
 
 def _without_overlaps(found: Iterable[Entity]) -> list[Entity]:
     """One entity per stretch of text: the most confident, then the longest, then the first."""
+    starts: list[int] = []  # of the kept entities, which never overlap: in order
     kept: list[Entity] = []
     for entity in sorted(found, key=lambda e: (-e.confidence, -(e.end - e.start), e.start)):
-        if all(entity.end <= k.start or entity.start >= k.end for k in kept):
-            kept.append(entity)
-    return sorted(kept, key=lambda e: (e.start, e.end))
+        at = bisect.bisect_right(starts, entity.start)
+        if at > 0 and kept[at - 1].end > entity.start:
+            continue
+        if at < len(kept) and kept[at].start < entity.end:
+            continue
+        starts.insert(at, entity.start)
+        kept.insert(at, entity)
+    return kept
 
 
 def _point(entities: list[Entity], gazetteer: Gazetteer) -> tuple[float | None, float | None]:

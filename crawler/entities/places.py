@@ -20,6 +20,7 @@ beside a word that makes them a place (``Hamada port``, ``off Hamada``, ``松浦
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
 import io
@@ -120,9 +121,14 @@ class Gazetteer:
                 found.append(_entity(place, match, confidence))
             elif match.group()[0].isupper():
                 bare.append((match, place))
+        starts = [e.start for e in found]  # in order: finditer goes left to right
+        listed = []
         for match, place in bare:  # "at Fukue, Goto": in a list of places, a place
-            if any(_LISTED.fullmatch(_between(text, e, match)) for e in found):
-                found.append(_entity(place, match, _CONFIDENCE_AMBIGUOUS))
+            at = bisect.bisect_left(starts, match.start())
+            near = found[max(0, at - 1) : at + 1]
+            if any(_LISTED.fullmatch(_between(text, e, match)) for e in near):
+                listed.append(_entity(place, match, _CONFIDENCE_AMBIGUOUS))
+        found += listed
         for match in self._japanese.finditer(text):
             place = self._by_written[match.group()]
             context = bool(_JA_AFTER.match(text, match.end()))

@@ -20,6 +20,7 @@ regexes take, ten to a hundred times slower, so it is not used.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
@@ -38,6 +39,7 @@ _CONFIDENCE_DATE = 0.8
 _CONFIDENCE_RELATIVE = 0.85
 _CONFIDENCE_TIME_ONLY = 0.6
 _EVENING_H = 18
+_NOON_H = 12
 _SMALL_HOURS_H = 6
 
 _MONTHS = {
@@ -144,6 +146,12 @@ _RELATIVE = re.compile(
     re.IGNORECASE,
 )
 _TIME = re.compile(rf"(?<![0-9０-９.,°'])(?:{_CLOCK})(?![0-9０-９°'])", re.IGNORECASE)
+#: A part of the day after a date ("30 Nov night", "11月30日の夜"), not the 午後 of 午後11時.
+_PART_AFTER = re.compile(
+    r"(?:の|\s{1,3}(?:at\s+)?)?(?P<part>夜中|深夜|未明|早朝|夕方|夜|晩|朝|昼|午前|午後"
+    r"|night|evening|morning|afternoon)(?![A-Za-z0-9０-９])",
+    re.IGNORECASE,
+)
 _JOIN = re.compile(r"T|\s{0,3}(?:(?:at|from|around|about)\s|[@,~の、頃])?\s{0,3}", re.IGNORECASE)
 #: Words that make a time of day alone a routine (opening hours), not an event.
 _HOURS = re.compile(r"\b(?:daily|every\s+day|open|opening|hours|till|until)\b|毎日|営業", re.I)
@@ -180,7 +188,10 @@ def _find(text: str, posted: datetime | None) -> list[Entity]:
         parsed = _clock(clock) if clock is not None else None
         if clock is not None and parsed is not None:
             h, mi, clock_zone = parsed
+            explicit = clock.group("ap") or clock.group("ap2") or clock.group("jp")
             late = day.hour is not None and day.hour >= _EVENING_H and h < _SMALL_HOURS_H
+            if day.hour is not None and day.hour >= _NOON_H and h < _NOON_H and not late:
+                h += 0 if explicit else 12  # "tomorrow night at 11", "30日の夜10時"
             on = day.day + timedelta(days=1) if late else day.day  # "tonight, 02:00"
             at = _at(on, h, mi, clock_zone or day.zone or zone)
             end, confidence = clock.end(), _CONFIDENCE_DATETIME
@@ -196,9 +207,12 @@ def _find(text: str, posted: datetime | None) -> list[Entity]:
             Entity("time", _iso_utc(at), text[day.start : end], day.start, end, confidence)
         )
     if local_posted is not None:
+        dated = list(found)  # in order, apart
+        starts = [e.start for e in dated]
         for m in _TIME.finditer(text):
             parsed = _clock(m)
-            if parsed is None or any(e.start < m.end() and m.start() < e.end for e in found):
+            at_day = bisect.bisect_left(starts, m.end())
+            if parsed is None or (at_day and dated[at_day - 1].end > m.start()):
                 continue
             if _HOURS.search(text[max(0, m.start() - _HOURS_BEFORE_CHARS) : m.start()]):
                 continue  # "open daily 10pm to 2am": hours, not the time of an event
@@ -306,6 +320,9 @@ def _absolute_days(text: str, posted: datetime | None) -> list[_Day]:
                 year = 2018 + year if g["era"] else year
                 day = _valid_day(year, month, d) if year >= 1900 else None
             end = m.end()
+        part = _PART_AFTER.match(text, end)
+        if part is not None:
+            hour, end = _PARTS_H[part.group("part").lower()], part.end()
         if day is not None:
             days.append(_Day(m.start(), end, day, hour, zone, relative=False))
     return days
@@ -365,8 +382,12 @@ def _relative_days(text: str, posted: datetime | None) -> list[_Day]:
 
 def _without_overlaps(days: list[_Day]) -> list[_Day]:
     """Longest first, then left to right: "30 Nov 2026" is one day, not two."""
+    starts: list[int] = []
     kept: list[_Day] = []
     for day in sorted(days, key=lambda d: (-(d.end - d.start), d.start)):
-        if all(day.end <= k.start or day.start >= k.end for k in kept):
-            kept.append(day)
-    return sorted(kept, key=lambda d: d.start)
+        at = bisect.bisect_right(starts, day.start)
+        if (at and kept[at - 1].end > day.start) or (at < len(kept) and kept[at].start < day.end):
+            continue
+        starts.insert(at, day.start)
+        kept.insert(at, day)
+    return kept

@@ -33,6 +33,8 @@ __all__ = ["KnownVessels"]
 _MIN_NAME_CHARS = 4
 _EXACT_ONLY_BELOW_CHARS = 7  # shorter names: no spelling slips allowed
 _FUZZY_CUTOFF = 88.0
+#: Keys whose lengths differ more than this cannot reach the cutoff (2 * short / sum).
+_FUZZY_LENGTH_RATIO = _FUZZY_CUTOFF / (200 - _FUZZY_CUTOFF)
 _CONFIDENCE_EXACT = 0.95
 _CONFIDENCE_CALLSIGN = 0.9
 #: Call signs worth finding without a label: four or more characters, letters and digits
@@ -64,6 +66,7 @@ class KnownVessels:
     watched: Iterable[str] = ()
     _buckets: dict[tuple[int, str], dict[str, str]] = field(init=False, repr=False)
     _callsigns: re.Pattern[str] | None = field(init=False, repr=False)
+    _lengths: dict[tuple[int, str], tuple[int, int]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.watched = tuple(self.watched)
@@ -82,6 +85,10 @@ class KnownVessels:
             words = len(_TOKEN.findall(name))
             if len(key) >= _MIN_NAME_CHARS:
                 self._buckets[words, key[0]][key] = name
+        self._lengths = {
+            at: (min(map(len, bucket)), max(map(len, bucket)))
+            for at, bucket in self._buckets.items()
+        }
 
     @classmethod
     def from_store(cls, store: Store) -> KnownVessels:
@@ -140,20 +147,21 @@ class KnownVessels:
         return sorted(found, key=lambda e: e.start)
 
     def _match(self, text: str, window: list[re.Match[str]], words: int) -> Entity | None:
-        start, end = window[0].start(), window[-1].end()
-        gaps = (text[a.end() : b.start()] for a, b in zip(window, window[1:], strict=False))
-        if not all(_GAP.fullmatch(gap) for gap in gaps):
-            return None  # "SEA, DRAGON" is two words, not a name
-        if _IN_ADDRESS.search(text[max(0, start - 1) : start]) or _IN_ADDRESS.match(text, end):
-            return None  # "@seadragon", "seadragon.com": a handle or an address, no name
-        key = "".join(m.group() for m in window).upper()
-        bucket = self._buckets.get((words, key[0]))
+        bucket = self._buckets.get((words, window[0].group()[0].upper()))
         if not bucket:
             return None
+        key = "".join(m.group() for m in window).upper()
+        start, end = window[0].start(), window[-1].end()
         written = text[start:end]
         if key in bucket:
             name, score = bucket[key], 100.0
-        elif len(window) == words and len(key) >= _EXACT_ONLY_BELOW_CHARS and not written.islower():
+        elif (
+            len(window) == words
+            and len(key) >= _EXACT_ONLY_BELOW_CHARS
+            and not written.islower()
+            and self._lengths[words, key[0]][0] * _FUZZY_LENGTH_RATIO <= len(key)
+            and len(key) * _FUZZY_LENGTH_RATIO <= self._lengths[words, key[0]][1]
+        ):
             best = process.extractOne(
                 key, list(bucket), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF
             )
@@ -162,6 +170,11 @@ class KnownVessels:
             name, score = bucket[best[0]], float(best[1])
         else:
             return None
+        gaps = (text[a.end() : b.start()] for a, b in zip(window, window[1:], strict=False))
+        if not all(_GAP.fullmatch(gap) for gap in gaps):
+            return None  # "SEA, DRAGON" is two words, not a name
+        if _IN_ADDRESS.search(text[max(0, start - 1) : start]) or _IN_ADDRESS.match(text, end):
+            return None  # "@seadragon", "seadragon.com": a handle or an address, no name
         confidence = _CONFIDENCE_EXACT * score / 100
         if words == 1 and not (
             written.isupper() or _PREFIX.search(text[max(0, start - 12) : start])

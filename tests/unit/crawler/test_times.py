@@ -114,3 +114,16 @@ def test_opening_hours_are_no_event() -> None:
         ("2026.11.30", "2026-11-30T12:00:00Z"),
         ("2026.12.02", "2026-12-02T12:00:00Z"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("11月30日の夜", "2026-11-30T13:00:00Z"),
+        ("11月30日の夜10時", "2026-11-30T13:00:00Z"),
+        ("30 Nov night", "2026-11-30T22:00:00Z"),
+        ("2026-11-30 morning", "2026-11-30T08:00:00Z"),
+    ],
+)
+def test_a_part_of_the_day_after_a_date(text: str, value: str) -> None:
+    assert times(text) == [(text, value)]
