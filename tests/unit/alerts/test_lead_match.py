@@ -170,3 +170,11 @@ def test_a_place_under_a_kilometre_away_is_told_in_metres() -> None:
     alert = sts()
     lead_match.corroborate([alert], ctx(lead))
     assert alert.reasons[-1]["reason"].endswith("names a place 40 m away posted during it")
+
+
+def test_the_time_as_written_comes_into_the_reason_on_one_line() -> None:
+    said = entity("time", at(hours=12).isoformat(), "tomorrow\n\x1b[31mnight")
+    lead = stored_lead(7, posted=at(hours=1), entities=(said,), lon=135.0, lat=30.51)
+    alert = sts()
+    lead_match.corroborate([alert], ctx(lead))
+    assert alert.reasons[-1]["reason"].endswith("away 'tomorrow [31mnight'")
