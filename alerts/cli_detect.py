@@ -129,7 +129,7 @@ def evaluate(app: AppContext, truth_file: Path, slack_minutes: float, fmt: str) 
     from rich.table import Table
 
     from alerts.evaluate import evaluate as score_rules
-    from alerts.evaluate import truth_window
+    from alerts.evaluate import lead_score, truth_window
 
     try:
         truth = json.loads(truth_file.read_text())
@@ -167,6 +167,12 @@ def evaluate(app: AppContext, truth_file: Path, slack_minutes: float, fmt: str) 
     unseen = [f"{s.rule} {s.unseen}" for s in scores if s.unseen]
     if unseen:
         out.print(f"events no scene covered (not counted): {', '.join(unseen)}")
+    leads = lead_score(truth, alerts, slack_minutes * 60)
+    if leads.events:
+        out.print(
+            f"web leads: {leads.events} event(s) the pages speak of, {leads.alerted} alerted, "
+            f"{leads.with_leads} of those alerts with the pages' leads"
+        )
     skipped = sorted({e["type"] for e in events} - {s.rule for s in scores})
     if skipped:
         console.print(f"not evaluated (no rule yet): {', '.join(skipped)}")

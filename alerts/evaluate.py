@@ -27,7 +27,7 @@ from shapely.geometry import shape
 from surveillance.alert_types import alert_types
 from surveillance.geodesy import haversine_m
 
-__all__ = ["RuleScore", "evaluate", "truth_window"]
+__all__ = ["LeadScore", "RuleScore", "evaluate", "lead_score", "truth_window"]
 
 #: alert type -> truth types whose vessels may rightly raise it too
 ALSO_EXPLAINS = {
@@ -60,6 +60,20 @@ class RuleScore:
     def precision(self) -> float | None:
         judged = self.alerts - self.explained
         return self.true_alerts / judged if judged else None
+
+
+@dataclass(frozen=True)
+class LeadScore:
+    """The events the truth's web pages speak of, and how many of their alerts the pages'
+    leads reached (``lead_match``: the lead's id in the alert's evidence)."""
+
+    events: int  # events a post of the truth speaks of
+    alerted: int  # of them, those an alert of their type matched
+    with_leads: int  # of those, the ones whose alert cites a web lead
+
+    @property
+    def recall(self) -> float | None:
+        return self.with_leads / self.alerted if self.alerted else None
 
 
 def _seconds(value: Any) -> float:
@@ -140,3 +154,26 @@ def evaluate(
             )
         )
     return scores
+
+
+def lead_score(truth: dict[str, Any], alerts: pd.DataFrame, slack_s: float = 1800.0) -> LeadScore:
+    """How many of the events the truth's posts speak of (``truth["leads"]``, each naming
+    its event by type and vessels) have an alert that cites a web lead (``alerts`` as
+    ``Store.alerts_overlapping`` gives them, with ``leads``)."""
+    spoken = {
+        (str(lead["event"]["type"]), tuple(sorted(lead["event"]["mmsi"])))
+        for lead in truth.get("leads", [])
+        if isinstance(lead, dict) and isinstance(lead.get("event"), dict)
+    }
+    end_s = _seconds(truth["end"])
+    events = [e for e in truth["events"] if (e["type"], tuple(sorted(e["mmsi"]))) in spoken]
+    alerted = with_leads = 0
+    for event in events:
+        mine = [
+            a
+            for a in alerts[alerts["type"] == event["type"]].itertuples()
+            if _matches(a, event, slack_s, end_s)
+        ]
+        alerted += bool(mine)
+        with_leads += any(isinstance(a.leads, list) and a.leads for a in mine)
+    return LeadScore(len(events), alerted, with_leads)

@@ -30,6 +30,12 @@ _SAME_POINT_DEG = 1e-4  # the lead's point is one of its positions (4 decimals e
 _LONGEST_TEXT = 60  # of a time as written, for the reasons
 
 
+def _one_line(value: object) -> str:
+    """Web text for a reason: one line (control characters and runs of space as one
+    space), at most :data:`_LONGEST_TEXT` characters."""
+    return " ".join(re.sub(r"[\x00-\x1f\x7f-\x9f]", " ", str(value)).split())[:_LONGEST_TEXT]
+
+
 def _epoch_s(value: object) -> float | None:
     try:
         moment = pd.Timestamp(str(value))
@@ -75,7 +81,7 @@ class _Named:
             self.skipped += 1
             return
         kind, value = entity.get("kind"), entity.get("value")
-        written = str(entity.get("text") or value)[:_LONGEST_TEXT]
+        written = _one_line(entity.get("text") or value)
         if kind == "mmsi" and (digits := _digits(value, 9)):
             self.mmsi.add(int(digits))
         elif kind == "imo" and (digits := _digits(value, 7)):
@@ -89,7 +95,7 @@ class _Named:
         elif kind == "position" and (point := _lat_lon(value)) is not None:
             self.points.append((point[1], point[0], POSITION_WHAT))
         elif kind == "place" and isinstance(value, str) and value.strip():
-            self.places.append(value.strip()[:_LONGEST_TEXT])
+            self.places.append(_one_line(value))
         elif kind in ("mmsi", "imo", "callsign", "vessel", "time", "position", "place"):
             self.skipped += 1
 

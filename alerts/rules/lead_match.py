@@ -116,6 +116,9 @@ def _host(lead: Row) -> str:
 
 
 def _km(distance_m: float) -> str:
+    """``"2.5 km"``, ``"3 km"``; under a kilometre in metres (``"40 m"``)."""
+    if distance_m < 950:
+        return f"{round(distance_m, -1):.0f} m"
     return f"{distance_m / 1000:.1f}".removesuffix(".0") + " km"
 
 

@@ -116,7 +116,8 @@ class AlertTables:
 
     def alerts_overlapping(self, window: Window, types: Sequence[str] = ()) -> gpd.GeoDataFrame:
         """Alerts going on at some time in the window, open ones included; without their
-        evidence (only its ``key``): what the engine and the evaluation need."""
+        evidence (only its ``key`` and the ids of its web ``leads``, a list): what the engine
+        and the evaluation need."""
         where = overlapping()
         if types:
             where += " AND type = ANY(:types)"
@@ -126,7 +127,8 @@ class AlertTables:
             where=where,
             params={**window_params(window), "types": list(types)},
             columns='id, type, status, score, "start", "end", mmsi, geom, withdrawn_at, '
-            "evidence->>'key' AS key",
+            "evidence->>'key' AS key, "
+            "coalesce(evidence->'leads', '[]'::jsonb) AS leads",
             order="start, id",
         )
 

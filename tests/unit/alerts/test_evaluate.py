@@ -9,7 +9,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from alerts.evaluate import RuleScore, evaluate
+from alerts.evaluate import RuleScore, evaluate, lead_score
 
 SEEN_AT = (135.0, 30.5)
 IMAGE = "2026-11-27T01:00:00Z"
@@ -103,3 +103,23 @@ def test_the_dark_partner_of_a_rendezvous_explains_a_dark_vessel_alert() -> None
     )
     dark = score(evaluate(truth(meeting), found), "dark_vessel")
     assert (dark.alerts, dark.explained, dark.precision) == (1, 1, None)
+
+
+def test_the_events_the_pages_speak_of_count_the_alerts_citing_a_lead() -> None:
+    sts, landing = (
+        event("sts_transfer", [A, B], *SEEN_AT),
+        event("suspicious_landing", [A], *SEEN_AT),
+    )
+    said = truth(sts, landing) | {
+        "leads": [
+            {"event": {"type": "sts_transfer", "mmsi": [B, A]}},
+            {"event": {"type": "suspicious_landing", "mmsi": [A]}},
+            {"event": None},
+        ]
+    }
+    found = alerts(
+        ("sts_transfer", (A, B), *SEEN_AT, IMAGE), ("suspicious_landing", (A,), *SEEN_AT, IMAGE)
+    )
+    found["leads"] = [[4], []]
+    leads = lead_score(said, found)
+    assert (leads.events, leads.alerted, leads.with_leads, leads.recall) == (2, 2, 1, 0.5)

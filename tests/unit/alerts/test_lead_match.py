@@ -163,3 +163,18 @@ def test_a_lead_posted_after_the_window_opens_nothing_yet() -> None:
     lead = stored_lead(5, posted=at(hours=40), mmsi=(A,), lon=135.2, lat=30.6)
     context_ = ctx(lead, watchlist=pd.DataFrame({"kind": ["mmsi"], "value": [str(A)]}))
     assert lead_match.detect(tracks(leg(B, 1, 1, SEA)), context_) == []
+
+
+def test_a_place_under_a_kilometre_away_is_told_in_metres() -> None:
+    lead = stored_lead(3, posted=at(hours=11), lon=135.0, lat=30.5004)
+    alert = sts()
+    lead_match.corroborate([alert], ctx(lead))
+    assert alert.reasons[-1]["reason"].endswith("names a place 40 m away posted during it")
+
+
+def test_the_time_as_written_comes_into_the_reason_on_one_line() -> None:
+    said = entity("time", at(hours=12).isoformat(), "tomorrow\n\x1b[31mnight")
+    lead = stored_lead(7, posted=at(hours=1), entities=(said,), lon=135.0, lat=30.51)
+    alert = sts()
+    lead_match.corroborate([alert], ctx(lead))
+    assert alert.reasons[-1]["reason"].endswith("away 'tomorrow [31mnight'")
