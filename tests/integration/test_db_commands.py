@@ -220,7 +220,8 @@ def test_demo_simulates_ingests_and_says_what_it_holds(user: User) -> None:
 def _the_forum_s_posts_are_leads_only_intel_reads(user: User) -> None:
     """The simulated forum crawled: a lead a post, the transfer's vessels linked to the
     posts that name them, the mirror one lead seen twice, the Shift_JIS thread in Japanese;
-    read by the intel role only."""
+    read by the intel role only; the posts naming the transfer's vessels are the STS
+    alert's evidence."""
     truth = json.loads((user.home / "state" / "demo" / "truth.json").read_text())
     (sts,) = [e for e in truth["events"] if e["type"] == "sts_transfer"]
     with Store.open(user.settings) as store:
@@ -235,6 +236,13 @@ def _the_forum_s_posts_are_leads_only_intel_reads(user: User) -> None:
     assert naming["sightings"].max() == 2
     japanese = leads[leads["language"] == "ja"]
     assert "瀬取り" in "\n".join(japanese["text"]) and "明日の夜" in "\n".join(japanese["text"])
+    with Store.open(user.settings) as store:  # the rules read them all: the STS alert cites them
+        for lead_id in naming["id"]:
+            cited = store.lead_alerts(int(lead_id))
+            assert any(
+                kind == "sts_transfer" and set(mmsi) == set(sts["mmsi"])
+                for kind, mmsi in zip(cited["type"], cited["mmsi"], strict=True)
+            ), (lead_id, cited)
 
 
 def _each_role_has_a_demo_user_who_logs_in(user: User, out: str) -> str:
