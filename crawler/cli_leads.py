@@ -88,7 +88,7 @@ def _print_table(records: list[dict[str, Any]], limit: int) -> None:
     table.add_column("source", overflow="fold")
     table.add_column("score", justify="right", no_wrap=True)
     table.add_column("vessels", min_width=9)
-    table.add_column("names", overflow="fold")
+    table.add_column("entities", overflow="fold")
     table.add_column("url", overflow="fold")
     for r in records:
         table.add_row(
