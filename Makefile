@@ -48,8 +48,10 @@ bench: setup
 	$(BIN)/python bench/sar_simulated.py
 	$(BIN)/python bench/mission_upload.py
 	$(BIN)/python bench/cli_help.py
-	$(BIN)/python bench/mission_planning.py
+	$(BIN)/python -m bench.mission_planning
 	$(BIN)/python bench/telemetry_ingest.py
+	$(BIN)/python bench/entity_accuracy.py
+	$(BIN)/python -m bench.entity_finders
 	$(BIN)/python -m bench.page_text_rate
 	$(BIN)/python -m bench.crawl_rate
 	$(BIN)/python -m bench.crawl_rate --socks

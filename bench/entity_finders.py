@@ -9,17 +9,16 @@ Printed: per finder the median of N runs (each folding the page afresh: fold kee
 few texts, which extract's finders share), MB/s and the ratio to the baseline, and the count
 found (the same each run: a check that the page says what it should).
 
-    .venv/bin/python bench/entity_finders.py [--runs 5] [--mb 1]
+    .venv/bin/python -m bench.entity_finders [--runs 5] [--mb 1]
 """
 
 from __future__ import annotations
 
 import argparse
 import re
-import statistics
-import time
 from collections.abc import Callable
 
+from bench.timing import median_s
 from crawler.entities.base import Entity
 from crawler.entities.contacts import find_emails, find_handles, find_pgp, find_phones
 from crawler.entities.coordinates import find_positions
@@ -73,15 +72,6 @@ def forum_page(size_chars: int) -> str:
         total += len(posts[-1])
         k += 1
     return "".join(posts)
-
-
-def median_s(run: Callable[[], object], runs: int) -> float:
-    seconds = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        run()
-        seconds.append(time.perf_counter() - started)
-    return statistics.median(seconds)
 
 
 def main() -> None:

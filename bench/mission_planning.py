@@ -11,19 +11,18 @@ Printed: the median of N runs of each and the ratio; the item count beside QGrou
 rule (6 items a transect with turnarounds, TransectStyleComplexItem) for the same transects
 and for QGroundControl's own transect count (a line every spacing across the extent).
 
-    .venv/bin/python bench/mission_planning.py [--runs 7]
+    .venv/bin/python -m bench.mission_planning [--runs 7]
 """
 
 from __future__ import annotations
 
 import argparse
 import math
-import statistics
 import time
-from collections.abc import Callable
 
 import shapely
 
+from bench.timing import median_s
 from drone_ops.camera import footprint_m
 from drone_ops.local import LocalFrame
 from drone_ops.plan import Camera, FencePolygon, FlightSetup, Limits, Plan, Point, Survey
@@ -44,15 +43,6 @@ SETUP = FlightSetup(
     limits=Limits(endurance_min=1e6),
     vehicle="fixed_wing",
 )
-
-
-def median_s(run: Callable[[], object], runs: int) -> float:
-    seconds = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        run()
-        seconds.append(time.perf_counter() - started)
-    return statistics.median(seconds)
 
 
 def main() -> None:
