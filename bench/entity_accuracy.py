@@ -26,6 +26,7 @@ from crawler.entities.base import Entity  # noqa: E402
 from crawler.entities.places import Gazetteer  # noqa: E402
 from crawler.entities.vessels import KnownVessels  # noqa: E402
 from tests.builders.labelled_leads import (  # noqa: E402
+    GOALS,
     KindScore,
     LabelledPage,
     labelled_known,
@@ -33,7 +34,6 @@ from tests.builders.labelled_leads import (  # noqa: E402
     score,
 )
 
-GOALS = {"mmsi": 0.95, "imo": 0.95, "position": 0.95, "vessel": 0.9, "place": 0.9}
 _NINE = re.compile(r"(?<!\d)\d{9}(?!\d)")
 _SEVEN = re.compile(r"(?<!\d)\d{7}(?!\d)")
 _TWO_DECIMALS = re.compile(r"(-?\d{1,3}\.\d+)[^\d.]{1,3}(-?\d{1,3}\.\d+)")

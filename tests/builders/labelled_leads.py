@@ -12,7 +12,10 @@ from pathlib import Path
 from crawler.entities.base import ENTITY_KINDS, Entity
 from crawler.entities.vessels import KnownVessels
 
-__all__ = ["KindScore", "LabelledPage", "labelled_known", "labelled_pages", "score"]
+__all__ = ["GOALS", "KindScore", "LabelledPage", "labelled_known", "labelled_pages", "score"]
+
+#: Issue #14's goals for precision and recall of extract() on the set, per entity kind.
+GOALS = {"mmsi": 0.95, "imo": 0.95, "position": 0.95, "vessel": 0.9, "place": 0.9}
 
 LEADS_DIR = Path(__file__).resolve().parent.parent / "data" / "leads"
 #: Two positions within this of each other, in degrees on each axis, are one (a second of

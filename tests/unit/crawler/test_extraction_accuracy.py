@@ -8,14 +8,13 @@ import pytest
 from crawler.entities import extract
 from crawler.entities.places import Gazetteer
 from tests.builders.labelled_leads import (
+    GOALS,
     KindScore,
     LabelledPage,
     labelled_known,
     labelled_pages,
     score,
 )
-
-GOALS = {"mmsi": 0.95, "imo": 0.95, "position": 0.95, "vessel": 0.9, "place": 0.9}
 
 
 @pytest.fixture(scope="module")
