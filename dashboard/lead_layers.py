@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pydeck as pdk
 
+import dashboard.scene_layers  # noqa: F401 (registers "detections", kept over the leads)
 from dashboard.data.leads import map_leads
 from dashboard.layers import MapContext, register
 
@@ -37,4 +38,4 @@ def lead_layer(ctx: MapContext) -> list[pdk.Layer]:
     ]
 
 
-register("leads", "Web leads", ability="leads")(lead_layer)
+register("leads", "Web leads", before="detections", ability="leads")(lead_layer)
