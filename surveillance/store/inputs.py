@@ -30,5 +30,15 @@ def actor_name(name: str) -> str:
 
 
 def text_or_none(value: Any) -> str | None:
-    """Stripped text; None for a missing or blank value."""
-    return (str(value).strip() or None) if pd.notna(value) else None
+    """Stripped text; None for a missing or blank value. Text holding a NUL character
+    (which PostgreSQL text cannot store) is refused here, before any statement runs, as the
+    store's driver-error guard would refuse it."""
+    if not pd.notna(value):
+        return None
+    text = str(value).strip()
+    if "\x00" in text:
+        raise InputError(
+            "text with a NUL character (\\x00) cannot be stored or looked for",
+            hint="remove the control character and try again",
+        )
+    return text or None
