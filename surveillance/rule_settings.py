@@ -57,6 +57,16 @@ class BaseRuleSettings(BaseModel):
     #: takes in those later still
     detect_follow_lateness_minutes: float = Field(default=10.0, ge=0)
     detect_follow_refresh_hours: float = Field(default=1.0, gt=0)
+    #: a long window runs slice by slice (each with its context before it), each slice no
+    #: longer than this and short enough that its positions fit ``detect_memory_budget_mb``
+    detect_slice_hours: float = Field(default=24.0, gt=0)
+    detect_memory_budget_mb: float = Field(default=4096.0, gt=0)
+    #: spatial tiles of a partitioned run, in degrees (unset: one tile in process; on a
+    #: scheduler, about four tiles per worker); each reads the vessels within
+    #: ``detect_halo_km`` of it, which must exceed the farthest a rule looks from an alert's
+    #: point (the pair distances, the "others heard" radius, an encounter's drift)
+    detect_tile_deg: float | None = Field(default=None, gt=0)
+    detect_halo_km: float = Field(default=30.0, gt=0)
     alert_merge_gap_hours: float = Field(default=2.0, ge=0)
     repeat_lookback_days: float = Field(default=30.0, ge=0)
 

@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     embedded_fsync: bool = Field(
         default=True, description="off only for throwaway clusters (the test session)"
     )
+    scheduler: str | None = Field(
+        default=None,
+        description="a Dask scheduler (tcp://HOST:PORT) that `detect` runs the rules on "
+        "(unset: in process)",
+    )
     aoi_name: str = "japan"
     aoi_bbox_deg: tuple[float, float, float, float] = DEFAULT_AOI_BBOX
     coastline_resolution: Literal["h", "f"] = "h"
