@@ -19,6 +19,7 @@ __all__ = [
     "position_partition_days",
     "lock_partitions",
     "create_position_partition",
+    "POSITION_KEY",
 ]
 
 
@@ -82,12 +83,18 @@ def position_partition_days(conn: Connection) -> set[date]:
     return {datetime.strptime(n[-8:], "%Y%m%d").date() for n in names}
 
 
+#: The key of every day partition of ``ais_positions`` (migration 0013: a day's, not the
+#: table's, so that a day may be a foreign table).
+POSITION_KEY = "mmsi, ts, report_hash"
+
+
 def create_position_partition(conn: Connection, day: date) -> str:
-    """Create one day's partition (the caller holds :func:`lock_partitions`)."""
+    """Create one day's partition, keyed (the caller holds :func:`lock_partitions`)."""
     name = position_partition_name(day)
     conn.execute(
         text(
             f"CREATE TABLE {name} PARTITION OF ais_positions "
+            f"(CONSTRAINT {name}_pkey PRIMARY KEY ({POSITION_KEY})) "
             f"FOR VALUES FROM ('{day.isoformat()} 00:00+00') "
             f"TO ('{(day + timedelta(days=1)).isoformat()} 00:00+00')"
         )
