@@ -1,8 +1,10 @@
 """Store servers: other PostGIS servers that hold day partitions of ``ais_positions``.
 
 A store server is a foreign server of the store (``postgres_fdw``, marked by its comment in
-``pg_foreign_server``: the catalog is the registry) with a user mapping for the store's
-owner, so the store's own server reads a day held there as a foreign partition, and pushes
+``pg_foreign_server``: the catalog is the registry) with a user mapping for PUBLIC: the
+store's own grants and row-level policies decide who reads ``ais_positions`` (a user's
+group role too, see surveillance/access.py), and every reader reaches the server as the
+URL's user. The store's own server reads a day held there as a foreign partition, and pushes
 the window and the box down to it (``extensions 'postgis'``). Each server keeps a copy of
 the reference tables (vessels, zones, ports ...), so it can answer a joined query alone.
 Moving days there is :mod:`surveillance.store.spread`.
@@ -227,10 +229,11 @@ def _options(pairs: Sequence[str] | None) -> dict[str, str]:
 
 def _as_server(name: str, options: dict[str, str], mapping: dict[str, str]) -> StoreServer:
     keys = ("host", "port", "dbname", "sslmode")
+    login = {k: mapping[k] for k in ("user", "password") if k in mapping}
     return StoreServer(
         name,
         _address(options),
-        make_conninfo(**{k: options[k] for k in keys if k in options}, **mapping),
+        make_conninfo(**{k: options[k] for k in keys if k in options}, **login),
     )
 
 
@@ -251,7 +254,7 @@ class StoreServers:
             rows = conn.execute(
                 text(
                     "SELECT s.srvname, s.srvoptions, u.umoptions FROM pg_foreign_server s "
-                    "LEFT JOIN pg_user_mappings u ON u.srvid = s.oid AND u.usename = current_user "
+                    "LEFT JOIN pg_user_mappings u ON u.srvid = s.oid AND u.umuser = 0 "
                     "WHERE obj_description(s.oid, 'pg_foreign_server') = :mark ORDER BY 1"
                 ),
                 {"mark": _MARK},
@@ -319,8 +322,8 @@ class StoreServers:
             )
             raw.execute(sql.SQL("COMMENT ON SERVER {} IS {}").format(ident, sql.Literal(_MARK)))
             raw.execute(
-                sql.SQL("CREATE USER MAPPING FOR CURRENT_USER SERVER {} OPTIONS ({})").format(
-                    ident, _options_sql(mapping)
+                sql.SQL("CREATE USER MAPPING FOR PUBLIC SERVER {} OPTIONS ({})").format(
+                    ident, _options_sql({**mapping, **_passwordless(local, mapping)})
                 )
             )
             self._check_reach(local, server)
@@ -426,6 +429,15 @@ class StoreServers:
                 ServerHealth(server.name, server.address, True, detail, len(days), int(rows or 0))
             )
         return health
+
+
+def _passwordless(local: Connection, mapping: dict[str, str]) -> dict[str, str]:
+    """With no password (a trusted socket, as the embedded store's), readers that are not
+    superusers (the users' group roles) may still use the mapping: a superuser says so."""
+    if "password" in mapping:
+        return {}
+    superuser = local.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
+    return {"password_required": "false"} if superuser.scalar_one() else {}
 
 
 class _ProbeDone(Exception):

@@ -20,9 +20,12 @@ import numpy as np
 import pandas as pd
 import psycopg
 import pytest
+import streamlit as st
 from sqlalchemy import create_engine, text
+from streamlit.testing.v1 import AppTest
 
 from alerts.engine import Engine
+from dashboard import auth
 from surveillance.embedded import Cluster
 from surveillance.errors import InputError, StoreError
 from surveillance.settings import load_settings
@@ -30,12 +33,14 @@ from surveillance.store import Store
 from tests.builders.cli import Coastwatch
 from tests.builders.clock import MIDNIGHT
 from tests.builders.positions import OPEN_SEA, drifting, load_positions
+from tests.builders.users import ADMIN
 from tests.integration.conftest import TEMPLATE
 
 DAY1 = MIDNIGHT.date()  # 2026-11-27
 DAY2, DAY3 = DAY1 + timedelta(days=1), DAY1 + timedelta(days=2)
 SINCE, UNTIL = MIDNIGHT, MIDNIGHT + timedelta(days=3)
 BOX = (OPEN_SEA[0] - 1, OPEN_SEA[1] - 1, OPEN_SEA[0] + 1, OPEN_SEA[1] + 1)
+APP = Path(__file__).resolve().parents[2] / "dashboard" / "app.py"
 _numbers = itertools.count()
 
 
@@ -96,7 +101,11 @@ def three_days() -> pd.DataFrame:
 
 def spread_two_days(store: Store, server_url: str) -> None:
     store.add_server("east", server_url)
-    for due in store.days_to_spread(DAY3):
+    spread_two_days_to(store, "east")
+
+
+def spread_two_days_to(store: Store, server: str) -> None:
+    for due in store.days_to_spread(DAY3, [server]):
         store.spread_day(due)
 
 
@@ -242,3 +251,26 @@ def test_status_says_in_words_that_a_server_is_unreachable(
     status = coastwatch("db", "status")
     assert status.code == 0, status.stderr
     assert "unreachable: cannot reach store server east" in status.stdout
+
+
+def test_the_sources_page_shows_each_store_server_in_plain_text(
+    store: Store, server_url: str, second_cluster: Cluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.add_server("east", server_url)
+    load_positions(store, three_days())
+    spread_two_days_to(store, "east")
+    monkeypatch.setenv(
+        "COASTWATCH_DATABASE_URL", store.engine.url.render_as_string(hide_password=False)
+    )
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    auth.sign_in(at.session_state, ADMIN)
+    try:
+        at.run()
+        at.switch_page("page_sources.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        (shown,) = [t.value for t in at.dataframe if "detail" in t.value.columns]
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+    assert shown[["name", "state", "days"]].values.tolist() == [["east", "up", 2]]
+    assert shown["detail"][0].startswith("PostgreSQL ")
