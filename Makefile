@@ -55,6 +55,7 @@ bench: setup
 	$(BIN)/python -m bench.page_text_rate
 	$(BIN)/python -m bench.crawl_rate
 	$(BIN)/python -m bench.crawl_rate --socks
+	$(BIN)/python -m bench.store_servers
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -42,6 +42,7 @@ __all__ = [
     "remote",
     "copy_table",
     "table_shape",
+    "TableShape",
 ]
 
 log = logging.getLogger(__name__)
@@ -112,9 +113,18 @@ def _said(error: BaseException) -> str:
     return mask_secrets((str(error).strip().splitlines() or [repr(error)])[0])
 
 
-def table_shape(conn: Connection, table: str, name: str, key: str | None = None) -> sql.Composed:
-    """DDL for a table of ``table``'s columns named ``name`` (on another server): its
-    primary key (``key``, or the table's own) and a GiST index per geometry column."""
+@dataclass(frozen=True)
+class TableShape:
+    """DDL for a copy of a table on another server: the table, then (once the rows are
+    in: an index is built faster in one pass) its key and a GiST index per geometry."""
+
+    table: sql.Composed
+    indexes: list[sql.Composed]
+
+
+def table_shape(conn: Connection, table: str, name: str, key: str | None = None) -> TableShape:
+    """The shape of ``table`` (its columns) as a table named ``name``, keyed by ``key`` or
+    by the table's own primary key."""
     columns = conn.execute(
         text(
             "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull "
@@ -141,23 +151,26 @@ def table_shape(conn: Connection, table: str, name: str, key: str | None = None)
         )
         for column, kind, not_null in columns
     ]
-    if key:
-        body.append(
-            sql.SQL("CONSTRAINT {} PRIMARY KEY ({})").format(
-                sql.Identifier(f"{name}_pkey"), sql.SQL(key)
+    indexes = (
+        [
+            sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} PRIMARY KEY ({})").format(
+                sql.Identifier(name), sql.Identifier(f"{name}_pkey"), sql.SQL(key)
             )
-        )
-    statements = [
-        sql.SQL("CREATE TABLE {} ({})").format(sql.Identifier(name), sql.SQL(", ").join(body))
-    ]
-    statements += [
+        ]
+        if key
+        else []
+    )
+    indexes += [
         sql.SQL("CREATE INDEX {} ON {} USING gist ({})").format(
             sql.Identifier(f"{name}_{column}"), sql.Identifier(name), sql.Identifier(column)
         )
         for column, kind, _ in columns
         if kind.startswith("geometry")
     ]
-    return sql.SQL("; ").join(statements)
+    return TableShape(
+        sql.SQL("CREATE TABLE {} ({})").format(sql.Identifier(name), sql.SQL(", ").join(body)),
+        indexes,
+    )
 
 
 def copy_table(
@@ -390,8 +403,10 @@ class StoreServers:
                         conn.execute(
                             sql.SQL("DROP TABLE IF EXISTS {}").format(sql.Identifier(table))
                         )
-                        conn.execute(shapes[table])
+                        conn.execute(shapes[table].table)
                         rows += copy_table(local, table, conn, table)
+                        for index in shapes[table].indexes:
+                            conn.execute(index)
                         conn.execute(sql.SQL("ANALYZE {}").format(sql.Identifier(table)))
                 local.rollback()
             copied[server.name] = rows

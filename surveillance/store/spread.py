@@ -97,13 +97,16 @@ class DaySpreading(StoreServers):
                         sql.Identifier(staging), sql.Identifier(name)
                     )
                 )
-                conn.execute(table_shape(local, "ais_positions", staging, schema.POSITION_KEY))
+                shape = table_shape(local, "ais_positions", staging, schema.POSITION_KEY)
+                conn.execute(shape.table)
                 copied = copy_table(local, name, conn, staging)
                 if copied != rows:
                     raise StoreError(
                         f"copying {due.day} to {server.name}: {copied:,} rows arrived of "
                         f"{rows:,}; the day stays local"
                     )
+                for index in shape.indexes:
+                    conn.execute(index)
                 conn.execute(
                     sql.SQL(
                         "ALTER TABLE {t} ADD CONSTRAINT {c} CHECK (ts >= {lo} AND ts < {hi}); "
