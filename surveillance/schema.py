@@ -72,13 +72,15 @@ def lock_partitions(conn: Connection) -> None:
     conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PARTITION_LOCK})
 
 
-def position_partition_days(conn: Connection) -> set[date]:
-    """The days ``ais_positions`` has a partition for."""
+def position_partition_days(conn: Connection, *, local: bool = False) -> set[date]:
+    """The days ``ais_positions`` has a partition for; ``local``: those whose partition is
+    a table of this server (not a foreign table, see surveillance/store/servers.py)."""
     names = conn.execute(
         text(
             "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-            "WHERE i.inhparent = 'ais_positions'::regclass"
-        )
+            "WHERE i.inhparent = 'ais_positions'::regclass AND (c.relkind = 'r' OR NOT :local)"
+        ),
+        {"local": local},
     ).scalars()
     return {datetime.strptime(n[-8:], "%Y%m%d").date() for n in names}
 

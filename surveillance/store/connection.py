@@ -148,12 +148,9 @@ def _rows(conn: Connection, table: str) -> int:
     """Exact row count of a table; of ``ais_positions``, its local days'."""
     if table != "ais_positions":
         return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
-    local_days = conn.execute(
-        text(
-            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-            "WHERE i.inhparent = 'ais_positions'::regclass AND c.relkind = 'r'"
-        )
-    ).scalars()
+    local_days = [
+        schema.position_partition_name(d) for d in schema.position_partition_days(conn, local=True)
+    ]
     return sum(
         int(conn.execute(text(f"SELECT count(*) FROM {day}")).scalar_one()) for day in local_days
     )

@@ -64,10 +64,9 @@ class DaySpreading(StoreServers):
                 "the store has no store server to spread days to",
                 hint="add one: coastwatch db servers add NAME postgresql://USER:PASSWORD@HOST/DB",
             )
-        remote_days = set(self.server_days())
         with store_errors("ais_positions"), self.engine.connect() as conn:
             local = sorted(
-                d for d in schema.position_partition_days(conn) - remote_days if d < before
+                d for d in schema.position_partition_days(conn, local=True) if d < before
             )
             return [
                 SpreadDay(

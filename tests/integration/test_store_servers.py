@@ -274,3 +274,9 @@ def test_the_sources_page_shows_each_store_server_in_plain_text(
         st.cache_data.clear()
     assert shown[["name", "state", "days"]].values.tolist() == [["east", "up", 2]]
     assert shown["detail"][0].startswith("PostgreSQL ")
+
+
+def test_db_archive_leaves_the_days_held_by_servers_alone(store: Store, server_url: str) -> None:
+    load_positions(store, three_days())
+    spread_two_days(store, server_url)
+    assert [due.day for due in store.days_to_archive(UNTIL)] == [DAY3]
