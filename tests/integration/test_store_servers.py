@@ -280,3 +280,45 @@ def test_db_archive_leaves_the_days_held_by_servers_alone(store: Store, server_u
     load_positions(store, three_days())
     spread_two_days(store, server_url)
     assert [due.day for due in store.days_to_archive(UNTIL)] == [DAY3]
+
+
+def test_a_users_role_reads_the_days_held_by_servers(store: Store, server_url: str) -> None:
+    """The mapping is PUBLIC: a group role reads a spread day under the store's grants."""
+    load_positions(store, three_days())
+    spread_two_days(store, server_url)
+    monitor = store.as_role("monitor")
+    try:
+        read = monitor.position_arrays((SINCE, UNTIL), BOX)
+    finally:
+        monitor.close()
+    assert len(read) == len(three_days())
+
+
+def test_a_spread_run_cut_short_is_finished_by_the_next(store: Store, server_url: str) -> None:
+    """What a run stopped between the server's commit and the store's leaves: the day
+    copied there (and a half-made copy), the store's day still local."""
+    load_positions(store, three_days())
+    store.add_server("east", server_url)
+    with psycopg.connect(server_url) as conn:
+        conn.execute("CREATE TABLE ais_positions_20261127 (mmsi bigint)")
+        conn.execute("INSERT INTO ais_positions_20261127 VALUES (1), (2)")
+        conn.execute("CREATE TABLE ais_spreading_20261127 (mmsi bigint)")
+    (due, _) = store.days_to_spread(DAY3)
+    assert store.spread_day(due) == due.rows
+    assert remote_rows(server_url, DAY1) == due.rows
+    with psycopg.connect(server_url) as conn:
+        left = conn.execute("SELECT to_regclass('ais_spreading_20261127')").fetchone()
+    assert left == (None,)
+
+
+def test_bad_servers_are_refused_in_one_line_without_the_password(
+    coastwatch: Coastwatch,
+) -> None:
+    unreachable = coastwatch(
+        "db", "servers", "add", "east", "postgresql://cw:s3cret@/cw?host=/nonexistent&port=1"
+    )
+    badly_named = coastwatch("db", "servers", "add", "East-1", "postgresql://cw@h/cw")
+    assert (unreachable.code, badly_named.code) == (4, 2)
+    assert "cannot reach store server east at /nonexistent:1/cw" in unreachable.stderr
+    assert "not a store server name: 'East-1'" in badly_named.stderr
+    assert "s3cret" not in unreachable.stderr + unreachable.stdout
