@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from alembic import op
 from sqlalchemy import text
 
+from surveillance.errors import StoreError
+
 revision: str = "0013"
 down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
@@ -23,15 +25,17 @@ depends_on: str | Sequence[str] | None = None
 _KEY = "mmsi, ts, report_hash"
 
 
-def _local_days() -> list[str]:
+def _days(kind: str) -> list[str]:
+    """The day partitions of ``ais_positions`` of a kind: ``r`` local, ``f`` foreign."""
     return list(
         op.get_bind()
         .execute(
             text(
                 "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-                "WHERE i.inhparent = 'ais_positions'::regclass AND c.relkind = 'r' "
+                "WHERE i.inhparent = 'ais_positions'::regclass AND c.relkind = :kind "
                 "ORDER BY c.relname"
-            )
+            ),
+            {"kind": kind},
         )
         .scalars()
     )
@@ -39,11 +43,18 @@ def _local_days() -> list[str]:
 
 def upgrade() -> None:
     op.execute("ALTER TABLE ais_positions DROP CONSTRAINT ais_positions_pkey")
-    for day in _local_days():
+    for day in _days("r"):
         op.execute(f"ALTER TABLE {day} ADD CONSTRAINT {day}_pkey PRIMARY KEY ({_KEY})")
 
 
 def downgrade() -> None:
-    for day in _local_days():
+    if held := _days("f"):
+        raise StoreError(
+            f"{len(held)} day(s) of positions are held by store servers ({held[0]} ...): "
+            "the table's key cannot come back over foreign days",
+            hint="drop their foreign tables first (DROP FOREIGN TABLE ais_positions_YYYYMMDD; "
+            "the rows stay on the servers)",
+        )
+    for day in _days("r"):
         op.execute(f"ALTER TABLE {day} DROP CONSTRAINT {day}_pkey")
     op.execute(f"ALTER TABLE ais_positions ADD CONSTRAINT ais_positions_pkey PRIMARY KEY ({_KEY})")
