@@ -38,7 +38,8 @@ def cluster() -> Iterator[LocalCluster]:
 
 def _alerts(store: Store) -> pd.DataFrame:
     stored = store.alerts()
-    frame = pd.DataFrame(stored.drop(columns=stored.geometry.name)).assign(
+    frame = pd.DataFrame(stored.drop(columns=stored.geometry.name))
+    frame = frame.assign(
         geom=stored.geometry.to_wkt(),
         mmsi=frame["mmsi"].map(lambda m: sorted(int(v) for v in m)),
         evidence=frame["evidence"].map(lambda e: json.dumps(e, sort_keys=True)),
