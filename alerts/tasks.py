@@ -162,11 +162,21 @@ def survey(part: Part, tracks: Tracks, cfg: BaseRuleSettings, worker: str = "") 
 
 
 def rule_context(
-    shared: Shared, coast: Coast, zones: gpd.GeoDataFrame, seen: np.ndarray
+    shared: Shared,
+    coast: Coast,
+    zones: gpd.GeoDataFrame,
+    seen: np.ndarray,
+    *,
+    only_seen: bool = False,
 ) -> RuleContext:
-    """The rules' context for the vessels ``seen`` (heard, with every known vessel)."""
-    cfg, vessels = shared.settings.rules, shared.vessels
-    seen = np.union1d(seen, vessels.index.to_numpy(dtype=np.int64))
+    """The rules' context for the vessels ``seen`` (heard, with every known vessel); with
+    ``only_seen``, the watchlist matches and identity histories of those vessels alone (a
+    part's rules look at no other: the fleet's would be matched again in every part)."""
+    cfg, vessels, identities = shared.settings.rules, shared.vessels, shared.identities
+    if only_seen:
+        identities = identities[identities["mmsi"].isin(seen)]
+    else:
+        seen = np.union1d(seen, vessels.index.to_numpy(dtype=np.int64))
     return RuleContext(
         now_s=shared.now_s,
         since_s=shared.since_s,
@@ -178,7 +188,7 @@ def rule_context(
         watchlisted=watchlist_matches(
             seen, vessels, shared.watchlist, cfg.watchlist_name_min_similarity_pct
         ),
-        identities=shared.identities,
+        identities=identities,
         open_gaps=shared.open_gaps,
         reception=shared.learnt.reception,
         anchorages=shared.learnt.anchorages,
@@ -215,7 +225,7 @@ def find(
 ) -> Found:
     """Phase 2: the tiled rules over the part's tracks; the findings its tile holds."""
     clock = time.perf_counter()
-    ctx = rule_context(shared, *geography, tracks.vessel_index[0])
+    ctx = rule_context(shared, *geography, tracks.vessel_index[0], only_seen=True)
     tally, records = Tally(), []
     for name in [name for name in RULES if name not in WINDOWED]:
         found = run_rule(name, tracks, ctx, tally)
