@@ -1,0 +1,39 @@
+"""A throwaway embedded store for one bench run: its own cluster in a temporary home,
+destroyed (with its files) when the run ends, whatever happens."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from surveillance.embedded import Cluster
+from surveillance.settings import Settings, load_settings
+from surveillance.store import Store
+
+__all__ = ["free_port", "scratch_store"]
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def scratch_store(prefix: str) -> Iterator[tuple[Settings, Store]]:
+    """Settings and an open store on a new cluster (fsync off: a bench loses nothing)."""
+    home = Path(tempfile.mkdtemp(prefix=f"coastwatch-bench-{prefix}-"))
+    settings = load_settings(home=home, embedded_port=free_port(), embedded_fsync=False)
+    cluster = Cluster(settings)
+    try:
+        cluster.up()
+        with Store.open(settings) as store:
+            yield settings, store
+    finally:
+        cluster.destroy()
+        shutil.rmtree(home, ignore_errors=True)
