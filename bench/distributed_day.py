@@ -28,27 +28,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from distributed import Client, LocalCluster
-from sqlalchemy import text
 
 from alerts.engine import Engine, RunStats
 from bench.fleet import DEFAULT_START, load_fleet
-from bench.scratch_store import scratch_store
-from surveillance.store import Store
+from bench.scratch_store import forget_alerts, scratch_store, stored_alerts
 
 MACHINES = (1, 2, 4, 8, 16)
 WORKERS_PER_MACHINE = 2
-
-
-def stored_alerts(store: Store, window: tuple[datetime, datetime]) -> dict[str, float]:
-    """The alerts stored over the window: id -> score."""
-    frame = store.alerts_overlapping(window)
-    return {str(i): float(s) for i, s in zip(frame["id"], frame["score"], strict=True)}
-
-
-def forget_alerts(store: Store) -> None:
-    """Remove every alert (and its history): the next run starts from none, as the first."""
-    with store.engine.begin() as conn:
-        conn.execute(text("DELETE FROM alerts"))
 
 
 def projection(stats: RunStats, total_s: float, machines: Sequence[int]) -> list[tuple[Any, ...]]:
@@ -116,11 +102,14 @@ def main() -> None:
     same_ids = set(first) == set(second)
     same_scores = same_ids and all(abs(first[k] - second[k]) < 1e-9 for k in first)
     found = ", ".join(f"{k} {v}" for k, v in sorted(alone.found.items()) if v)
-    print(f"\n{args.vessels:,} vessels ({load.vessels:,} with the events), one day, "
-          f"{alone.positions:,} positions, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    print(
+        f"\n{args.vessels:,} vessels ({load.vessels:,} with the events), one day, "
+        f"{alone.positions:,} positions, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
+    )
     print(f"{'run':<28}{'seconds':>9}{'alerts':>8}{'x in process':>14}")
     print(f"{'in process':<28}{alone_s:>9.1f}{len(first):>8}{1.0:>14.2f}")
-    print(f"{'LocalCluster, 2 workers':<28}{spread_s:>9.1f}{len(second):>8}{alone_s / spread_s:>14.2f}")
+    ratio = alone_s / spread_s
+    print(f"{'LocalCluster, 2 workers':<28}{spread_s:>9.1f}{len(second):>8}{ratio:>14.2f}")
     print(
         "same alerts: "
         + ("yes (ids and scores)" if same_scores else "NO")

@@ -27,7 +27,7 @@ import itertools
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -160,7 +160,8 @@ class Fleet:
             self.truth += events.truth
         self.tracks = [_Track.of(v) for v in everyone]
         self._receiver_tree = cKDTree(self.receivers_m)
-        self._stations = np.array([f"rx{k:02d}" for k in range(len(self.receivers_m))] + [SATELLITE])
+        names = [f"rx{k:02d}" for k in range(len(self.receivers_m))]
+        self._stations = np.array([*names, SATELLITE])
 
     @property
     def vessels(self) -> list[Vessel]:
@@ -300,9 +301,8 @@ def main() -> None:
         done = load_fleet(
             settings, store, args.vessels, args.days, interval_s=args.interval_s, seed=args.seed
         )
-        stored = store.count_positions_roughly(
-            (DEFAULT_START, datetime.fromtimestamp(DEFAULT_START.timestamp() + args.days * DAY_S, UTC))
-        )
+        span = (DEFAULT_START, DEFAULT_START + timedelta(days=args.days))
+        stored = store.count_positions_roughly(span)
     planted = pd.Series([t["type"] for t in done.truth]).value_counts().to_dict()
     print(
         f"\n{done.vessels:,} vessels, {done.days} days at {args.interval_s:g} s: "

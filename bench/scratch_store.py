@@ -1,5 +1,6 @@
 """A throwaway embedded store for one bench run: its own cluster in a temporary home,
-destroyed (with its files) when the run ends, whatever happens."""
+destroyed (with its files) when the run ends, whatever happens; and the alerts two runs
+over it are compared by."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ import socket
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
+
+from sqlalchemy import text
 
 from surveillance.embedded import Cluster
 from surveillance.settings import Settings, load_settings
 from surveillance.store import Store
 
-__all__ = ["free_port", "scratch_store"]
+__all__ = ["forget_alerts", "free_port", "scratch_store", "stored_alerts"]
 
 
 def free_port() -> int:
@@ -37,3 +41,15 @@ def scratch_store(prefix: str) -> Iterator[tuple[Settings, Store]]:
     finally:
         cluster.destroy()
         shutil.rmtree(home, ignore_errors=True)
+
+
+def stored_alerts(store: Store, window: tuple[datetime, datetime]) -> dict[str, float]:
+    """The alerts stored over the window: id -> score."""
+    frame = store.alerts_overlapping(window)
+    return {str(i): float(s) for i, s in zip(frame["id"], frame["score"], strict=True)}
+
+
+def forget_alerts(store: Store) -> None:
+    """Remove every alert (and its history): the next run starts from none, as the first."""
+    with store.engine.begin() as conn:
+        conn.execute(text("DELETE FROM alerts"))
