@@ -4,8 +4,8 @@ by day through the store's bulk position loader (binary COPY), with a progress l
 NMEA simulation and decoding cannot reach hundreds of millions of positions; this skips
 both. The vessels move with the simulator's own legs (:mod:`simulator.motion`) on its
 world (land, ports, searoute lanes): 65 % ply a sea lane between two ports back and forth
-at 10-16 kn with a few hours at each berth, 20 % trawl in fleets offshore, 15 % lie at an
-anchorage off a port. Each day gets the simulator's own events (:mod:`simulator.events`):
+at 10-16 kn with a few hours at each berth, 20 % trawl in fleets offshore, 15 % lie at
+anchorages off ten ports. Each day gets the simulator's own events (:mod:`simulator.events`):
 an STS pair, a loiterer and a 12-15 h AIS gap, so the rules have work. Every vessel
 reports every ``interval_s`` (with a random phase), ~10 m of noise; a report is
 credited to the nearest coastal receiver within 40 nm, else to ``sat`` (satellite AIS).
@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import psutil
 from scipy.spatial import cKDTree
 
 from bench.scratch_store import scratch_store
@@ -91,6 +92,15 @@ class _Planner(Traffic, Events):
                 t, path = leg.end_s + berth_s, path[::-1]
             self.vessel(legs, ship_type=int(self.rng.choice([70, 80, 60])))
 
+    def anchorages(self, count: int, places: int) -> None:
+        """Ships at anchor a few hundred metres apart off ``places`` ports, 1.5-4 km from
+        the shore (the simulator's one anchorage may fall on land: a port's spot is)."""
+        for k in range(places):
+            centre = self.world.sea_point(1500, 4000, 0, self.world.port_xy, 6000)
+            for _ in range(count // places + (k < count % places)):
+                spot = centre + self.rng.normal(0, 300, 2)
+                self.vessel([Still(self.start_s - HOUR, self.end_s + HOUR, spot)], ship_type=70)
+
     def _lanes(self, count: int) -> list[np.ndarray]:
         found: list[np.ndarray] = []
         for _ in range(count * 4):
@@ -145,9 +155,7 @@ class Fleet:
         plan = _Planner(self.world, self.start_s, days * 24.0, serial)
         plan.lanes(int(vessels * 0.65))
         plan.fishing_fleets(int(vessels * 0.2))
-        anchored = vessels - int(vessels * 0.65) - int(vessels * 0.2)
-        for k in range(_ANCHORAGES):  # off as many ports
-            plan.anchorage(anchored // _ANCHORAGES + (k < anchored % _ANCHORAGES))
+        plan.anchorages(vessels - int(vessels * 0.65) - int(vessels * 0.2), _ANCHORAGES)
         self.receivers_m = plan.receivers_m
         self.truth: list[dict[str, Any]] = []
         everyone = list(plan.vessels)
@@ -220,7 +228,8 @@ class Fleet:
                 "heading_deg": np.round(cog) % 360,
                 "nav_status": np.where(sog < 0.5, 1, 0),
                 "msg_type": 1,
-                "station": self._stations[nearest],  # out of every range: the satellite
+                # out of every range: the satellite; categories encode fast
+                "station": pd.Categorical.from_codes(nearest, categories=self._stations),
             }
         )
         return frame[inside]
@@ -233,6 +242,7 @@ class FleetLoad:
     vessels: int
     days: int
     rows: int = 0
+    plan_s: float = 0.0  # the vessels' legs over the whole span, and their identities
     generate_s: float = 0.0
     load_s: float = 0.0
     truth: list[dict[str, Any]] = field(default_factory=list)
@@ -258,33 +268,27 @@ def load_fleet(
     clock = time.perf_counter()
     fleet = Fleet(settings, vessels, days, start, interval_s, seed)
     store.write_identities(fleet.identities())
-    done = FleetLoad(len(fleet.tracks), days, generate_s=time.perf_counter() - clock)
+    done = FleetLoad(len(fleet.tracks), days, plan_s=time.perf_counter() - clock)
     done.truth = fleet.truth
     for index in range(days):
         loader = store.position_loader("fleet")
-        rows, gen_s, load_s = 0, 0.0, 0.0
-        chunks = fleet.day(index)
-        while True:
-            clock = time.perf_counter()
-            frame = next(chunks, None)
-            gen_s += time.perf_counter() - clock
-            if frame is None:
-                break
-            clock = time.perf_counter()
-            loader.add(frame)
-            load_s += time.perf_counter() - clock
-            rows += len(frame)
+        rows, generate_s, load_s = 0, 0.0, 0.0
         clock = time.perf_counter()
+        for frame in fleet.day(index):
+            generated = time.perf_counter()
+            loader.add(frame)
+            loaded = time.perf_counter()
+            generate_s, load_s = generate_s + generated - clock, load_s + loaded - generated
+            rows, clock = rows + len(frame), loaded
         loader.finish()
         load_s += time.perf_counter() - clock
-        done.rows, done.generate_s, done.load_s = (
-            done.rows + rows,
-            done.generate_s + gen_s,
-            done.load_s + load_s,
-        )
+        done.rows += rows
+        done.generate_s += generate_s
+        done.load_s += load_s
         print(
-            f"  day {index + 1}/{days}: {rows:,} rows, generated in {gen_s:.1f} s, loaded in "
-            f"{load_s:.1f} s ({rows / load_s:,.0f} rows/s); {done.rows:,} in all",
+            f"  day {index + 1}/{days}: {rows:,} rows, generated in {generate_s:.1f} s, "
+            f"loaded in {load_s:.1f} s ({rows / load_s:,.0f} rows/s); {done.rows:,} in all; "
+            f"resident {psutil.Process().memory_info().rss / 2**20:,.0f} MB",
             flush=True,
         )
     return done
@@ -309,7 +313,8 @@ def main() -> None:
         f"{done.rows:,} rows (the planner counts {stored:,})"
     )
     print(
-        f"generate {done.rows / done.generate_s:,.0f} rows/s ({done.generate_s:.1f} s), "
+        f"plan {done.plan_s:.1f} s, generate {done.rows / done.generate_s:,.0f} rows/s "
+        f"({done.generate_s:.1f} s), "
         f"load {done.load_rows_per_s:,.0f} rows/s ({done.load_s:.1f} s); "
         f"load / generate time {done.load_s / done.generate_s:.2f}"
     )
