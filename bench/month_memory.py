@@ -14,10 +14,13 @@ store. Then, with ``rules.detect_memory_budget_mb`` set (default 2048):
 Alerts are removed between runs; both month runs must store the same alerts.
 Printed: positions, days, seconds, positions/s, peak MB per process, budget, ratio.
 
-The default interval (600 s: 21.6 M rows, ~3 GB) keeps the run near 20 minutes on two
-shared cores; the full size of the issue (216 M rows, ~25+ GB of disk, hours here):
+Also printed: what a position cost in memory at the peak (the growth of this process over
+the positions of one slice with its context), beside the engine's planning figure.
+The default interval (300 s: 43 M rows, ~6 GB of disk; the rules resample to 10 min) keeps
+the run near 20 minutes on two shared cores; the issue's full size (216 M rows, ~25+ GB of
+disk, hours here):
 
-    .venv/bin/python -m bench.month_memory [--vessels 5000] [--days 30] [--interval-s 600]
+    .venv/bin/python -m bench.month_memory [--vessels 5000] [--days 30] [--interval-s 300]
     .venv/bin/python -m bench.month_memory --interval-s 60                 # full size
 """
 
@@ -36,6 +39,8 @@ import psutil
 from distributed import Client, LocalCluster
 
 from alerts.engine import Engine, RunStats
+from alerts.partition import BYTES_PER_POSITION
+from alerts.runners import DaskRunner
 from bench.fleet import DEFAULT_START, load_fleet
 from bench.scratch_store import forget_alerts, scratch_store, stored_alerts
 from surveillance.settings import Settings
@@ -44,9 +49,10 @@ from surveillance.store import Store
 
 @dataclass
 class Peak:
-    """The highest resident memory seen, in MB."""
+    """The highest resident memory seen, and that at the start, in MB."""
 
     mb: float = 0.0
+    start_mb: float = 0.0
 
 
 @contextmanager
@@ -58,7 +64,7 @@ def peak_rss(every_s: float = 0.2) -> Iterator[Peak]:
         while not done.wait(every_s):
             peak.mb = max(peak.mb, me.memory_info().rss / 2**20)
 
-    peak.mb = me.memory_info().rss / 2**20
+    peak.mb = peak.start_mb = me.memory_info().rss / 2**20
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     try:
@@ -73,17 +79,19 @@ def _max_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def with_budget(settings: Settings, budget_mb: float) -> Settings:
-    rules = settings.rules.model_copy(update={"detect_memory_budget_mb": budget_mb})
-    return settings.model_copy(update={"rules": rules})
-
-
 @dataclass
 class Run:
     name: str
     seconds: float
     stats: RunStats
     peak_mb: dict[str, float]
+    grew_mb: float = 0.0  # this process's peak less its memory at the start
+
+    @property
+    def bytes_per_position(self) -> float:
+        """What a position read in one slice (with its context) cost at the peak."""
+        per_slice = self.stats.positions / max(1, self.stats.slices)
+        return self.grew_mb * 2**20 / per_slice if per_slice else 0.0
 
 
 def timed(name: str, engine: Engine, window: tuple[datetime, datetime]) -> Run:
@@ -92,12 +100,10 @@ def timed(name: str, engine: Engine, window: tuple[datetime, datetime]) -> Run:
         stats = engine.run(*window)
         seconds = time.perf_counter() - clock
     print(f"{name}: {seconds:.1f} s, peak {peak.mb:,.0f} MB", flush=True)
-    return Run(name, seconds, stats, {"this process": peak.mb})
+    return Run(name, seconds, stats, {"this process": peak.mb}, peak.mb - peak.start_mb)
 
 
 def on_cluster(settings: Settings, store: Store, window: tuple[datetime, datetime]) -> Run:
-    from alerts.runners import DaskRunner  # the lead's runners (issue #15)
-
     budget_mb = settings.rules.detect_memory_budget_mb
     with (
         LocalCluster(
@@ -121,14 +127,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--vessels", type=int, default=5000)
     parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--interval-s", type=float, default=600.0)
+    parser.add_argument("--interval-s", type=float, default=300.0)
     parser.add_argument("--budget-mb", type=float, default=2048.0)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     month = (DEFAULT_START, DEFAULT_START + timedelta(days=args.days))
     first_day = (DEFAULT_START, DEFAULT_START + timedelta(days=1))
-    with scratch_store("month") as (plain, store):
-        settings = with_budget(plain, args.budget_mb)
+    with scratch_store("month", args.budget_mb) as (settings, store):
         print(
             f"loading {args.days} days of {args.vessels:,} vessels at {args.interval_s:g} s",
             flush=True,
@@ -164,6 +169,12 @@ def main() -> None:
     print(
         f"within the budget: in process {alone.peak_mb['this process'] <= args.budget_mb}, "
         f"each worker {worst <= args.budget_mb} (highest {worst:,.0f} MB)"
+    )
+    print(
+        f"in process the peak grew {alone.grew_mb:,.0f} MB over ~"
+        f"{alone.stats.positions / alone.stats.slices:,.0f} positions a slice "
+        f"({alone.stats.slices} slices): {alone.bytes_per_position:,.0f} B a position "
+        f"(the engine plans with {BYTES_PER_POSITION})"
     )
     print(
         f"same alerts in process and on the cluster: {'yes' if same else 'NO'} "

@@ -29,10 +29,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def scratch_store(prefix: str) -> Iterator[tuple[Settings, Store]]:
-    """Settings and an open store on a new cluster (fsync off: a bench loses nothing)."""
+def scratch_store(prefix: str, budget_mb: float | None = None) -> Iterator[tuple[Settings, Store]]:
+    """Settings (with ``rules.detect_memory_budget_mb`` when given) and an open store on a
+    new cluster (fsync off: a bench loses nothing)."""
     home = Path(tempfile.mkdtemp(prefix=f"coastwatch-bench-{prefix}-"))
     settings = load_settings(home=home, embedded_port=free_port(), embedded_fsync=False)
+    if budget_mb is not None:
+        rules = settings.rules.model_copy(update={"detect_memory_budget_mb": budget_mb})
+        settings = settings.model_copy(update={"rules": rules})
     cluster = Cluster(settings)
     try:
         cluster.up()
