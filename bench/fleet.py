@@ -169,7 +169,7 @@ class Fleet:
         self.tracks = [_Track.of(v) for v in everyone]
         self._receiver_tree = cKDTree(self.receivers_m)
         names = [f"rx{k:02d}" for k in range(len(self.receivers_m))]
-        self._stations = np.array([*names, SATELLITE])
+        self._stations = pd.Index([*names, SATELLITE])
 
     @property
     def vessels(self) -> list[Vessel]:
@@ -202,8 +202,8 @@ class Fleet:
         columns: list[tuple[np.ndarray, ...]] = []
         for track in tracks:
             vessel = track.vessel
-            t = t0 + float(self.rng.uniform(0, self.interval_s))
-            t = t + np.arange(0.0, DAY_S - (t - t0), self.interval_s)
+            phase_s = float(self.rng.uniform(0, self.interval_s))
+            t = t0 + phase_s + np.arange(0.0, DAY_S - phase_s, self.interval_s)
             legs = [leg for leg in vessel.legs if leg.end_s > t0 and leg.start_s < t0 + DAY_S]
             xy, sog, cog = positions(legs, t, self.rng)
             on = ~np.isnan(xy[:, 0])
