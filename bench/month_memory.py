@@ -16,11 +16,12 @@ Printed: positions, days, seconds, positions/s, peak MB per process, budget, rat
 
 Also printed: what a position cost in memory at the peak (the growth of this process over
 the positions of one slice with its context), beside the engine's planning figure.
-The default interval (300 s: 43 M rows, ~6 GB of disk; the rules resample to 10 min) keeps
-the run near 20 minutes on two shared cores; the issue's full size (216 M rows, ~25+ GB of
-disk, hours here):
+The default interval (600 s: 21.6 M rows, ~3 GB of disk; the rules resample to 10 min)
+keeps the run near 20 minutes on two shared cores (the engine read ~50,000 positions/s
+here with other work on them); the issue's full size (216 M rows, ~25+ GB of disk, some
+three hours here):
 
-    .venv/bin/python -m bench.month_memory [--vessels 5000] [--days 30] [--interval-s 300]
+    .venv/bin/python -m bench.month_memory [--vessels 5000] [--days 30] [--interval-s 600]
     .venv/bin/python -m bench.month_memory --interval-s 60                 # full size
 """
 
@@ -111,7 +112,7 @@ def on_cluster(settings: Settings, store: Store, window: tuple[datetime, datetim
             threads_per_worker=1,
             processes=True,
             memory_limit=f"{budget_mb}MB",
-            dashboard_address=None,
+            dashboard_address=":0",
         ) as cluster,
         Client(cluster) as client,
     ):
@@ -130,7 +131,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--vessels", type=int, default=5000)
     parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--interval-s", type=float, default=300.0)
+    parser.add_argument("--interval-s", type=float, default=600.0)
     parser.add_argument("--budget-mb", type=float, default=2048.0)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
