@@ -5,8 +5,9 @@ NMEA simulation and decoding cannot reach hundreds of millions of positions; thi
 both. The vessels move with the simulator's own legs (:mod:`simulator.motion`) on its
 world (land, ports, searoute lanes): 65 % ply a sea lane between two ports back and forth
 at 10-16 kn with a few hours at each berth, 20 % trawl in fleets offshore, 15 % lie at
-anchorages off ten ports. Each day gets the simulator's own events (:mod:`simulator.events`):
-an STS pair, a loiterer and a 12-15 h AIS gap, so the rules have work. Every vessel
+anchorages off ten ports. Each day gets the simulator's own events (:mod:`simulator.events`),
+one set per 2,000 vessels (at least one): an STS pair, a loiterer and a 12-15 h AIS gap, in
+places 30 km apart where there is room, so the rules have work. Every vessel
 reports every ``interval_s`` (with a random phase), ~10 m of noise; a report is
 credited to the nearest coastal receiver within 40 nm, else to ``sat`` (satellite AIS).
 One day is generated at a time, in chunks of vessels: memory stays flat over a month.
@@ -52,6 +53,8 @@ DEFAULT_START = datetime(2026, 11, 1, tzinfo=UTC)
 SATELLITE = "sat"
 _LANES = 80  # distinct port-to-port lanes the lane traffic shares
 _ANCHORAGES = 10
+#: A day gets one set of events (STS pair, loiterer, AIS gap) per this many vessels
+VESSELS_PER_EVENT_SET = 2000
 
 
 class _Planner(Traffic, Events):
@@ -163,7 +166,8 @@ class Fleet:
             events = _Planner(
                 self.world, self.start_s + day * DAY_S, 24.0, serial, self.receivers_m
             )
-            events.plant_day()
+            for _ in range(max(1, vessels // VESSELS_PER_EVENT_SET)):
+                events.plant_day()
             everyone += events.vessels
             self.truth += events.truth
         self.tracks = [_Track.of(v) for v in everyone]
