@@ -163,10 +163,11 @@ def main() -> None:
         f"{args.interval_s:g} s: {alone.stats.positions:,} positions; "
         f"budget {args.budget_mb:,.0f} MB"
     )
-    print(f"{'run':<22}{'seconds':>9}{'positions/s':>13}{'x (1 day x 30)':>16}  peak MB")
+    head = f"x (1 day x {args.days})"
+    print(f"{'run':<22}{'seconds':>9}{'positions/s':>13}{head:>16}  peak MB")
     for run in (day, alone, spread):
         rate = run.stats.positions / run.seconds
-        ratio = f"{run.seconds / baseline_s:.2f}" if run is not day else "base / 30"
+        ratio = f"{run.seconds / baseline_s:.2f}" if run is not day else f"base / {args.days}"
         peaks = ", ".join(f"{who} {mb:,.0f}" for who, mb in run.peak_mb.items())
         print(f"{run.name:<22}{run.seconds:>9.1f}{rate:>13,.0f}{ratio:>16}  {peaks}")
     worst = max(mb for who, mb in spread.peak_mb.items() if who.startswith("worker"))
