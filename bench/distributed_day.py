@@ -36,6 +36,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+import numpy as np
 from distributed import Client, LocalCluster
 
 from alerts.engine import Engine, RunStats
@@ -73,6 +74,18 @@ def projection(
     return driver_s, rows
 
 
+def tracks_read(engine: Engine, day: tuple[datetime, datetime]) -> tuple[int, int]:
+    """How many vessels the engine's parts of the day read, a vessel once per part whose
+    halo box hears it (each reads the whole track), and how many vessels there are."""
+    read_from = day[0] - timedelta(hours=engine.rules.detect_context_hours)
+    parts = engine.parts((read_from, day[1]), engine.stored(read_from, day[1], day[1].timestamp()))
+    heard = []
+    for part in parts:
+        box = part.tile.read_box(part.halo_km)
+        heard.append(engine.store.vessels_heard(part.read, box) if box else np.zeros(0))
+    return sum(len(h) for h in heard), len(np.unique(np.concatenate(heard)))
+
+
 def phases(stats: RunStats) -> str:
     by_phase: dict[str, list[float]] = defaultdict(list)
     for task in stats.tasks:
@@ -81,6 +94,11 @@ def phases(stats: RunStats) -> str:
         f"{phase}: {len(s)} tasks, {sum(s):.1f} s in all, longest {max(s):.1f} s"
         for phase, s in by_phase.items()
     )
+
+
+def _steps(stats: RunStats) -> str:
+    top = sorted(stats.seconds.items(), key=lambda kv: -kv[1])[:7]
+    return ", ".join(f"{name} {seconds:.1f}" for name, seconds in top)
 
 
 def main() -> None:
@@ -119,6 +137,7 @@ def main() -> None:
             clock = time.perf_counter()
             spread = engine.run(*day)
             spread_s = time.perf_counter() - clock
+            read_by_parts, vessels = tracks_read(engine, day)
         second = stored_alerts(store, day)
         print(f"LocalCluster of 2 workers: {spread_s:.1f} s, {len(second)} alerts", flush=True)
 
@@ -142,6 +161,12 @@ def main() -> None:
     )
     print(f"found: {found}")
     print(f"parts on the cluster: {phases(spread)}")
+    print(
+        f"the parts read {read_by_parts:,} tracks of {vessels:,} vessels "
+        f"({read_by_parts / vessels:.2f} each: a track crossing tiles is read whole by each)"
+    )
+    print("seconds by step, in process: " + _steps(alone))
+    print("seconds by step, on the cluster (the parts' summed): " + _steps(spread))
     driver_s, rows = projection(spread, spread_s, WORKERS_PER_MACHINE, MACHINES)
     print(
         f"\nprojection ({WORKERS_PER_MACHINE} workers a machine; driver {driver_s:.1f} s, "
