@@ -9,8 +9,7 @@ store. Then, with ``rules.detect_memory_budget_mb`` set (default 2048):
                the run (psutil, sampled every 0.2 s)
   LocalCluster the same through DaskRunner on LocalCluster(n_workers=2,
                threads_per_worker=1, processes=True, memory_limit=the budget): peak RSS of
-               each worker (resource.getrusage on the worker: fresh processes) and of the
-               driver
+               each worker (its VmHWM: a fresh program) and of the driver
 Alerts are removed between runs; both month runs must store the same alerts.
 Printed: positions, days, seconds, positions/s, peak MB per process, budget, ratio.
 
@@ -35,6 +34,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import psutil
 from distributed import Client, LocalCluster
@@ -76,7 +76,12 @@ def peak_rss(every_s: float = 0.2) -> Iterator[Peak]:
 
 
 def _max_rss_mb() -> float:
-    """This process's peak resident memory since it started (Linux: ru_maxrss in KiB)."""
+    """This process's peak resident memory since its program started: VmHWM, which execve
+    resets (ru_maxrss keeps the high mark of the process a worker was forked from: the
+    driver's, after its own month in process)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -160,7 +165,8 @@ def main() -> None:
     baseline_s = day.seconds * args.days
     print(
         f"\n{args.vessels:,} vessels ({load.vessels:,} with the events), {args.days} days at "
-        f"{args.interval_s:g} s: {alone.stats.positions:,} positions; "
+        f"{args.interval_s:g} s: {load.rows:,} positions ({alone.stats.positions:,} read "
+        "with each slice's context); "
         f"budget {args.budget_mb:,.0f} MB"
     )
     head = f"x (1 day x {args.days})"
