@@ -13,9 +13,10 @@ credited to the nearest coastal receiver within 40 nm, else to ``sat`` (satellit
 One day is generated at a time, in chunks of vessels: memory stays flat over a month.
 Each day's partition is indexed and attached when the day is loaded.
 
-Sizes: a month of 5,000 vessels at 60 s is 216 M rows (~25+ GB with indexes, and about an
-hour here); the default below is the quick check. Printed: rows, generation and load
-rates (rows/s, the load being encode + COPY + index + attach), the planted events.
+Sizes: a month of 5,000 vessels at 60 s is 216 M rows (~25+ GB with indexes; at the
+50,000-110,000 rows/s loaded here, one to two hours); the default below is the quick
+check. Printed: rows, generation and load rates (rows/s, the load being encode + COPY +
+index + attach) and their ratio, the planted events.
 
     .venv/bin/python -m bench.fleet [--vessels 2000] [--days 2] [--interval-s 60]
     .venv/bin/python -m bench.fleet --vessels 5000 --days 30 --interval-s 60   # full size

@@ -15,7 +15,8 @@ Printed: positions, days, seconds, positions/s, peak MB per process, budget, rat
 
 Also printed: what a position cost in memory at the peak (the growth of this process over
 the positions of one slice with its context), beside the engine's planning figure.
-The default interval (600 s: 21.6 M rows, ~3 GB of disk; the rules resample to 10 min)
+The default interval (600 s: 21.6 M rows, ~3 GB of disk; the rules resample to 10 min,
+and at 1200 s they miss the planted loiterer and AIS gap)
 keeps the run near 20 minutes on two shared cores (the engine read ~50,000 positions/s
 here with other work on them); the issue's full size (216 M rows, ~25+ GB of disk, some
 three hours here):
