@@ -55,6 +55,7 @@ bench: setup
 	$(BIN)/python -m bench.page_text_rate
 	$(BIN)/python -m bench.crawl_rate
 	$(BIN)/python -m bench.crawl_rate --socks
+	$(BIN)/python -m bench.store_servers
 	$(BIN)/python -m bench.distributed_day
 	$(BIN)/python -m bench.month_memory
 

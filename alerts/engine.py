@@ -367,8 +367,7 @@ class Engine:
             scenes=scenes,
             leads=lead_frame(leads),
             extra_zones=self._zone_files(),
-            geography=self.store.reference_fingerprint(f"geography:{self.settings.aoi_name}")
-            or "",
+            geography=self.store.reference_fingerprint(f"geography:{self.settings.aoi_name}") or "",
         )
 
     def context(

@@ -1,13 +1,14 @@
 """Sources: per source (receiver, station or file), the newest position, positions per
 minute over the window's last hour, the outages of each station and of the whole feed, the
-satellite scenes of the window and what was found in them, and the records rejected, by
-reason."""
+satellite scenes of the window and what was found in them, the store servers that hold days
+of positions, and the records rejected, by reason."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from dashboard import state
+from dashboard import state, stores
 from dashboard.data.learnt import outages
 from dashboard.data.scenes import scene_summary
 from dashboard.data.sources import sources_data
@@ -47,6 +48,40 @@ def _scenes(store: Store, window: Window) -> None:
             "dark": "Dark",
         },
     )
+
+
+def _store_servers(current: state.View) -> None:
+    """The store servers (postgres_fdw) holding days of positions: reachable, days, rows.
+    Asked of the service store, like the users admin: a server's login is the service's
+    (in its user mapping), which no user's role may read."""
+    health = stores.service_store(current.settings).server_health()
+    if not health:
+        return
+    st.subheader("Store servers")
+    table = pd.DataFrame(
+        {
+            "name": [h.name for h in health],
+            "address": [h.address for h in health],
+            "state": ["up" if h.reachable else "unreachable" for h in health],
+            "detail": [h.detail for h in health],
+            "days": [h.days for h in health],
+            "rows": [h.rows for h in health],
+        }
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "name": "Server",
+            "address": "Address",
+            "state": "State",
+            "detail": "Detail",
+            "days": "Days held",
+            "rows": st.column_config.NumberColumn("Rows (estimate)", format="%d"),
+        },
+    )
+    st.caption("Days of positions on other PostGIS servers, read through postgres_fdw.")
 
 
 def render() -> None:
@@ -109,6 +144,7 @@ def render() -> None:
             "`detect` keeps; ais_gap raises no gaps for the time the whole feed was silent."
         )
     _scenes(current.store, current.window)
+    _store_servers(current)
     st.subheader("Rejected records")
     if found.rejections.empty:
         st.caption("None." if all_time else "None in the window.")

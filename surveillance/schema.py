@@ -19,6 +19,7 @@ __all__ = [
     "position_partition_days",
     "lock_partitions",
     "create_position_partition",
+    "POSITION_KEY",
 ]
 
 
@@ -71,23 +72,31 @@ def lock_partitions(conn: Connection) -> None:
     conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PARTITION_LOCK})
 
 
-def position_partition_days(conn: Connection) -> set[date]:
-    """The days ``ais_positions`` has a partition for."""
+def position_partition_days(conn: Connection, *, local: bool = False) -> set[date]:
+    """The days ``ais_positions`` has a partition for; ``local``: those whose partition is
+    a table of this server (not a foreign table, see surveillance/store/servers.py)."""
     names = conn.execute(
         text(
             "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-            "WHERE i.inhparent = 'ais_positions'::regclass"
-        )
+            "WHERE i.inhparent = 'ais_positions'::regclass AND (c.relkind = 'r' OR NOT :local)"
+        ),
+        {"local": local},
     ).scalars()
     return {datetime.strptime(n[-8:], "%Y%m%d").date() for n in names}
 
 
+#: The key of every day partition of ``ais_positions`` (migration 0013: a day's, not the
+#: table's, so that a day may be a foreign table).
+POSITION_KEY = "mmsi, ts, report_hash"
+
+
 def create_position_partition(conn: Connection, day: date) -> str:
-    """Create one day's partition (the caller holds :func:`lock_partitions`)."""
+    """Create one day's partition, keyed (the caller holds :func:`lock_partitions`)."""
     name = position_partition_name(day)
     conn.execute(
         text(
             f"CREATE TABLE {name} PARTITION OF ais_positions "
+            f"(CONSTRAINT {name}_pkey PRIMARY KEY ({POSITION_KEY})) "
             f"FOR VALUES FROM ('{day.isoformat()} 00:00+00') "
             f"TO ('{(day + timedelta(days=1)).isoformat()} 00:00+00')"
         )

@@ -139,11 +139,17 @@ def print_status(app: AppContext, store: Store | None) -> None:
     out.print(info)
     if store is None:
         return
+    health = store.server_health()
     counts = Table("table", "rows", box=None)
     counts.columns[1].justify = "right"
     for table, rows in store.table_counts().items():
-        counts.add_row(table, f"{rows:,}")
+        held_here = " (days on this server)" if table == "ais_positions" and health else ""
+        counts.add_row(table + held_here, f"{rows:,}")
     out.print(counts)
+    if health:
+        from surveillance.cli.db_servers import health_table
+
+        out.print(health_table(health))
 
 
 @db.command()

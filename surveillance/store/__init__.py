@@ -2,8 +2,8 @@
 
 :class:`Store` is a facade over one module per family of tables (positions, vessels,
 reference geography, detections and drone sightings, leads, missions, quarantine, alerts,
-watchlist, exports, source statistics, users, the audit log, housekeeping). Writes stage a
-batch with COPY and merge it with one ``INSERT .. ON CONFLICT`` (see
+watchlist, exports, source statistics, users, the audit log, housekeeping, store servers).
+Writes stage a batch with COPY and merge it with one ``INSERT .. ON CONFLICT`` (see
 :mod:`surveillance.store.bulk`), so loading the same data twice stores it once. Reads take a
 time window and a bounding box and return GeoDataFrames in EPSG:4326. :meth:`Store.as_role`
 runs a user's queries under their role's PostgreSQL role (grants, row-level security).
@@ -43,8 +43,10 @@ from surveillance.store.positions import PositionTables
 from surveillance.store.quarantine import QuarantineTables
 from surveillance.store.reference import REFERENCE_KINDS, ReferenceTables
 from surveillance.store.scenes import SceneRecord, SceneTables
+from surveillance.store.servers import ServerHealth, StoreServer
 from surveillance.store.sightings import SightingRecord, SightingTables
 from surveillance.store.source_stats import SourceStatistics
+from surveillance.store.spread import DaySpreading, SpreadDay
 from surveillance.store.telemetry import TELEMETRY_COLUMNS, TelemetryTables
 from surveillance.store.users import LoginPolicy, UserRecord, UserTables
 from surveillance.store.vessels import VesselTables
@@ -70,6 +72,9 @@ __all__ = [
     "BBox",
     "TABLES",
     "REFERENCE_KINDS",
+    "ServerHealth",
+    "StoreServer",
+    "SpreadDay",
 ]
 
 
@@ -89,6 +94,7 @@ class Store(
     ExportTables,
     SourceStatistics,
     ArchiveTables,
+    DaySpreading,
     LearntMaps,
     UserTables,
     AuditTables,

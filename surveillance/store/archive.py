@@ -129,11 +129,12 @@ class ArchiveTables:
 
     def days_to_archive(self, before: datetime) -> list[ArchiveDay]:
         """Days whose partition ends at or before ``before``, and every table left detached
-        by an interrupted run, oldest first."""
+        by an interrupted run, oldest first; days held by store servers are archived there
+        (docs/store-servers.md), not here."""
         with self.engine.connect() as conn:
             due = [
                 (day, schema.position_partition_name(day), False)
-                for day in schema.position_partition_days(conn)
+                for day in schema.position_partition_days(conn, local=True)
                 if datetime.combine(day + timedelta(days=1), datetime.min.time(), UTC) <= before
             ]
             due += [(_day_of(name), name, True) for name in _detached(conn)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import psycopg
-from sqlalchemy import Engine, create_engine, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from surveillance import schema
@@ -124,18 +124,16 @@ class Housekeeping:
         return schema.current_revision(self.engine), schema.head_revision()
 
     def table_counts(self) -> dict[str, int]:
-        """Exact row count of every Coastwatch table."""
+        """Exact row count of every Coastwatch table; of ``ais_positions``, the days on the
+        store's own server (a day on a store server would be read across the network:
+        ``server_health`` estimates those)."""
         with self.engine.connect() as conn:
             present = set(
                 conn.execute(
                     text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
                 ).scalars()
             )
-            return {
-                table: conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
-                for table in TABLES
-                if table in present
-            }
+            return {table: _rows(conn, table) for table in TABLES if table in present}
 
     def server_versions(self) -> dict[str, str]:
         """The versions of PostgreSQL and PostGIS the store runs on."""
@@ -144,3 +142,15 @@ class Housekeeping:
                 "postgresql": conn.execute(text("SHOW server_version")).scalar_one(),
                 "postgis": conn.execute(text("SELECT postgis_lib_version()")).scalar_one(),
             }
+
+
+def _rows(conn: Connection, table: str) -> int:
+    """Exact row count of a table; of ``ais_positions``, its local days'."""
+    if table != "ais_positions":
+        return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+    local_days = [
+        schema.position_partition_name(d) for d in schema.position_partition_days(conn, local=True)
+    ]
+    return sum(
+        int(conn.execute(text(f"SELECT count(*) FROM {day}")).scalar_one()) for day in local_days
+    )

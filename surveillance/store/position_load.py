@@ -5,7 +5,9 @@ A day the store has no partition for yet is loaded into a plain table with no in
 indexes built in one pass each, and it is attached as that day's partition: the data
 appears all at once. A day that already has a partition takes the careful path: COPY to a
 staging table and ``INSERT .. ON CONFLICT DO NOTHING``, so loading a file twice stores it
-once.
+once. The conflict names no key: each day holds its own (migration 0013), and a day that
+lives on another server (a foreign table) takes only the untargeted form, which the remote
+day's key then decides.
 
 A row is known by ``KEY`` (mmsi, ts, report_hash): two distinct reports of one MMSI in one
 second are both kept, the same report (same payload, so same hash) once.
@@ -36,8 +38,8 @@ __all__ = ["KEY", "PositionLoader", "LoadStats", "Encoded", "encode_by_day"]
 log = logging.getLogger(__name__)
 
 _LOAD_PREFIX = "ais_load_"
-#: The primary key of ``ais_positions`` and of every day partition.
-KEY = "mmsi, ts, report_hash"
+#: The primary key of every day partition of ``ais_positions``.
+KEY = schema.POSITION_KEY
 
 #: Positions in binary COPY form, per UTC day: (payload, rows).
 Encoded = dict[date, tuple[bytes, int]]
@@ -158,7 +160,7 @@ class PositionLoader:
         result = conn.execute(
             text(
                 f"INSERT INTO ais_positions ({cols}) SELECT DISTINCT ON ({KEY}) {cols} "
-                f"FROM _stage_positions ORDER BY {KEY} ON CONFLICT ({KEY}) DO NOTHING"
+                f"FROM _stage_positions ORDER BY {KEY} ON CONFLICT DO NOTHING"
             )
         )
         conn.execute(text("DROP TABLE _stage_positions"))

@@ -37,9 +37,10 @@ def cluster() -> Iterator[LocalCluster]:
 
 
 def _alerts(store: Store) -> pd.DataFrame:
-    frame = store.alerts()
+    stored = store.alerts()
+    frame = pd.DataFrame(stored.drop(columns=stored.geometry.name))
     frame = frame.assign(
-        geom=frame.geometry.to_wkt(),
+        geom=stored.geometry.to_wkt(),
         mmsi=frame["mmsi"].map(lambda m: sorted(int(v) for v in m)),
         evidence=frame["evidence"].map(lambda e: json.dumps(e, sort_keys=True)),
         score_reasons=frame["score_reasons"].map(lambda r: json.dumps(r, sort_keys=True)),

@@ -1,6 +1,6 @@
 """Alembic owns the schema: up from empty, down to nothing, and the models agree with it."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import geopandas as gpd
 import pytest
@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from geoalchemy2 import alembic_helpers
-from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, inspect, text
 
 from surveillance import schema
 from surveillance.errors import InputError
@@ -74,7 +74,20 @@ def test_positions_are_partitioned_by_time(store: Store) -> None:
             ).scalars()
         )
     assert strategy == "r"
-    assert {"ix_ais_positions_geom", "ix_ais_positions_ts", "ais_positions_pkey"} <= indexes
+    assert {"ix_ais_positions_geom", "ix_ais_positions_ts"} <= indexes
+
+
+def test_each_day_holds_the_key_of_its_positions(store: Store) -> None:
+    """The key is a day's, not the table's (0013): a day may then be a foreign table."""
+    with store.engine.begin() as conn:
+        schema.lock_partitions(conn)
+        day = schema.create_position_partition(conn, date(2026, 11, 26))
+        keyed = {
+            table: key["constrained_columns"]
+            for table in ("ais_positions", day)
+            if (key := inspect(conn).get_pk_constraint(table))["name"]
+        }
+    assert keyed == {day: ["mmsi", "ts", "report_hash"]}
 
 
 def _alert_checks(engine: Engine) -> set[str | None]:
@@ -123,11 +136,39 @@ def _insert_position(engine: Engine, sog_knots: float | None, **key: int) -> Non
         )
 
 
+def _day_as_of_old(conn: Connection, day: date) -> str:
+    """A day partition as the code before 0013 made it: keyed by the table's key."""
+    name = schema.position_partition_name(day)
+    conn.execute(
+        text(
+            f"CREATE TABLE {name} PARTITION OF ais_positions FOR VALUES FROM "
+            f"('{day} 00:00+00') TO ('{day + timedelta(days=1)} 00:00+00')"
+        )
+    )
+    return name
+
+
+def test_0013_moves_the_key_to_each_day_and_back(database_url: str) -> None:
+    engine = create_engine(database_url)
+    schema.upgrade(engine, "0012")
+    with engine.begin() as conn:
+        made = _day_as_of_old(conn, date(2026, 11, 26))
+    _insert_position(engine, 8.5, report_hash=7)
+    schema.upgrade(engine)
+    key = ["mmsi", "ts", "report_hash"]
+    assert [_key_columns(engine, t) for t in ("ais_positions", made)] == [[], key]
+    _downgrade(engine, "0012")
+    assert [_key_columns(engine, t) for t in ("ais_positions", made)] == [key, key]
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM ais_positions")).scalar_one() == 1
+    engine.dispose()
+
+
 def test_0006_keys_a_populated_store_by_report_and_back(database_url: str) -> None:
     engine = create_engine(database_url)
     schema.upgrade(engine, "0005")
     with engine.begin() as conn:
-        made = schema.create_position_partition(conn, date(2026, 11, 26))
+        made = _day_as_of_old(conn, date(2026, 11, 26))
         # a day as the bulk loader of 0005 built it: its own key index, then attached
         conn.execute(text("CREATE TABLE built (LIKE ais_positions INCLUDING DEFAULTS)"))
         conn.execute(
@@ -145,7 +186,7 @@ def test_0006_keys_a_populated_store_by_report_and_back(database_url: str) -> No
             )
         )
     _insert_position(engine, 8.5)
-    schema.upgrade(engine)
+    schema.upgrade(engine, "0006")
     key = ["mmsi", "ts", "report_hash"]
     assert [_key_columns(engine, t) for t in ("ais_positions", made, "built")] == [key] * 3
     with engine.connect() as conn:
