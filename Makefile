@@ -56,6 +56,8 @@ bench: setup
 	$(BIN)/python -m bench.crawl_rate
 	$(BIN)/python -m bench.crawl_rate --socks
 	$(BIN)/python -m bench.store_servers
+	$(BIN)/python -m bench.distributed_day
+	$(BIN)/python -m bench.month_memory
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
