@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -202,18 +203,22 @@ def read_position_arrays(
     return PositionArrays.concat(parts)
 
 
-def read_vessels_heard(engine: Engine, since: datetime, until: datetime, bbox: BBox) -> np.ndarray:
-    """The distinct MMSIs with a position in ``[since, until)`` and the box, sorted."""
-    query = sql.SQL("SELECT DISTINCT mmsi FROM ais_positions WHERE {} ORDER BY mmsi").format(
-        _filter(since, until, bbox)
-    )
+def _fetch(engine: Engine, query: sql.Composable) -> list[tuple[Any, ...]]:
+    """Every row of a query over ``ais_positions``, on the raw psycopg connection."""
     with store_errors("ais_positions"), engine.connect() as conn:
         raw = conn.connection.driver_connection
         if raw is None:
             raise StoreError("the store connection was closed")
         with raw.cursor() as cur:
-            rows = cur.execute(query).fetchall()
-    return np.array([row[0] for row in rows], np.int64)
+            return cur.execute(query).fetchall()
+
+
+def read_vessels_heard(engine: Engine, since: datetime, until: datetime, bbox: BBox) -> np.ndarray:
+    """The distinct MMSIs with a position in ``[since, until)`` and the box, sorted."""
+    query = sql.SQL("SELECT DISTINCT mmsi FROM ais_positions WHERE {} ORDER BY mmsi").format(
+        _filter(since, until, bbox)
+    )
+    return np.array([row[0] for row in _fetch(engine, query)], np.int64)
 
 
 def estimate_rows(
@@ -223,13 +228,8 @@ def estimate_rows(
     query = sql.SQL("EXPLAIN (FORMAT JSON) SELECT 1 FROM ais_positions WHERE {}").format(
         _filter(since, until, bbox)
     )
-    with store_errors("ais_positions"), engine.connect() as conn:
-        raw = conn.connection.driver_connection
-        if raw is None:
-            raise StoreError("the store connection was closed")
-        with raw.cursor() as cur:
-            plan = cur.execute(query).fetchone()
-    return int(plan[0][0]["Plan"]["Plan Rows"]) if plan else 0
+    plan = _fetch(engine, query)
+    return int(plan[0][0][0]["Plan"]["Plan Rows"]) if plan else 0
 
 
 def read_latest_positions(
@@ -267,15 +267,9 @@ def read_station_hours(
         "count(*) AS messages, count(DISTINCT mmsi) AS vessels FROM ais_positions "
         "WHERE {where} GROUP BY 1, 2, 3, 4 ORDER BY 1 NULLS FIRST, 2, 3, 4"
     ).format(cell=sql.Literal(float(cell_deg)), where=_filter(since, until, bbox))
-    with store_errors("ais_positions"), engine.connect() as conn:
-        raw = conn.connection.driver_connection
-        if raw is None:
-            raise StoreError("the store connection was closed")
-        with raw.cursor() as cur:
-            cur.execute(query)
-            rows = cur.fetchall()
     frame = pd.DataFrame(
-        rows, columns=["station", "hour", "cell_x", "cell_y", "messages", "vessels"]
+        _fetch(engine, query),
+        columns=["station", "hour", "cell_x", "cell_y", "messages", "vessels"],
     )
     frame["hour"] = pd.to_datetime(frame["hour"], utc=True)
     return frame.astype(

@@ -21,8 +21,8 @@ from distributed import LocalCluster
 from alerts.partition import owners, plan_tiles
 from surveillance.settings import load_settings
 from surveillance.store import Store
-from tests.builders import cli
 from tests.builders.cli import Ran, as_user, invoke
+from tests.builders.simulated_day import simulated_day
 from tests.builders.users import add_user
 
 COMPARED = ["id", "type", "score", "start", "end", "mmsi", "score_reasons", "evidence"]
@@ -66,16 +66,7 @@ def test_tiles_on_workers_store_the_alerts_of_one_whole_run(
     cluster: LocalCluster,
 ) -> None:
     intel = as_user(coastwatch, add_user(store, "ines", "intel").username)
-    made = cli.run(
-        *("simulate", "--out", str(tmp_path), "--seed", "21", "--vessels", "40"),
-        *("--hours", "24", "--scenario", "hard"),
-    )
-    assert made.returncode == 0, made.stderr
-    truth = json.loads((tmp_path / "truth.json").read_text())
-    assert coastwatch("ingest", "ais", str(tmp_path / "feed.nmea")).code == 0
-    assert intel("watchlist", "import", str(tmp_path / "watchlist.csv")).code == 0
-    assert coastwatch("ingest", "scene", str(tmp_path / "scenes")).code == 0
-    assert coastwatch("crawl", "--sources", str(tmp_path / "web" / "sources.toml")).code == 0
+    truth = simulated_day(tmp_path, coastwatch, intel, seed=21, scenario="hard")
     tiled, distributed = clone_store(store), clone_store(store)
 
     settings = load_settings(database_url=_url(store))

@@ -23,8 +23,8 @@ import pytest
 from alerts.evaluate import lead_score, truth_window
 from surveillance.geodesy import haversine_m
 from surveillance.store import Store
-from tests.builders import cli
 from tests.builders.cli import Ran, as_user
+from tests.builders.simulated_day import simulated_day
 from tests.builders.users import add_user
 
 BAR = 0.95
@@ -54,17 +54,7 @@ def test_each_rule_finds_its_events_and_little_else(
     scenario: str, seed: int, tmp_path: Path, store: Store, coastwatch: Callable[..., Ran]
 ) -> None:
     intel = as_user(coastwatch, add_user(store, "ines", "intel").username)
-    made = cli.run(
-        *("simulate", "--out", str(tmp_path), "--seed", str(seed), "--vessels", "40"),
-        *("--hours", "24", "--scenario", scenario),
-    )
-    assert made.returncode == 0, made.stderr
-    truth = json.loads((tmp_path / "truth.json").read_text())
-    assert coastwatch("ingest", "ais", str(tmp_path / "feed.nmea")).code == 0
-    assert intel("watchlist", "import", str(tmp_path / "watchlist.csv")).code == 0
-    assert coastwatch("ingest", "scene", str(tmp_path / "scenes")).code == 0
-    crawled = coastwatch("crawl", "--sources", str(tmp_path / "web" / "sources.toml"))
-    assert crawled.code == 0, crawled.stderr
+    truth = simulated_day(tmp_path, coastwatch, intel, seed=seed, scenario=scenario)
     ran = coastwatch("detect", "--since", truth["start"], "--until", truth["end"])
     assert ran.code == 0, ran.stderr
 
