@@ -1,9 +1,10 @@
 """The health of a Dask scheduler and of its workers, as ``db status`` and the Sources page
 show it: who joined, their threads, memory and running tasks, when each was last heard.
 
-A probe asks the scheduler for its identity over one connection of its own (distributed's
-``rpc``): it registers no client, so a page that polls leaves no trace in the scheduler's
-log, and everything it does is bounded by ``timeout_s``, whatever answers or does not.
+A probe first opens a plain TCP connection, which says at once why a scheduler that is down
+cannot be reached (distributed's own connect retries until its timeout, then only says it
+timed out); then it asks the scheduler for its identity over one connection of its own
+(distributed's ``rpc``), registering no client. All of it is bounded by ``timeout_s``.
 
 >>> worker_health("tcp://127.0.0.1:1", timeout_s=1.0).detail  # doctest: +SKIP
 'no scheduler at tcp://127.0.0.1:1: connection refused (nothing listens on port 1 of 127.0.0.1)'
