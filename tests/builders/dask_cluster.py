@@ -27,6 +27,7 @@ def local_cluster(n_workers: int = 2) -> Iterator[LocalCluster]:
         processes=True,
         memory_limit=f"{WORKER_MEMORY_MB}MB",
         dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},  # its HTTP server: not on 8787
     ) as cluster:
         yield cluster
 
