@@ -1,9 +1,13 @@
 """The alerts engine: read a window from the store, run every rule, score, store alerts.
 
-Only the engine touches the store; the rules are pure. Alert ids are deterministic (rule,
-vessels, start, key), and a new finding that continues an alert already stored (same rule,
-vessels and key, overlapping in time) updates that alert: re-running a window changes
-nothing, and an event seen over several runs stays one alert that grows.
+Only the engine and its parts' tasks touch the store; the rules are pure. Alert ids are
+deterministic (rule, vessels, start, key), and a new finding that continues an alert already
+stored (same rule, vessels and key, overlapping in time) updates that alert: re-running a
+window changes nothing, and an event seen over several runs stays one alert that grows.
+
+A window runs slice by slice (alerts/partition.py), each slice's tiles as parts run by a
+runner (alerts/runners.py: in process, or on Dask distributed workers); the engine reads
+what the slice shares, learns, gathers the parts' findings and stores them.
 """
 
 from __future__ import annotations
@@ -12,10 +16,10 @@ import hashlib
 import logging
 import math
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -24,21 +28,23 @@ import pandas as pd
 import shapely
 
 from alerts.coast import Coast
+from alerts.geography import load_zone_files, rule_geography
 from alerts.leads import lead_frame
 from alerts.learning import Learnt, learn
 from alerts.matching import MatchSettings, match_detections, seen_by_sensors
+from alerts.partition import plan_slices, plan_tiles
 from alerts.rules import AlertRecord, RuleContext, lead_match, registered_rules
-from alerts.rules.base import Rule
+from alerts.runners import InProcess, Runner
 from alerts.scoring import ScoreContext, score_alerts
+from alerts.tasks import RULES, Part, Shared, rule_context, run_rule, window_rules
 from alerts.tracks import Tracks
-from alerts.watch import watchlist_matches
 from surveillance.errors import InputError
 from surveillance.reference import load_geography
 from surveillance.settings import Settings
 from surveillance.store import Store
 from surveillance.store.position_read import PositionArrays
 
-__all__ = ["Engine", "RunStats", "alert_id", "load_zone_files", "RULES"]
+__all__ = ["Engine", "RunStats", "TaskTime", "alert_id", "RULES"]
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +53,6 @@ log = logging.getLogger(__name__)
 SUPERSEDES = {"sts_transfer": ("loitering",)}
 #: Separate gaps are separate events, however close.
 _NOT_JOINED = ("ais_gap",)
-#: The registered rules' entries by name, in the order they run.
-RULES: dict[str, Rule] = {name: rule.detect for name, rule in registered_rules().items()}
 
 
 @dataclass
@@ -67,36 +71,44 @@ class RunStats:
     written: int = 0
     withdrawn: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    slices: int = 0
+    tasks: list[TaskTime] = field(default_factory=list)  # each part's phases, for projections
+
+    def add(self, other: RunStats) -> None:
+        """Count a later slice's run in."""
+        self.until = other.until
+        for name in ("positions", "detections", "matched", "dark", "leads", "leads_matched"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.written, self.withdrawn = (
+            self.written + other.written,
+            self.withdrawn + other.withdrawn,
+        )
+        self.vessels = max(self.vessels, other.vessels)
+        for name, count in other.found.items():
+            self.found[name] = self.found.get(name, 0) + count
+        for name, seconds in other.seconds.items():
+            self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+        self.failed.update(other.failed)
+        self.slices += other.slices
+        self.tasks += other.tasks
+
+
+@dataclass(frozen=True)
+class TaskTime:
+    """One phase of one part: where it ran, how long it took, the positions it kept."""
+
+    phase: str  # "survey" or "find"
+    slice_start: datetime
+    tile: int
+    seconds: float
+    positions: int
+    worker: str
 
 
 def alert_id(kind: str, mmsi: tuple[int, ...], start_s: float, key: str = "") -> str:
     """Deterministic id from the rule, the vessels, the start and the rule's key."""
     text = f"{kind}|{','.join(map(str, sorted(mmsi)))}|{int(start_s)}|{key}"
     return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def load_zone_files(paths: tuple[Path, ...]) -> gpd.GeoDataFrame:
-    """Zones from GeoJSON files: polygons, with optional ``kind`` and ``name`` properties."""
-    frames = []
-    for path in paths:
-        try:
-            frame = gpd.read_file(path)
-        except Exception as exc:  # pyogrio raises several types for unreadable files
-            raise InputError(f"cannot read zone file {path}: {exc}") from None
-        frame = frame.set_crs(4326) if frame.crs is None else frame.to_crs(4326)
-        polygonal = frame.geometry.geom_type.isin(["Polygon", "MultiPolygon"])
-        if not polygonal.all() or not frame.geometry.is_valid.all():
-            raise InputError(f"zone file {path}: every feature must be a valid polygon")
-        kind = frame["kind"].fillna("restricted") if "kind" in frame else "restricted"
-        given = frame["name"] if "name" in frame else pd.Series(None, index=frame.index)
-        name = [
-            f"{path.stem}: {n}" if isinstance(n, str) and n else f"{path.stem}: {k}"
-            for k, n in enumerate(given)
-        ]
-        frames.append(gpd.GeoDataFrame({"kind": kind, "name": name}, geometry=frame.geometry))
-    if not frames:
-        return gpd.GeoDataFrame({"kind": [], "name": []}, geometry=[], crs=4326)
-    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)
 
 
 def _plain(value: Any) -> Any:
@@ -309,10 +321,12 @@ def _frame(
 class Engine:
     """Runs the rules over windows of one store; keeps the geography between runs."""
 
-    def __init__(self, settings: Settings, store: Store) -> None:
+    def __init__(self, settings: Settings, store: Store, runner: Runner | None = None) -> None:
         self.settings, self.store = settings, store
         self.rules = settings.rules
+        self.runner: Runner = runner or InProcess()
         self._geography: tuple[Coast, gpd.GeoDataFrame] | None = None
+        self._extra_zones: gpd.GeoDataFrame | None = None
         self._versions = {name: rule.version for name, rule in registered_rules().items()}
         #: the learnt maps as the last full run left them (follow cycles reuse them)
         self.learnt = Learnt()
@@ -320,16 +334,40 @@ class Engine:
     def _geo(self) -> tuple[Coast, gpd.GeoDataFrame]:
         if self._geography is None:
             load_geography(self.settings, self.store)  # a no-op when the store has it
-            aoi = self.settings.aoi_name
-            zones = self.store.zones(kinds=["land", *self.rules.zone_kinds], aoi=aoi)
-            zones = zones.rename_geometry("geometry")
-            coast = Coast.from_frames(
-                zones[zones["kind"] == "land"], self.store.ports(), self.settings.aoi_bbox_deg
-            )
-            extra = load_zone_files(self.rules.zone_files)
-            zones = pd.concat([zones[zones["kind"] != "land"], extra], ignore_index=True)
-            self._geography = coast, gpd.GeoDataFrame(zones, crs=4326)
+            self._geography = rule_geography(self.settings, self.store, self._zone_files())
         return self._geography
+
+    def _zone_files(self) -> gpd.GeoDataFrame:
+        if self._extra_zones is None:
+            self._extra_zones = load_zone_files(self.rules.zone_files)
+        return self._extra_zones
+
+    def shared(
+        self, since_s: float, now_s: float, identities: pd.DataFrame, stored: _Stored
+    ) -> Shared:
+        """What the rules are given besides the tracks and the geography, for a window."""
+        cfg = self.rules
+        looked_from = datetime.fromtimestamp(since_s - cfg.detect_context_hours * 3600, UTC)
+        looked_until = datetime.fromtimestamp(now_s, UTC) + timedelta(microseconds=1)
+        detections, scenes = seen_by_sensors(self.store, (looked_from, looked_until))
+        leads_s = lead_match.read_window_s(cfg, since_s, now_s)
+        leads = self.store.lead_evidence(
+            (datetime.fromtimestamp(leads_s[0], UTC), datetime.fromtimestamp(leads_s[1], UTC))
+        )
+        return Shared(
+            settings=self.settings,
+            since_s=since_s,
+            now_s=now_s,
+            vessels=self.store.vessels().set_index("mmsi"),
+            watchlist=self.store.watchlist(),
+            identities=identities,
+            open_gaps=stored.open_gaps(),
+            learnt=self.learnt,
+            detections=detections,
+            scenes=scenes,
+            leads=lead_frame(leads),
+            extra_zones=self._zone_files(),
+        )
 
     def context(
         self,
@@ -340,37 +378,7 @@ class Engine:
         stored: _Stored,
     ) -> RuleContext:
         """What the rules are given besides the tracks (``seen``: the vessels heard)."""
-        cfg = self.rules
-        coast, zones = self._geo()
-        vessels = self.store.vessels().set_index("mmsi")
-        seen = np.union1d(seen, vessels.index.to_numpy(dtype=np.int64))
-        looked_from = datetime.fromtimestamp(since_s - cfg.detect_context_hours * 3600, UTC)
-        looked_until = datetime.fromtimestamp(now_s, UTC) + timedelta(microseconds=1)
-        detections, scenes = seen_by_sensors(self.store, (looked_from, looked_until))
-        leads_s = lead_match.read_window_s(cfg, since_s, now_s)
-        leads = self.store.lead_evidence(
-            (datetime.fromtimestamp(leads_s[0], UTC), datetime.fromtimestamp(leads_s[1], UTC))
-        )
-        return RuleContext(
-            now_s=now_s,
-            since_s=since_s,
-            settings=cfg,
-            port_area_m=self.settings.port_area_radius_km * 1000,
-            coast=coast,
-            vessels=vessels,
-            zones=zones,
-            watchlisted=watchlist_matches(
-                seen, vessels, self.store.watchlist(), cfg.watchlist_name_min_similarity_pct
-            ),
-            identities=identities,
-            open_gaps=stored.open_gaps(),
-            reception=self.learnt.reception,
-            anchorages=self.learnt.anchorages,
-            station_outages=self.learnt.station_outages,
-            detections=detections,
-            scenes=scenes,
-            leads=lead_frame(leads),
-        )
+        return rule_context(self.shared(since_s, now_s, identities, stored), *self._geo(), seen)
 
     def match(self, since: datetime, until: datetime, stats: RunStats) -> None:
         """Match the window's detections to AIS again (late reports change the matches),
@@ -409,18 +417,7 @@ class Engine:
     ) -> list[AlertRecord]:
         """One rule's findings that end in the window; a rule that fails is noted in
         ``stats`` and the others go on."""
-        clock = time.perf_counter()
-        try:
-            found = RULES[name](tracks, ctx)
-        except Exception as exc:  # one broken rule must not stop the others
-            log.exception("rule %s failed", name)
-            stats.failed[name] = f"{type(exc).__name__}: {exc}"
-            return []
-        finally:
-            stats.seconds[name] = stats.seconds.get(name, 0.0) + time.perf_counter() - clock
-        found = [r for r in found if (ctx.now_s if r.end_s is None else r.end_s) >= ctx.since_s]
-        stats.found[name] = stats.found.get(name, 0) + len(found)
-        return found
+        return run_rule(name, tracks, ctx, stats)
 
     def finish(
         self,
@@ -452,45 +449,120 @@ class Engine:
             stats.withdrawn = self.store.withdraw_alerts(gone, note) if gone else 0
         stats.seconds["write"] = time.perf_counter() - clock
 
+    def parts(self, read: tuple[datetime, datetime], stored: _Stored) -> list[Part]:
+        """The tiles of a slice as parts: one in process, about four per worker on a
+        cluster, unless ``rules.detect_tile_deg`` sets their size."""
+        cfg, workers = self.rules, self.runner.workers
+        tiles = plan_tiles(
+            self.settings.aoi_bbox_deg,
+            cfg.detect_tile_deg,
+            at_least=4 * workers if workers > 1 else 1,
+        )
+        run = uuid.uuid4().hex[:12]
+        gaps = stored.open_gaps()
+        parts = []
+        for tile in tiles:
+            box = tile.read_box(cfg.detect_halo_km)
+            silent = (
+                ()
+                if box is None
+                else tuple(sorted({m for m, _, lon, lat in gaps if _inside(box, lon, lat)}))
+            )
+            parts.append(Part(f"{run}-{tile.index}", read, tile, tiles, cfg.detect_halo_km, silent))
+        return parts
+
     def run(
         self,
         since: datetime,
         until: datetime,
         now: datetime | None = None,
         on_step: Callable[[str], None] = lambda _: None,
-        on_positions: Callable[[PositionArrays], None] = lambda _: None,
+        on_positions: Callable[[PositionArrays], None] | None = None,
     ) -> RunStats:
-        """Run every rule over ``[since, until)`` and store what they find (``on_positions``
-        is given what was read: the follow mode keeps it)."""
+        """Run every rule over ``[since, until)`` and store what they find, slice by slice
+        (``on_positions`` is given what was read: the follow mode keeps it)."""
         if since.tzinfo is None or until.tzinfo is None or since >= until:
             raise InputError("the window must be timezone-aware, with since before until")
         now = min(now or until, datetime.now(UTC))  # nothing is silent in the future
         cfg = self.rules
-        stats = RunStats(since, until)
+        slices = plan_slices(
+            since,
+            until,
+            cfg.detect_slice_hours,
+            positions=self.store.count_positions_roughly((since, until)),
+            budget_mb=cfg.detect_memory_budget_mb,
+            context_hours=cfg.detect_context_hours,
+        )
+        total: RunStats | None = None
+        for k, (start, end) in enumerate(slices):
+            head = f"slice {k + 1} of {len(slices)} ({start:%Y-%m-%d %H:%M})"
+            step = on_step if len(slices) == 1 else _prefixed(on_step, head)
+            stats = self._slice(start, end, min(now, end), step, on_positions)
+            if total is None:
+                total = stats
+            else:
+                total.add(stats)
+        assert total is not None  # plan_slices gives at least one slice
+        return total
+
+    def _slice(
+        self,
+        since: datetime,
+        until: datetime,
+        now: datetime,
+        on_step: Callable[[str], None],
+        on_positions: Callable[[PositionArrays], None] | None,
+    ) -> RunStats:
+        """One slice: its parts surveyed, the maps learnt, its parts' findings and those of
+        the rules over the whole window gathered, then stored."""
+        cfg = self.rules
+        stats = RunStats(since, until, slices=1)
         clock = time.perf_counter()
-        on_step("reading positions")
         read_from = since - timedelta(hours=cfg.detect_context_hours)
-        positions = self.store.position_arrays((read_from, until))
-        on_positions(positions)
+        read = (read_from, until)
         stored = self.stored(read_from, until, now.timestamp())
-        tracks = Tracks(positions, cfg)
         on_step("matching detections to AIS")
         self.match(read_from, until, stats)
-        learning = time.perf_counter()
-        self.learnt = learn(self.store, cfg, tracks, (since, until))
-        stats.seconds["learn"] = time.perf_counter() - learning
-        identities = self.store.identities((read_from, until))
-        ctx = self.context(
-            since.timestamp(), now.timestamp(), tracks.vessel_index[0], identities, stored
-        )
-        stats.positions, stats.vessels = len(positions), len(tracks.vessel_index[0])
+        parts = self.parts(read, stored)
+        surveyed = self.runner.survey(self.store, parts, cfg, on_positions, on_step)
         stats.seconds["read"] = time.perf_counter() - clock
-        records: list[AlertRecord] = []
-        for name in RULES:
-            on_step(f"rule {name}")
-            records += self.detect(name, tracks, ctx, stats)
+        learning = time.perf_counter()
+        found_stops = pd.concat([s.stops for s in surveyed], ignore_index=True)
+        self.learnt = learn(self.store, cfg, found_stops, (since, until))
+        stats.seconds["learn"] = time.perf_counter() - learning
+        shared = self.shared(
+            since.timestamp(), now.timestamp(), self.store.identities(read), stored
+        )
+        stats.positions = sum(s.positions for s in surveyed)
+        stats.vessels = sum(len(s.kept) for s in surveyed)
+        found = self.runner.find(self.store, parts, shared, self._geo, surveyed, on_step)
+        records = [r for f in found for r in f.records]
+        for f in found:
+            for name, count in f.tally.found.items():
+                stats.found[name] = stats.found.get(name, 0) + count
+            for name, seconds in f.tally.seconds.items():
+                stats.seconds[name] = stats.seconds.get(name, 0.0) + seconds
+            stats.failed.update(f.tally.failed)
+        on_step("rules over the whole window")
+        heard = np.unique(np.concatenate([s.heard for s in surveyed]))
+        ctx = rule_context(shared, *self._geo(), heard)
+        records += window_rules(self.store, read, ctx, stats)
+        stats.tasks = [
+            TaskTime(phase, since, part.tile.index, result.seconds, s.positions, result.worker)
+            for part, s, f in zip(parts, surveyed, found, strict=True)
+            for phase, result in (("survey", s), ("find", f))
+        ]
         on_step("scoring and storing alerts")
         margin_s = cfg.detect_context_hours * 1800  # the rules' look-back before an event
         judged_s = (read_from.timestamp() + margin_s, ctx.since_s, until.timestamp())
         self.finish(records, stored, ctx, stats, judged_s)
         return stats
+
+
+def _prefixed(on_step: Callable[[str], None], head: str) -> Callable[[str], None]:
+    return lambda text: on_step(f"{head}: {text}")
+
+
+def _inside(box: tuple[float, float, float, float], lon: float, lat: float) -> bool:
+    west, south, east, north = box
+    return west <= lon <= east and south <= lat <= north

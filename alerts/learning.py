@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from alerts.anchorages import Anchorages, stops
+import pandas as pd
+
+from alerts.anchorages import Anchorages
 from alerts.coverage import ReceptionHistory, StationOutages
-from alerts.tracks import Tracks
 from surveillance.rule_settings import BaseRuleSettings
 from surveillance.store import Store, Window
 from surveillance.store.learnt import WHOLE_FEED
@@ -30,17 +31,17 @@ class Learnt:
     station_outages: StationOutages = field(default_factory=StationOutages)
 
 
-def learn(store: Store, cfg: BaseRuleSettings, tracks: Tracks, window: Window) -> Learnt:
-    """Update the maps from the window ``[since, until)`` (its positions; the stops of the
-    tracks) and read back what the map knew before the tracks begin, and the outages of
-    single stations while the tracks run."""
+def learn(store: Store, cfg: BaseRuleSettings, found: pd.DataFrame, window: Window) -> Learnt:
+    """Update the maps from the window ``[since, until)`` (its positions; the stops
+    ``found`` in its tracks, see :func:`alerts.anchorages.stops`) and read back what the map
+    knew before the tracks begin, and the outages of single stations while they run."""
     cell_deg = cfg.coverage_cell_deg
     store.update_reception(window, cell_deg, cfg.coverage_window_days)
     before = window[0] - timedelta(hours=cfg.detect_context_hours)
     cells, span_h = store.reception_history(
         (before - timedelta(days=cfg.coverage_window_days), before)
     )
-    store.add_stops(stops(tracks.steps, cfg))
+    store.add_stops(found)
     store.refresh_anchorages(cell_deg, cfg.anchorage_min_vessels)
     read = (before, window[1])
     outages = store.station_outages(read, min_vessels=cfg.outage_min_vessels)

@@ -6,14 +6,16 @@ package's pyproject.toml (``sts_transfer = "alerts.rules.sts_transfer"``); it de
 and the alert types, the settings and the report colours follow from the registry.
 A rule may also declare ``wakes(delta, ctx)``: the vessels whose findings new reports may
 change, so that ``detect --follow`` runs it over those only (without it, over every vessel
-heard).
+heard). A rule that looks at the whole window rather than at a vessel's neighbourhood
+declares ``reads(ctx)``: the vessels whose tracks it needs; a partitioned run (alerts/
+partition.py) runs it once per slice over those, instead of once per tile.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from alerts.rules.base import AlertRecord, Rule, RuleContext, Wakes
+from alerts.rules.base import AlertRecord, Reads, Rule, RuleContext, Wakes
 from surveillance.alert_types import rule_modules
 from surveillance.errors import ConfigError
 
@@ -28,6 +30,7 @@ class RegisteredRule:
     version: str
     detect: Rule
     wakes: Wakes | None = None
+    reads: Reads | None = None
 
 
 def registered_rules() -> dict[str, RegisteredRule]:
@@ -40,6 +43,12 @@ def registered_rules() -> dict[str, RegisteredRule]:
                 f"rule module {module.__name__} must declare VERSION (a string) "
                 "and detect(tracks, ctx)"
             )
-        wakes = getattr(module, "wakes", None)
-        rules[name] = RegisteredRule(name, version, detect, wakes if callable(wakes) else None)
+        wakes, reads = getattr(module, "wakes", None), getattr(module, "reads", None)
+        rules[name] = RegisteredRule(
+            name,
+            version,
+            detect,
+            wakes if callable(wakes) else None,
+            reads if callable(reads) else None,
+        )
     return rules

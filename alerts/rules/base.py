@@ -22,6 +22,7 @@ __all__ = [
     "RuleContext",
     "Rule",
     "Wakes",
+    "Reads",
     "Reason",
     "reason",
     "longer",
@@ -186,6 +187,12 @@ def longer(extra_hours: float, points_per_hour: float, cap: float = 20) -> list[
 
 class Rule(Protocol):
     def __call__(self, tracks: Tracks, ctx: RuleContext) -> list[AlertRecord]: ...
+
+
+class Reads(Protocol):
+    """The vessels (MMSIs) whose tracks a rule that looks at the whole window reads."""
+
+    def __call__(self, ctx: RuleContext) -> np.ndarray: ...
 
 
 class Wakes(Protocol):

@@ -36,6 +36,7 @@ __all__ = [
     "Settings",
     "detect",
     "wakes",
+    "reads",
     "corroborate",
     "answered",
     "read_window_s",
@@ -330,13 +331,21 @@ def _iso(t: float) -> str:
     return pd.Timestamp(t, unit="s", tz="UTC").isoformat().replace("+00:00", "Z")
 
 
+def reads(ctx: RuleContext) -> np.ndarray:
+    """The vessels whose tracks this rule reads: those the window's leads name. It looks at
+    the whole window, so a partitioned run runs it once per slice over their tracks."""
+    if ctx.leads.empty:
+        return np.zeros(0, np.int64)
+    resolver = _Vessels(ctx.vessels)
+    named = {m for lead in ctx.leads.to_dict("records") for m in resolver.named(lead)}
+    return np.array(sorted(named), np.int64)
+
+
 def wakes(delta: Delta, ctx: RuleContext) -> np.ndarray:
     """For ``detect --follow``: heard vessels that a lead names and that are watched (the
     leads themselves arrive with the hourly full run, which reads them again)."""
     heard = np.unique(delta.new.mmsi)
     if ctx.leads.empty or not len(heard):
         return heard[:0]
-    resolver = _Vessels(ctx.vessels)
-    named = {m for lead in ctx.leads.to_dict("records") for m in resolver.named(lead)}
-    heard = heard[np.isin(heard, list(named))]
+    heard = heard[np.isin(heard, reads(ctx))]
     return heard[np.isin(heard, list(watched(heard, ctx)))]

@@ -27,6 +27,7 @@ __all__ = [
     "read_latest_positions",
     "read_station_hours",
     "estimate_rows",
+    "read_vessels_heard",
 ]
 
 _PG_EPOCH_S = 946_684_800  # 2000-01-01 in unix seconds
@@ -199,6 +200,20 @@ def read_position_arrays(
             )
         )
     return PositionArrays.concat(parts)
+
+
+def read_vessels_heard(engine: Engine, since: datetime, until: datetime, bbox: BBox) -> np.ndarray:
+    """The distinct MMSIs with a position in ``[since, until)`` and the box, sorted."""
+    query = sql.SQL("SELECT DISTINCT mmsi FROM ais_positions WHERE {} ORDER BY mmsi").format(
+        _filter(since, until, bbox)
+    )
+    with store_errors("ais_positions"), engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        if raw is None:
+            raise StoreError("the store connection was closed")
+        with raw.cursor() as cur:
+            rows = cur.execute(query).fetchall()
+    return np.array([row[0] for row in rows], np.int64)
 
 
 def estimate_rows(

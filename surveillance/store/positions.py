@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, text
 
@@ -18,6 +19,7 @@ from surveillance.store.position_read import (
     read_latest_positions,
     read_position_arrays,
     read_station_hours,
+    read_vessels_heard,
 )
 from surveillance.store.window import BBox, Window, aware
 
@@ -71,6 +73,12 @@ class PositionTables:
         return read_position_arrays(
             self.engine, since, until, bbox, sample_pct=sample_pct, mmsi=mmsi
         )
+
+    def vessels_heard(self, window: Window, bbox: BBox) -> np.ndarray:
+        """The MMSIs with a position in the window and the box (a tile's halo: its task
+        then reads their whole tracks)."""
+        since, until = aware(window)
+        return read_vessels_heard(self.engine, since, until, bbox)
 
     def count_positions_roughly(self, window: Window, bbox: BBox | None = None) -> int:
         """The planner's estimate of how many positions the window holds (instant)."""
