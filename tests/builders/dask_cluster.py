@@ -19,13 +19,13 @@ _WAIT_S = 60.0
 
 
 @contextmanager
-def local_cluster(n_workers: int = 2) -> Iterator[LocalCluster]:
-    """``n_workers`` worker processes of one thread and WORKER_MEMORY_MB each."""
+def local_cluster(n_workers: int = 2, memory_mb: int = WORKER_MEMORY_MB) -> Iterator[LocalCluster]:
+    """``n_workers`` worker processes of one thread and ``memory_mb`` each."""
     with LocalCluster(
         n_workers=n_workers,
         threads_per_worker=1,
         processes=True,
-        memory_limit=f"{WORKER_MEMORY_MB}MB",
+        memory_limit=f"{memory_mb}MB",
         dashboard_address=None,
         scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},  # its HTTP server: not on 8787
     ) as cluster:
