@@ -1,6 +1,7 @@
 """A worker lost mid-run: on a real LocalCluster of two worker processes, one dies the
-moment it starts running the rules of a part; Dask runs that part again on the other, and
-the store holds exactly the alerts a single-process run stores, none lost, none doubled."""
+moment it starts reading a part or running the rules of one; Dask runs that part again on
+the other, and the store holds exactly the alerts a single-process run stores, none lost,
+none doubled."""
 
 from __future__ import annotations
 
@@ -30,19 +31,19 @@ WINDOW = (T0, T0 + timedelta(hours=24))
 _COLUMNS = ["id", "type", "score", "start", "end", "mmsi", "evidence", "score_reasons"]
 
 
-class DiesOnItsFirstFind(WorkerPlugin):
+class DiesOnItsFirstTask(WorkerPlugin):
     """The first worker (of the whole cluster: the marker file says who came first) to start
-    a ``find`` task ends its process there and then, as a machine lost would."""
+    a task of ``phase`` ends its process there and then, as a machine lost would."""
 
-    def __init__(self, marker: Path) -> None:
-        self.marker = marker
+    def __init__(self, phase: str, marker: Path) -> None:
+        self.phase, self.marker = phase, marker
         self.address = ""
 
     def setup(self, worker: Any) -> None:
         self.address = worker.address
 
     def transition(self, key: Any, start: str, finish: str, **kwargs: Any) -> None:
-        if finish != "executing" or not str(key).startswith("find-"):
+        if finish != "executing" or not str(key).startswith(f"{self.phase}-"):
             return
         try:
             made = os.open(self.marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
@@ -87,12 +88,13 @@ def _stored(store: Store) -> pd.DataFrame:
     return alerts[[c for c in _COLUMNS if c in alerts.columns]].sort_values("id", ignore_index=True)
 
 
-def test_a_worker_lost_while_running_the_rules_loses_and_doubles_no_alert(
-    busy_day: Store, settings: Settings, cluster: LocalCluster, tmp_path: Path
+@pytest.mark.parametrize("phase", ["survey", "find"])
+def test_a_worker_lost_mid_run_loses_and_doubles_no_alert(
+    busy_day: Store, settings: Settings, cluster: LocalCluster, tmp_path: Path, phase: str
 ) -> None:
     marker = tmp_path / "died"
     with Client(cluster.scheduler_address) as client:
-        client.register_plugin(DiesOnItsFirstFind(marker), name="dies-on-its-first-find")
+        client.register_plugin(DiesOnItsFirstTask(phase, marker), name="dies-on-its-first-task")
         distributed = Engine(settings, busy_day, runner=DaskRunner(client)).run(*WINDOW)
     dead, killed_task = marker.read_text().split()
     on_cluster = _stored(busy_day)
@@ -100,9 +102,9 @@ def test_a_worker_lost_while_running_the_rules_loses_and_doubles_no_alert(
         conn.execute(text("DELETE FROM alerts"))
     in_process = Engine(settings, busy_day).run(*WINDOW)
 
-    assert killed_task.startswith("find-")
-    finds = [t for t in distributed.tasks if t.phase == "find"]
-    assert len(finds) > 1 and dead not in {t.worker for t in finds}  # all found elsewhere
+    assert killed_task.startswith(f"{phase}-")
+    done = [t for t in distributed.tasks if t.phase == phase]
+    assert len(done) > 1 and dead not in {t.worker for t in done}  # all done elsewhere
     assert not distributed.failed and not in_process.failed
     assert _found(distributed) == _found(in_process)
     assert set(_found(in_process)) >= {"loitering", "sts_transfer"}
