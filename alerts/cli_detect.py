@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import signal
 import threading
-from datetime import timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
@@ -17,7 +19,8 @@ from surveillance.errors import InputError
 from surveillance.times import iso_utc, parse_time
 
 if TYPE_CHECKING:
-    from alerts.engine import RunStats
+    from alerts.engine import Engine, RunStats
+    from alerts.runners import DaskRunner
 
 __all__ = ["detect", "evaluate"]
 
@@ -42,6 +45,13 @@ def _print_run(stats: RunStats) -> None:
         f"{stats.written} new or changed"
     )
     out.print(table)
+    parts = sum(task.phase == "find" for task in stats.tasks)
+    if stats.slices > 1 or parts > stats.slices:
+        workers = len({task.worker for task in stats.tasks if task.worker}) or 1
+        out.print(
+            f"in {stats.slices} slice(s) of {parts // max(stats.slices, 1)} tile(s) each, on "
+            f"{workers} worker(s)"
+        )
     for rule, error in stats.failed.items():
         console.print(f"[red]rule {rule} failed[/red]: {error} (the other rules ran)")
 
@@ -50,9 +60,17 @@ def _print_run(stats: RunStats) -> None:
 @click.option("--since", help="ISO 8601 UTC (default: 24 h before --until).")
 @click.option("--until", help="ISO 8601 UTC (default: just after the latest position).")
 @click.option("--follow", is_flag=True, help="Keep running on new data until Ctrl-C.")
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    help="Run the rules on the workers of this Dask scheduler (default: the `scheduler` "
+    "setting; unset: in process).",
+)
 @pass_app
 @needs("sources")
-def detect(app: AppContext, since: str | None, until: str | None, follow: bool) -> None:
+def detect(
+    app: AppContext, since: str | None, until: str | None, follow: bool, scheduler: str | None
+) -> None:
     """Run the alert rules over a time window and store the alerts they raise.
 
     Re-running a window changes nothing; an event that continues is one alert that grows.
@@ -62,14 +80,29 @@ def detect(app: AppContext, since: str | None, until: str | None, follow: bool) 
     (reports up to `rules.detect_follow_lateness_minutes` late) and runs each rule over the
     vessels it concerns; every `rules.detect_follow_refresh_hours` a cycle runs over the
     whole last `rules.detect_follow_lookback_hours` instead.
+
+    A long window runs in slices of `rules.detect_slice_hours` at most, short enough for
+    `rules.detect_memory_budget_mb`. With --scheduler, each slice is cut into tiles
+    (`rules.detect_tile_deg`, with a halo of `rules.detect_halo_km`) that the workers run;
+    the alerts stored are those a run in process stores. docs/distributed.md tells how.
     """
     from alerts.engine import Engine
     from alerts.follow import follow as follow_engine
 
     if follow and (since or until):
         raise InputError("--follow runs up to now: it takes no --since or --until")
+    scheduler = scheduler or app.settings.scheduler
+    if follow and scheduler:
+        raise InputError(
+            "--follow runs in process: it takes no scheduler",
+            hint="leave out --scheduler (or unset the `scheduler` setting) for --follow",
+        )
     end, start = parse_time(until, "--until"), parse_time(since, "--since")  # before the store
     store = app.open_store()
+    if scheduler:
+        with _on_cluster(scheduler) as runner:
+            _run_window(Engine(app.settings, store, runner), start, end)
+        return
     engine = Engine(app.settings, store)
     if follow:
         stop = threading.Event()
@@ -82,8 +115,24 @@ def detect(app: AppContext, since: str | None, until: str | None, follow: bool) 
         console.print("following new data; Ctrl-C stops")
         follow_engine(engine, stop, _print_run)
         return
+    _run_window(engine, start, end)
+
+
+@contextmanager
+def _on_cluster(address: str) -> Iterator[DaskRunner]:
+    from alerts.runners import DaskRunner, connect
+
+    with step(f"connecting to the Dask scheduler at {address}"):
+        client = connect(address)
+    try:
+        yield DaskRunner(client)
+    finally:
+        client.close()
+
+
+def _run_window(engine: Engine, start: datetime | None, end: datetime | None) -> None:
     if end is None:
-        latest = store.latest_position_time()
+        latest = engine.store.latest_position_time()
         if latest is None:
             raise InputError(
                 "the store holds no positions", hint="ingest some: coastwatch ingest ais FILE"

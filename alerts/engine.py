@@ -367,6 +367,8 @@ class Engine:
             scenes=scenes,
             leads=lead_frame(leads),
             extra_zones=self._zone_files(),
+            geography=self.store.reference_fingerprint(f"geography:{self.settings.aoi_name}")
+            or "",
         )
 
     def context(
@@ -518,6 +520,7 @@ class Engine:
         cfg = self.rules
         stats = RunStats(since, until, slices=1)
         clock = time.perf_counter()
+        self._geo()  # the store holds the geography before any worker reads it
         read_from = since - timedelta(hours=cfg.detect_context_hours)
         read = (read_from, until)
         stored = self.stored(read_from, until, now.timestamp())

@@ -187,8 +187,9 @@ class DaskRunner:
     def _gather(self, futures: list[Any], what: str, on_step: Progress) -> Iterator[Any]:
         from distributed import as_completed
 
-        for done, _ in enumerate(as_completed(futures), 1):
-            on_step(f"{what}: {done} of {len(futures)} parts on {self.workers} workers")
+        with self.client.as_current():
+            for done, _ in enumerate(as_completed(futures), 1):
+                on_step(f"{what}: {done} of {len(futures)} parts on {self.workers} workers")
         return iter(self.client.gather(futures))
 
 
@@ -234,7 +235,7 @@ def _remote_find(url: str, part: Part, shared: Shared) -> Found:
     settings = shared.settings
     key = (
         url,
-        settings.aoi_name,
+        shared.geography,
         settings.aoi_bbox_deg,
         settings.rules.zone_kinds,
         tuple(shared.extra_zones["name"]),

@@ -126,6 +126,7 @@ class Shared:
     scenes: gpd.GeoDataFrame
     leads: pd.DataFrame
     extra_zones: gpd.GeoDataFrame  # from the settings' zone files, read by the engine
+    geography: str  # the fingerprint of the geography the store holds (loaded beforehand)
 
 
 def _no_positions() -> PositionArrays:

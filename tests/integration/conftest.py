@@ -13,7 +13,7 @@ import itertools
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psycopg
@@ -97,6 +97,34 @@ def store(cluster_url: str) -> Iterator[Store]:
     store.close()
     with psycopg.connect(cluster_url, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def clone_store(cluster_url: str) -> Iterator[Callable[[Store], Store]]:
+    """Copies of a store's database (a CREATE DATABASE .. TEMPLATE, its connections closed
+    first), dropped at the end."""
+    made: list[tuple[Store, str]] = []
+
+    def clone(store: Store) -> Store:
+        source = store.engine.url.database
+        name = f"test_{os.getpid()}_{next(_numbers)}"
+        store.engine.dispose()
+        with psycopg.connect(cluster_url, autocommit=True) as conn:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()",
+                (source,),
+            )
+            conn.execute(f"CREATE DATABASE {name} TEMPLATE {source}")
+        copy = Store(create_engine(_sqlalchemy(_with_database(cluster_url, name))))
+        made.append((copy, name))
+        return copy
+
+    yield clone
+    for copy, name in made:
+        copy.close()
+        with psycopg.connect(cluster_url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 @pytest.fixture
