@@ -1,9 +1,12 @@
 """Sources: per source (receiver, station or file), the newest position, positions per
 minute over the window's last hour, the outages of each station and of the whole feed, the
 satellite scenes of the window and what was found in them, the store servers that hold days
-of positions, and the records rejected, by reason."""
+of positions, the records rejected, by reason, and the Dask workers that `detect --scheduler`
+runs the rules on."""
 
 from __future__ import annotations
+
+from dataclasses import asdict
 
 import pandas as pd
 import streamlit as st
@@ -12,8 +15,14 @@ from dashboard import state, stores
 from dashboard.data.learnt import outages
 from dashboard.data.scenes import scene_summary
 from dashboard.data.sources import sources_data
+from surveillance.settings import Settings
 from surveillance.store import Store, Window
 from surveillance.times import people_utc
+from surveillance.untrusted import markdown_text
+from surveillance.workers import SchedulerHealth, worker_health
+
+_HEALTH_CACHE_S = 5  # a page rerun on each click asks the scheduler at most this often
+_HEALTH_TIMEOUT_S = 2.0
 
 
 def _scenes(store: Store, window: Window) -> None:
@@ -84,6 +93,40 @@ def _store_servers(current: state.View) -> None:
     st.caption("Days of positions on other PostGIS servers, read through postgres_fdw.")
 
 
+@st.cache_data(ttl=_HEALTH_CACHE_S, max_entries=4, show_spinner="Asking the scheduler")
+def _health(address: str) -> SchedulerHealth:
+    return worker_health(address, timeout_s=_HEALTH_TIMEOUT_S)
+
+
+def _workers(settings: Settings) -> None:
+    """The scheduler of the ``scheduler`` setting: whether it answers, and its workers."""
+    st.subheader("Workers")
+    if settings.scheduler is None:
+        st.caption("No Dask scheduler is set (COASTWATCH_SCHEDULER): `detect` runs in process.")
+        return
+    health = _health(settings.scheduler)
+    if not health.reachable:
+        st.error(markdown_text(health.detail))
+        return
+    st.caption(markdown_text(f"{settings.scheduler}: {health.detail}"))
+    if not health.workers:
+        return
+    st.dataframe(
+        pd.DataFrame([asdict(worker) for worker in health.workers]),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "name": "Worker",
+            "address": "Address",
+            "nthreads": "Threads",
+            "memory_mb": st.column_config.NumberColumn("Memory (MB)", format="%.0f"),
+            "memory_limit_mb": st.column_config.NumberColumn("Limit (MB, 0: none)", format="%.0f"),
+            "tasks_running": "Tasks running",
+            "last_seen_s": st.column_config.NumberColumn("Last seen (s ago)", format="%.1f"),
+        },
+    )
+
+
 def render() -> None:
     current = state.view()
     st.header("Sources")
@@ -152,6 +195,7 @@ def render() -> None:
         st.dataframe(found.rejections, hide_index=True, width="stretch")
         by_reason = found.rejections.groupby("reason")["records"].sum().sort_values()
         st.bar_chart(by_reason, horizontal=True, height=60 + 28 * len(by_reason))
+    _workers(current.settings)
 
 
 if __name__ == "__main__":

@@ -152,16 +152,54 @@ def print_status(app: AppContext, store: Store | None) -> None:
         out.print(health_table(health))
 
 
+def _print_workers(address: str) -> None:
+    """The Dask scheduler at ``address``: whether it answers, then each worker's threads,
+    memory against its limit, running tasks and when the scheduler last heard of it."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from surveillance.workers import worker_health
+
+    with step(f"asking the scheduler at {address}"):
+        health = worker_health(address)
+    said = f"{escape(address)}: {escape(health.detail)}"
+    out.print(f"scheduler  {said if health.reachable else f'[red]{escape(health.detail)}[/red]'}")
+    if not health.workers:
+        return
+    table = Table("worker", "address", "threads", "memory", "tasks", "last seen", box=None)
+    for column in table.columns[2:]:
+        column.justify = "right"
+    for worker in health.workers:
+        limit = f"{worker.memory_limit_mb:,.0f} MB" if worker.memory_limit_mb else "no limit"
+        table.add_row(
+            escape(worker.name),
+            escape(worker.address),
+            str(worker.nthreads),
+            f"{worker.memory_mb:,.0f} / {limit}",
+            str(worker.tasks_running),
+            f"{worker.last_seen_s:.1f} s ago",
+        )
+    out.print(table)
+
+
 @db.command()
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    help="Also show this Dask scheduler's workers (default: the scheduler setting).",
+)
 @pass_app
-def status(app: AppContext) -> None:
-    """Say where the store is, which versions, whether it is up and its row counts."""
+def status(app: AppContext, scheduler: str | None) -> None:
+    """Say where the store is, which versions, whether it is up and its row counts; with a
+    Dask scheduler (--scheduler or COASTWATCH_SCHEDULER), the health of its workers."""
     settings = app.settings
     if settings.embedded and not _cluster(app).is_running():
         print_status(app, None)
-        return
-    with app.open_store(migrate=False) as store:
-        print_status(app, store)
+    else:
+        with app.open_store(migrate=False) as store:
+            print_status(app, store)
+    if address := scheduler or settings.scheduler:
+        _print_workers(address)
 
 
 def _days(count: int) -> str:

@@ -52,6 +52,7 @@ EXPECTED = {
     ("crawl",): "sources",
     ("ingest", "ais"): "sources",
     ("detect",): "sources",
+    ("workers",): "sources",
     ("scenes", "list"): "map",
 }
 
