@@ -167,7 +167,7 @@ class DaskRunner:
         on_step: Progress,
     ) -> list[Found]:
         url = _url(store)
-        everywhere = self.client.scatter(shared, broadcast=True, hash=False)
+        everywhere = self.client.submit(_held, shared, pure=False)
         where = [s.worker for s in surveyed]
         futures = [
             self.client.submit(
@@ -185,12 +185,27 @@ class DaskRunner:
         return list(self._gather(futures, "running the rules", on_step))
 
     def _gather(self, futures: list[Any], what: str, on_step: Progress) -> Iterator[Any]:
-        from distributed import as_completed
+        from distributed import KilledWorker, as_completed
+        from distributed.client import FutureCancelledError
 
-        with self.client.as_current():
-            for done, _ in enumerate(as_completed(futures), 1):
-                on_step(f"{what}: {done} of {len(futures)} parts on {self.workers} workers")
-        return iter(self.client.gather(futures))
+        try:
+            with self.client.as_current():
+                for done, _ in enumerate(as_completed(futures), 1):
+                    on_step(f"{what}: {done} of {len(futures)} parts on {self.workers} workers")
+            return iter(self.client.gather(futures))
+        except (KilledWorker, FutureCancelledError, OSError) as exc:
+            raise InputError(
+                f"the cluster lost a part of the run ({type(exc).__name__}: {exc}); nothing "
+                "of this slice was stored",
+                hint="check the workers with `coastwatch db status --scheduler ADDRESS`, then "
+                "run detect again: a rerun stores each alert once",
+            ) from None
+
+
+def _held(value: Shared) -> Shared:
+    """The slice's shared context as a task's result: Dask can make it again on another
+    worker if every worker holding it dies (scattered data it could not)."""
+    return value
 
 
 def _url(store: Store) -> str:
