@@ -16,6 +16,7 @@ UNGATED = {
     ("db", "up"): "brings the store up (and makes the first admin)",
     ("db", "down"): "stops the embedded store",
     ("db", "status"): "says whether the store is up",
+    ("db", "servers", "list"): "says which store servers answer, as db status does",
     ("db", "url"): "the store's address, for its owner",
     ("db", "reset"): "the store's owner starts again",
     ("dashboard",): "the dashboard logs each user in itself",
