@@ -12,6 +12,7 @@ import functools
 import itertools
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,6 +30,9 @@ from tests.builders.cli import Coastwatch, invoke
 from tests.builders.users import ADMIN, PASSWORD
 
 TEMPLATE = "coastwatch_template"
+#: The test session's own ``__main__``: Streamlit's AppTest leaves the dashboard's app there,
+#: and a Dask worker process started later (spawned) would run it as its main module.
+_MAIN = sys.modules["__main__"]
 _numbers = itertools.count()
 
 
@@ -38,6 +42,12 @@ def _sqlalchemy(url: str) -> str:
 
 def _with_database(url: str, name: str) -> str:
     return url.replace("/coastwatch?", f"/{name}?", 1)
+
+
+@pytest.fixture(autouse=True)
+def _main_module_kept() -> Iterator[None]:
+    yield
+    sys.modules["__main__"] = _MAIN
 
 
 @pytest.fixture(scope="session")
