@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 import geopandas as gpd
@@ -188,10 +189,11 @@ class DaskRunner:
         from distributed import KilledWorker, as_completed
         from distributed.client import FutureCancelledError
 
+        workers = self.workers  # one question to the scheduler, not one per part
         try:
             with self.client.as_current():
                 for done, _ in enumerate(as_completed(futures), 1):
-                    on_step(f"{what}: {done} of {len(futures)} parts on {self.workers} workers")
+                    on_step(f"{what}: {done} of {len(futures)} parts on {workers} workers")
             return iter(self.client.gather(futures))
         except (KilledWorker, FutureCancelledError, OSError) as exc:
             raise InputError(
@@ -239,7 +241,7 @@ def _remote_survey(url: str, part: Part, cfg: BaseRuleSettings) -> Survey:
     tracks = Tracks(read_part(_worker_store(url), part), cfg)
     _TRACKS[part.key] = (now, tracks)
     found = survey(part, tracks, cfg, _worker_address())
-    return Survey(**{**found.__dict__, "seconds": time.perf_counter() - clock})
+    return replace(found, seconds=time.perf_counter() - clock)
 
 
 def _remote_find(url: str, part: Part, shared: Shared) -> Found:
@@ -258,4 +260,4 @@ def _remote_find(url: str, part: Part, shared: Shared) -> Found:
     if key not in _GEOGRAPHY:
         _GEOGRAPHY[key] = rule_geography(settings, store, shared.extra_zones)
     found = find(part, tracks, shared, _GEOGRAPHY[key], _worker_address())
-    return Found(found.records, found.tally, time.perf_counter() - clock, found.worker)
+    return replace(found, seconds=time.perf_counter() - clock)
